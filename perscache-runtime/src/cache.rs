@@ -1,0 +1,325 @@
+//! The [`Cache`]: a storage, a default format, a time to live and the rules for
+//! failures, shared by the functions that use it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::format::AnyFormat;
+use crate::key::Key;
+use crate::storage::{open_url, LocalStorage, Storage};
+use crate::tier::MemoryTier;
+
+/// Where `#[persist]` keeps results, in what format, and for how long.
+///
+/// Functions that name no cache use the [default cache](Cache::from_env), set
+/// up from the environment. A named one is usually a static:
+///
+/// ```
+/// use std::sync::LazyLock;
+/// use std::time::Duration;
+/// use perscache::{persist, Cache, Json};
+///
+/// static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+///     Cache::builder()
+///         .dir(std::env::temp_dir().join("perscache-doc-example"))
+///         .format(Json)
+///         .ttl(Duration::from_secs(3600))
+///         .build()
+/// });
+///
+/// #[persist(cache = CACHE)]
+/// fn square(x: u64) -> u64 {
+///     x * x
+/// }
+///
+/// assert_eq!(square(12), 144);
+/// ```
+pub struct Cache {
+    pub(crate) storage: Arc<dyn Storage>,
+    pub(crate) format: AnyFormat,
+    pub(crate) ttl: Option<Duration>,
+    pub(crate) strict: bool,
+    pub(crate) enabled: bool,
+    pub(crate) tier: Option<MemoryTier>,
+    pub(crate) flights: Mutex<HashMap<Key, Arc<crate::call::Flight>>>,
+}
+
+impl fmt::Debug for Cache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cache")
+            .field("enabled", &self.enabled)
+            .field("storage", &self.storage)
+            .field("format", &self.format)
+            .field("ttl", &self.ttl)
+            .field("strict", &self.strict)
+            .field("memory_tier", &self.tier.is_some())
+            .finish()
+    }
+}
+
+impl Default for Cache {
+    /// Local files in [`default_dir`](crate::default_dir), the binary format,
+    /// no time to live. Unlike [`Cache::from_env`], it ignores the environment.
+    fn default() -> Self {
+        Cache::builder().build()
+    }
+}
+
+impl Cache {
+    /// A builder, starting from local files in [`default_dir`](crate::default_dir),
+    /// the binary format and no time to live.
+    pub fn builder() -> CacheBuilder {
+        CacheBuilder::default()
+    }
+
+    /// A cache that stores nothing: every call runs the function.
+    ///
+    /// ```
+    /// let cache = perscache::Cache::disabled();
+    /// assert!(!cache.is_enabled());
+    /// ```
+    pub fn disabled() -> Cache {
+        let mut cache = Cache::builder().storage(crate::MemoryStorage::new()).build();
+        cache.enabled = false;
+        cache
+    }
+
+    /// A cache set up from `perscache.toml` and `PERSCACHE_*` variables; see
+    /// [`Config`]. This is how the default cache is made.
+    ///
+    /// ```
+    /// std::env::set_var("PERSCACHE_URL", "memory://");
+    /// let cache = perscache::Cache::from_env().unwrap();
+    /// assert_eq!(cache.storage().name(), "memory");
+    /// ```
+    pub fn from_env() -> Result<Cache> {
+        Ok(Cache::builder().config(&Config::load()?)?.build())
+    }
+
+    /// The cache used by functions that name none: [`Cache::from_env`], made
+    /// on first use. An invalid configuration turns caching off, with an error
+    /// through `tracing`: a typo must not make results go somewhere unexpected.
+    pub fn global() -> &'static Cache {
+        static GLOBAL: LazyLock<Cache> = LazyLock::new(|| {
+            Cache::from_env().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "perscache: invalid configuration; caching is off");
+                Cache::disabled()
+            })
+        });
+        &GLOBAL
+    }
+
+    /// Whether calls are cached at all.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The storage entries go to, unless a function names its own.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    /// The format of functions that name none.
+    pub fn format(&self) -> &AnyFormat {
+        &self.format
+    }
+
+    /// The time to live of functions that set none.
+    pub fn ttl(&self) -> Option<Duration> {
+        self.ttl
+    }
+
+    /// Reports a cache failure: a warning, or a panic in strict mode.
+    pub(crate) fn failed(&self, function: &str, what: &str, error: &Error) {
+        if self.strict {
+            panic!("perscache (strict mode): {function}: {what}: {error}");
+        }
+        tracing::warn!(function, error = %error, "perscache: {what}; running the function instead");
+    }
+}
+
+/// Configures a [`Cache`]; start with [`Cache::builder`].
+#[derive(Debug, Default)]
+pub struct CacheBuilder {
+    storage: Option<Arc<dyn Storage>>,
+    format: AnyFormat,
+    ttl: Option<Duration>,
+    max_size: Option<u64>,
+    memory_tier: Option<usize>,
+    strict: bool,
+    disabled: bool,
+}
+
+impl CacheBuilder {
+    /// Stores entries in `storage`.
+    pub fn storage(self, storage: impl Storage) -> Self {
+        self.storage_arc(Arc::new(storage))
+    }
+
+    /// Stores entries in a storage shared with other caches.
+    pub fn storage_arc(mut self, storage: Arc<dyn Storage>) -> Self {
+        self.storage = Some(storage);
+        self
+    }
+
+    /// Stores entries as files under `dir`.
+    pub fn dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.storage(LocalStorage::new(dir))
+    }
+
+    /// Stores entries where a storage URL points (see [`open_url`]).
+    ///
+    /// ```
+    /// let cache = perscache::Cache::builder().url("memory://").unwrap().build();
+    /// assert_eq!(cache.storage().name(), "memory");
+    /// ```
+    pub fn url(mut self, url: &str) -> Result<Self> {
+        self.storage = Some(open_url(url, self.max_size)?);
+        Ok(self)
+    }
+
+    /// The format of functions that name none.
+    pub fn format(mut self, format: impl Into<AnyFormat>) -> Self {
+        self.format = format.into();
+        self
+    }
+
+    /// Entries older than `ttl` are not served, for functions that set none.
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+
+    /// Bounds the default local storage, and storage opened by [`url`](Self::url)
+    /// after this call; a storage you pass in carries its own limit.
+    pub fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = Some(bytes);
+        self
+    }
+
+    /// Keeps up to `bytes` of recently used entries in memory, in front of
+    /// the storage, so repeated hits skip it.
+    pub fn memory_tier(mut self, bytes: usize) -> Self {
+        self.memory_tier = Some(bytes);
+        self
+    }
+
+    /// Panics on cache failures instead of warning and running the function:
+    /// for tests and CI that must know the cache works.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Applies settings read by [`Config::load`].
+    pub fn config(mut self, config: &Config) -> Result<Self> {
+        if let Some(max) = config.max_size {
+            self.max_size = Some(max);
+        }
+        self = self.url(&config.storage_url())?;
+        if let Some(f) = config.format {
+            self.format = f;
+        }
+        self.ttl = config.ttl.or(self.ttl);
+        self.memory_tier = config.memory_tier.or(self.memory_tier);
+        self.strict = config.strict.unwrap_or(self.strict);
+        self.disabled = config.enabled == Some(false);
+        Ok(self)
+    }
+
+    /// The cache.
+    pub fn build(self) -> Cache {
+        let storage = self.storage.unwrap_or_else(|| {
+            let mut local = LocalStorage::builder(crate::default_dir());
+            if let Some(max) = self.max_size {
+                local = local.max_size(max);
+            }
+            Arc::new(local.build())
+        });
+        Cache {
+            storage,
+            format: self.format,
+            ttl: self.ttl,
+            strict: self.strict,
+            enabled: !self.disabled,
+            tier: self.memory_tier.map(MemoryTier::new),
+            flights: Mutex::default(),
+        }
+    }
+}
+
+/// Caching turned off: every call runs the function.
+///
+/// Switching environments is one line:
+///
+/// ```
+/// use std::sync::LazyLock;
+/// use perscache::{persist, Cache, NoCache};
+///
+/// static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+///     if cfg!(debug_assertions) { NoCache.into() } else { Cache::builder().build() }
+/// });
+///
+/// #[persist(cache = CACHE)]
+/// fn answer() -> u32 { 42 }
+///
+/// assert_eq!(answer(), 42);
+/// ```
+///
+/// `PERSCACHE=off` does the same for every function using the default cache.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCache;
+
+impl From<NoCache> for Cache {
+    fn from(_: NoCache) -> Cache {
+        Cache::disabled()
+    }
+}
+
+/// What `#[persist(cache = ...)]` accepts: a [`Cache`], [`NoCache`], or
+/// anything that leads to one (a `LazyLock`, a reference, an `Arc`).
+pub trait AsCache {
+    /// The cache.
+    fn as_cache(&self) -> &Cache;
+}
+
+impl AsCache for Cache {
+    fn as_cache(&self) -> &Cache {
+        self
+    }
+}
+
+impl AsCache for NoCache {
+    fn as_cache(&self) -> &Cache {
+        static DISABLED: LazyLock<Cache> = LazyLock::new(Cache::disabled);
+        &DISABLED
+    }
+}
+
+impl<C: AsCache + ?Sized> AsCache for &C {
+    fn as_cache(&self) -> &Cache {
+        (**self).as_cache()
+    }
+}
+
+impl<C: AsCache + ?Sized> AsCache for Arc<C> {
+    fn as_cache(&self) -> &Cache {
+        (**self).as_cache()
+    }
+}
+
+impl<C: AsCache + ?Sized> AsCache for Box<C> {
+    fn as_cache(&self) -> &Cache {
+        (**self).as_cache()
+    }
+}
+
+impl<C: AsCache, F: FnOnce() -> C> AsCache for LazyLock<C, F> {
+    fn as_cache(&self) -> &Cache {
+        LazyLock::force(self).as_cache()
+    }
+}

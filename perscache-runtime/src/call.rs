@@ -1,0 +1,434 @@
+//! One cached call, top to bottom: key → memory tier → storage → decode →
+//! return; or, on a miss, compute once (single-flight) → encode → store.
+//!
+//! Everything here degrades: a failure of the cache is reported through
+//! [`Cache::failed`] and the function runs, so the caller always gets the
+//! value its own code computes.
+
+use std::collections::hash_map::Entry as MapEntry;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+
+use crate::cache::Cache;
+use crate::error::{Error, Result};
+use crate::format::Codec;
+use crate::key::Key;
+use crate::stats::{self, Counters};
+use crate::storage::{function_dir, Storage};
+use crate::entry;
+
+/// A marked function, as `#[persist]` describes it in a `static`.
+#[derive(Debug)]
+pub struct Site {
+    module: &'static str,
+    name: &'static str,
+    code_hash: &'static str,
+    ident: OnceLock<Ident>,
+    counters: Counters,
+    /// Set when the format cannot read back what it wrote for this function.
+    uncacheable: AtomicBool,
+    /// Set once a write has been checked to read back.
+    verified: AtomicBool,
+}
+
+#[derive(Debug)]
+struct Ident {
+    function: String,
+    dir: String,
+}
+
+impl Site {
+    /// Describes function `name` in `module` (from `module_path!()`), whose
+    /// code hashes to `code_hash`.
+    pub const fn new(module: &'static str, name: &'static str, code_hash: &'static str) -> Self {
+        Site {
+            module,
+            name,
+            code_hash,
+            ident: OnceLock::new(),
+            counters: Counters::new(),
+            uncacheable: AtomicBool::new(false),
+            verified: AtomicBool::new(false),
+        }
+    }
+
+    /// The full path of a free function: `module::name`.
+    pub fn function(&self) -> &str {
+        &self
+            .ident
+            .get_or_init(|| Ident::new(format!("{}::{}", self.module, self.name)))
+            .function
+    }
+
+    /// The full path of a function in an `impl` of `S`: `module::Type::name`.
+    /// Generic arguments are left out of the path (they enter the key instead),
+    /// so all instantiations share one folder.
+    pub fn function_in<S: ?Sized>(&self) -> &str {
+        &self
+            .ident
+            .get_or_init(|| {
+                let ty = std::any::type_name::<S>();
+                let ty = ty.split('<').next().unwrap_or(ty);
+                Ident::new(format!("{ty}::{}", self.name))
+            })
+            .function
+    }
+
+    /// The code hash the key is built on.
+    pub fn code_hash(&self) -> &'static str {
+        self.code_hash
+    }
+
+    fn ident(&self) -> &Ident {
+        // `function()` or `function_in()` ran while the key was built; this is
+        // only a fallback for a caller that skipped it.
+        self.function();
+        self.ident.get().expect("initialised just above")
+    }
+}
+
+impl Ident {
+    fn new(function: String) -> Ident {
+        let dir = function_dir(&function);
+        Ident { function, dir }
+    }
+}
+
+/// What part of a function's return value is stored.
+pub trait Policy<R> {
+    /// The stored type.
+    type Value;
+    /// The value to store, or `None` to store nothing.
+    fn stored(result: &R) -> Option<&Self::Value>;
+    /// The return value rebuilt from a stored value.
+    fn rebuild(value: Self::Value) -> R;
+}
+
+/// Stores every result.
+#[derive(Debug)]
+pub struct Always;
+
+impl<R> Policy<R> for Always {
+    type Value = R;
+    fn stored(result: &R) -> Option<&R> {
+        Some(result)
+    }
+    fn rebuild(value: R) -> R {
+        value
+    }
+}
+
+/// Stores `Ok` values; errors are returned and not stored.
+#[derive(Debug)]
+pub struct OkOnly;
+
+impl<T, E> Policy<Result<T, E>> for OkOnly {
+    type Value = T;
+    fn stored(result: &Result<T, E>) -> Option<&T> {
+        result.as_ref().ok()
+    }
+    fn rebuild(value: T) -> Result<T, E> {
+        Ok(value)
+    }
+}
+
+/// Stores `Some` values only (`cache_none = false`).
+#[derive(Debug)]
+pub struct SomeOnly;
+
+impl<T> Policy<Option<T>> for SomeOnly {
+    type Value = T;
+    fn stored(result: &Option<T>) -> Option<&T> {
+        result.as_ref()
+    }
+    fn rebuild(value: T) -> Option<T> {
+        Some(value)
+    }
+}
+
+/// Per-function overrides of the cache's settings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options<'a> {
+    /// Storage instead of the cache's.
+    pub storage: Option<&'a Arc<dyn Storage>>,
+    /// Time to live instead of the cache's.
+    pub ttl: Option<Duration>,
+}
+
+/// Calls in flight for one key: the first caller computes while later ones
+/// wait on the lock, then take the payload it left.
+#[derive(Debug, Default)]
+pub(crate) struct Flight {
+    payload: async_lock::Mutex<Option<Bytes>>,
+}
+
+/// Leaves the flight table when the call ends, panics included.
+struct FlightTicket<'a> {
+    cache: &'a Cache,
+    key: Key,
+    flight: Arc<Flight>,
+}
+
+impl<'a> FlightTicket<'a> {
+    fn join(cache: &'a Cache, key: Key) -> Self {
+        let mut table = cache.flights.lock().unwrap_or_else(|p| p.into_inner());
+        let flight = Arc::clone(table.entry(key).or_default());
+        FlightTicket { cache, key, flight }
+    }
+}
+
+impl Drop for FlightTicket<'_> {
+    fn drop(&mut self) {
+        let mut table = self.cache.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if let MapEntry::Occupied(e) = table.entry(self.key) {
+            // Two owners left (the table and this ticket) means nobody else
+            // is waiting; joins happen under the same lock, so this is exact.
+            if Arc::ptr_eq(e.get(), &self.flight) && Arc::strong_count(&self.flight) == 2 {
+                e.remove();
+            }
+        }
+    }
+}
+
+/// A sync marked function's call.
+#[allow(clippy::too_many_arguments)]
+pub fn call_sync<R, P, C>(
+    cache: &Cache,
+    site: &'static Site,
+    key: Result<Key>,
+    codec: &C,
+    options: Options<'_>,
+    compute: impl FnOnce() -> R,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+{
+    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
+        return compute();
+    }
+    // Storage futures of local files complete at once; remote backends run
+    // their I/O on a runtime of their own, so this small executor suffices
+    // and a sync function never needs tokio.
+    pollster::block_on(call_async::<R, P, C, _>(cache, site, key, codec, options, move || {
+        std::future::ready(compute())
+    }))
+}
+
+/// An async marked function's call.
+pub async fn call_async<R, P, C, Fut>(
+    cache: &Cache,
+    site: &'static Site,
+    key: Result<Key>,
+    codec: &C,
+    options: Options<'_>,
+    compute: impl FnOnce() -> Fut,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
+        return compute().await;
+    }
+    let ident = site.ident();
+    let key = match key {
+        Ok(key) => key,
+        Err(e) => {
+            cache.failed(&ident.function, "an argument cannot be part of the key", &e);
+            return compute().await;
+        }
+    };
+    let storage = options.storage.unwrap_or(&cache.storage);
+    let ttl = options.ttl.or(cache.ttl);
+    let written_after = ttl.and_then(|t| SystemTime::now().checked_sub(t));
+    stats::register(&ident.function, &ident.dir, &site.counters, storage);
+    stats::maybe_flush();
+
+    let lookup = Lookup {
+        cache,
+        storage: &**storage,
+        function: &ident.function,
+        path: entry_path(ident, site.code_hash, &key, codec.extension()),
+        key,
+        written_after,
+    };
+
+    if let Some(value) = lookup.find::<P::Value, C>(codec).await {
+        site.counters.hit();
+        return P::rebuild(value);
+    }
+
+    // A miss. Callers of the same key in this process queue here; the first
+    // computes, the others take what it stored.
+    let ticket = FlightTicket::join(cache, key);
+    let mut slot = match ticket.flight.payload.try_lock() {
+        Some(slot) => slot,
+        None => {
+            let slot = ticket.flight.payload.lock().await;
+            if let Some(value) = slot.as_ref().and_then(|p| lookup.decode::<P::Value, C>(codec, p)) {
+                site.counters.hit();
+                return P::rebuild(value);
+            }
+            // The first caller stored nothing (an error, or a panic): another
+            // process may have, so look once more before computing.
+            if let Some(value) = lookup.find::<P::Value, C>(codec).await {
+                site.counters.hit();
+                return P::rebuild(value);
+            }
+            slot
+        }
+    };
+
+    let started = Instant::now();
+    let result = compute().await;
+    site.counters.miss(started.elapsed());
+
+    if let Some(value) = P::stored(&result) {
+        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(site, codec, value) {
+            if let Some(tier) = &cache.tier {
+                tier.insert(key, payload.clone(), SystemTime::now());
+            }
+            *slot = Some(payload);
+            if let Err(e) = lookup.storage.write(&lookup.path, framed).await {
+                cache.failed(lookup.function, "could not store the result", &e);
+            }
+        }
+    }
+    drop(slot);
+    drop(ticket);
+    result
+}
+
+/// Where one call's entry is and how to read it.
+struct Lookup<'a> {
+    cache: &'a Cache,
+    storage: &'a dyn Storage,
+    function: &'a str,
+    path: String,
+    key: Key,
+    written_after: Option<SystemTime>,
+}
+
+impl Lookup<'_> {
+    /// The stored value, from the memory tier or the storage, if present,
+    /// fresh and intact.
+    async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
+        if let Some(tier) = &self.cache.tier {
+            if let Some(payload) = tier.get(&self.key, self.written_after) {
+                match self.decode(codec, &payload) {
+                    Some(v) => return Some(v),
+                    None => tier.remove(&self.key),
+                }
+            }
+        }
+        let blob = match self.storage.read(&self.path, self.written_after).await {
+            Ok(Some(blob)) => blob,
+            Ok(None) => return None,
+            Err(e) => {
+                self.cache.failed(self.function, "could not read the cache", &e);
+                return None;
+            }
+        };
+        // A backend that ignores the deadline must not extend an entry's life.
+        if self.written_after.is_some_and(|t| blob.modified <= t) {
+            return None;
+        }
+        let payload = if codec.is_binary() {
+            match entry::open(&blob.bytes) {
+                Ok(p) => blob.bytes.slice_ref(p),
+                Err(reason) => {
+                    let e = Error::Corrupt {
+                        path: self.path.clone(),
+                        reason,
+                    };
+                    self.cache.failed(self.function, "a cache entry is damaged", &e);
+                    return None;
+                }
+            }
+        } else {
+            blob.bytes
+        };
+        let value = self.decode(codec, &payload)?;
+        if let Some(tier) = &self.cache.tier {
+            tier.insert(self.key, payload, blob.modified);
+        }
+        Some(value)
+    }
+
+    fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {
+        match codec.decode(payload) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let e = Error::Format {
+                    format: codec.name().to_owned(),
+                    type_name: std::any::type_name::<T>(),
+                    source: e.0,
+                };
+                self.cache
+                    .failed(self.function, &format!("cannot decode {}", self.path), &e);
+                None
+            }
+        }
+    }
+
+    /// The bytes to store (framed for binary formats) and the payload within.
+    /// The first write of each function is read back once, so a type the
+    /// format cannot round-trip is found at once, not as endless misses.
+    fn encode<T, C: Codec<T>>(&self, site: &Site, codec: &C, value: &T) -> Option<(Bytes, Bytes)> {
+        let binary = codec.is_binary();
+        let mut buf = if binary { entry::begin() } else { Vec::new() };
+        let format_error = |source| Error::Format {
+            format: codec.name().to_owned(),
+            type_name: std::any::type_name::<T>(),
+            source,
+        };
+        if let Err(e) = codec.encode(value, &mut buf) {
+            site.uncacheable.store(true, Ordering::Relaxed);
+            self.cache.failed(
+                self.function,
+                "the result cannot be encoded; caching is off for this function",
+                &format_error(e.0),
+            );
+            return None;
+        }
+        if binary {
+            entry::seal(&mut buf);
+        }
+        let framed = Bytes::from(buf);
+        let payload = if binary {
+            framed.slice(entry::HEADER_LEN..)
+        } else {
+            framed.clone()
+        };
+        if !site.verified.load(Ordering::Relaxed) {
+            if let Err(e) = codec.decode(&payload) {
+                site.uncacheable.store(true, Ordering::Relaxed);
+                self.cache.failed(
+                    self.function,
+                    "the format cannot read back what it wrote; caching is off for this function",
+                    &format_error(e.0),
+                );
+                return None;
+            }
+            site.verified.store(true, Ordering::Relaxed);
+        }
+        Some((framed, payload))
+    }
+}
+
+/// `function/code hash/key.ext`: readable, and one folder per code version.
+fn entry_path(ident: &Ident, code_hash: &str, key: &Key, extension: &str) -> String {
+    let code: String = code_hash
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    let code = if code.is_empty() { "nohash".to_owned() } else { code };
+    format!("{}/{code}/{}.{extension}", ident.dir, key.to_hex())
+}

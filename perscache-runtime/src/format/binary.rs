@@ -1,0 +1,52 @@
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{Codec, Format};
+use crate::error::FormatError;
+
+/// The default format: compact binary through [`postcard`], for any
+/// `Serialize + DeserializeOwned` type. The `pickle` of perscache.
+///
+/// Postcard is not self-describing, so types that need to inspect their input
+/// to deserialize (`#[serde(untagged)]` or `flatten`, `serde_json::Value`,
+/// `skip_serializing_if`) cannot be read back. The cache notices at the first
+/// write and stops caching that function, with a warning; choose
+/// [`Json`](crate::Json) for such types.
+///
+/// ```
+/// use perscache::{Binary, Codec};
+///
+/// let mut buf = Vec::new();
+/// Binary.encode(&vec![1.5f64, 2.5], &mut buf).unwrap();
+/// let back: Vec<f64> = Binary.decode(&buf).unwrap();
+/// assert_eq!(back, [1.5, 2.5]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Binary;
+
+impl Format for Binary {
+    fn name(&self) -> &str {
+        "postcard"
+    }
+    fn extension(&self) -> &str {
+        "bin"
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
+    fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let buf = std::mem::take(out);
+        *out = postcard::to_extend(value, buf).map_err(FormatError::new)?;
+        Ok(())
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
+        let (value, rest) = postcard::take_from_bytes(bytes).map_err(FormatError::new)?;
+        if !rest.is_empty() {
+            return Err(FormatError::new(format!(
+                "{} trailing bytes after the value",
+                rest.len()
+            )));
+        }
+        Ok(value)
+    }
+}

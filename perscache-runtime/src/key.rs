@@ -1,0 +1,657 @@
+//! Cache keys: a stable digest of everything that decides a call's result.
+//!
+//! Arguments enter the key through `serde::Serialize`, written as a canonical,
+//! self-delimiting byte stream into BLAKE3. `std::hash::Hash` is never used: its
+//! output may change between runs, compiler versions and platforms, and a key
+//! must find the same entry in the next process, on the next machine.
+//!
+//! The stream tags every value with its serde data-model kind and writes every
+//! length, so `("ab", "c")` and `("a", "bc")` never collide. Maps are written in
+//! the order of their encoded entries, so a `HashMap`'s random iteration order
+//! does not change the key. Sets serialize as sequences, which serde cannot tell
+//! apart from a `Vec`: a `HashSet` argument gives a key that depends on its
+//! iteration order (a needless miss, never a wrong value); prefer `BTreeSet`.
+
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+use crate::error::Error;
+
+/// Bumped when the canonical encoding changes, so old keys are never misread.
+const KEY_DOMAIN: &str = "perscache key v1";
+
+/// The digest that names one cache entry.
+///
+/// ```
+/// use perscache::KeyHasher;
+///
+/// let mut a = KeyHasher::new("app::f", "code", "json");
+/// a.arg("x", &42u32).unwrap();
+/// let mut b = KeyHasher::new("app::f", "code", "json");
+/// b.arg("x", &43u32).unwrap();
+/// assert_ne!(a.finish(), b.finish());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    /// The digest's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The first 128 bits as 32 lowercase hex digits: the entry's file name.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0[..16])
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Key({})", self.to_hex())
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Builds a [`Key`] from a function's identity, its code hash, the format's name,
+/// the instance key and the arguments. `#[persist]` drives it; it is public so
+/// that storage and tooling authors can reproduce a key.
+pub struct KeyHasher {
+    sink: HashSink,
+}
+
+impl KeyHasher {
+    /// Starts a key for `function` (its full path), whose code hashes to
+    /// `code_hash`, stored with the format named `format`.
+    pub fn new(function: &str, code_hash: &str, format: &str) -> Self {
+        let mut sink = HashSink::new();
+        for part in [KEY_DOMAIN, function, code_hash, format] {
+            write_str(&mut sink, part);
+        }
+        KeyHasher { sink }
+    }
+
+    /// Adds the identity of the instance a method runs on.
+    pub fn instance<T: Serialize + ?Sized>(&mut self, instance: &T) -> Result<(), Error> {
+        self.sink.put(&[tag::INSTANCE]);
+        self.value("self", instance)
+    }
+
+    /// Adds one argument, by name and value.
+    pub fn arg<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        self.sink.put(&[tag::ARG]);
+        write_str(&mut self.sink, name);
+        self.value(name, value)
+    }
+
+    /// Adds a type that the result depends on but the arguments may not show,
+    /// such as a generic parameter's concrete type.
+    pub fn type_name(&mut self, name: &str) {
+        self.sink.put(&[tag::TYPE]);
+        write_str(&mut self.sink, name);
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, argument: &'static str, value: &T) -> Result<(), Error> {
+        value
+            .serialize(&mut Canonical { out: &mut self.sink })
+            .map_err(|e| Error::Key {
+                argument,
+                message: e.0,
+            })
+    }
+
+    /// The finished key.
+    pub fn finish(mut self) -> Key {
+        self.sink.flush();
+        Key(*self.sink.hasher.finalize().as_bytes())
+    }
+}
+
+impl fmt::Debug for KeyHasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyHasher").finish_non_exhaustive()
+    }
+}
+
+/// Where the canonical stream goes.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Batches small writes: BLAKE3 is fastest on large updates, and a key is
+/// mostly made of small scalars.
+struct HashSink {
+    hasher: blake3::Hasher,
+    buf: Vec<u8>,
+}
+
+const HASH_CHUNK: usize = 16 * 1024;
+
+impl HashSink {
+    fn new() -> Self {
+        HashSink {
+            hasher: blake3::Hasher::new(),
+            buf: Vec::with_capacity(256),
+        }
+    }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.buf);
+        self.buf.clear();
+    }
+}
+
+impl Sink for HashSink {
+    fn put(&mut self, bytes: &[u8]) {
+        if bytes.len() >= HASH_CHUNK {
+            self.flush();
+            self.hasher.update(bytes);
+        } else {
+            if self.buf.len() + bytes.len() > HASH_CHUNK {
+                self.flush();
+            }
+            self.buf.extend_from_slice(bytes);
+        }
+    }
+}
+
+fn write_len(out: &mut impl Sink, len: usize) {
+    out.put(&(len as u64).to_le_bytes());
+}
+
+fn write_str(out: &mut impl Sink, s: &str) {
+    write_len(out, s.len());
+    out.put(s.as_bytes());
+}
+
+/// One byte per serde data-model kind. Never reorder: keys depend on them.
+mod tag {
+    pub const BOOL: u8 = 1;
+    pub const I8: u8 = 2;
+    pub const I16: u8 = 3;
+    pub const I32: u8 = 4;
+    pub const I64: u8 = 5;
+    pub const I128: u8 = 6;
+    pub const U8: u8 = 7;
+    pub const U16: u8 = 8;
+    pub const U32: u8 = 9;
+    pub const U64: u8 = 10;
+    pub const U128: u8 = 11;
+    pub const F32: u8 = 12;
+    pub const F64: u8 = 13;
+    pub const CHAR: u8 = 14;
+    pub const STR: u8 = 15;
+    pub const BYTES: u8 = 16;
+    pub const NONE: u8 = 17;
+    pub const SOME: u8 = 18;
+    pub const UNIT: u8 = 19;
+    pub const UNIT_STRUCT: u8 = 20;
+    pub const UNIT_VARIANT: u8 = 21;
+    pub const NEWTYPE_STRUCT: u8 = 22;
+    pub const NEWTYPE_VARIANT: u8 = 23;
+    pub const SEQ: u8 = 24;
+    pub const TUPLE: u8 = 25;
+    pub const TUPLE_STRUCT: u8 = 26;
+    pub const TUPLE_VARIANT: u8 = 27;
+    pub const MAP: u8 = 28;
+    pub const STRUCT: u8 = 29;
+    pub const STRUCT_VARIANT: u8 = 30;
+    pub const END: u8 = 31;
+    pub const FIELD: u8 = 32;
+    pub const INSTANCE: u8 = 64;
+    pub const ARG: u8 = 65;
+    pub const TYPE: u8 = 66;
+}
+
+#[derive(Debug)]
+struct KeyError(String);
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+impl ser::Error for KeyError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        KeyError(msg.to_string())
+    }
+}
+
+/// The canonical serializer. It never fails on its own; only a user's
+/// `Serialize` impl can return an error through it.
+struct Canonical<'a, S: Sink> {
+    out: &'a mut S,
+}
+
+impl<S: Sink> Canonical<'_, S> {
+    fn scalar(&mut self, tag: u8, bytes: &[u8]) -> Result<(), KeyError> {
+        self.out.put(&[tag]);
+        self.out.put(bytes);
+        Ok(())
+    }
+
+    fn named(&mut self, tag: u8, name: &str) {
+        self.out.put(&[tag]);
+        write_str(self.out, name);
+    }
+}
+
+macro_rules! scalars {
+    ($($method:ident: $ty:ty => $tag:ident),* $(,)?) => {$(
+        fn $method(self, v: $ty) -> Result<(), KeyError> {
+            self.scalar(tag::$tag, &v.to_le_bytes())
+        }
+    )*};
+}
+
+impl<'a, 'b, S: Sink> ser::Serializer for &'a mut Canonical<'b, S> {
+    type Ok = ();
+    type Error = KeyError;
+    type SerializeSeq = Compound<'a, 'b, S>;
+    type SerializeTuple = Compound<'a, 'b, S>;
+    type SerializeTupleStruct = Compound<'a, 'b, S>;
+    type SerializeTupleVariant = Compound<'a, 'b, S>;
+    type SerializeMap = MapCompound<'a, 'b, S>;
+    type SerializeStruct = Compound<'a, 'b, S>;
+    type SerializeStructVariant = Compound<'a, 'b, S>;
+
+    scalars! {
+        serialize_i8: i8 => I8, serialize_i16: i16 => I16, serialize_i32: i32 => I32,
+        serialize_i64: i64 => I64, serialize_i128: i128 => I128,
+        serialize_u8: u8 => U8, serialize_u16: u16 => U16, serialize_u32: u32 => U32,
+        serialize_u64: u64 => U64, serialize_u128: u128 => U128,
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<(), KeyError> {
+        self.scalar(tag::BOOL, &[v as u8])
+    }
+
+    // Bit patterns, so that -0.0 and 0.0, or two NaNs, are told apart exactly
+    // as the function would see them.
+    fn serialize_f32(self, v: f32) -> Result<(), KeyError> {
+        self.scalar(tag::F32, &v.to_bits().to_le_bytes())
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<(), KeyError> {
+        self.scalar(tag::F64, &v.to_bits().to_le_bytes())
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), KeyError> {
+        self.scalar(tag::CHAR, &(v as u32).to_le_bytes())
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), KeyError> {
+        self.named(tag::STR, v);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), KeyError> {
+        self.out.put(&[tag::BYTES]);
+        write_len(self.out, v.len());
+        self.out.put(v);
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<(), KeyError> {
+        self.scalar(tag::NONE, &[])
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), KeyError> {
+        self.out.put(&[tag::SOME]);
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), KeyError> {
+        self.scalar(tag::UNIT, &[])
+    }
+
+    fn serialize_unit_struct(self, name: &'static str) -> Result<(), KeyError> {
+        self.named(tag::UNIT_STRUCT, name);
+        Ok(())
+    }
+
+    fn serialize_unit_variant(self, name: &'static str, _: u32, variant: &'static str) -> Result<(), KeyError> {
+        self.named(tag::UNIT_VARIANT, name);
+        write_str(self.out, variant);
+        Ok(())
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), KeyError> {
+        self.named(tag::NEWTYPE_STRUCT, name);
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
+        self.named(tag::NEWTYPE_VARIANT, name);
+        write_str(self.out, variant);
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, KeyError> {
+        // The length is not written up front (it may be unknown); the END tag
+        // closes the sequence instead, which keeps the stream self-delimiting.
+        self.out.put(&[tag::SEQ]);
+        Ok(Compound { ser: self })
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, KeyError> {
+        self.out.put(&[tag::TUPLE]);
+        write_len(self.out, len);
+        Ok(Compound { ser: self })
+    }
+
+    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeTupleStruct, KeyError> {
+        self.named(tag::TUPLE_STRUCT, name);
+        write_len(self.out, len);
+        Ok(Compound { ser: self })
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant, KeyError> {
+        self.named(tag::TUPLE_VARIANT, name);
+        write_str(self.out, variant);
+        write_len(self.out, len);
+        Ok(Compound { ser: self })
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, KeyError> {
+        Ok(MapCompound {
+            ser: self,
+            entries: Vec::new(),
+            pending_key: None,
+        })
+    }
+
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeStruct, KeyError> {
+        self.named(tag::STRUCT, name);
+        write_len(self.out, len);
+        Ok(Compound { ser: self })
+    }
+
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStructVariant, KeyError> {
+        self.named(tag::STRUCT_VARIANT, name);
+        write_str(self.out, variant);
+        write_len(self.out, len);
+        Ok(Compound { ser: self })
+    }
+}
+
+struct Compound<'a, 'b, S: Sink> {
+    ser: &'a mut Canonical<'b, S>,
+}
+
+impl<S: Sink> Compound<'_, '_, S> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        value.serialize(&mut *self.ser)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+        self.ser.named(tag::FIELD, key);
+        value.serialize(&mut *self.ser)
+    }
+
+    fn end(self) -> Result<(), KeyError> {
+        self.ser.out.put(&[tag::END]);
+        Ok(())
+    }
+}
+
+macro_rules! compound {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl<S: Sink> ser::$trait for Compound<'_, '_, S> {
+            type Ok = ();
+            type Error = KeyError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), KeyError> {
+                Compound::end(self)
+            }
+        }
+    )*};
+}
+
+compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl<S: Sink> ser::SerializeStruct for Compound<'_, '_, S> {
+    type Ok = ();
+    type Error = KeyError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<(), KeyError> {
+        Compound::end(self)
+    }
+}
+
+impl<S: Sink> ser::SerializeStructVariant for Compound<'_, '_, S> {
+    type Ok = ();
+    type Error = KeyError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<(), KeyError> {
+        Compound::end(self)
+    }
+}
+
+/// Buffers each entry's encoding, then writes the entries sorted, so that the
+/// key does not depend on a map's iteration order.
+struct MapCompound<'a, 'b, S: Sink> {
+    ser: &'a mut Canonical<'b, S>,
+    entries: Vec<Vec<u8>>,
+    pending_key: Option<Vec<u8>>,
+}
+
+fn encode_alone<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), KeyError> {
+    value.serialize(&mut Canonical { out })
+}
+
+impl<S: Sink> ser::SerializeMap for MapCompound<'_, '_, S> {
+    type Ok = ();
+    type Error = KeyError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), KeyError> {
+        let mut buf = Vec::new();
+        encode_alone(key, &mut buf)?;
+        self.pending_key = Some(buf);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        let mut entry = self
+            .pending_key
+            .take()
+            .ok_or_else(|| KeyError("map value serialized before its key".into()))?;
+        encode_alone(value, &mut entry)?;
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    fn end(mut self) -> Result<(), KeyError> {
+        self.entries.sort_unstable();
+        self.ser.out.put(&[tag::MAP]);
+        write_len(self.ser.out, self.entries.len());
+        for entry in &self.entries {
+            write_len(self.ser.out, entry.len());
+            self.ser.out.put(entry);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use serde::Serialize;
+
+    use super::*;
+
+    fn key_of<T: Serialize>(v: &T) -> Key {
+        let mut h = KeyHasher::new("crate::f", "hash", "binary");
+        h.arg("v", v).expect("serializable");
+        h.finish()
+    }
+
+    /// Pins the encoding: if this changes, every user's cache is silently
+    /// invalidated. Bump `KEY_DOMAIN` deliberately instead.
+    #[test]
+    fn golden_key() {
+        #[derive(Serialize)]
+        struct Query<'a> {
+            city: &'a str,
+            days: u16,
+            exact: Option<f64>,
+        }
+        let mut h = KeyHasher::new("app::weather::forecast", "0123abcd", "json");
+        h.instance(&7u64).expect("ok");
+        h.arg(
+            "query",
+            &Query {
+                city: "Zürich",
+                days: 3,
+                exact: Some(-0.5),
+            },
+        )
+        .expect("ok");
+        h.arg("tags", &vec!["a", "b"]).expect("ok");
+        h.type_name("u32");
+        assert_eq!(h.finish().to_hex(), "00ce4a714639777b8f68368804c9a828");
+    }
+
+    /// The canonical stream, written out by hand from the rules above.
+    #[test]
+    fn canonical_bytes() {
+        let mut out = Vec::new();
+        encode_alone(&(1u8, "ab", Some(-1i16)), &mut out).expect("ok");
+        let mut expected = vec![tag::TUPLE];
+        expected.extend(3u64.to_le_bytes());
+        expected.extend([tag::U8, 1]);
+        expected.push(tag::STR);
+        expected.extend(2u64.to_le_bytes());
+        expected.extend(b"ab");
+        expected.extend([tag::SOME, tag::I16, 0xff, 0xff]);
+        expected.push(tag::END);
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn adjacent_strings_do_not_collide() {
+        assert_ne!(key_of(&("ab", "c")), key_of(&("a", "bc")));
+        assert_ne!(key_of(&vec![vec![1u8], vec![]]), key_of(&vec![vec![], vec![1u8]]));
+    }
+
+    #[test]
+    fn integer_widths_differ() {
+        assert_ne!(key_of(&5u32), key_of(&5u64));
+        assert_ne!(key_of(&5u32), key_of(&5i32));
+    }
+
+    #[test]
+    fn hash_map_order_does_not_matter() {
+        let a: HashMap<String, u32> = (0..200).map(|i| (i.to_string(), i)).collect();
+        let mut b: HashMap<String, u32> = HashMap::new();
+        for i in (0..200).rev() {
+            b.insert(i.to_string(), i);
+        }
+        let sorted: BTreeMap<String, u32> = a.clone().into_iter().collect();
+        assert_eq!(key_of(&a), key_of(&b));
+        assert_eq!(key_of(&a), key_of(&sorted));
+    }
+
+    #[test]
+    fn identity_parts_all_matter() {
+        let base = KeyHasher::new("f", "h", "json").finish();
+        assert_ne!(base, KeyHasher::new("g", "h", "json").finish());
+        assert_ne!(base, KeyHasher::new("f", "i", "json").finish());
+        assert_ne!(base, KeyHasher::new("f", "h", "yaml").finish());
+        let mut with_instance = KeyHasher::new("f", "h", "json");
+        with_instance.instance(&1u8).expect("ok");
+        assert_ne!(base, with_instance.finish());
+    }
+
+    #[test]
+    fn argument_names_matter() {
+        let mut a = KeyHasher::new("f", "h", "json");
+        a.arg("x", &1u8).expect("ok");
+        let mut b = KeyHasher::new("f", "h", "json");
+        b.arg("y", &1u8).expect("ok");
+        assert_ne!(a.finish(), b.finish());
+    }
+
+    #[test]
+    fn failing_serialize_names_the_argument() {
+        struct Bad;
+        impl Serialize for Bad {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let mut h = KeyHasher::new("f", "h", "json");
+        let err = h.arg("conn", &Bad).expect_err("must fail");
+        assert!(err.to_string().contains("`conn`"), "{err}");
+    }
+
+    #[test]
+    fn large_input_matches_small_chunks() {
+        // The batching sink must not change the digest whatever the write sizes.
+        let big = vec![7u8; HASH_CHUNK * 3 + 5];
+        let mut a = HashSink::new();
+        a.put(&big);
+        a.flush();
+        let mut b = HashSink::new();
+        for chunk in big.chunks(1000) {
+            b.put(chunk);
+        }
+        b.flush();
+        assert_eq!(a.hasher.finalize(), b.hasher.finalize());
+    }
+}

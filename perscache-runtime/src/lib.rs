@@ -1,0 +1,39 @@
+//! The runtime of [perscache](https://docs.rs/perscache): the [`Cache`], keys,
+//! formats, storage backends and statistics behind `#[persist]`.
+//!
+//! Depend on the `perscache` facade crate rather than on this one; it
+//! re-exports everything public here along with the `#[persist]` macro.
+
+mod cache;
+mod call;
+mod config;
+mod entry;
+mod error;
+mod format;
+mod key;
+mod stats;
+mod storage;
+mod tier;
+
+pub use async_trait::async_trait;
+pub use bytes::Bytes;
+pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
+pub use config::{default_dir, Config, CONFIG_FILE};
+pub use error::{BoxError, Error, FormatError, Result};
+pub use format::{AnyFormat, Binary, Codec, Format, Json, JsonPretty};
+pub use key::{Key, KeyHasher};
+pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
+pub use storage::{open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, Storage};
+
+/// What `#[persist]` expands to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::{call_async, call_sync, Always, OkOnly, Options, Policy, Site, SomeOnly};
+    pub use crate::{AsCache, Cache, Codec, Format, Key, KeyHasher, Result, Storage};
+    use std::sync::Arc;
+
+    /// Boxes a per-function storage once.
+    pub fn into_storage<S: Storage>(storage: S) -> Arc<dyn Storage> {
+        Arc::new(storage)
+    }
+}

@@ -1,0 +1,261 @@
+//! Hit and miss counts per function, kept cheaply in memory and merged into
+//! `<function>/_stats.json` on the function's storage, where
+//! `cargo perscache stats` reads them.
+//!
+//! Counting is two relaxed atomic adds per call. Counts reach storage when the
+//! process exits normally, and at most every [`FLUSH_EVERY`] while it runs, so a
+//! long-lived server reports too. Two processes flushing at the same instant
+//! can lose one of the two updates: these are statistics, not ledgers.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::storage::Storage;
+
+/// How often a running process writes its counts.
+pub(crate) const FLUSH_EVERY: Duration = Duration::from_secs(30);
+
+/// The file, inside each function's folder, that holds its statistics.
+pub const STATS_FILE: &str = "_stats.json";
+
+/// A function's statistics as stored in `_stats.json`.
+///
+/// ```
+/// let s = perscache::FunctionStats { hits: 3, misses: 1, compute_nanos: 2_000_000_000, ..Default::default() };
+/// assert_eq!(s.hit_ratio(), 0.75);
+/// assert_eq!(s.mean_compute().as_secs(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FunctionStats {
+    /// The function's full path, such as `app::reports::daily`.
+    pub function: String,
+    /// Calls answered from the cache.
+    pub hits: u64,
+    /// Calls that ran the function.
+    pub misses: u64,
+    /// Total time spent running the function on misses, in nanoseconds.
+    pub compute_nanos: u64,
+    /// Estimated time the hits saved: each hit counts the mean compute time of
+    /// a miss at the moment it was recorded, in nanoseconds.
+    pub saved_nanos: u64,
+    /// When these counts were last updated, in seconds since the Unix epoch.
+    pub updated_unix: u64,
+}
+
+impl FunctionStats {
+    /// Hits over all calls, 0 when there were none.
+    pub fn hit_ratio(&self) -> f64 {
+        let calls = self.hits + self.misses;
+        if calls == 0 {
+            0.0
+        } else {
+            self.hits as f64 / calls as f64
+        }
+    }
+
+    /// The mean time a miss took.
+    pub fn mean_compute(&self) -> Duration {
+        Duration::from_nanos(self.compute_nanos.checked_div(self.misses).unwrap_or(0))
+    }
+
+    /// Adds counts recorded elsewhere.
+    fn merge(&mut self, delta: &Delta) {
+        self.hits += delta.hits;
+        self.misses += delta.misses;
+        self.compute_nanos += delta.compute_nanos;
+        self.saved_nanos += delta.hits * self.mean_compute().as_nanos() as u64;
+        self.updated_unix = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+    }
+}
+
+struct Delta {
+    hits: u64,
+    misses: u64,
+    compute_nanos: u64,
+}
+
+/// The live counters of one marked function.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    compute_nanos: AtomicU64,
+    registered: AtomicBool,
+}
+
+impl Counters {
+    pub(crate) const fn new() -> Self {
+        Counters {
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            compute_nanos: AtomicU64::new(0),
+            registered: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn miss(&self, took: Duration) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.compute_nanos
+            .fetch_add(took.as_nanos().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+    }
+
+    fn take(&self) -> Delta {
+        Delta {
+            hits: self.hits.swap(0, Ordering::Relaxed),
+            misses: self.misses.swap(0, Ordering::Relaxed),
+            compute_nanos: self.compute_nanos.swap(0, Ordering::Relaxed),
+        }
+    }
+
+    /// Gives counts back after a failed flush, so they are not lost.
+    fn restore(&self, d: &Delta) {
+        self.hits.fetch_add(d.hits, Ordering::Relaxed);
+        self.misses.fetch_add(d.misses, Ordering::Relaxed);
+        self.compute_nanos.fetch_add(d.compute_nanos, Ordering::Relaxed);
+    }
+}
+
+struct Registered {
+    function: String,
+    dir: String,
+    counters: &'static Counters,
+    storage: Arc<dyn Storage>,
+}
+
+fn registry() -> &'static Mutex<Vec<Registered>> {
+    static REGISTRY: OnceLock<Mutex<Vec<Registered>>> = OnceLock::new();
+    REGISTRY.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+fn started() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+static LAST_FLUSH_SECS: AtomicU64 = AtomicU64::new(0);
+
+/// Remembers where a function's counts go; cheap after the first call.
+pub(crate) fn register(function: &str, dir: &str, counters: &'static Counters, storage: &Arc<dyn Storage>) {
+    if counters.registered.load(Ordering::Acquire) {
+        return;
+    }
+    let mut list = registry().lock().unwrap_or_else(|p| p.into_inner());
+    if counters.registered.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    list.push(Registered {
+        function: function.to_owned(),
+        dir: dir.to_owned(),
+        counters,
+        storage: Arc::clone(storage),
+    });
+    drop(list);
+    started();
+    static AT_EXIT: Once = Once::new();
+    AT_EXIT.call_once(exit_hook::install);
+}
+
+/// Flushes when [`FLUSH_EVERY`] has passed since the last flush. One relaxed
+/// load on the common path.
+pub(crate) fn maybe_flush() {
+    let now = started().elapsed().as_secs();
+    let last = LAST_FLUSH_SECS.load(Ordering::Relaxed);
+    if now >= last + FLUSH_EVERY.as_secs()
+        && LAST_FLUSH_SECS
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        flush();
+    }
+}
+
+/// Writes every function's pending counts to its storage.
+///
+/// Called at exit and periodically; call it yourself before a process ends
+/// in a way that skips exit handlers (such as `std::process::abort`).
+pub fn flush() {
+    let list = registry().lock().unwrap_or_else(|p| p.into_inner());
+    for r in list.iter() {
+        let delta = r.counters.take();
+        if delta.hits == 0 && delta.misses == 0 {
+            continue;
+        }
+        if let Err(e) = pollster::block_on(merge_into(&*r.storage, &r.function, &r.dir, &delta)) {
+            r.counters.restore(&delta);
+            tracing::debug!(function = %r.function, error = %e, "perscache: could not write statistics");
+        }
+    }
+}
+
+async fn merge_into(storage: &dyn Storage, function: &str, dir: &str, delta: &Delta) -> crate::Result<()> {
+    let path = format!("{dir}/{STATS_FILE}");
+    let mut stats = match storage.read(&path, None).await? {
+        // A damaged stats file only costs history; start again.
+        Some(blob) => serde_json::from_slice(&blob.bytes).unwrap_or_default(),
+        None => FunctionStats::default(),
+    };
+    stats.function = function.to_owned();
+    stats.merge(delta);
+    let bytes = serde_json::to_vec_pretty(&stats).map_err(|e| crate::Error::storage(storage.name(), e))?;
+    storage.write(&path, bytes.into()).await
+}
+
+/// Reads the statistics of every function in `storage`.
+///
+/// ```
+/// # pollster::block_on(async {
+/// let storage = perscache::MemoryStorage::new();
+/// assert!(perscache::read_stats(&storage).await.unwrap().is_empty());
+/// # });
+/// ```
+pub async fn read_stats(storage: &dyn Storage) -> crate::Result<Vec<FunctionStats>> {
+    let mut out = Vec::new();
+    for info in storage.list("").await? {
+        if info.path.ends_with(&format!("/{STATS_FILE}")) {
+            if let Some(blob) = storage.read(&info.path, None).await? {
+                match serde_json::from_slice::<FunctionStats>(&blob.bytes) {
+                    Ok(s) => out.push(s),
+                    Err(e) => tracing::warn!(path = %info.path, error = %e, "perscache: unreadable statistics"),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+mod exit_hook {
+    //! Flushes statistics when the process exits normally.
+
+    extern "C" fn on_exit() {
+        // Unwinding out of an `extern "C"` function aborts the process; a
+        // statistics failure must never do that to the user's exit.
+        let _ = std::panic::catch_unwind(super::flush);
+    }
+
+    #[cfg(any(unix, windows))]
+    #[allow(unsafe_code)]
+    pub(super) fn install() {
+        // SAFETY: `atexit` takes a plain function pointer with no captured
+        // state; `on_exit` is `extern "C"`, never unwinds, and only touches
+        // statics that live for the whole program.
+        unsafe {
+            libc::atexit(on_exit);
+        }
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    pub(super) fn install() {
+        let _ = on_exit;
+    }
+}

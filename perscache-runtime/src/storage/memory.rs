@@ -1,0 +1,80 @@
+//! Entries in process memory.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use super::{Blob, EntryInfo, Storage};
+use crate::error::Result;
+
+/// Entries in a map in this process: for tests, and for results that need not
+/// outlive the process. Cloning shares the same entries.
+///
+/// ```
+/// use perscache::{Cache, MemoryStorage};
+///
+/// let cache = Cache::builder().storage(MemoryStorage::new()).build();
+/// # let _ = cache;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStorage {
+    entries: Arc<Mutex<HashMap<String, Stored>>>,
+}
+
+#[derive(Debug)]
+struct Stored {
+    bytes: Bytes,
+    written: SystemTime,
+}
+
+impl MemoryStorage {
+    /// An empty storage.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn map(&self) -> MutexGuard<'_, HashMap<String, Stored>> {
+        // A panic while the lock was held cannot leave the map half-updated:
+        // every operation is a single insert, remove or lookup.
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for MemoryStorage {
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+        Ok(self
+            .map()
+            .get(path)
+            .filter(|e| written_after.is_none_or(|t| e.written > t))
+            .map(|e| Blob::new(e.bytes.clone(), e.written)))
+    }
+
+    async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
+        let written = SystemTime::now();
+        self.map().insert(path.to_owned(), Stored { bytes, written });
+        Ok(())
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        self.map().remove(path);
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
+        let mut out: Vec<_> = self
+            .map()
+            .iter()
+            .filter(|(p, _)| p.starts_with(prefix))
+            .map(|(p, e)| EntryInfo::new(p.clone(), e.bytes.len() as u64, e.written, None))
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}

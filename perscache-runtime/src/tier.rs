@@ -1,0 +1,128 @@
+//! The optional in-memory tier: recent entries kept in process memory, in
+//! front of any storage, so repeated hits touch neither disk nor network.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::RwLock;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use crate::key::Key;
+
+/// Checked payloads (the format's bytes, already out of their frame) by key,
+/// bounded in bytes. Eviction is CLOCK: a hit only sets a flag under the read
+/// lock, so concurrent hits do not contend on a write lock.
+#[derive(Debug)]
+pub(crate) struct MemoryTier {
+    capacity: usize,
+    inner: RwLock<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    map: HashMap<Key, Slot>,
+    bytes: usize,
+}
+
+#[derive(Debug)]
+struct Slot {
+    payload: Bytes,
+    written: SystemTime,
+    referenced: AtomicBool,
+}
+
+impl MemoryTier {
+    pub(crate) fn new(capacity: usize) -> Self {
+        MemoryTier {
+            capacity,
+            inner: RwLock::default(),
+        }
+    }
+
+    /// The payload for `key`, if held and written after `written_after`.
+    pub(crate) fn get(&self, key: &Key, written_after: Option<SystemTime>) -> Option<Bytes> {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        let slot = inner.map.get(key)?;
+        if written_after.is_some_and(|t| slot.written <= t) {
+            return None;
+        }
+        slot.referenced.store(true, Ordering::Relaxed);
+        Some(slot.payload.clone())
+    }
+
+    pub(crate) fn insert(&self, key: Key, payload: Bytes, written: SystemTime) {
+        if payload.len() > self.capacity {
+            return;
+        }
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        let size = payload.len();
+        let slot = Slot {
+            payload,
+            written,
+            referenced: AtomicBool::new(false),
+        };
+        if let Some(old) = inner.map.insert(key, slot) {
+            inner.bytes -= old.payload.len();
+        }
+        inner.bytes += size;
+        // Sweep: entries hit since the last sweep get a second chance. Two
+        // passes at most, since the first clears every flag.
+        for _ in 0..2 {
+            if inner.bytes <= self.capacity {
+                break;
+            }
+            let mut freed = 0;
+            inner.map.retain(|k, slot| {
+                let keep = *k == key || slot.referenced.swap(false, Ordering::Relaxed);
+                if !keep {
+                    freed += slot.payload.len();
+                }
+                keep
+            });
+            inner.bytes -= freed;
+        }
+    }
+
+    pub(crate) fn remove(&self, key: &Key) {
+        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = inner.map.remove(key) {
+            inner.bytes -= old.payload.len();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeyHasher;
+
+    fn key(n: u32) -> Key {
+        let mut h = KeyHasher::new("f", "h", "fmt");
+        h.arg("n", &n).expect("ok");
+        h.finish()
+    }
+
+    #[test]
+    fn stays_within_capacity_and_keeps_hot_entries() {
+        let tier = MemoryTier::new(1000);
+        let now = SystemTime::now();
+        tier.insert(key(0), Bytes::from(vec![0u8; 100]), now);
+        for i in 1..50 {
+            assert!(tier.get(&key(0), None).is_some(), "hot entry evicted at {i}");
+            tier.insert(key(i), Bytes::from(vec![0u8; 100]), now);
+            let inner = tier.inner.read().expect("lock");
+            assert!(inner.bytes <= 1000);
+            assert_eq!(inner.bytes, inner.map.values().map(|s| s.payload.len()).sum::<usize>());
+        }
+    }
+
+    #[test]
+    fn respects_ttl() {
+        let tier = MemoryTier::new(1000);
+        let written = SystemTime::now();
+        tier.insert(key(1), Bytes::from(vec![1u8]), written);
+        assert!(tier.get(&key(1), Some(written - std::time::Duration::from_secs(1))).is_some());
+        assert!(tier.get(&key(1), Some(written)).is_none());
+    }
+}
