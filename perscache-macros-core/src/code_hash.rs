@@ -10,7 +10,40 @@
 //! which arrive as `#[doc = "..."]` / `#![doc = "..."]` attributes. Ordinary
 //! comments and formatting never reach a proc macro at all.
 
+use std::path::PathBuf;
+
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// What the macro needs to know about a marked function's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The code hash that goes into every key of the function (hex).
+    pub hash: String,
+    /// Files whose change must make rustc expand the macro again (the
+    /// manifest, say). The expansion `include_bytes!`s each one so that
+    /// cargo's dep-info tracks it.
+    pub track: Vec<PathBuf>,
+}
+
+/// Where a marked function sits, as the macro sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'a> {
+    /// The function's name.
+    pub name: &'a str,
+    /// The source file, when the compiler says (`Span::local_file`).
+    pub file: Option<&'a std::path::Path>,
+    /// The 1-based line of the `fn` keyword.
+    pub line: usize,
+}
+
+/// The code hash of a marked function whose whole item (attributes, signature,
+/// body) is `item`.
+pub fn resolve(item: &TokenStream, _at: Location<'_>) -> Resolved {
+    Resolved {
+        hash: token_hash(item),
+        track: Vec::new(),
+    }
+}
 
 /// Bumped when the walk changes, so hashes from an older walk never match.
 const WALK_VERSION: &str = "perscache code walk v1";

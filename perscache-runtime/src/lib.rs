@@ -23,7 +23,7 @@ pub use error::{BoxError, Error, FormatError, Result};
 pub use format::{AnyFormat, Binary, Codec, Format, Json, JsonPretty};
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
-pub use storage::{open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, Storage};
+pub use storage::{function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, Storage};
 
 /// What `#[persist]` expands to. Not a public API: it changes without notice.
 #[doc(hidden)]

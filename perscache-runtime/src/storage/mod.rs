@@ -165,10 +165,16 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>>;
 }
 
-/// Where the cache keeps a function's entries: one folder per function, then
-/// one per code hash, so that `cargo perscache clear --stale` can drop whole
-/// generations and people can find a function's files.
-pub(crate) fn function_dir(function: &str) -> String {
+/// The folder of a function's entries, from its full path
+/// (`app::reports::daily` → `app.reports.daily`). Under it, one folder per code
+/// hash (its first 16 hex digits), so that `cargo perscache clear --stale` can
+/// drop whole generations and people can find a function's files:
+/// `app.reports.daily/3fa4c0de12ab34cd/<key>.<ext>`.
+///
+/// ```
+/// assert_eq!(perscache::function_dir("app::Client::profile"), "app.Client.profile");
+/// ```
+pub fn function_dir(function: &str) -> String {
     function
         .chars()
         .map(|c| match c {
