@@ -14,12 +14,12 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 
 use crate::cache::Cache;
+use crate::entry;
 use crate::error::{Error, Result};
 use crate::format::Codec;
 use crate::key::Key;
 use crate::stats::{self, Counters};
 use crate::storage::{function_dir, Storage};
-use crate::entry;
 
 /// A marked function, as `#[persist]` describes it in a `static`.
 #[derive(Debug)]
@@ -76,6 +76,11 @@ impl Site {
                 Ident::new(format!("{ty}::{}", self.name))
             })
             .function
+    }
+
+    /// Whether the cache may still be used (the format can round-trip the type).
+    pub fn is_cacheable(&self) -> bool {
+        !self.uncacheable.load(Ordering::Relaxed)
     }
 
     /// The code hash the key is built on.
@@ -214,9 +219,14 @@ where
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
     // and a sync function never needs tokio.
-    pollster::block_on(call_async::<R, P, C, _>(cache, site, key, codec, options, move || {
-        std::future::ready(compute())
-    }))
+    pollster::block_on(call_async::<R, P, C, _>(
+        cache,
+        site,
+        key,
+        codec,
+        options,
+        move || std::future::ready(compute()),
+    ))
 }
 
 /// An async marked function's call.
@@ -271,7 +281,10 @@ where
         Some(slot) => slot,
         None => {
             let slot = ticket.flight.payload.lock().await;
-            if let Some(value) = slot.as_ref().and_then(|p| lookup.decode::<P::Value, C>(codec, p)) {
+            if let Some(value) = slot
+                .as_ref()
+                .and_then(|p| lookup.decode::<P::Value, C>(codec, p))
+            {
                 site.counters.hit();
                 return P::rebuild(value);
             }
@@ -331,7 +344,8 @@ impl Lookup<'_> {
             Ok(Some(blob)) => blob,
             Ok(None) => return None,
             Err(e) => {
-                self.cache.failed(self.function, "could not read the cache", &e);
+                self.cache
+                    .failed(self.function, "could not read the cache", &e);
                 return None;
             }
         };
@@ -347,7 +361,8 @@ impl Lookup<'_> {
                         path: self.path.clone(),
                         reason,
                     };
-                    self.cache.failed(self.function, "a cache entry is damaged", &e);
+                    self.cache
+                        .failed(self.function, "a cache entry is damaged", &e);
                     return None;
                 }
             }
@@ -429,6 +444,10 @@ fn entry_path(ident: &Ident, code_hash: &str, key: &Key, extension: &str) -> Str
         .filter(char::is_ascii_alphanumeric)
         .take(16)
         .collect();
-    let code = if code.is_empty() { "nohash".to_owned() } else { code };
+    let code = if code.is_empty() {
+        "nohash".to_owned()
+    } else {
+        code
+    };
     format!("{}/{code}/{}.{extension}", ident.dir, key.to_hex())
 }

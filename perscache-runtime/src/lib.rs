@@ -23,17 +23,33 @@ pub use error::{BoxError, Error, FormatError, Result};
 pub use format::{AnyFormat, Binary, Codec, Format, Json, JsonPretty};
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
-pub use storage::{function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, Storage};
+pub use storage::{
+    function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
+    Storage,
+};
 
 /// What `#[persist]` expands to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{call_async, call_sync, Always, OkOnly, Options, Policy, Site, SomeOnly};
     pub use crate::{AsCache, Cache, Codec, Format, Key, KeyHasher, Result, Storage};
-    use std::sync::Arc;
+    pub use std::sync::{Arc, OnceLock};
 
     /// Boxes a per-function storage once.
     pub fn into_storage<S: Storage>(storage: S) -> Arc<dyn Storage> {
         Arc::new(storage)
+    }
+
+    /// Computes the key only when it will be used.
+    pub fn key_if_enabled(
+        cache: &Cache,
+        site: &Site,
+        key: impl FnOnce() -> Result<Key>,
+    ) -> Result<Key> {
+        if cache.is_enabled() && site.is_cacheable() {
+            key()
+        } else {
+            Err(crate::Error::Config("caching is off".into()))
+        }
     }
 }

@@ -1,0 +1,131 @@
+//! Parsing `#[persist(...)]` into typed options. Values stay syn nodes, so that
+//! every later error can point at the token that caused it.
+
+use std::time::Duration;
+
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{bracketed, Expr, Ident, LitBool, LitStr, Token};
+
+/// The options of one `#[persist(...)]`.
+#[derive(Default)]
+pub struct Options {
+    pub ttl: Option<Ttl>,
+    pub ignore: Vec<Ident>,
+    pub serializer: Option<Expr>,
+    pub storage: Option<Expr>,
+    pub cache: Option<Expr>,
+    pub per_instance: Option<LitBool>,
+    pub instance_key: Option<Expr>,
+    pub cache_none: Option<LitBool>,
+}
+
+/// A time to live: a humantime string checked now, or an expression.
+pub enum Ttl {
+    Literal(Duration),
+    Expr(Expr),
+}
+
+const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`";
+
+impl Parse for Options {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut options = Options::default();
+        let mut errors: Option<syn::Error> = None;
+        let mut push = |e: syn::Error| match &mut errors {
+            Some(all) => all.combine(e),
+            None => errors = Some(e),
+        };
+        let mut seen: Vec<String> = Vec::new();
+        while !input.is_empty() {
+            let name: Ident = input.parse()?;
+            let key = name.to_string();
+            if seen.contains(&key) {
+                push(syn::Error::new(
+                    name.span(),
+                    format!("`{key}` is given twice"),
+                ));
+            }
+            seen.push(key.clone());
+            input
+                .parse::<Token![=]>()
+                .map_err(|e| syn::Error::new(e.span(), format!("expected `{key} = ...`")))?;
+            match key.as_str() {
+                "ttl" => options.ttl = Some(parse_ttl(input, &mut push)?),
+                "ignore" => options.ignore = parse_idents(input)?,
+                "serializer" | "format" => options.serializer = Some(input.parse()?),
+                "storage" => options.storage = Some(input.parse()?),
+                "cache" => options.cache = Some(input.parse()?),
+                "per_instance" => options.per_instance = Some(input.parse()?),
+                "instance_key" => options.instance_key = Some(input.parse()?),
+                "cache_none" => options.cache_none = Some(input.parse()?),
+                _ => {
+                    push(syn::Error::new(
+                        name.span(),
+                        format!("unknown option `{key}`; expected one of {KNOWN}"),
+                    ));
+                    input.parse::<Expr>()?;
+                }
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        match errors {
+            Some(e) => Err(e),
+            None => Ok(options),
+        }
+    }
+}
+
+fn parse_ttl(input: ParseStream<'_>, push: &mut impl FnMut(syn::Error)) -> syn::Result<Ttl> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return match humantime::parse_duration(&lit.value()) {
+            Ok(d) if !d.is_zero() => Ok(Ttl::Literal(d)),
+            Ok(_) => {
+                push(syn::Error::new(
+                    lit.span(),
+                    "a zero `ttl` would never serve a result; remove `ttl` or make it longer",
+                ));
+                Ok(Ttl::Literal(Duration::from_secs(1)))
+            }
+            Err(e) => {
+                push(syn::Error::new(
+                    lit.span(),
+                    format!("`ttl` must be a duration such as \"90s\", \"1h 30m\" or \"1d\": {e}"),
+                ));
+                Ok(Ttl::Literal(Duration::from_secs(1)))
+            }
+        };
+    }
+    Ok(Ttl::Expr(input.parse()?))
+}
+
+/// `[a, b]`, or a single name.
+fn parse_idents(input: ParseStream<'_>) -> syn::Result<Vec<Ident>> {
+    if input.peek(syn::token::Bracket) {
+        let content;
+        bracketed!(content in input);
+        let list = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+        Ok(list.into_iter().collect())
+    } else if input.peek(Ident) {
+        Ok(vec![input.parse()?])
+    } else {
+        Err(syn::Error::new(
+            input.span(),
+            "expected argument names: `ignore = [a, b]` or `ignore = a`",
+        ))
+    }
+}
+
+impl Options {
+    pub fn per_instance(&self) -> bool {
+        self.per_instance.as_ref().is_none_or(|b| b.value)
+    }
+
+    pub fn cache_none(&self) -> bool {
+        self.cache_none.as_ref().is_none_or(|b| b.value)
+    }
+}

@@ -1,0 +1,138 @@
+//! Writes the cached function. The generated code names only
+//! `::perscache::__private::…` and core paths, so user items cannot shadow it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::ItemFn;
+
+use crate::attr::{Options, Ttl};
+use crate::code_hash::Resolved;
+use crate::valid::{arg_type_span, Checked, Policy};
+
+pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolved) -> TokenStream {
+    let p = quote!(::perscache::__private);
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = item;
+    let name = sig.ident.to_string();
+    let hash = &code.hash;
+    let ret = &checked.ret;
+
+    let track = code.track.iter().map(|path| {
+        let path = path.to_string_lossy();
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
+
+    let cache = match &options.cache {
+        Some(expr) => quote_spanned!(expr.span()=> #p::AsCache::as_cache(&#expr)),
+        None => quote!(#p::Cache::global()),
+    };
+    let codec = match &options.serializer {
+        Some(expr) => quote_spanned!(expr.span()=> &(#expr)),
+        None => quote!(#p::Cache::format(__perscache_cache)),
+    };
+    let function = if checked.uses_self {
+        quote!(__PERSCACHE_SITE.function_in::<Self>())
+    } else {
+        quote!(__PERSCACHE_SITE.function())
+    };
+
+    let mut key_parts = Vec::new();
+    if checked.per_instance {
+        key_parts.push(match &options.instance_key {
+            Some(expr) => quote_spanned!(expr.span()=> __perscache_key.instance(&(#expr))?;),
+            None => quote!(__perscache_key.instance(self)?;),
+        });
+    }
+    for arg in &checked.key_args {
+        let ident = &arg.ident;
+        let label = ident.to_string();
+        let span = arg_type_span(item, ident);
+        key_parts.push(quote_spanned!(span=> __perscache_key.arg(#label, &#ident)?;));
+        if arg.impl_trait {
+            key_parts
+                .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&#ident));));
+        }
+    }
+    if checked.uses_self {
+        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<Self>());));
+    }
+    for t in &checked.type_params {
+        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<#t>());));
+    }
+    for c in &checked.const_params {
+        let label = c.to_string();
+        key_parts.push(quote!(__perscache_key.arg(#label, &#c)?;));
+    }
+
+    let policy = match checked.policy {
+        Policy::Always => quote!(#p::Always),
+        Policy::OkOnly => quote!(#p::OkOnly),
+        Policy::SomeOnly => quote!(#p::SomeOnly),
+    };
+
+    let storage = match &options.storage {
+        Some(expr) => quote_spanned! {expr.span()=>
+            ::core::option::Option::Some({
+                static __PERSCACHE_STORAGE: #p::OnceLock<#p::Arc<dyn #p::Storage>> = #p::OnceLock::new();
+                __PERSCACHE_STORAGE.get_or_init(|| #p::into_storage(#expr))
+            })
+        },
+        None => quote!(::core::option::Option::None),
+    };
+    let ttl = match &options.ttl {
+        Some(Ttl::Literal(d)) => {
+            let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
+            quote!(::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
+        }
+        Some(Ttl::Expr(expr)) => quote_spanned! {expr.span()=>
+            ::core::option::Option::Some(::core::convert::Into::<::core::time::Duration>::into(#expr))
+        },
+        None => quote!(::core::option::Option::None),
+    };
+
+    let call = if sig.asyncness.is_some() {
+        quote! {
+            #p::call_async::<#ret, #policy, _, _>(
+                __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
+                move || async move #block,
+            ).await
+        }
+    } else {
+        quote! {
+            #p::call_sync::<#ret, #policy, _>(
+                __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
+                move || -> #ret #block,
+            )
+        }
+    };
+
+    let key_fn = format_ident!("__perscache_make_key", span = Span::mixed_site());
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #(#track)*
+            static __PERSCACHE_SITE: #p::Site = #p::Site::new(::core::module_path!(), #name, #hash);
+            let __perscache_cache: &#p::Cache = #cache;
+            let __perscache_codec = #codec;
+            let #key_fn = || -> #p::Result<#p::Key> {
+                let mut __perscache_key = #p::KeyHasher::new(
+                    #function,
+                    __PERSCACHE_SITE.code_hash(),
+                    #p::Format::name(__perscache_codec),
+                );
+                #(#key_parts)*
+                ::core::result::Result::Ok(__perscache_key.finish())
+            };
+            let __perscache_key = #p::key_if_enabled(__perscache_cache, &__PERSCACHE_SITE, #key_fn);
+            let __perscache_options = #p::Options { storage: #storage, ttl: #ttl };
+            #call
+        }
+    }
+}
