@@ -83,7 +83,9 @@ impl Cache {
     /// assert!(!cache.is_enabled());
     /// ```
     pub fn disabled() -> Cache {
-        let mut cache = Cache::builder().storage(crate::MemoryStorage::new()).build();
+        let mut cache = Cache::builder()
+            .storage(crate::MemoryStorage::new())
+            .build();
         cache.enabled = false;
         cache
     }

@@ -155,14 +155,21 @@ impl Config {
             self.ttl = Some(parse_duration("PERSCACHE_TTL", &v)?);
         }
         if let Some(v) = var("PERSCACHE_MAX_SIZE") {
-            self.max_size = Some(parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MAX_SIZE: {e}")))?);
+            self.max_size = Some(
+                parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MAX_SIZE: {e}")))?,
+            );
         }
         if let Some(v) = var("PERSCACHE_MEMORY_TIER") {
-            self.memory_tier =
-                Some(parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MEMORY_TIER: {e}")))? as usize);
+            self.memory_tier = Some(
+                parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MEMORY_TIER: {e}")))?
+                    as usize,
+            );
         }
         if let Some(v) = var("PERSCACHE_STRICT") {
-            self.strict = Some(matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"));
+            self.strict = Some(matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            ));
         }
         Ok(())
     }
@@ -196,8 +203,11 @@ pub fn default_dir() -> PathBuf {
 }
 
 fn parse_duration(what: &str, text: &str) -> Result<Duration> {
-    humantime::parse_duration(text.trim())
-        .map_err(|e| Error::Config(format!("{what}: `{text}` is not a duration such as `1d` or `90s`: {e}")))
+    humantime::parse_duration(text.trim()).map_err(|e| {
+        Error::Config(format!(
+            "{what}: `{text}` is not a duration such as `1d` or `90s`: {e}"
+        ))
+    })
 }
 
 /// Parses `1024`, `500KB`, `2 MiB`, `1.5GB`: decimal units are powers of 1000,
@@ -233,7 +243,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -264,7 +277,9 @@ mod tests {
         let err = Config::from_toml("colour = \"red\"").expect_err("unknown key");
         assert!(err.to_string().contains("colour"), "{err}");
         let mut c = Config::default();
-        let err = c.apply_env(env(&[("PERSCACHE_FORMAT", "xml")])).expect_err("invalid");
+        let err = c
+            .apply_env(env(&[("PERSCACHE_FORMAT", "xml")]))
+            .expect_err("invalid");
         assert!(err.to_string().contains("xml"), "{err}");
     }
 

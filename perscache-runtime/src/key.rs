@@ -94,7 +94,11 @@ impl KeyHasher {
     }
 
     /// Adds one argument, by name and value.
-    pub fn arg<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+    pub fn arg<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
         self.sink.put(&[tag::ARG]);
         write_str(&mut self.sink, name);
         self.value(name, value)
@@ -107,9 +111,15 @@ impl KeyHasher {
         write_str(&mut self.sink, name);
     }
 
-    fn value<T: Serialize + ?Sized>(&mut self, argument: &'static str, value: &T) -> Result<(), Error> {
+    fn value<T: Serialize + ?Sized>(
+        &mut self,
+        argument: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
         value
-            .serialize(&mut Canonical { out: &mut self.sink })
+            .serialize(&mut Canonical {
+                out: &mut self.sink,
+            })
             .map_err(|e| Error::Key {
                 argument,
                 message: e.0,
@@ -335,13 +345,22 @@ impl<'a, 'b, S: Sink> ser::Serializer for &'a mut Canonical<'b, S> {
         Ok(())
     }
 
-    fn serialize_unit_variant(self, name: &'static str, _: u32, variant: &'static str) -> Result<(), KeyError> {
+    fn serialize_unit_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), KeyError> {
         self.named(tag::UNIT_VARIANT, name);
         write_str(self.out, variant);
         Ok(())
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), KeyError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
         self.named(tag::NEWTYPE_STRUCT, name);
         value.serialize(self)
     }
@@ -371,7 +390,11 @@ impl<'a, 'b, S: Sink> ser::Serializer for &'a mut Canonical<'b, S> {
         Ok(Compound { ser: self })
     }
 
-    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeTupleStruct, KeyError> {
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct, KeyError> {
         self.named(tag::TUPLE_STRUCT, name);
         write_len(self.out, len);
         Ok(Compound { ser: self })
@@ -398,7 +421,11 @@ impl<'a, 'b, S: Sink> ser::Serializer for &'a mut Canonical<'b, S> {
         })
     }
 
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeStruct, KeyError> {
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, KeyError> {
         self.named(tag::STRUCT, name);
         write_len(self.out, len);
         Ok(Compound { ser: self })
@@ -427,7 +454,11 @@ impl<S: Sink> Compound<'_, '_, S> {
         value.serialize(&mut *self.ser)
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
         self.ser.named(tag::FIELD, key);
         value.serialize(&mut *self.ser)
     }
@@ -463,7 +494,11 @@ compound!(
 impl<S: Sink> ser::SerializeStruct for Compound<'_, '_, S> {
     type Ok = ();
     type Error = KeyError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
         self.field(key, value)
     }
     fn end(self) -> Result<(), KeyError> {
@@ -474,7 +509,11 @@ impl<S: Sink> ser::SerializeStruct for Compound<'_, '_, S> {
 impl<S: Sink> ser::SerializeStructVariant for Compound<'_, '_, S> {
     type Ok = ();
     type Error = KeyError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), KeyError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
         self.field(key, value)
     }
     fn end(self) -> Result<(), KeyError> {
@@ -586,7 +625,10 @@ mod tests {
     #[test]
     fn adjacent_strings_do_not_collide() {
         assert_ne!(key_of(&("ab", "c")), key_of(&("a", "bc")));
-        assert_ne!(key_of(&vec![vec![1u8], vec![]]), key_of(&vec![vec![], vec![1u8]]));
+        assert_ne!(
+            key_of(&vec![vec![1u8], vec![]]),
+            key_of(&vec![vec![], vec![1u8]])
+        );
     }
 
     #[test]

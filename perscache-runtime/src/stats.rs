@@ -106,8 +106,10 @@ impl Counters {
 
     pub(crate) fn miss(&self, took: Duration) {
         self.misses.fetch_add(1, Ordering::Relaxed);
-        self.compute_nanos
-            .fetch_add(took.as_nanos().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+        self.compute_nanos.fetch_add(
+            took.as_nanos().min(u64::MAX as u128) as u64,
+            Ordering::Relaxed,
+        );
     }
 
     fn take(&self) -> Delta {
@@ -122,7 +124,8 @@ impl Counters {
     fn restore(&self, d: &Delta) {
         self.hits.fetch_add(d.hits, Ordering::Relaxed);
         self.misses.fetch_add(d.misses, Ordering::Relaxed);
-        self.compute_nanos.fetch_add(d.compute_nanos, Ordering::Relaxed);
+        self.compute_nanos
+            .fetch_add(d.compute_nanos, Ordering::Relaxed);
     }
 }
 
@@ -146,7 +149,12 @@ fn started() -> Instant {
 static LAST_FLUSH_SECS: AtomicU64 = AtomicU64::new(0);
 
 /// Remembers where a function's counts go; cheap after the first call.
-pub(crate) fn register(function: &str, dir: &str, counters: &'static Counters, storage: &Arc<dyn Storage>) {
+pub(crate) fn register(
+    function: &str,
+    dir: &str,
+    counters: &'static Counters,
+    storage: &Arc<dyn Storage>,
+) {
     if counters.registered.load(Ordering::Acquire) {
         return;
     }
@@ -198,7 +206,12 @@ pub fn flush() {
     }
 }
 
-async fn merge_into(storage: &dyn Storage, function: &str, dir: &str, delta: &Delta) -> crate::Result<()> {
+async fn merge_into(
+    storage: &dyn Storage,
+    function: &str,
+    dir: &str,
+    delta: &Delta,
+) -> crate::Result<()> {
     let path = format!("{dir}/{STATS_FILE}");
     let mut stats = match storage.read(&path, None).await? {
         // A damaged stats file only costs history; start again.
@@ -207,7 +220,8 @@ async fn merge_into(storage: &dyn Storage, function: &str, dir: &str, delta: &De
     };
     stats.function = function.to_owned();
     stats.merge(delta);
-    let bytes = serde_json::to_vec_pretty(&stats).map_err(|e| crate::Error::storage(storage.name(), e))?;
+    let bytes =
+        serde_json::to_vec_pretty(&stats).map_err(|e| crate::Error::storage(storage.name(), e))?;
     storage.write(&path, bytes.into()).await
 }
 
@@ -226,7 +240,9 @@ pub async fn read_stats(storage: &dyn Storage) -> crate::Result<Vec<FunctionStat
             if let Some(blob) = storage.read(&info.path, None).await? {
                 match serde_json::from_slice::<FunctionStats>(&blob.bytes) {
                     Ok(s) => out.push(s),
-                    Err(e) => tracing::warn!(path = %info.path, error = %e, "perscache: unreadable statistics"),
+                    Err(e) => {
+                        tracing::warn!(path = %info.path, error = %e, "perscache: unreadable statistics")
+                    }
                 }
             }
         }

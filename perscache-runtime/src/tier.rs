@@ -109,11 +109,17 @@ mod tests {
         let now = SystemTime::now();
         tier.insert(key(0), Bytes::from(vec![0u8; 100]), now);
         for i in 1..50 {
-            assert!(tier.get(&key(0), None).is_some(), "hot entry evicted at {i}");
+            assert!(
+                tier.get(&key(0), None).is_some(),
+                "hot entry evicted at {i}"
+            );
             tier.insert(key(i), Bytes::from(vec![0u8; 100]), now);
             let inner = tier.inner.read().expect("lock");
             assert!(inner.bytes <= 1000);
-            assert_eq!(inner.bytes, inner.map.values().map(|s| s.payload.len()).sum::<usize>());
+            assert_eq!(
+                inner.bytes,
+                inner.map.values().map(|s| s.payload.len()).sum::<usize>()
+            );
         }
     }
 
@@ -122,7 +128,9 @@ mod tests {
         let tier = MemoryTier::new(1000);
         let written = SystemTime::now();
         tier.insert(key(1), Bytes::from(vec![1u8]), written);
-        assert!(tier.get(&key(1), Some(written - std::time::Duration::from_secs(1))).is_some());
+        assert!(tier
+            .get(&key(1), Some(written - std::time::Duration::from_secs(1)))
+            .is_some());
         assert!(tier.get(&key(1), Some(written)).is_none());
     }
 }
