@@ -30,7 +30,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     });
 
     let cache = match &options.cache {
-        Some(expr) => quote_spanned!(expr.span()=> #p::AsCache::as_cache(&#expr)),
+        // Bound with `let x = &expr;` so a temporary (`OnceLock::get()`'s
+        // reference, say) lives for the whole call.
+        Some(expr) => quote_spanned!(expr.span()=> &#expr),
         None => quote!(#p::Cache::global()),
     };
     let codec = match &options.serializer {
@@ -119,7 +121,8 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         #vis #sig {
             #(#track)*
             static __PERSCACHE_SITE: #p::Site = #p::Site::new(::core::module_path!(), #name, #hash);
-            let __perscache_cache: &#p::Cache = #cache;
+            let __perscache_cache_source = #cache;
+            let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;
             let #key_fn = || -> #p::Result<#p::Key> {
                 let mut __perscache_key = #p::KeyHasher::new(
