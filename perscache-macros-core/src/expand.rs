@@ -49,7 +49,10 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     if checked.per_instance {
         key_parts.push(match &options.instance_key {
             Some(expr) => quote_spanned!(expr.span()=> __perscache_key.instance(&(#expr))?;),
-            None => quote!(__perscache_key.instance(self)?;),
+            None => {
+                let span = checked.receiver.unwrap_or_else(Span::call_site);
+                quote_spanned!(span=> __perscache_key.instance(self)?;)
+            }
         });
     }
     for arg in &checked.key_args {
@@ -99,16 +102,23 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         None => quote!(::core::option::Option::None),
     };
 
+    // Errors about the return type (a format that cannot hold it) point at it.
+    let ret_span = match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => Span::call_site(),
+    };
+    let call_async = quote_spanned!(ret_span=> #p::call_async::<#ret, #policy, _, _>);
+    let call_sync = quote_spanned!(ret_span=> #p::call_sync::<#ret, #policy, _>);
     let call = if sig.asyncness.is_some() {
         quote! {
-            #p::call_async::<#ret, #policy, _, _>(
+            #call_async(
                 __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
                 move || async move #block,
             ).await
         }
     } else {
         quote! {
-            #p::call_sync::<#ret, #policy, _>(
+            #call_sync(
                 __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
                 move || -> #ret #block,
             )

@@ -28,6 +28,8 @@ pub struct KeyArg {
 
 /// A marked function that passed every check.
 pub struct Checked {
+    /// Where `self` is, for errors about the instance key.
+    pub receiver: Option<proc_macro2::Span>,
     pub per_instance: bool,
     /// The body or signature names `Self`: the function lives in an impl.
     pub uses_self: bool,
@@ -76,13 +78,13 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
         }
     };
 
-    let mut has_receiver = false;
+    let mut receiver = None;
     let mut key_args = Vec::new();
     let mut names = Vec::new();
     for arg in &sig.inputs {
         match arg {
             FnArg::Receiver(r) => {
-                has_receiver = true;
+                receiver = Some(r.span());
                 if r.colon_token.is_some() {
                     errors.push(
                         r,
@@ -145,6 +147,7 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
         }
     }
 
+    let has_receiver = receiver.is_some();
     if !has_receiver {
         if let Some(p) = &options.per_instance {
             errors.push(p, "`per_instance` applies to methods that take `self`");
@@ -191,6 +194,7 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
     match errors.0 {
         Some(e) => Err(e),
         None => Ok(Checked {
+            receiver,
             per_instance: has_receiver && options.per_instance(),
             uses_self: uses_self || has_receiver,
             key_args,

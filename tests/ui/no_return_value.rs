@@ -1,0 +1,8 @@
+use perscache::persist;
+
+#[persist]
+fn log(line: &str) {
+    println!("{line}");
+}
+
+fn main() {}

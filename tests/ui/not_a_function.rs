@@ -1,0 +1,8 @@
+use perscache::persist;
+
+#[persist]
+struct Data {
+    x: u32,
+}
+
+fn main() {}

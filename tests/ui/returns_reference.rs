@@ -1,0 +1,8 @@
+use perscache::persist;
+
+#[persist]
+fn first(items: &[String]) -> &str {
+    &items[0]
+}
+
+fn main() {}
