@@ -1,34 +1,95 @@
 //! Entries as files under one folder: the default storage.
+//!
+//! # How it stays correct
+//!
+//! - **Atomic writes.** An entry is written to a hidden temporary file in its
+//!   own folder (`.<name>.<pid>.<n>.tmp`) and renamed over the entry, so a
+//!   reader (another thread, another process, the next run after a `kill -9`)
+//!   sees a whole old entry or a whole new one. A failed write removes its
+//!   temporary file; temporary files left by killed processes are removed
+//!   once they are older than [`LocalStorageBuilder::stale_temp_age`], when
+//!   their folder is first written to by a process and at every rescan.
+//! - **Nothing outside the root.** Paths are checked to be relative and plain;
+//!   entries are opened with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted
+//!   in the folder cannot hang a reader); folders are checked not to be
+//!   symbolic links before they are used, and listings never descend into
+//!   links. Keys are digests, so arguments never become path components.
+//! - **Private by default.** Folders are created `0700` and files `0600`; an
+//!   entry that other users could have written (group or other write bits in
+//!   private mode, other write bits in [shared](LocalStorageBuilder::shared)
+//!   mode) is refused.
+//!
+//! # Size limit without rescanning
+//!
+//! With [`max_size`](LocalStorageBuilder::max_size), the storage keeps an
+//! index of entries (size, last use) in memory, built by one scan of the
+//! folder at the first write. Each write then costs `O(log n)` bookkeeping,
+//! plus the eviction of the least recently used entries while the total is
+//! over the limit. Before an entry is evicted its file is checked again: if
+//! another process used or rewrote it since (a newer access or modification
+//! time), it moves back in the order instead.
+//!
+//! Last use is recorded without relying on the kernel's access times (which
+//! `relatime` and `noatime` mounts make useless): a hit sets the file's access
+//! time itself, through the open handle, when the recorded one is older than
+//! [`LocalStorageBuilder::access_granularity`], and the in-memory index
+//! records every hit of this process exactly.
+//!
+//! Other processes' writes are picked up by rescans, which happen once this
+//! process has written `max_size / 16` bytes *and* a sixteenth of the number
+//! of indexed entries since the last scan, so a rescan costs a bounded number
+//! of file checks per write however many entries there are. Every process
+//! evicts down to the limit after its own scans and writes, so with `P`
+//! processes writing to one folder the total stays below
+//! `max_size + (P - 1) * (max_size / 16 + largest entry)`.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::SystemTime;
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
 use super::{Blob, EntryInfo, Storage};
 use crate::error::{Error, Result};
 
+/// Default age after which a temporary file is taken for a dead writer's.
+const STALE_TEMP_AGE: Duration = Duration::from_secs(15 * 60);
+/// Default precision of the last-use time written to entries on hits.
+const ACCESS_GRANULARITY: Duration = Duration::from_secs(1);
+/// Rescan after writing this fraction of `max_size` (and of the entry count).
+const RESCAN_FRACTION: u64 = 16;
+
 /// Files under a root folder, one per entry: `ROOT/<function>/<code hash>/<key>.<ext>`.
 ///
-/// Writes go to a temporary file in the same folder, then are renamed over the
-/// entry, so a reader (another thread, another process, the next run after a
-/// crash) sees a whole old entry or a whole new one. Folders are created
-/// readable by their owner only.
+/// See the [module documentation](self) for the guarantees: atomic writes,
+/// private files, no symbolic links followed, and least-recently-used
+/// eviction under [`max_size`](LocalStorageBuilder::max_size) at a cost per
+/// write that does not grow with the number of entries.
 ///
 /// ```
 /// use perscache::LocalStorage;
 ///
 /// let dir = tempfile::tempdir().unwrap();
-/// let storage = LocalStorage::new(dir.path());
+/// let storage = LocalStorage::builder(dir.path()).max_size(100 << 20).build();
 /// assert_eq!(storage.root(), dir.path());
+/// assert_eq!(storage.max_size(), Some(100 << 20));
 /// ```
 #[derive(Debug)]
 pub struct LocalStorage {
     root: PathBuf,
     max_size: Option<u64>,
+    shared: bool,
+    stale_temp_age: Duration,
+    access_granularity: Duration,
+    /// Folders under the root already checked to be real folders (not links)
+    /// and swept of stale temporary files by this process.
+    checked_dirs: RwLock<HashSet<PathBuf>>,
+    /// Sizes and last uses, for eviction; empty unless `max_size` is set.
+    index: Mutex<Index>,
 }
 
 /// Configures a [`LocalStorage`].
@@ -36,13 +97,42 @@ pub struct LocalStorage {
 pub struct LocalStorageBuilder {
     root: PathBuf,
     max_size: Option<u64>,
+    shared: bool,
+    stale_temp_age: Duration,
+    access_granularity: Duration,
 }
 
 impl LocalStorageBuilder {
-    /// Keeps the total size of entries under `bytes`, removing the least
-    /// recently used entries first.
+    /// Keeps the total size of entries near `bytes` (see the
+    /// [module documentation](self) for the slack), removing the least
+    /// recently used entries first. An entry larger than `bytes` is not stored.
     pub fn max_size(mut self, bytes: u64) -> Self {
         self.max_size = Some(bytes);
+        self
+    }
+
+    /// Shares the folder with the owner's group: folders `0770`, files `0660`
+    /// (instead of `0700` and `0600`), and entries writable by the group are
+    /// accepted. Combine with a [signing secret](crate::SignedStorage) when
+    /// not every member of the group is trusted.
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// How old a temporary file must be before it is taken for one left by a
+    /// killed writer and removed (default 15 minutes). Make it longer than
+    /// the slowest write of one entry.
+    pub fn stale_temp_age(mut self, age: Duration) -> Self {
+        self.stale_temp_age = age;
+        self
+    }
+
+    /// How precisely hits record an entry's last use on disk (default 1 s):
+    /// a hit writes the file's access time only when the recorded one is
+    /// older than this, so hot entries cost one metadata write per period.
+    pub fn access_granularity(mut self, granularity: Duration) -> Self {
+        self.access_granularity = granularity;
         self
     }
 
@@ -51,6 +141,11 @@ impl LocalStorageBuilder {
         LocalStorage {
             root: self.root,
             max_size: self.max_size,
+            shared: self.shared,
+            stale_temp_age: self.stale_temp_age,
+            access_granularity: self.access_granularity,
+            checked_dirs: RwLock::default(),
+            index: Mutex::default(),
         }
     }
 }
@@ -66,6 +161,9 @@ impl LocalStorage {
         LocalStorageBuilder {
             root: root.into(),
             max_size: None,
+            shared: false,
+            stale_temp_age: STALE_TEMP_AGE,
+            access_granularity: ACCESS_GRANULARITY,
         }
     }
 
@@ -77,6 +175,18 @@ impl LocalStorage {
     /// The size limit, if any.
     pub fn max_size(&self) -> Option<u64> {
         self.max_size
+    }
+
+    /// The total size of entries this process's index knows of (after a scan
+    /// when none was made yet), or `None` without a size limit. For tests and
+    /// monitoring; [`list`](Storage::list) gives the exact figure.
+    pub fn indexed_size(&self) -> Option<u64> {
+        self.max_size?;
+        let mut index = self.index();
+        if !index.built {
+            self.rescan(&mut index);
+        }
+        Some(index.total)
     }
 
     /// Maps a storage path to a file under the root, refusing anything that
@@ -93,42 +203,399 @@ impl LocalStorage {
         Ok(self.root.join(rel))
     }
 
+    fn index(&self) -> MutexGuard<'_, Index> {
+        // Every update of the index leaves it consistent before anything that
+        // can panic runs, so a poisoned lock holds a usable index.
+        self.index.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Checks that every folder between the root and `dir` is a real folder,
+    /// not a link that leads elsewhere. `Ok(false)` when one is missing.
+    /// Checked folders are remembered, so the hit path pays a set lookup.
+    fn check_dirs(&self, dir: &Path) -> io::Result<bool> {
+        if self
+            .checked_dirs
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(dir)
+        {
+            return Ok(true);
+        }
+        let Ok(rel) = dir.strip_prefix(&self.root) else {
+            return Err(io::Error::other(format!(
+                "{} is outside the cache folder",
+                dir.display()
+            )));
+        };
+        let mut current = self.root.clone();
+        for part in rel.components() {
+            current.push(part);
+            match fs::symlink_metadata(&current) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(io::Error::other(format!(
+                        "{} is a symbolic link; perscache does not follow links in its folder",
+                        current.display()
+                    )));
+                }
+                Ok(meta) if !meta.is_dir() => {
+                    return Err(io::Error::other(format!(
+                        "{} is not a folder",
+                        current.display()
+                    )));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+        // First use of this folder by this process: clear what killed writers left.
+        self.sweep_temps(dir);
+        self.checked_dirs
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf());
+        Ok(true)
+    }
+
+    fn forget_dirs(&self) {
+        self.checked_dirs
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Removes temporary files in `dir` older than the stale age.
+    fn sweep_temps(&self, dir: &Path) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if is_temp_name(&entry.file_name().to_string_lossy()) {
+                if let Ok(meta) = entry.metadata() {
+                    self.remove_if_stale_temp(&entry.path(), &meta);
+                }
+            }
+        }
+    }
+
+    fn remove_if_stale_temp(&self, path: &Path, meta: &fs::Metadata) {
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .unwrap_or_default();
+        if meta.is_file() && age >= self.stale_temp_age {
+            // Another sweeper may have won the race; either way it is gone.
+            let _ = fs::remove_file(path);
+        }
+    }
+
+    fn open_entry(&self, file: &Path) -> io::Result<Option<File>> {
+        let dir = file.parent().unwrap_or(&self.root);
+        if !self.check_dirs(dir)? {
+            return Ok(None);
+        }
+        let mut options = OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        match options.open(file) {
+            Ok(f) => Ok(Some(f)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Err(io::Error::other(format!(
+                "{} is a symbolic link; perscache does not follow links in its folder",
+                file.display()
+            ))),
+            Err(e) => Err(e),
+        }
+    }
+
     fn read_file(&self, path: &str, written_after: Option<SystemTime>) -> io::Result<Option<Blob>> {
         let file = self.file(path)?;
-        let mut f = match File::open(&file) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(mut f) = self.open_entry(&file)? else {
+            return Ok(None);
         };
         let meta = f.metadata()?;
         if !meta.is_file() {
-            return Err(io::Error::other(format!("{} is not a file", file.display())));
+            return Err(io::Error::other(format!(
+                "{} is not a file",
+                file.display()
+            )));
         }
+        self.check_permissions(&file, &meta)?;
         let modified = meta.modified()?;
         if written_after.is_some_and(|deadline| modified <= deadline) {
             return Ok(None);
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        if self.max_size.is_some_and(|max| meta.len() > max) {
+            return Err(io::Error::other(format!(
+                "{} is larger than the storage's size limit; not a perscache entry",
+                file.display()
+            )));
+        }
+        // The length is only a hint (the file is ours, but a sparse planted
+        // one must not make us reserve terabytes up front).
+        let mut bytes = Vec::with_capacity(meta.len().min(64 << 20) as usize);
         f.read_to_end(&mut bytes)?;
+        self.record_use(path, &f, &meta);
         Ok(Some(Blob::new(bytes, modified)))
+    }
+
+    /// Refuses entries that someone other than the owner (and, in shared
+    /// mode, the group) could have written.
+    #[cfg(unix)]
+    fn check_permissions(&self, file: &Path, meta: &fs::Metadata) -> io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let foreign_write = if self.shared { 0o002 } else { 0o022 };
+        let mode = meta.permissions().mode();
+        if mode & foreign_write != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} is writable by other users (mode {:o}); not trusted",
+                    file.display(),
+                    mode & 0o777
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn check_permissions(&self, _file: &Path, _meta: &fs::Metadata) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Records a hit: the access time on disk (for other processes' eviction)
+    /// when it is older than the granularity, and the in-memory index.
+    fn record_use(&self, path: &str, f: &File, meta: &fs::Metadata) {
+        let now = SystemTime::now();
+        let stale = meta
+            .accessed()
+            .ok()
+            .and_then(|a| now.duration_since(a).ok())
+            .is_none_or(|age| age >= self.access_granularity);
+        if stale {
+            // Best effort: a read-only folder or someone else's file in a
+            // shared folder only loses recency information.
+            let _ = filetime::set_file_handle_times(
+                f,
+                Some(filetime::FileTime::from_system_time(now)),
+                None,
+            );
+        }
+        if self.max_size.is_some() {
+            // Never wait on the hit path: a rescan holding the lock reads
+            // the access time from disk anyway.
+            if let Ok(mut index) = self.index.try_lock() {
+                if index.built {
+                    index.touch(path, nanos(now));
+                }
+            }
+        }
     }
 
     fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.file(path)?;
-        let dir = file.parent().unwrap_or(&self.root);
-        create_private_dir_all(dir)?;
-        let tmp = dir.join(temp_name(&file));
+        if let Some(max) = self.max_size {
+            if bytes.len() as u64 > max {
+                tracing::debug!(
+                    path,
+                    size = bytes.len(),
+                    max,
+                    "perscache: entry larger than max_size not stored"
+                );
+                return Ok(());
+            }
+        }
+        let dir = file.parent().unwrap_or(&self.root).to_path_buf();
+        let result = match self.write_atomic(&dir, &file, bytes) {
+            // The folder went away (deleted mid-run, or evicted by `cargo
+            // perscache clear`): make it again, once.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.forget_dirs();
+                self.write_atomic(&dir, &file, bytes)
+            }
+            other => other,
+        };
+        result?;
+        if self.max_size.is_some() {
+            self.after_write(path, bytes.len() as u64);
+        }
+        Ok(())
+    }
+
+    fn write_atomic(&self, dir: &Path, file: &Path, bytes: &[u8]) -> io::Result<()> {
+        if !self.check_dirs(dir)? {
+            self.create_dirs(dir)?;
+            if !self.check_dirs(dir)? {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{} vanished while it was created", dir.display()),
+                ));
+            }
+        }
+        let tmp = dir.join(temp_name(file));
         let result = (|| {
-            let mut f = private_file(&tmp)?;
+            let mut f = self.new_private_file(&tmp)?;
             f.write_all(bytes)?;
             drop(f);
-            fs::rename(&tmp, &file)
+            fs::rename(&tmp, file)
         })();
         if result.is_err() {
             // Leave no partial temp file behind; the original error matters more.
             let _ = fs::remove_file(&tmp);
         }
         result
+    }
+
+    #[cfg(unix)]
+    fn create_dirs(&self, dir: &Path) -> io::Result<()> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        let mode = if self.shared { 0o770 } else { 0o700 };
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(mode)
+            .create(dir)?;
+        if self.shared {
+            // The umask narrows the mode given at creation; the group needs it whole.
+            let mut current = self.root.clone();
+            fs::set_permissions(&current, fs::Permissions::from_mode(mode))?;
+            if let Ok(rel) = dir.strip_prefix(&self.root) {
+                for part in rel.components() {
+                    current.push(part);
+                    fs::set_permissions(&current, fs::Permissions::from_mode(mode))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn create_dirs(&self, dir: &Path) -> io::Result<()> {
+        fs::create_dir_all(dir)
+    }
+
+    fn new_private_file(&self, path: &Path) -> io::Result<File> {
+        let mut options = OpenOptions::new();
+        // `create_new` is O_EXCL: it never follows or reuses an existing name.
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            let mode = if self.shared { 0o660 } else { 0o600 };
+            options.mode(mode).custom_flags(libc::O_NOFOLLOW);
+            let f = options.open(path)?;
+            if self.shared {
+                f.set_permissions(fs::Permissions::from_mode(mode))?;
+            }
+            Ok(f)
+        }
+        #[cfg(not(unix))]
+        options.open(path)
+    }
+
+    /// Index bookkeeping after a successful write: rescan when due, record
+    /// the entry, evict while over the limit.
+    fn after_write(&self, path: &str, size: u64) {
+        let Some(max) = self.max_size else { return };
+        let mut index = self.index();
+        if !index.built || index.rescan_due(max) {
+            self.rescan(&mut index);
+        }
+        index.upsert(path, size, nanos(SystemTime::now()));
+        index.bytes_since_scan += size;
+        index.writes_since_scan += 1;
+        self.evict(&mut index, max, path);
+    }
+
+    /// Rebuilds the index from the folder: one walk, which also removes stale
+    /// temporary files. Recency known in memory is kept when newer than disk's.
+    fn rescan(&self, index: &mut Index) {
+        let mut fresh = Index {
+            built: true,
+            ..Index::default()
+        };
+        let mut stack = vec![self.root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let Ok(ty) = entry.file_type() else { continue };
+                if ty.is_dir() {
+                    stack.push(entry.path());
+                    continue;
+                }
+                if !ty.is_file() {
+                    continue; // links are never followed, nor counted
+                }
+                let Ok(meta) = entry.metadata() else { continue };
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if is_temp_name(&name) {
+                    self.remove_if_stale_temp(&entry.path(), &meta);
+                    continue;
+                }
+                if name.starts_with('.') {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&self.root).map(to_storage_path) else {
+                    continue;
+                };
+                let used = last_use(&meta).max(index.used(&rel).unwrap_or(0));
+                fresh.upsert(&rel, meta.len(), used);
+            }
+        }
+        fresh.seq = fresh.seq.max(index.seq);
+        *index = fresh;
+    }
+
+    /// Removes least recently used entries until the total fits, checking
+    /// each on disk first. `keep` (the entry just written) is never removed.
+    fn evict(&self, index: &mut Index, max: u64, keep: &str) {
+        // Each entry moves back at most once per call (its time on disk can
+        // only be newer than the index's once), so this ends.
+        let mut budget = 2 * index.entries.len() + 2;
+        while index.total > max && budget > 0 {
+            budget -= 1;
+            let Some((path, item)) = index.oldest() else {
+                break;
+            };
+            if path == keep {
+                // Everything else is gone or newer; nothing more to do.
+                index.touch(&path, item.used.saturating_add(1));
+                break;
+            }
+            let Ok(file) = self.file(&path) else {
+                index.remove(&path);
+                continue;
+            };
+            match fs::symlink_metadata(&file) {
+                Ok(meta) if meta.is_file() => {
+                    let on_disk = last_use(&meta);
+                    if on_disk > item.used {
+                        // Used or rewritten by another process since we looked.
+                        index.upsert(&path, meta.len(), on_disk);
+                        continue;
+                    }
+                    match fs::remove_file(&file) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            tracing::debug!(path = %file.display(), error = %e, "perscache: could not evict");
+                        }
+                    }
+                    index.remove(&path);
+                }
+                // Gone, or not a file we manage: forget it either way.
+                _ => index.remove(&path),
+            }
+        }
     }
 
     fn list_files(&self, prefix: &str) -> io::Result<Vec<EntryInfo>> {
@@ -142,6 +609,7 @@ impl LocalStorage {
             };
             for entry in entries {
                 let entry = entry?;
+                // `file_type` does not follow links: linked folders are not entered.
                 let ty = entry.file_type()?;
                 if ty.is_dir() {
                     stack.push(entry.path());
@@ -156,14 +624,116 @@ impl LocalStorage {
                     if !rel.starts_with(prefix) {
                         continue;
                     }
-                    let meta = entry.metadata()?;
-                    out.push(EntryInfo::new(rel, meta.len(), meta.modified()?, meta.accessed().ok()));
+                    let meta = match entry.metadata() {
+                        Ok(m) => m,
+                        // Evicted or replaced between the listing and the look.
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e),
+                    };
+                    out.push(EntryInfo::new(
+                        rel,
+                        meta.len(),
+                        meta.modified()?,
+                        meta.accessed().ok(),
+                    ));
                 }
             }
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
+
+    fn delete_file(&self, path: &str) -> io::Result<()> {
+        let file = self.file(path)?;
+        if !self.check_dirs(file.parent().unwrap_or(&self.root))? {
+            return Ok(());
+        }
+        match fs::remove_file(&file) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        if self.max_size.is_some() {
+            self.index().remove(path);
+        }
+        Ok(())
+    }
+}
+
+/// Sizes and last uses of entries, ordered for eviction.
+#[derive(Debug, Default)]
+struct Index {
+    built: bool,
+    entries: HashMap<String, Item>,
+    /// (last use, sequence) → path: the eviction order, oldest first.
+    order: BTreeMap<(u64, u64), String>,
+    total: u64,
+    seq: u64,
+    bytes_since_scan: u64,
+    writes_since_scan: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    size: u64,
+    used: u64,
+    seq: u64,
+}
+
+impl Index {
+    fn rescan_due(&self, max: u64) -> bool {
+        self.bytes_since_scan >= max / RESCAN_FRACTION
+            && self.writes_since_scan >= self.entries.len() as u64 / RESCAN_FRACTION
+    }
+
+    fn used(&self, path: &str) -> Option<u64> {
+        self.entries.get(path).map(|i| i.used)
+    }
+
+    fn upsert(&mut self, path: &str, size: u64, used: u64) {
+        self.remove(path);
+        self.seq += 1;
+        let item = Item {
+            size,
+            used,
+            seq: self.seq,
+        };
+        self.order.insert((used, item.seq), path.to_owned());
+        self.entries.insert(path.to_owned(), item);
+        self.total += size;
+    }
+
+    fn touch(&mut self, path: &str, used: u64) {
+        if let Some(item) = self.entries.get(path).copied() {
+            if used > item.used {
+                self.upsert(path, item.size, used);
+            }
+        }
+    }
+
+    fn remove(&mut self, path: &str) {
+        if let Some(old) = self.entries.remove(path) {
+            self.order.remove(&(old.used, old.seq));
+            self.total -= old.size;
+        }
+    }
+
+    fn oldest(&self) -> Option<(String, Item)> {
+        let (_, path) = self.order.first_key_value()?;
+        let item = *self.entries.get(path)?;
+        Some((path.clone(), item))
+    }
+}
+
+/// The later of an entry's access and modification times, in nanoseconds.
+fn last_use(meta: &fs::Metadata) -> u64 {
+    let modified = meta.modified().map(nanos).unwrap_or(0);
+    let accessed = meta.accessed().map(nanos).unwrap_or(0);
+    modified.max(accessed)
+}
+
+fn nanos(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos().min(u64::MAX as u128) as u64)
 }
 
 fn to_storage_path(rel: &Path) -> String {
@@ -176,30 +746,15 @@ fn to_storage_path(rel: &Path) -> String {
 fn temp_name(file: &Path) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     format!(".{name}.{}.{n}.tmp", std::process::id())
 }
 
-#[cfg(unix)]
-fn create_private_dir_all(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir_all(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
 }
 
 fn err(e: io::Error) -> Error {
@@ -221,13 +776,135 @@ impl Storage for LocalStorage {
     }
 
     async fn delete(&self, path: &str) -> Result<()> {
-        match fs::remove_file(self.file(path).map_err(err)?) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(err(e)),
-            _ => Ok(()),
-        }
+        self.delete_file(path).map_err(err)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         self.list_files(prefix).map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        pollster::block_on(f)
+    }
+
+    #[test]
+    fn eviction_keeps_recently_used_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let storage = LocalStorage::builder(dir.path()).max_size(1000).build();
+        block(storage.write("f/h/keep.bin", Bytes::from(vec![1u8; 100]))).expect("write");
+        for i in 0..50 {
+            // A hit before every write keeps `keep` the most recently used.
+            assert!(
+                block(storage.read("f/h/keep.bin", None))
+                    .expect("read")
+                    .is_some(),
+                "evicted at {i}"
+            );
+            block(storage.write(&format!("f/h/{i}.bin"), Bytes::from(vec![2u8; 100])))
+                .expect("write");
+            let on_disk: u64 = block(storage.list(""))
+                .expect("list")
+                .iter()
+                .map(|e| e.size)
+                .sum();
+            assert!(on_disk <= 1000, "{on_disk} bytes on disk after write {i}");
+        }
+        assert_eq!(storage.indexed_size(), Some(1000));
+    }
+
+    #[test]
+    fn stale_temp_files_are_removed_on_first_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("f/h");
+        fs::create_dir_all(&sub).expect("mkdir");
+        fs::write(sub.join(".x.bin.1.0.tmp"), b"partial").expect("write");
+        let storage = LocalStorage::builder(dir.path())
+            .stale_temp_age(Duration::ZERO)
+            .build();
+        block(storage.write("f/h/y.bin", Bytes::from_static(b"y"))).expect("write");
+        let names: Vec<_> = fs::read_dir(&sub)
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["y.bin"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_not_followed() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        fs::write(outside.path().join("secret.bin"), b"secret").expect("write");
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir_all(dir.path().join("f")).expect("mkdir");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("f/h")).expect("symlink");
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.bin"),
+            dir.path().join("f/e.bin"),
+        )
+        .expect("symlink");
+        let storage = LocalStorage::new(dir.path());
+        assert!(block(storage.read("f/h/secret.bin", None)).is_err());
+        assert!(block(storage.read("f/e.bin", None)).is_err());
+        assert!(block(storage.write("f/h/new.bin", Bytes::from_static(b"x"))).is_err());
+        assert!(block(storage.delete("f/h/secret.bin")).is_err());
+        assert!(outside.path().join("secret.bin").exists());
+        assert!(!outside.path().join("new.bin").exists());
+        assert!(block(storage.list("")).expect("list").is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_unless_shared() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let private = LocalStorage::new(dir.path().join("p"));
+        block(private.write("f/h/a.bin", Bytes::from_static(b"a"))).expect("write");
+        let mode = |p: &str| {
+            fs::metadata(dir.path().join(p))
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("p/f/h/a.bin"), 0o600);
+        assert_eq!(mode("p/f/h"), 0o700);
+        let shared = LocalStorage::builder(dir.path().join("s"))
+            .shared(true)
+            .build();
+        block(shared.write("f/h/a.bin", Bytes::from_static(b"a"))).expect("write");
+        assert_eq!(mode("s/f/h/a.bin"), 0o660);
+        assert_eq!(mode("s/f/h"), 0o770);
+        // A group-writable entry is refused in private mode only.
+        fs::set_permissions(
+            dir.path().join("p/f/h/a.bin"),
+            fs::Permissions::from_mode(0o660),
+        )
+        .expect("chmod");
+        assert!(block(private.read("f/h/a.bin", None)).is_err());
+        assert!(block(shared.read("f/h/a.bin", None))
+            .expect("read")
+            .is_some());
+    }
+
+    #[test]
+    fn folder_deleted_mid_run_is_recreated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("cache");
+        let storage = LocalStorage::builder(&root).max_size(1 << 20).build();
+        block(storage.write("f/h/a.bin", Bytes::from_static(b"a"))).expect("write");
+        fs::remove_dir_all(&root).expect("rm");
+        assert!(block(storage.read("f/h/a.bin", None))
+            .expect("read")
+            .is_none());
+        block(storage.write("f/h/a.bin", Bytes::from_static(b"b"))).expect("write after delete");
+        let blob = block(storage.read("f/h/a.bin", None))
+            .expect("read")
+            .expect("present");
+        assert_eq!(&blob.bytes[..], b"b");
     }
 }
