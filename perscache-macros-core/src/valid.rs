@@ -112,7 +112,7 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
                     );
                 }
                 names.push(pi.ident.clone());
-                let ignored = options.ignore.iter().any(|i| *i == pi.ident);
+                let ignored = options.ignore.contains(&pi.ident);
                 if ignored {
                     continue;
                 }

@@ -24,7 +24,8 @@ pub const STATS_FILE: &str = "_stats.json";
 /// A function's statistics as stored in `_stats.json`.
 ///
 /// ```
-/// let s = perscache::FunctionStats { hits: 3, misses: 1, compute_nanos: 2_000_000_000, ..Default::default() };
+/// let mut s = perscache::FunctionStats::default();
+/// (s.hits, s.misses, s.compute_nanos) = (3, 1, 2_000_000_000);
 /// assert_eq!(s.hit_ratio(), 0.75);
 /// assert_eq!(s.mean_compute().as_secs(), 2);
 /// ```
