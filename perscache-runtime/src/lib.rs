@@ -19,6 +19,10 @@ mod tier;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+/// The storage conformance suite every backend runs (feature `testing`).
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
