@@ -19,42 +19,18 @@ mod tier;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-/// The storage conformance suite every backend runs (feature `testing`).
-#[cfg(feature = "testing")]
-pub mod testing;
-
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
 pub use config::{default_dir, Config, CONFIG_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
-pub use format::{AnyFormat, Binary, Codec, Compression, Custom, Format, Json, JsonPretty};
-#[cfg(feature = "cbor")]
-pub use format::Cbor;
-#[cfg(feature = "csv")]
-pub use format::Csv;
-#[cfg(feature = "msgpack")]
-pub use format::MessagePack;
-#[cfg(feature = "parquet")]
-pub use format::Parquet;
-#[cfg(feature = "yaml")]
-pub use format::Yaml;
-#[cfg(feature = "zstd")]
-pub use format::Zstd;
-/// The Arrow crate whose [`RecordBatch`](arrow_array::RecordBatch)
-/// [`Parquet`] stores (the `parquet` feature): use this one, so the versions match.
-#[cfg(feature = "parquet")]
-pub use arrow_array;
+pub use format::{AnyFormat, Binary, Codec, Format, Json, JsonPretty};
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
 pub use storage::{
     function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
     Storage,
 };
-#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
-pub use storage::{ObjectStorage, ObjectStorageBuilder};
-#[cfg(feature = "redis")]
-pub use storage::{RedisStorage, RedisStorageBuilder};
 
 /// What `#[persist]` expands to. Not a public API: it changes without notice.
 #[doc(hidden)]
