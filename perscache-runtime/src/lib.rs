@@ -31,6 +31,10 @@ pub use storage::{
     function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
     Storage,
 };
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
+pub use storage::{ObjectStorage, ObjectStorageBuilder};
+#[cfg(feature = "redis")]
+pub use storage::{RedisStorage, RedisStorageBuilder};
 
 /// What `#[persist]` expands to. Not a public API: it changes without notice.
 #[doc(hidden)]

@@ -12,6 +12,17 @@
 
 mod local;
 mod memory;
+// Remote backends, each behind its cargo feature (docs/storage.md).
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
+mod object;
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure", feature = "redis"))]
+mod remote;
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
+pub use object::{ObjectStorage, ObjectStorageBuilder};
+#[cfg(feature = "redis")]
+pub use redis::{RedisStorage, RedisStorageBuilder};
 
 use std::fmt;
 use std::sync::Arc;
@@ -48,10 +59,67 @@ pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
             Ok(Arc::new(builder.build()))
         }
         "memory" => Ok(Arc::new(MemoryStorage::new())),
+        "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed, max_size),
         other => Err(Error::Config(format!(
-            "storage URL `{url}`: unsupported scheme `{other}` (supported: file, memory)"
+            "storage URL `{url}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
         ))),
     }
+}
+
+/// `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix`
+/// (credentials, endpoint and the Azure account come from the environment)
+/// and `redis://…`: each needs its cargo feature, and says so when it is off.
+#[allow(unused_variables)]
+fn open_remote_url(url: &str, parsed: &url::Url, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
+    match parsed.scheme() {
+        #[cfg(feature = "redis")]
+        "redis" => {
+            let mut builder = RedisStorage::builder(url);
+            if let Some(max) = max_size {
+                builder = builder.max_size(max);
+            }
+            Ok(Arc::new(builder.build()?))
+        }
+        #[cfg(feature = "s3")]
+        "s3" => open_object_url(ObjectStorage::s3, parsed, max_size),
+        #[cfg(feature = "gcs")]
+        "gs" => open_object_url(ObjectStorage::gcs, parsed, max_size),
+        #[cfg(feature = "azure")]
+        "az" => open_object_url(ObjectStorage::azure, parsed, max_size),
+        other => {
+            let feature = match other {
+                "gs" => "gcs",
+                "az" => "azure",
+                _ => other,
+            };
+            Err(Error::Config(format!(
+                "storage URL `{other}://…` needs perscache's `{feature}` feature"
+            )))
+        }
+    }
+}
+
+#[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
+fn open_object_url(
+    make: fn(&str) -> ObjectStorageBuilder,
+    parsed: &url::Url,
+    max_size: Option<u64>,
+) -> Result<Arc<dyn Storage>> {
+    let scheme = parsed.scheme();
+    let bucket = parsed.host_str().unwrap_or_default();
+    if bucket.is_empty() {
+        return Err(Error::Config(format!("storage URL `{scheme}://…` names no bucket")));
+    }
+    if parsed.password().is_some() || !parsed.username().is_empty() {
+        return Err(Error::Config(format!(
+            "storage URL `{scheme}://{bucket}/…`: put credentials in the environment, not in the URL"
+        )));
+    }
+    let mut builder = make(bucket).prefix(parsed.path());
+    if let Some(max) = max_size {
+        builder = builder.max_size(max);
+    }
+    Ok(Arc::new(builder.build()?))
 }
 
 /// An entry's bytes, as read back.

@@ -1,0 +1,476 @@
+//! Entries in a Redis (or Valkey) server, shared by every machine that can
+//! reach it, through the [`redis`](https://docs.rs/redis) crate's
+//! auto-reconnecting connection manager.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::remote::{on_runtime, runtime, Secrets, SizeLimit};
+use super::{Blob, EntryInfo, Storage};
+use crate::error::{Error, Result};
+
+const BACKEND: &str = "redis";
+
+/// Every value starts with this tag and the write time, so that a value left
+/// under the prefix by something else is recognised, and reads know an
+/// entry's age without a second command.
+const MAGIC: &[u8; 4] = b"pcr1";
+const HEADER_LEN: usize = 12;
+
+/// Entries as Redis strings, one key per entry: `<prefix><function>/<code
+/// hash>/<key>.<ext>` (the prefix defaults to `perscache:`).
+///
+/// `SET` replaces a value atomically, so readers see a whole old entry or a
+/// whole new one. Each value carries its write time, which is what time to
+/// live is measured from; listing (for statistics, `cargo perscache clear` and
+/// `max_size`) uses `SCAN`, never `KEYS`. Open one with
+/// [`RedisStorage::new`] or from a URL with [`open_url`](crate::open_url):
+/// `redis://[user:password@]host[:port][/db][?prefix=name:]`. Its `Debug`
+/// output and its errors never show the password.
+///
+/// ```no_run
+/// use perscache::{Cache, RedisStorage};
+///
+/// let storage = RedisStorage::builder("redis://cache.internal:6379/2")
+///     .password(&std::env::var("REDIS_PASSWORD").unwrap_or_default())
+///     .prefix("myapp:")
+///     .build()?;
+/// let cache = Cache::builder().storage(storage).build();
+/// # Ok::<(), perscache::Error>(())
+/// ```
+pub struct RedisStorage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shown_url: String,
+    prefix: String,
+    manager: ConnectionManager,
+    secrets: Secrets,
+    limit: Option<SizeLimit>,
+}
+
+impl fmt::Debug for RedisStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStorage")
+            .field("url", &self.inner.shown_url)
+            .field("prefix", &self.inner.prefix)
+            .field("max_size", &self.inner.limit.as_ref().map(SizeLimit::max))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`RedisStorage`]; start with [`RedisStorage::builder`].
+pub struct RedisStorageBuilder {
+    url: String,
+    password: Option<String>,
+    prefix: Option<String>,
+    max_size: Option<u64>,
+    timeout: Duration,
+}
+
+impl fmt::Debug for RedisStorageBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStorageBuilder")
+            .field("url", &shown(&self.url))
+            .field("prefix", &self.prefix)
+            .field("max_size", &self.max_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Failures of the Redis backend, before their secrets are scrubbed.
+#[derive(Debug, thiserror::Error)]
+enum RedisError {
+    #[error("{0}")]
+    Client(#[from] redis::RedisError),
+    #[error("invalid Redis URL: {0}")]
+    Url(String),
+    #[error("the value at `{0}` was not written by perscache")]
+    Foreign(String),
+}
+
+/// The URL with its password replaced by `***`.
+fn shown(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<invalid URL>".to_owned(),
+    }
+}
+
+impl RedisStorage {
+    /// The server at `url`: `redis://[user:password@]host[:port][/db][?prefix=name:]`.
+    ///
+    /// ```no_run
+    /// let storage = perscache::RedisStorage::new("redis://127.0.0.1:6379/0")?;
+    /// # Ok::<(), perscache::Error>(())
+    /// ```
+    pub fn new(url: &str) -> Result<Self> {
+        Self::builder(url).build()
+    }
+
+    /// A builder for the server at `url`.
+    pub fn builder(url: &str) -> RedisStorageBuilder {
+        RedisStorageBuilder {
+            url: url.to_owned(),
+            password: None,
+            prefix: None,
+            max_size: None,
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// The prefix of every key this storage writes.
+    pub fn prefix(&self) -> &str {
+        &self.inner.prefix
+    }
+}
+
+impl RedisStorageBuilder {
+    /// The password, when it is not in the URL (from a secret store, say).
+    pub fn password(mut self, password: &str) -> Self {
+        self.password = Some(password.to_owned()).filter(|p| !p.is_empty());
+        self
+    }
+
+    /// Starts every key with `prefix` (default `perscache:`), so several
+    /// caches can share one database.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        self.prefix = Some(prefix.to_owned());
+        self
+    }
+
+    /// Keeps the total size of entries under `bytes`, evicting the least
+    /// recently used first (see `docs/storage.md` for the slack between
+    /// processes).
+    pub fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = Some(bytes);
+        self
+    }
+
+    /// Gives up on a connection attempt or a command after `timeout`
+    /// (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The storage. The connection is made on first use and remade after
+    /// the server comes back from an outage.
+    pub fn build(self) -> Result<RedisStorage> {
+        let mut secrets = Secrets::default();
+        let config_error = |secrets: &Secrets, e: RedisError| {
+            Error::Config(secrets.error(BACKEND, &e).to_string())
+        };
+        let mut url = url::Url::parse(&self.url).map_err(|e| {
+            config_error(
+                &secrets,
+                RedisError::Url(format!("{}: {e}", shown(&self.url))),
+            )
+        })?;
+        if let Some(p) = url.password() {
+            secrets.add(p.to_owned());
+            if let Ok(decoded) = percent_decode(p) {
+                secrets.add(decoded);
+            }
+        }
+        if let Some(p) = &self.password {
+            secrets.add(p.clone());
+            url.set_password(Some(p)).map_err(|()| {
+                config_error(
+                    &secrets,
+                    RedisError::Url("this URL cannot hold a password".into()),
+                )
+            })?;
+        }
+        let mut prefix = self.prefix.clone();
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        url.set_query(None);
+        for (k, v) in query {
+            match k.as_str() {
+                "prefix" => {
+                    prefix.get_or_insert(v);
+                }
+                other => {
+                    return Err(config_error(
+                        &secrets,
+                        RedisError::Url(format!("unknown parameter `{other}` (known: prefix)")),
+                    ))
+                }
+            }
+        }
+        let client =
+            redis::Client::open(url.as_str()).map_err(|e| config_error(&secrets, e.into()))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        // The manager spawns its connection tasks on the runtime it finds;
+        // make that perscache's own.
+        let manager = {
+            let _on_ours = runtime(BACKEND)?.enter();
+            ConnectionManager::new_lazy_with_config(client, config)
+                .map_err(|e| config_error(&secrets, e.into()))?
+        };
+        Ok(RedisStorage {
+            inner: Arc::new(Inner {
+                shown_url: shown(url.as_str()),
+                prefix: prefix.unwrap_or_else(|| "perscache:".to_owned()),
+                manager,
+                secrets,
+                limit: self.max_size.map(SizeLimit::new),
+            }),
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> std::result::Result<String, std::string::FromUtf8Error> {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => Some(hi * 16 + lo),
+            _ => None,
+        };
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out)
+}
+
+/// `text` with Redis glob characters escaped, for `SCAN MATCH`.
+fn glob_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn unix_millis(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn written_at(header: &[u8]) -> Option<SystemTime> {
+    if header.len() < HEADER_LEN || &header[..4] != MAGIC {
+        return None;
+    }
+    let mut millis = [0u8; 8];
+    millis.copy_from_slice(&header[4..HEADER_LEN]);
+    Some(UNIX_EPOCH + Duration::from_millis(u64::from_be_bytes(millis)))
+}
+
+impl Inner {
+    fn key(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    fn fail(&self, e: RedisError) -> Error {
+        self.secrets.error(BACKEND, &e)
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for RedisStorage {
+    fn name(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let owned_path = path.to_owned();
+        let task_inner = Arc::clone(&inner);
+        let blob = on_runtime(BACKEND, async move {
+            let inner = task_inner;
+            let mut conn = inner.manager.clone();
+            let value: Option<Vec<u8>> = redis::cmd("GET")
+                .arg(&key)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| inner.fail(e.into()))?;
+            let Some(value) = value else {
+                return Ok(None);
+            };
+            let modified =
+                written_at(&value).ok_or_else(|| inner.fail(RedisError::Foreign(owned_path)))?;
+            if written_after.is_some_and(|deadline| modified <= deadline) {
+                return Ok(None);
+            }
+            let bytes = Bytes::from(value).slice(HEADER_LEN..);
+            Ok(Some(Blob::new(bytes, modified)))
+        })
+        .await?;
+        if let (Some(limit), Some(_)) = (&inner.limit, &blob) {
+            limit.touched(path);
+        }
+        Ok(blob)
+    }
+
+    async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let size = bytes.len() as u64;
+        let task_inner = Arc::clone(&inner);
+        on_runtime(BACKEND, async move {
+            let mut value = Vec::with_capacity(HEADER_LEN + bytes.len());
+            value.extend_from_slice(MAGIC);
+            value.extend_from_slice(&unix_millis(SystemTime::now()).to_be_bytes());
+            value.extend_from_slice(&bytes);
+            let mut conn = task_inner.manager.clone();
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(value)
+                .query_async::<()>(&mut conn)
+                .await
+                .map_err(|e| task_inner.fail(e.into()))
+        })
+        .await?;
+        if let Some(limit) = &inner.limit {
+            limit.written(self, path, size).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let task_inner = Arc::clone(&inner);
+        on_runtime(BACKEND, async move {
+            let mut conn = task_inner.manager.clone();
+            redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<()>(&mut conn)
+                .await
+                .map_err(|e| task_inner.fail(e.into()))
+        })
+        .await?;
+        if let Some(limit) = &inner.limit {
+            limit.deleted(path);
+        }
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
+        let inner = Arc::clone(&self.inner);
+        let pattern = format!("{}*", glob_escape(&inner.key(prefix)));
+        on_runtime(BACKEND, async move {
+            let mut conn = inner.manager.clone();
+            let mut out = Vec::new();
+            let mut cursor: u64 = 0;
+            loop {
+                let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| inner.fail(e.into()))?;
+                if !keys.is_empty() {
+                    let mut lengths = redis::pipe();
+                    let mut headers = redis::pipe();
+                    for k in &keys {
+                        lengths.cmd("STRLEN").arg(k);
+                        headers.cmd("GETRANGE").arg(k).arg(0).arg(HEADER_LEN - 1);
+                    }
+                    let lengths: Vec<u64> = lengths
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(|e| inner.fail(e.into()))?;
+                    let headers: Vec<Vec<u8>> = headers
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(|e| inner.fail(e.into()))?;
+                    for ((key, len), header) in keys.iter().zip(lengths).zip(headers) {
+                        // Keys deleted since the scan, and values not ours, are skipped.
+                        let (Some(path), Some(modified)) =
+                            (key.strip_prefix(&inner.prefix), written_at(&header))
+                        else {
+                            continue;
+                        };
+                        out.push(EntryInfo::new(
+                            path,
+                            len.saturating_sub(HEADER_LEN as u64),
+                            modified,
+                            None,
+                        ));
+                    }
+                }
+                cursor = next;
+                if cursor == 0 {
+                    break;
+                }
+            }
+            out.sort_by(|a, b| a.path.cmp(&b.path));
+            out.dedup_by(|a, b| a.path == b.path); // SCAN may return a key twice
+            Ok(out)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_never_shown() {
+        let storage = RedisStorage::builder("redis://user:s3cr3t-pass@127.0.0.1:1/0?prefix=t:")
+            .build()
+            .expect("a valid URL");
+        let debug = format!("{storage:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+        assert_eq!(storage.prefix(), "t:");
+        let builder = RedisStorage::builder("redis://:hunter22@h/0");
+        assert!(!format!("{builder:?}").contains("hunter22"));
+    }
+
+    #[test]
+    fn glob_characters_are_escaped() {
+        assert_eq!(glob_escape("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
+    }
+
+    #[test]
+    fn headers_round_trip() {
+        let mut v = MAGIC.to_vec();
+        v.extend_from_slice(&1_700_000_000_123u64.to_be_bytes());
+        assert_eq!(
+            unix_millis(written_at(&v).expect("ours")),
+            1_700_000_000_123
+        );
+        assert!(written_at(b"foreign value").is_none());
+    }
+}
