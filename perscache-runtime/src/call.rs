@@ -353,8 +353,8 @@ impl Lookup<'_> {
         if self.written_after.is_some_and(|t| blob.modified <= t) {
             return None;
         }
-        let payload = if codec.is_binary() {
-            match entry::open(&blob.bytes) {
+        let payload = if codec.framed() {
+            match entry::open(&blob.bytes, codec.compression()) {
                 Ok(p) => blob.bytes.slice_ref(p),
                 Err(reason) => {
                     let e = Error::Corrupt {
@@ -396,7 +396,7 @@ impl Lookup<'_> {
     /// The first write of each function is read back once, so a type the
     /// format cannot round-trip is found at once, not as endless misses.
     fn encode<T, C: Codec<T>>(&self, site: &Site, codec: &C, value: &T) -> Option<(Bytes, Bytes)> {
-        let binary = codec.is_binary();
+        let binary = codec.framed();
         let mut buf = if binary { entry::begin() } else { Vec::new() };
         let format_error = |source| Error::Format {
             format: codec.name().to_owned(),
@@ -413,7 +413,7 @@ impl Lookup<'_> {
             return None;
         }
         if binary {
-            entry::seal(&mut buf);
+            entry::seal(&mut buf, codec.compression());
         }
         let framed = Bytes::from(buf);
         let payload = if binary {
@@ -422,7 +422,7 @@ impl Lookup<'_> {
             framed.clone()
         };
         if !site.verified.load(Ordering::Relaxed) {
-            if let Err(e) = codec.decode(&payload) {
+            if let Err(e) = codec.check(value, &payload) {
                 site.uncacheable.store(true, Ordering::Relaxed);
                 self.cache.failed(
                     self.function,

@@ -5,7 +5,7 @@
 //! offset  size  field
 //!      0     4  magic b"PCS\x01"
 //!      4     1  version (1)
-//!      5     1  flags (reserved, 0)
+//!      5     1  flags: bit 0 = payload is a zstd stream; other bits 0
 //!      6     2  reserved (0)
 //!      8     8  payload length, little-endian u64
 //!     16    16  XXH3-128 of the payload, little-endian
@@ -14,13 +14,28 @@
 //!
 //! XXH3 guards against accidents (torn writes, disk faults), not attackers; it
 //! runs at memory speed, so large hits stay close to a plain read.
+//!
+//! The flags record how the payload was compressed, so a reader never
+//! guesses: an entry whose flags disagree with the format reading it is
+//! rejected like a damaged one.
 
 use xxhash_rust::xxh3::xxh3_128;
+
+use crate::format::Compression;
 
 const MAGIC: [u8; 4] = *b"PCS\x01";
 const VERSION: u8 = 1;
 /// Bytes before the payload.
 pub(crate) const HEADER_LEN: usize = 32;
+/// Flags bit: the payload is a zstd stream.
+const FLAG_ZSTD: u8 = 1;
+
+fn flags(compression: Compression) -> u8 {
+    match compression {
+        Compression::None => 0,
+        Compression::Zstd => FLAG_ZSTD,
+    }
+}
 
 /// Starts a framed buffer: the format appends the payload after the header.
 pub(crate) fn begin() -> Vec<u8> {
@@ -29,18 +44,21 @@ pub(crate) fn begin() -> Vec<u8> {
     buf
 }
 
-/// Writes the header for the payload appended since [`begin`].
-pub(crate) fn seal(buf: &mut [u8]) {
+/// Writes the header for the payload appended since [`begin`], compressed
+/// as `compression` says.
+pub(crate) fn seal(buf: &mut [u8], compression: Compression) {
     let (header, payload) = buf.split_at_mut(HEADER_LEN);
     header[..4].copy_from_slice(&MAGIC);
     header[4] = VERSION;
-    header[5..8].fill(0);
+    header[5] = flags(compression);
+    header[6..8].fill(0);
     header[8..16].copy_from_slice(&(payload.len() as u64).to_le_bytes());
     header[16..32].copy_from_slice(&xxh3_128(payload).to_le_bytes());
 }
 
-/// Checks a framed entry and returns its payload, or says what is wrong.
-pub(crate) fn open(bytes: &[u8]) -> Result<&[u8], String> {
+/// Checks a framed entry whose payload should be compressed as
+/// `compression`, and returns its payload, or says what is wrong.
+pub(crate) fn open(bytes: &[u8], compression: Compression) -> Result<&[u8], String> {
     if bytes.len() < HEADER_LEN {
         return Err(format!(
             "{} bytes is shorter than the {HEADER_LEN}-byte header",
@@ -54,8 +72,22 @@ pub(crate) fn open(bytes: &[u8]) -> Result<&[u8], String> {
     if header[4] != VERSION {
         return Err(format!("unsupported entry version {}", header[4]));
     }
-    if header[5..8] != [0, 0, 0] {
+    if header[5] & !FLAG_ZSTD != 0 || header[6..8] != [0, 0] {
         return Err(format!("unknown flags {:02x?}", &header[5..8]));
+    }
+    if header[5] != flags(compression) {
+        let says = |zstd: bool| {
+            if zstd {
+                "zstd-compressed"
+            } else {
+                "uncompressed"
+            }
+        };
+        return Err(format!(
+            "the entry is {} but its format reads {} entries",
+            says(header[5] & FLAG_ZSTD != 0),
+            says(compression == Compression::Zstd)
+        ));
     }
     let mut len = [0u8; 8];
     len.copy_from_slice(&header[8..16]);
@@ -79,10 +111,18 @@ mod tests {
     use super::*;
 
     fn framed(payload: &[u8]) -> Vec<u8> {
+        framed_as(payload, Compression::None)
+    }
+
+    fn framed_as(payload: &[u8], compression: Compression) -> Vec<u8> {
         let mut buf = begin();
         buf.extend_from_slice(payload);
-        seal(&mut buf);
+        seal(&mut buf, compression);
         buf
+    }
+
+    fn open(bytes: &[u8]) -> Result<&[u8], String> {
+        super::open(bytes, Compression::None)
     }
 
     #[test]
@@ -90,6 +130,35 @@ mod tests {
         let buf = framed(b"hello");
         assert_eq!(open(&buf).expect("valid"), b"hello");
         assert_eq!(open(&framed(b"")).expect("valid"), b"");
+    }
+
+    #[test]
+    fn compression_is_recorded_and_never_guessed() {
+        let zstd = framed_as(b"compressed bytes", Compression::Zstd);
+        assert_eq!(zstd[5], FLAG_ZSTD);
+        assert_eq!(
+            super::open(&zstd, Compression::Zstd).expect("valid"),
+            b"compressed bytes"
+        );
+        assert_eq!(
+            super::open(&zstd, Compression::None).expect_err("flag mismatch"),
+            "the entry is zstd-compressed but its format reads uncompressed entries"
+        );
+        let plain = framed(b"plain bytes");
+        assert_eq!(plain[5], 0);
+        assert_eq!(
+            super::open(&plain, Compression::Zstd).expect_err("flag mismatch"),
+            "the entry is uncompressed but its format reads zstd-compressed entries"
+        );
+    }
+
+    #[test]
+    fn unknown_flags_are_rejected() {
+        let mut buf = framed(b"x");
+        buf[5] = 0b10;
+        assert!(open(&buf)
+            .expect_err("unknown flag")
+            .starts_with("unknown flags"));
     }
 
     #[test]

@@ -19,12 +19,30 @@ mod tier;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+/// The Arrow crate whose [`RecordBatch`](arrow_array::RecordBatch)
+/// [`Parquet`] stores (the `parquet` feature): use this one, so the versions match.
+#[cfg(feature = "parquet")]
+pub use arrow_array;
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
 pub use config::{default_dir, Config, CONFIG_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
-pub use format::{AnyFormat, Binary, Codec, Format, Json, JsonPretty};
+#[cfg(feature = "cbor")]
+pub use format::Cbor;
+#[cfg(feature = "csv")]
+pub use format::Csv;
+#[cfg(feature = "msgpack")]
+pub use format::MessagePack;
+#[cfg(feature = "parquet")]
+pub use format::Parquet;
+#[cfg(feature = "yaml")]
+pub use format::Yaml;
+#[cfg(feature = "zstd")]
+pub use format::Zstd;
+pub use format::{
+    AnyFormat, Binary, Codec, Compression, Custom, FnCustom, Format, Json, JsonPretty,
+};
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
 pub use storage::{

@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{Codec, Format};
+use super::{check, Codec, Format};
 use crate::error::FormatError;
 
 /// The default format: compact binary through [`postcard`], for any
@@ -48,5 +48,9 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
             )));
         }
         Ok(value)
+    }
+
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        check::same_after_decode(self, value, bytes)
     }
 }

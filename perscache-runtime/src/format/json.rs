@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{Codec, Format};
+use super::{check, Codec, Format};
 use crate::error::FormatError;
 
 /// JSON through `serde_json`: entries are `.json` files any tool can read.
@@ -55,6 +55,10 @@ macro_rules! json_format {
 
             fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
                 serde_json::from_slice(bytes).map_err(FormatError::new)
+            }
+
+            fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+                check::same_after_decode(self, value, bytes)
             }
         }
     };

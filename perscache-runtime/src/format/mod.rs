@@ -13,31 +13,97 @@
 //! from configuration.
 
 mod binary;
+mod check;
+mod custom;
 mod json;
+
+#[cfg(feature = "cbor")]
+mod cbor;
+#[cfg(feature = "zstd")]
+mod compress;
+#[cfg(feature = "csv")]
+mod csv;
+#[cfg(feature = "msgpack")]
+mod msgpack;
+#[cfg(feature = "parquet")]
+mod parquet;
+#[cfg(feature = "yaml")]
+mod yaml;
 
 use serde::{de::DeserializeOwned, Serialize};
 
 pub use binary::Binary;
+pub use custom::{Custom, FnCustom};
 pub use json::{Json, JsonPretty};
+
+#[cfg(feature = "cbor")]
+pub use self::cbor::Cbor;
+#[cfg(feature = "zstd")]
+pub use self::compress::Zstd;
+#[cfg(feature = "csv")]
+pub use self::csv::Csv;
+#[cfg(feature = "msgpack")]
+pub use self::msgpack::MessagePack;
+#[cfg(feature = "parquet")]
+pub use self::parquet::Parquet;
+#[cfg(feature = "yaml")]
+pub use self::yaml::Yaml;
 
 use crate::error::FormatError;
 
 /// What a format is called and how its entries look on storage.
+///
+/// Implement it with [`Codec`] for a format of your own (the example on
+/// [`Codec`]), or build one from two closures with [`Custom`].
 pub trait Format: Send + Sync {
     /// The name that enters every key: change it when the bytes a format
     /// writes for the same value change. Options that do not change the value
-    /// read back (such as pretty printing) should not change it.
+    /// read back (such as pretty printing or a compression level) should not
+    /// change it.
     fn name(&self) -> &str;
 
     /// The file extension of entries, without a dot (`"json"`).
     fn extension(&self) -> &str;
 
-    /// Whether entries are binary. Binary entries are framed with a header and
-    /// a checksum, so a truncated or flipped byte is detected; text entries are
-    /// stored bare, so that standard tools can read them.
+    /// Whether entries are binary rather than text people read.
     fn is_binary(&self) -> bool {
         true
     }
+
+    /// Whether the cache wraps entries in its frame: a header with a
+    /// checksum, so a truncated or flipped byte is a miss and never a wrong
+    /// value. By default binary entries are framed and text entries are
+    /// stored bare, so that standard tools read them; a binary format with
+    /// checks of its own that other tools should open as-is (Parquet) says
+    /// `false`.
+    fn framed(&self) -> bool {
+        self.is_binary()
+    }
+
+    /// How the payload is compressed. Framed entries record it in their
+    /// header, and an entry whose record disagrees with the format reading it
+    /// is rejected, so reading never guesses. [`Zstd`](crate::Zstd) says
+    /// [`Compression::Zstd`]; every other format says [`Compression::None`].
+    fn compression(&self) -> Compression {
+        Compression::None
+    }
+}
+
+/// The compression of a format's payload, recorded in each framed entry.
+///
+/// ```
+/// use perscache::{Compression, Format, Json};
+///
+/// assert_eq!(Json.compression(), Compression::None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Compression {
+    /// Stored as the format wrote it.
+    #[default]
+    None,
+    /// A zstd stream (the `zstd` feature).
+    Zstd,
 }
 
 /// Encodes and decodes values of type `T`.
@@ -67,13 +133,30 @@ pub trait Format: Send + Sync {
 /// let mut buf = Vec::new();
 /// Text.encode(&"hi".to_string(), &mut buf).unwrap();
 /// assert_eq!(Text.decode(&buf).unwrap(), "hi");
+/// Text.check(&"hi".to_string(), &buf).unwrap();
 /// ```
 pub trait Codec<T>: Format {
     /// Appends the encoding of `value` to `out`.
+    ///
+    /// A value the format cannot hold is an error here (or in
+    /// [`check`](Self::check)), never bytes that read back as something else.
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError>;
 
     /// Decodes a value from exactly `bytes`.
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError>;
+
+    /// Checks that `bytes`, which [`encode`](Self::encode) wrote for `value`,
+    /// read back as `value`. The cache calls it on the first write of each
+    /// function and turns caching off for that function, with a warning
+    /// naming the format and the type, if it fails.
+    ///
+    /// The default only decodes. The built-in serde formats also compare what
+    /// they read with `value`, so that a type they cannot represent exactly
+    /// (`Some(None)` in JSON) is found.
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        let _ = value;
+        self.decode(bytes).map(drop)
+    }
 }
 
 impl<F: Format + ?Sized> Format for &F {
@@ -86,6 +169,12 @@ impl<F: Format + ?Sized> Format for &F {
     fn is_binary(&self) -> bool {
         (**self).is_binary()
     }
+    fn framed(&self) -> bool {
+        (**self).framed()
+    }
+    fn compression(&self) -> Compression {
+        (**self).compression()
+    }
 }
 
 impl<T, F: Codec<T> + ?Sized> Codec<T> for &F {
@@ -95,18 +184,27 @@ impl<T, F: Codec<T> + ?Sized> Codec<T> for &F {
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
         (**self).decode(bytes)
     }
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        (**self).check(value, bytes)
+    }
 }
 
 /// One of the built-in serde formats, chosen at run time: the default format
 /// of a [`Cache`](crate::Cache), used by every function that names none.
+///
+/// Configuration names it by the names [`AnyFormat::names`] lists, with
+/// `+zstd` appended for compression (the `zstd` feature): `PERSCACHE_FORMAT=yaml`,
+/// `format = "json+zstd"`. CSV and Parquet hold only tables, so they are not
+/// among them; name them on the functions that return tables.
 ///
 /// ```
 /// use perscache::{AnyFormat, Json};
 ///
 /// let f: AnyFormat = Json.into();
 /// assert_eq!(f, "json".parse().unwrap());
-/// assert_eq!("yml".parse::<AnyFormat>().unwrap_err().to_string(),
-///            "invalid perscache configuration: unknown format `yml`; expected one of binary, json, json-pretty");
+/// assert_eq!(f.to_string(), "json");
+/// assert!("xml".parse::<AnyFormat>().unwrap_err().to_string()
+///     .starts_with("invalid perscache configuration: unknown format `xml`; expected one of binary, json, json-pretty"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -118,44 +216,213 @@ pub enum AnyFormat {
     Json,
     /// Indented JSON, [`JsonPretty`].
     JsonPretty,
+    /// YAML, [`Yaml`] (the `yaml` feature).
+    #[cfg(feature = "yaml")]
+    Yaml,
+    /// MessagePack, [`MessagePack`] (the `msgpack` feature).
+    #[cfg(feature = "msgpack")]
+    MessagePack,
+    /// CBOR, [`Cbor`] (the `cbor` feature).
+    #[cfg(feature = "cbor")]
+    Cbor,
+    /// Another of these, compressed: [`Zstd`] (the `zstd` feature).
+    /// Compressing twice is compressing once.
+    #[cfg(feature = "zstd")]
+    Zstd {
+        /// The compressed format.
+        format: &'static AnyFormat,
+        /// The zstd level.
+        level: i32,
+    },
 }
 
+/// The names of one plain format: in configuration, in keys, on files.
+struct Names {
+    config: &'static str,
+    key: &'static str,
+    extension: &'static str,
+    key_zstd: &'static str,
+    extension_zstd: &'static str,
+}
+
+macro_rules! names {
+    ($config:literal, $key:literal, $ext:literal) => {
+        Names {
+            config: $config,
+            key: $key,
+            extension: $ext,
+            key_zstd: concat!($key, "+zstd"),
+            extension_zstd: concat!($ext, ".zst"),
+        }
+    };
+}
+
+/// Every built-in serde format with its feature, compiled in or not, so that
+/// configuration naming a format that is left out says which feature to turn on.
+const KNOWN: &[(&str, &[&str], Option<&str>)] = &[
+    ("binary", &["binary", "postcard", "bin"], None),
+    ("json", &["json"], None),
+    ("json-pretty", &["json-pretty"], None),
+    ("yaml", &["yaml", "yml"], Some("yaml")),
+    ("msgpack", &["msgpack", "messagepack"], Some("msgpack")),
+    ("cbor", &["cbor"], Some("cbor")),
+];
+
 impl AnyFormat {
-    /// The names accepted by [`FromStr`](std::str::FromStr), for error messages.
-    pub const NAMES: &'static [&'static str] = &["binary", "json", "json-pretty"];
+    /// The names [`FromStr`](std::str::FromStr) accepts (before an optional
+    /// `+zstd`), for the formats compiled in.
+    ///
+    /// ```
+    /// assert!(perscache::AnyFormat::names().contains(&"json"));
+    /// ```
+    pub fn names() -> Vec<&'static str> {
+        KNOWN
+            .iter()
+            .filter_map(|(name, _, _)| name.parse::<AnyFormat>().ok().map(|_| *name))
+            .collect()
+    }
+
+    /// The plain format under any compression.
+    fn base(&self) -> &AnyFormat {
+        let mut f = self;
+        #[cfg(feature = "zstd")]
+        while let AnyFormat::Zstd { format, .. } = f {
+            f = format;
+        }
+        f
+    }
+
+    fn names_of(&self) -> Names {
+        match self.base() {
+            AnyFormat::Binary => names!("binary", "postcard", "bin"),
+            AnyFormat::Json => names!("json", "json", "json"),
+            AnyFormat::JsonPretty => names!("json-pretty", "json", "json"),
+            #[cfg(feature = "yaml")]
+            AnyFormat::Yaml => names!("yaml", "yaml", "yaml"),
+            #[cfg(feature = "msgpack")]
+            AnyFormat::MessagePack => names!("msgpack", "msgpack", "msgpack"),
+            #[cfg(feature = "cbor")]
+            AnyFormat::Cbor => names!("cbor", "cbor", "cbor"),
+            #[cfg(feature = "zstd")]
+            AnyFormat::Zstd { .. } => names!("binary", "postcard", "bin"), // base() strips these
+        }
+    }
+
+    fn compressed(&self) -> bool {
+        #[cfg(feature = "zstd")]
+        if let AnyFormat::Zstd { .. } = self {
+            return true;
+        }
+        false
+    }
+
+    /// A `'static` copy of a plain format, for [`AnyFormat::Zstd`].
+    #[cfg(feature = "zstd")]
+    const fn to_static(self) -> &'static AnyFormat {
+        match self {
+            AnyFormat::Binary => &AnyFormat::Binary,
+            AnyFormat::Json => &AnyFormat::Json,
+            AnyFormat::JsonPretty => &AnyFormat::JsonPretty,
+            #[cfg(feature = "yaml")]
+            AnyFormat::Yaml => &AnyFormat::Yaml,
+            #[cfg(feature = "msgpack")]
+            AnyFormat::MessagePack => &AnyFormat::MessagePack,
+            #[cfg(feature = "cbor")]
+            AnyFormat::Cbor => &AnyFormat::Cbor,
+            AnyFormat::Zstd { format, .. } => format,
+        }
+    }
+}
+
+impl std::fmt::Display for AnyFormat {
+    /// The name [`FromStr`](std::str::FromStr) reads back.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.names_of().config)?;
+        if self.compressed() {
+            f.write_str("+zstd")?;
+        }
+        Ok(())
+    }
 }
 
 impl std::str::FromStr for AnyFormat {
     type Err = crate::Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "binary" | "postcard" | "bin" => Ok(AnyFormat::Binary),
-            "json" => Ok(AnyFormat::Json),
-            "json-pretty" => Ok(AnyFormat::JsonPretty),
-            other => Err(crate::Error::Config(format!(
-                "unknown format `{other}`; expected one of {}",
-                Self::NAMES.join(", ")
-            ))),
+        let lower = s.to_ascii_lowercase();
+        if let Some(plain) = lower.strip_suffix("+zstd") {
+            #[cfg(feature = "zstd")]
+            return Ok(AnyFormat::Zstd {
+                format: plain.parse::<AnyFormat>()?.to_static(),
+                level: compress::Zstd::<()>::DEFAULT_LEVEL,
+            });
+            #[cfg(not(feature = "zstd"))]
+            return Err(crate::Error::Config(format!(
+                "format `{plain}+zstd` needs the `zstd` feature of perscache"
+            )));
         }
+        let parsed = match lower.as_str() {
+            "binary" | "postcard" | "bin" => Some(AnyFormat::Binary),
+            "json" => Some(AnyFormat::Json),
+            "json-pretty" => Some(AnyFormat::JsonPretty),
+            #[cfg(feature = "yaml")]
+            "yaml" | "yml" => Some(AnyFormat::Yaml),
+            #[cfg(feature = "msgpack")]
+            "msgpack" | "messagepack" => Some(AnyFormat::MessagePack),
+            #[cfg(feature = "cbor")]
+            "cbor" => Some(AnyFormat::Cbor),
+            _ => None,
+        };
+        if let Some(f) = parsed {
+            return Ok(f);
+        }
+        let left_out = KNOWN
+            .iter()
+            .find(|(_, aliases, _)| aliases.contains(&lower.as_str()))
+            .and_then(|(_, _, feature)| *feature);
+        Err(crate::Error::Config(match left_out {
+            Some(feature) => {
+                format!("format `{lower}` needs the `{feature}` feature of perscache")
+            }
+            None => format!(
+                "unknown format `{lower}`; expected one of {} (with `+zstd` to compress)",
+                Self::names().join(", ")
+            ),
+        }))
     }
 }
 
-impl From<Binary> for AnyFormat {
-    fn from(_: Binary) -> Self {
-        AnyFormat::Binary
-    }
+macro_rules! any_from {
+    ($($(#[$cfg:meta])* $ty:ident),* $(,)?) => {
+        $($(#[$cfg])*
+        impl From<$ty> for AnyFormat {
+            fn from(_: $ty) -> Self {
+                AnyFormat::$ty
+            }
+        })*
+    };
 }
 
-impl From<Json> for AnyFormat {
-    fn from(_: Json) -> Self {
-        AnyFormat::Json
-    }
-}
+any_from!(
+    Binary,
+    Json,
+    JsonPretty,
+    #[cfg(feature = "yaml")]
+    Yaml,
+    #[cfg(feature = "msgpack")]
+    MessagePack,
+    #[cfg(feature = "cbor")]
+    Cbor,
+);
 
-impl From<JsonPretty> for AnyFormat {
-    fn from(_: JsonPretty) -> Self {
-        AnyFormat::JsonPretty
+#[cfg(feature = "zstd")]
+impl<F: Into<AnyFormat>> From<Zstd<F>> for AnyFormat {
+    fn from(z: Zstd<F>) -> Self {
+        let level = z.level();
+        AnyFormat::Zstd {
+            format: z.into_inner().into().to_static(),
+            level,
+        }
     }
 }
 
@@ -175,26 +442,55 @@ macro_rules! dispatch {
                 let $f = JsonPretty;
                 $body
             }
+            #[cfg(feature = "yaml")]
+            AnyFormat::Yaml => {
+                let $f = Yaml;
+                $body
+            }
+            #[cfg(feature = "msgpack")]
+            AnyFormat::MessagePack => {
+                let $f = MessagePack;
+                $body
+            }
+            #[cfg(feature = "cbor")]
+            AnyFormat::Cbor => {
+                let $f = Cbor;
+                $body
+            }
+            #[cfg(feature = "zstd")]
+            AnyFormat::Zstd { format, level } => {
+                let $f = Zstd::with_level(*format.base(), *level);
+                $body
+            }
         }
     };
 }
 
 impl Format for AnyFormat {
     fn name(&self) -> &str {
-        match self {
-            AnyFormat::Binary => "postcard",
-            AnyFormat::Json | AnyFormat::JsonPretty => "json",
+        let names = self.names_of();
+        if self.compressed() {
+            names.key_zstd
+        } else {
+            names.key
         }
     }
     fn extension(&self) -> &str {
-        // Extensions of the built-in formats are 'static.
-        match self {
-            AnyFormat::Binary => "bin",
-            AnyFormat::Json | AnyFormat::JsonPretty => "json",
+        let names = self.names_of();
+        if self.compressed() {
+            names.extension_zstd
+        } else {
+            names.extension
         }
     }
     fn is_binary(&self) -> bool {
         dispatch!(self, |f| f.is_binary())
+    }
+    fn framed(&self) -> bool {
+        dispatch!(self, |f| f.framed())
+    }
+    fn compression(&self) -> Compression {
+        dispatch!(self, |f| f.compression())
     }
 }
 
@@ -204,5 +500,62 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for AnyFormat {
     }
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
         dispatch!(self, |f| f.decode(bytes))
+    }
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        dispatch!(self, |f| f.check(value, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back() {
+        for name in AnyFormat::names() {
+            let f: AnyFormat = name.parse().expect("listed names parse");
+            assert_eq!(f.to_string(), name);
+            #[cfg(feature = "zstd")]
+            {
+                let z: AnyFormat = format!("{name}+zstd").parse().expect("+zstd parses");
+                assert_eq!(z.to_string(), format!("{name}+zstd"));
+                assert_eq!(z.name(), format!("{}+zstd", f.name()));
+                assert_eq!(z.extension(), format!("{}.zst", f.extension()));
+                assert!(z.framed());
+                assert_eq!(z.compression(), Compression::Zstd);
+            }
+        }
+    }
+
+    #[test]
+    fn features_left_out_are_named() {
+        #[cfg(not(feature = "yaml"))]
+        assert_eq!(
+            "yaml"
+                .parse::<AnyFormat>()
+                .expect_err("left out")
+                .to_string(),
+            "invalid perscache configuration: format `yaml` needs the `yaml` feature of perscache"
+        );
+        assert!("xml".parse::<AnyFormat>().is_err());
+    }
+
+    #[cfg(feature = "zstd")]
+    #[test]
+    fn compressing_twice_is_compressing_once() {
+        let once: AnyFormat = Zstd::new(Json).into();
+        let twice = AnyFormat::Zstd {
+            format: &AnyFormat::Zstd {
+                format: &AnyFormat::Json,
+                level: 3,
+            },
+            level: 3,
+        };
+        assert_eq!(once.name(), twice.name());
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        once.encode(&vec![1, 2, 3], &mut a).expect("encodes");
+        twice.encode(&vec![1, 2, 3], &mut b).expect("encodes");
+        assert_eq!(a, b);
     }
 }

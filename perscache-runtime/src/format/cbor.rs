@@ -1,0 +1,43 @@
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{check, Codec, Format};
+use crate::error::FormatError;
+
+/// CBOR (RFC 8949) through [`ciborium`]: a self-describing binary format, so
+/// types that inspect their input (`#[serde(untagged)]`, `flatten`,
+/// `serde_json::Value`), which the default [`Binary`](crate::Binary) format
+/// cannot read back, work here in a compact form.
+///
+/// ```
+/// use perscache::{Cbor, Codec};
+///
+/// let mut buf = Vec::new();
+/// Cbor.encode(&serde_json::json!({"a": [1, 2]}), &mut buf).unwrap();
+/// let back: serde_json::Value = Cbor.decode(&buf).unwrap();
+/// assert_eq!(back["a"][1], 2);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cbor;
+
+impl Format for Cbor {
+    fn name(&self) -> &str {
+        "cbor"
+    }
+    fn extension(&self) -> &str {
+        "cbor"
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Codec<T> for Cbor {
+    fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        ciborium::into_writer(value, out).map_err(FormatError::new)
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
+        ciborium::from_reader(bytes).map_err(FormatError::new)
+    }
+
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        check::same_after_decode(self, value, bytes)
+    }
+}

@@ -1,0 +1,81 @@
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{check, Codec, Format};
+use crate::error::FormatError;
+
+/// CSV through the [`csv`](https://docs.rs/csv) crate, for a `Vec` of flat
+/// records: one row per element under a header row of field names, a file
+/// any spreadsheet opens.
+///
+/// `Csv` implements [`Codec`] for `Vec<R>` only, so a function returning
+/// anything else does not compile with `serializer = perscache::Csv`. Within
+/// that, each field of `R` must be a scalar: numbers, strings, bools, unit
+/// enum variants, `Option`s of these, or types serializing as a string (such
+/// as timestamps). A nested struct, a list or a map in a field is an error at
+/// the first write, naming the type.
+///
+/// CSV writes `None` and `""` alike, as an empty field. Every write is read
+/// back and compared, so a table whose `Option<String>` holds `Some("")` is
+/// an error and not a value that comes back as `None`.
+///
+/// ```
+/// use perscache::{Codec, Csv};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, PartialEq, Debug)]
+/// struct Row { city: String, people: u32 }
+///
+/// let rows = vec![Row { city: "Oslo".into(), people: 700_000 }];
+/// let mut buf = Vec::new();
+/// Csv.encode(&rows, &mut buf).unwrap();
+/// assert_eq!(buf, b"city,people\nOslo,700000\n");
+/// let back: Vec<Row> = Csv.decode(&buf).unwrap();
+/// assert_eq!(back, rows);
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Nested { row: Row }
+/// let err = Csv.encode(&vec![Nested { row: Row { city: "Oslo".into(), people: 1 } }], &mut Vec::new());
+/// assert!(err.is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Csv;
+
+impl Format for Csv {
+    fn name(&self) -> &str {
+        "csv"
+    }
+    fn extension(&self) -> &str {
+        "csv"
+    }
+    fn is_binary(&self) -> bool {
+        false
+    }
+}
+
+impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Csv {
+    fn encode(&self, rows: &Vec<R>, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let start = out.len();
+        {
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(true)
+                .from_writer(&mut *out);
+            for row in rows {
+                writer.serialize(row).map_err(FormatError::new)?;
+            }
+            writer.flush().map_err(FormatError::new)?;
+        }
+        // Whether a table survives CSV depends on its values (an empty
+        // string, a tuple row with no header), not only on its type, so every
+        // write is checked, not only a function's first.
+        check::same_after_decode(self, rows, &out[start..])
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<Vec<R>, FormatError> {
+        csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes)
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .map_err(FormatError::new)
+    }
+}

@@ -1,0 +1,45 @@
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{check, Codec, Format};
+use crate::error::FormatError;
+
+/// MessagePack through [`rmp_serde`]: compact, binary, and readable from
+/// almost every language.
+///
+/// Structs are written as maps with field names (not as bare arrays), so
+/// entries stay readable by other MessagePack tools and survive added
+/// `#[serde(default)]` fields.
+///
+/// ```
+/// use perscache::{Codec, MessagePack};
+///
+/// let mut buf = Vec::new();
+/// MessagePack.encode(&(1u8, "two".to_string()), &mut buf).unwrap();
+/// let back: (u8, String) = MessagePack.decode(&buf).unwrap();
+/// assert_eq!(back, (1, "two".to_string()));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MessagePack;
+
+impl Format for MessagePack {
+    fn name(&self) -> &str {
+        "msgpack"
+    }
+    fn extension(&self) -> &str {
+        "msgpack"
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Codec<T> for MessagePack {
+    fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        rmp_serde::encode::write_named(out, value).map_err(FormatError::new)
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
+        rmp_serde::from_slice(bytes).map_err(FormatError::new)
+    }
+
+    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
+        check::same_after_decode(self, value, bytes)
+    }
+}
