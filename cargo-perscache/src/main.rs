@@ -1,1 +1,15 @@
-fn main() {}
+//! `cargo perscache`: see the library for the commands.
+
+use clap::Parser;
+
+fn main() {
+    let cargo_perscache::Cli::Perscache(opt) = cargo_perscache::Cli::parse();
+    let code = match cargo_perscache::run(opt) {
+        Ok(code) => code,
+        Err(e) => {
+            cargo_perscache::report_error(&e);
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,42 @@
+//! `cargo perscache`: the command around perscache's code-hash analysis.
+//!
+//! - `build [-- cargo args]`: analyse, write the manifest `#[persist]` reads, build;
+//! - `list [--json]`: each marked function, its file and line, its code hash;
+//! - `stats [--json]`: hits, misses, hit ratio, entries, bytes, time saved;
+//! - `clear --stale | --all | --function NAME | --older-than 7d [--dry-run]`.
+//!
+//! `main` only parses the command line and calls [`run`].
+
+mod build;
+mod clear;
+mod context;
+mod list;
+mod opt;
+mod shell;
+mod stats;
+
+pub use context::Context;
+pub use opt::{
+    BuildArgs, ClearArgs, Cli, Color, Command, Global, ListArgs, Opt, StatsArgs, StorageArgs,
+};
+pub use shell::Shell;
+
+/// Runs a command; returns the process exit code.
+pub fn run(opt: Opt) -> anyhow::Result<i32> {
+    let shell = Shell::new(&opt.global);
+    match opt.command {
+        Command::Build(args) => build::run(&shell, &opt.global, &args),
+        Command::List(args) => list::run(&shell, &opt.global, &args).map(|()| 0),
+        Command::Stats(args) => stats::run(&shell, &opt.global, &args).map(|()| 0),
+        Command::Clear(args) => clear::run(&shell, &opt.global, &args).map(|()| 0),
+    }
+}
+
+/// Prints an error the way cargo does: `error: ...`, then its causes.
+pub fn report_error(e: &anyhow::Error) {
+    let shell = Shell::plain();
+    shell.error(&format!("{e}"));
+    for cause in e.chain().skip(1) {
+        eprintln!("\nCaused by:\n  {cause}");
+    }
+}

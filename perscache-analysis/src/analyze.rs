@@ -1,0 +1,437 @@
+//! The analysis, end to end: find and parse the sources (in parallel, reusing
+//! a cache of per-file summaries keyed by size and modification time), resolve
+//! names, and hash each marked function over everything it reaches.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::{Files, Graph, NodeId};
+use crate::manifest::{display_path, FileDigest, FunctionEntry, Manifest, MANIFEST_VERSION};
+use crate::model::Workspace;
+use crate::parse::{parse_file, FileSummary, Kind};
+use crate::Error;
+
+/// Bumped when summaries or hashing change, so old caches and hashes never mix.
+const ANALYSIS_VERSION: &str = "perscache analysis v1";
+
+/// How to run the analysis.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Where to keep parsed summaries between runs (`None`: no cache).
+    pub cache: Option<PathBuf>,
+    /// Called as the work advances.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+/// A progress report.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Progress {
+    /// `done` of `total` files read.
+    Parsed {
+        /// Files read so far.
+        done: usize,
+        /// Files to read.
+        total: usize,
+    },
+    /// Names resolved over this many items.
+    Resolved {
+        /// Items in the graph.
+        items: usize,
+    },
+}
+
+/// The result: the manifest to write, and figures about the run.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Analysis {
+    /// Hashes of every marked function, and the files they came from.
+    pub manifest: Manifest,
+    /// Source files found.
+    pub files: usize,
+    /// Files re-parsed (not taken from the cache).
+    pub parsed: usize,
+    /// Lines of source in the files found.
+    pub lines: usize,
+    /// Items in the graph.
+    pub items: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedFile {
+    size: u64,
+    mtime_ns: u128,
+    digest: [u8; 32],
+    lines: usize,
+    summary: FileSummary,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Cache {
+    version: String,
+    files: BTreeMap<PathBuf, CachedFile>,
+}
+
+struct Loaded {
+    digest: [u8; 32],
+    lines: usize,
+    size: u64,
+    mtime_ns: u128,
+    result: Result<Arc<FileSummary>, Error>,
+    fresh: bool,
+}
+
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let md = std::fs::metadata(path).ok()?;
+    let mtime = md
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((md.len(), mtime))
+}
+
+fn load(path: &Path, cache: &BTreeMap<PathBuf, CachedFile>) -> Option<Loaded> {
+    let (size, mtime_ns) = stat(path)?;
+    if let Some(c) = cache.get(path) {
+        if c.size == size && c.mtime_ns == mtime_ns {
+            return Some(Loaded {
+                digest: c.digest,
+                lines: c.lines,
+                size,
+                mtime_ns,
+                result: Ok(Arc::new(c.summary.clone())),
+                fresh: false,
+            });
+        }
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let digest = *blake3::hash(&bytes).as_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    let lines = text.lines().count();
+    let result = parse_file(&text).map(Arc::new).map_err(|e| Error::Syntax {
+        file: path.to_path_buf(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    });
+    Some(Loaded {
+        digest,
+        lines,
+        size,
+        mtime_ns,
+        result,
+        fresh: true,
+    })
+}
+
+struct FileSet<'a> {
+    loaded: HashMap<PathBuf, Loaded>,
+    cache: &'a BTreeMap<PathBuf, CachedFile>,
+    errors: Vec<Error>,
+}
+
+impl Files for FileSet<'_> {
+    fn get(&mut self, path: &Path) -> Option<Arc<FileSummary>> {
+        if !self.loaded.contains_key(path) {
+            // A `#[path]` module outside the folders walked up front.
+            let l = load(path, self.cache)?;
+            self.loaded.insert(path.to_path_buf(), l);
+        }
+        let l = self.loaded.get(path)?;
+        match &l.result {
+            Ok(s) => Some(Arc::clone(s)),
+            Err(Error::Syntax {
+                file,
+                line,
+                column,
+                message,
+            }) => {
+                self.errors.push(Error::Syntax {
+                    file: file.clone(),
+                    line: *line,
+                    column: *column,
+                    message: message.clone(),
+                });
+                None
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+/// The folders holding each crate's sources.
+fn source_dirs(ws: &Workspace) -> Vec<PathBuf> {
+    let mut dirs: BTreeSet<PathBuf> = ws
+        .crates
+        .iter()
+        .filter_map(|c| c.root.parent().map(Path::to_path_buf))
+        .collect();
+    // Keep only outermost folders, so no file is walked twice.
+    let all: Vec<PathBuf> = dirs.iter().cloned().collect();
+    dirs.retain(|d| !all.iter().any(|o| o != d && d.starts_with(o)));
+    dirs.into_iter().collect()
+}
+
+fn walk_sources(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// Analyses the workspace: the hash of every marked function.
+pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
+    let start = Instant::now();
+    let old: Cache = opts
+        .cache
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| postcard::from_bytes::<Cache>(&b).ok())
+        .filter(|c| c.version == ANALYSIS_VERSION)
+        .unwrap_or_default();
+
+    let mut paths: Vec<PathBuf> = source_dirs(ws)
+        .par_iter()
+        .flat_map(|d| walk_sources(d))
+        .collect();
+    for c in &ws.crates {
+        paths.push(c.root.clone());
+    }
+    paths.sort();
+    paths.dedup();
+    let total = paths.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let loaded: HashMap<PathBuf, Loaded> = paths
+        .par_iter()
+        .filter_map(|p| {
+            let l = load(p, &old.files)?;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(cb) = opts.progress {
+                if n % 256 == 0 || n == total {
+                    cb(Progress::Parsed { done: n, total });
+                }
+            }
+            Some((p.clone(), l))
+        })
+        .collect();
+
+    let mut set = FileSet {
+        loaded,
+        cache: &old.files,
+        errors: Vec::new(),
+    };
+    let graph = Graph::build(&ws.crates, &mut set);
+    if let Some(e) = set.errors.into_iter().next() {
+        return Err(e);
+    }
+    if let Some(cb) = opts.progress {
+        cb(Progress::Resolved {
+            items: graph.nodes.len(),
+        });
+    }
+    let loaded = set.loaded;
+
+    let deps: Vec<_> = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|i| graph.deps(i))
+        .collect();
+
+    // Included files, hashed once each.
+    let includes: BTreeSet<PathBuf> = deps.iter().flat_map(|d| d.files.iter().cloned()).collect();
+    let include_digests: BTreeMap<PathBuf, Option<[u8; 32]>> = includes
+        .into_par_iter()
+        .map(|p| {
+            let d = std::fs::read(&p).ok().map(|b| *blake3::hash(&b).as_bytes());
+            (p, d)
+        })
+        .collect();
+
+    let marked: Vec<NodeId> = (0..graph.nodes.len())
+        .filter(|&i| graph.nodes[i].persist && graph.nodes[i].kind == Kind::Fn)
+        .collect();
+    let mut functions: Vec<FunctionEntry> = marked
+        .par_iter()
+        .map(|&id| hash_function(ws, &graph, &deps, &include_digests, id))
+        .collect();
+    functions.sort_by(|a, b| (&a.function, &a.file, a.line).cmp(&(&b.function, &b.file, b.line)));
+
+    let mut files: Vec<FileDigest> = Vec::new();
+    for p in &graph.used_files {
+        if let Some(l) = loaded.get(p) {
+            files.push(FileDigest {
+                path: display_path(&ws.root, p),
+                blake3: blake3::Hash::from(l.digest).to_hex().to_string(),
+            });
+        }
+    }
+    for (p, d) in &include_digests {
+        if let Some(d) = d {
+            files.push(FileDigest {
+                path: display_path(&ws.root, p),
+                blake3: blake3::Hash::from(*d).to_hex().to_string(),
+            });
+        }
+    }
+    for p in &ws.cargo_files {
+        if let Ok(b) = std::fs::read(p) {
+            files.push(FileDigest {
+                path: display_path(&ws.root, p),
+                blake3: blake3::hash(&b).to_hex().to_string(),
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+
+    let mut notes: Vec<String> = graph
+        .missing
+        .iter()
+        .map(|m| format!("module file not found: {m}"))
+        .collect();
+    notes.sort();
+
+    let parsed = loaded.values().filter(|l| l.fresh).count();
+    let lines = loaded.values().map(|l| l.lines).sum();
+
+    if let Some(path) = &opts.cache {
+        if parsed > 0 || old.files.len() != loaded.len() {
+            let cache = Cache {
+                version: ANALYSIS_VERSION.to_owned(),
+                files: loaded
+                    .iter()
+                    .filter_map(|(p, l)| {
+                        let s = l.result.as_ref().ok()?;
+                        Some((
+                            p.clone(),
+                            CachedFile {
+                                size: l.size,
+                                mtime_ns: l.mtime_ns,
+                                digest: l.digest,
+                                lines: l.lines,
+                                summary: (**s).clone(),
+                            },
+                        ))
+                    })
+                    .collect(),
+            };
+            // The cache only saves time: failing to write it is not an error.
+            if let Ok(bytes) = postcard::to_stdvec(&cache) {
+                let _ = crate::manifest::write_atomic(path, &bytes);
+            }
+        }
+    }
+
+    Ok(Analysis {
+        manifest: Manifest {
+            version: MANIFEST_VERSION,
+            root: ws.root.clone(),
+            files,
+            functions,
+            notes,
+        },
+        files: total,
+        parsed,
+        lines,
+        items: graph.nodes.len(),
+        elapsed: start.elapsed(),
+    })
+}
+
+fn hash_function(
+    ws: &Workspace,
+    graph: &Graph,
+    deps: &[crate::graph::Deps],
+    includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
+    id: NodeId,
+) -> FunctionEntry {
+    let mut seen = vec![false; graph.nodes.len()];
+    let mut stack = vec![id];
+    seen[id] = true;
+    let mut reached = Vec::new();
+    let mut ext = BTreeSet::new();
+    let mut files = BTreeSet::new();
+    let mut notes = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        reached.push(n);
+        let d = &deps[n];
+        ext.extend(d.ext.iter().cloned());
+        files.extend(d.files.iter().cloned());
+        notes.extend(
+            d.notes
+                .iter()
+                .map(|s| format!("{}: {s}", graph.nodes[n].key)),
+        );
+        for &m in &d.nodes {
+            if !seen[m] {
+                seen[m] = true;
+                stack.push(m);
+            }
+        }
+    }
+    let mut items: Vec<(&str, &[u8; 32])> = reached
+        .iter()
+        .map(|&n| (graph.nodes[n].key.as_str(), &graph.nodes[n].hash))
+        .collect();
+    items.sort();
+    let mut h = blake3::Hasher::new();
+    h.update(ANALYSIS_VERSION.as_bytes());
+    for (key, hash) in &items {
+        h.update(b"n");
+        h.update(&(key.len() as u64).to_le_bytes());
+        h.update(key.as_bytes());
+        h.update(*hash);
+    }
+    for e in &ext {
+        h.update(b"x");
+        h.update(&(e.len() as u64).to_le_bytes());
+        h.update(e.as_bytes());
+    }
+    for f in &files {
+        let p = display_path(&ws.root, f);
+        h.update(b"f");
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+        match includes.get(f).copied().flatten() {
+            Some(d) => h.update(&d),
+            None => {
+                notes.insert(format!("included file {p} is missing"));
+                h.update(b"missing")
+            }
+        };
+    }
+    let node = &graph.nodes[id];
+    let krate = graph.crate_of(id);
+    const MAX_NOTES: usize = 32;
+    let mut notes: Vec<String> = notes.into_iter().collect();
+    if notes.len() > MAX_NOTES {
+        let more = notes.len() - MAX_NOTES;
+        notes.truncate(MAX_NOTES);
+        notes.push(format!("... and {more} more"));
+    }
+    FunctionEntry {
+        function: graph.function_path(id),
+        file: display_path(&ws.root, &node.file),
+        line: node.line,
+        name: node.name.clone(),
+        package: krate.package.clone(),
+        code_hash: h.finalize().to_hex().to_string(),
+        items: items.len(),
+        external: ext.into_iter().collect(),
+        notes,
+    }
+}

@@ -1,0 +1,179 @@
+//! The workspace as the analysis needs it: which crates to parse, where their
+//! roots are, and what each extern crate name stands for.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// What an extern crate name in a crate's code refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DepRef {
+    /// A library crate the analysis parses (a member or a path dependency).
+    Local(String),
+    /// A crate from a registry or git: only its locked version matters
+    /// (`name@version`, from Cargo.lock).
+    External(String),
+}
+
+/// One crate to parse: a library, binary or example target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrateInfo {
+    /// The crate's name in code (`-` replaced by `_`): the first segment of
+    /// `module_path!()` inside it.
+    pub name: String,
+    /// The package it belongs to.
+    pub package: String,
+    /// The package's folder.
+    pub package_dir: PathBuf,
+    /// `lib`, `bin` or `example`.
+    pub kind: String,
+    /// The crate root file.
+    pub root: PathBuf,
+    /// Whether its package is a workspace member.
+    pub member: bool,
+    /// Extern crate names usable in its code.
+    pub deps: BTreeMap<String, DepRef>,
+}
+
+/// The crates of a workspace and of its path dependencies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Workspace {
+    /// The workspace root folder.
+    pub root: PathBuf,
+    /// Cargo's target folder.
+    pub target_dir: PathBuf,
+    /// The crates to analyse, libraries first.
+    pub crates: Vec<CrateInfo>,
+    /// The `Cargo.toml` files of the analysed packages and `Cargo.lock`:
+    /// their change can change what the analysis finds.
+    pub cargo_files: Vec<PathBuf>,
+}
+
+impl Workspace {
+    /// Runs `cargo metadata` for the workspace of `manifest_path` (or the
+    /// current folder) and builds the model.
+    pub fn load(manifest_path: Option<&Path>) -> Result<Workspace, Error> {
+        let mut cmd = cargo_metadata::MetadataCommand::new();
+        if let Some(p) = manifest_path {
+            cmd.manifest_path(p);
+        }
+        let metadata = cmd.exec().map_err(|e| Error::Metadata(e.to_string()))?;
+        Ok(Workspace::from_metadata(&metadata))
+    }
+
+    /// Builds the model from `cargo metadata` output (with its resolve graph).
+    pub fn from_metadata(md: &cargo_metadata::Metadata) -> Workspace {
+        use cargo_metadata::TargetKind;
+        let members: std::collections::HashSet<_> = md.workspace_members.iter().collect();
+        let by_id: BTreeMap<_, _> = md.packages.iter().map(|p| (&p.id, p)).collect();
+        // Local packages: members and path dependencies (no registry source).
+        let local =
+            |id: &cargo_metadata::PackageId| by_id.get(id).is_some_and(|p| p.source.is_none());
+        let lib_name = |p: &cargo_metadata::Package| {
+            p.targets
+                .iter()
+                .find(|t| {
+                    t.kind.iter().any(|k| {
+                        matches!(
+                            k,
+                            TargetKind::Lib
+                                | TargetKind::RLib
+                                | TargetKind::DyLib
+                                | TargetKind::CDyLib
+                                | TargetKind::StaticLib
+                                | TargetKind::ProcMacro
+                        )
+                    })
+                })
+                .map(|t| t.name.replace('-', "_"))
+        };
+        let mut crates = Vec::new();
+        let mut cargo_files = Vec::new();
+        let nodes = md
+            .resolve
+            .as_ref()
+            .map(|r| r.nodes.as_slice())
+            .unwrap_or(&[]);
+        let mut pkgs: Vec<&cargo_metadata::Package> =
+            md.packages.iter().filter(|p| local(&p.id)).collect();
+        pkgs.sort_by(|a, b| a.manifest_path.cmp(&b.manifest_path));
+        for p in pkgs {
+            let member = members.contains(&p.id);
+            let dir = p
+                .manifest_path
+                .parent()
+                .map(|d| d.as_std_path().to_path_buf())
+                .unwrap_or_default();
+            cargo_files.push(p.manifest_path.as_std_path().to_path_buf());
+            let mut deps = BTreeMap::new();
+            if let Some(node) = nodes.iter().find(|n| n.id == p.id) {
+                for d in &node.deps {
+                    let Some(dp) = by_id.get(&d.pkg) else {
+                        continue;
+                    };
+                    let dep = if dp.source.is_none() {
+                        match lib_name(dp) {
+                            Some(n) => DepRef::Local(n),
+                            None => continue,
+                        }
+                    } else {
+                        DepRef::External(format!("{}@{}", dp.name, dp.version))
+                    };
+                    deps.insert(d.name.replace('-', "_"), dep);
+                }
+            }
+            let own_lib = lib_name(p);
+            for t in &p.targets {
+                let kind = if t.kind.iter().any(|k| {
+                    matches!(
+                        k,
+                        TargetKind::Lib
+                            | TargetKind::RLib
+                            | TargetKind::DyLib
+                            | TargetKind::CDyLib
+                            | TargetKind::StaticLib
+                            | TargetKind::ProcMacro
+                    )
+                }) {
+                    "lib"
+                } else if t.kind.iter().any(|k| matches!(k, TargetKind::Bin)) {
+                    "bin"
+                } else if t.kind.iter().any(|k| matches!(k, TargetKind::Example)) {
+                    "example"
+                } else {
+                    continue;
+                };
+                let mut deps = deps.clone();
+                // Binaries and examples see their package's library.
+                if kind != "lib" {
+                    if let Some(l) = &own_lib {
+                        deps.insert(l.clone(), DepRef::Local(l.clone()));
+                    }
+                }
+                crates.push(CrateInfo {
+                    name: t.name.replace('-', "_"),
+                    package: p.name.to_string(),
+                    package_dir: dir.clone(),
+                    kind: kind.to_owned(),
+                    root: t.src_path.as_std_path().to_path_buf(),
+                    member,
+                    deps,
+                });
+            }
+        }
+        crates.sort_by_key(|c| (c.kind != "lib", c.root.clone()));
+        let lock = md.workspace_root.as_std_path().join("Cargo.lock");
+        if lock.is_file() {
+            cargo_files.push(lock);
+        }
+        Workspace {
+            root: md.workspace_root.as_std_path().to_path_buf(),
+            target_dir: md.target_directory.as_std_path().to_path_buf(),
+            crates,
+            cargo_files,
+        }
+    }
+}
