@@ -452,6 +452,10 @@ impl Graph {
                 None => Vec::new(),
             },
             Some(DepRef::External(v)) => vec![Target::Ext(v.clone(), name.to_owned())],
+            // The standard library: its version is the toolchain's, not Cargo.lock's.
+            None if matches!(name, "std" | "core" | "alloc" | "proc_macro" | "test") => {
+                vec![Target::Ext(String::new(), name.to_owned())]
+            }
             None if self.crates[krate].info.name == name
                 && self.crates[krate].info.kind == "lib" =>
             {
@@ -933,6 +937,8 @@ impl Graph {
         }
 
         out.notes = notes;
+        out.ext.retain(|e| !e.is_empty());
+        out.ext.retain(|e| !e.is_empty());
         out.nodes.retain(|&x| x != id);
         out.nodes.sort_unstable();
         out.nodes.dedup();

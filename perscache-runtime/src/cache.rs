@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::format::AnyFormat;
 use crate::key::Key;
-use crate::storage::{open_url, LocalStorage, Storage};
+use crate::storage::{open_url, LocalStorage, SignedStorage, Storage};
 use crate::tier::MemoryTier;
 
 /// Where `#[persist]` keeps results, in what format, and for how long.
@@ -99,7 +99,13 @@ impl Cache {
     /// assert_eq!(cache.storage().name(), "memory");
     /// ```
     pub fn from_env() -> Result<Cache> {
-        Ok(Cache::builder().config(&Config::load()?)?.build())
+        let mut builder = Cache::builder().config(&Config::load()?)?;
+        // Read here rather than kept in `Config`, so the secret is never
+        // part of a value that gets printed or serialized.
+        if let Some(secret) = std::env::var_os("PERSCACHE_SECRET").filter(|s| !s.is_empty()) {
+            builder = builder.secret(secret.as_encoded_bytes());
+        }
+        Ok(builder.build())
     }
 
     /// The cache used by functions that name none: [`Cache::from_env`], made
@@ -154,6 +160,17 @@ pub struct CacheBuilder {
     memory_tier: Option<usize>,
     strict: bool,
     disabled: bool,
+    secret: Option<Secret>,
+}
+
+/// A signing secret that never shows in `Debug` output.
+#[derive(Default)]
+struct Secret(Vec<u8>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<secret>")
+    }
 }
 
 impl CacheBuilder {
@@ -233,6 +250,24 @@ impl CacheBuilder {
         Ok(self)
     }
 
+    /// Signs every entry with `secret` and refuses entries not signed with it
+    /// (see [`SignedStorage`](crate::SignedStorage)): for caches in a folder
+    /// or bucket that others can write. [`Cache::from_env`] takes it from
+    /// `PERSCACHE_SECRET`. Applies to the cache's storage; wrap a function's
+    /// own `storage = ...` in a `SignedStorage` yourself.
+    ///
+    /// ```
+    /// let cache = perscache::Cache::builder()
+    ///     .storage(perscache::MemoryStorage::new())
+    ///     .secret(b"a long random team secret")
+    ///     .build();
+    /// assert!(format!("{:?}", cache.storage()).contains("SignedStorage"));
+    /// ```
+    pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.secret = Some(Secret(secret.as_ref().to_vec()));
+        self
+    }
+
     /// The cache.
     pub fn build(self) -> Cache {
         let storage = self.storage.unwrap_or_else(|| {
@@ -242,6 +277,10 @@ impl CacheBuilder {
             }
             Arc::new(local.build())
         });
+        let storage: Arc<dyn Storage> = match &self.secret {
+            Some(secret) => Arc::new(SignedStorage::from_arc(storage, &secret.0)),
+            None => storage,
+        };
         Cache {
             storage,
             format: self.format,

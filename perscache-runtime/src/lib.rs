@@ -47,7 +47,7 @@ pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
 pub use storage::{
     function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
-    Storage,
+    SignedStorage, Storage,
 };
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 pub use storage::{ObjectStorage, ObjectStorageBuilder};

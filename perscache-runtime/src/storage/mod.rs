@@ -12,6 +12,7 @@
 
 mod local;
 mod memory;
+mod signed;
 // Remote backends, each behind its cargo feature (docs/storage.md).
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 mod object;
@@ -32,6 +33,7 @@ use bytes::Bytes;
 
 pub use local::{LocalStorage, LocalStorageBuilder};
 pub use memory::MemoryStorage;
+pub use signed::SignedStorage;
 
 use crate::error::{Error, Result};
 
