@@ -1,0 +1,204 @@
+//! Entries signed with a shared secret: the defence against a poisoned shared
+//! folder or bucket.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use super::{Blob, EntryInfo, Storage};
+use crate::error::{Error, Result};
+
+/// Marks a signed entry; the version is in the last byte.
+const MAGIC: [u8; 4] = *b"PSG\x01";
+const TAG_LEN: usize = 32;
+/// Bytes a signature adds in front of an entry.
+const SIGNATURE_LEN: usize = MAGIC.len() + TAG_LEN;
+/// Separates keys derived for this purpose from any other use of the secret.
+const CONTEXT: &str = "perscache 2026-11 entry signature v1";
+
+/// Wraps any [`Storage`] so that every entry carries a message authentication
+/// code keyed with a shared secret, and entries without a valid one are
+/// refused: whoever cannot sign cannot plant a value that a reader serves.
+///
+/// The code is BLAKE3 in keyed mode (a MAC with the role of HMAC, and
+/// already a dependency), keyed by a key derived from the secret, over the
+/// entry's path and bytes. Binding the path means a valid entry copied to
+/// another key's path is refused too. A refused entry is a read error: the
+/// cache warns, runs the function and overwrites it with a signed one.
+///
+/// What it does not cover: the write time (someone who can write the
+/// storage can make an entry look younger, though not change it), and
+/// secrecy (entries are signed, not encrypted).
+///
+/// [`CacheBuilder::secret`](crate::CacheBuilder::secret) and the
+/// `PERSCACHE_SECRET` variable wrap a cache's storage in this; wrap a
+/// function's own `storage = ...` yourself.
+///
+/// ```
+/// # pollster::block_on(async {
+/// use perscache::{MemoryStorage, SignedStorage, Storage};
+///
+/// let shared = MemoryStorage::new();
+/// let alice = SignedStorage::new(shared.clone(), b"team secret");
+/// let mallory = SignedStorage::new(shared.clone(), b"a guess");
+/// alice.write("f/h/k.bin", "value".into()).await.unwrap();
+/// assert_eq!(&alice.read("f/h/k.bin", None).await.unwrap().unwrap().bytes[..], b"value");
+/// assert!(mallory.read("f/h/k.bin", None).await.is_err());
+/// # });
+/// ```
+pub struct SignedStorage {
+    inner: Arc<dyn Storage>,
+    key: [u8; 32],
+}
+
+impl fmt::Debug for SignedStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the key.
+        f.debug_struct("SignedStorage")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedStorage {
+    /// Signs entries of `inner` with `secret` (any length; use at least 16
+    /// random bytes).
+    pub fn new(inner: impl Storage, secret: impl AsRef<[u8]>) -> Self {
+        Self::from_arc(Arc::new(inner), secret)
+    }
+
+    /// Signs entries of a shared storage.
+    pub fn from_arc(inner: Arc<dyn Storage>, secret: impl AsRef<[u8]>) -> Self {
+        SignedStorage {
+            inner,
+            key: blake3::derive_key(CONTEXT, secret.as_ref()),
+        }
+    }
+
+    /// The wrapped storage.
+    pub fn inner(&self) -> &Arc<dyn Storage> {
+        &self.inner
+    }
+
+    fn tag(&self, path: &str, bytes: &[u8]) -> blake3::Hash {
+        let mut mac = blake3::Hasher::new_keyed(&self.key);
+        mac.update(&(path.len() as u64).to_le_bytes());
+        mac.update(path.as_bytes());
+        mac.update(bytes);
+        mac.finalize()
+    }
+
+    /// The signed form of `bytes` stored at `path`.
+    fn seal(&self, path: &str, bytes: &[u8]) -> Bytes {
+        let mut out = BytesMut::with_capacity(SIGNATURE_LEN + bytes.len());
+        out.put_slice(&MAGIC);
+        out.put_slice(self.tag(path, bytes).as_bytes());
+        out.put_slice(bytes);
+        out.freeze()
+    }
+
+    /// The entry inside a signed blob, or why it is refused.
+    fn open(&self, path: &str, signed: &Bytes) -> Result<Bytes, String> {
+        if signed.len() < SIGNATURE_LEN || signed[..MAGIC.len()] != MAGIC {
+            return Err("not signed (written without the secret)".into());
+        }
+        let mut tag = [0u8; TAG_LEN];
+        tag.copy_from_slice(&signed[MAGIC.len()..SIGNATURE_LEN]);
+        let entry = signed.slice(SIGNATURE_LEN..);
+        // `blake3::Hash` compares in constant time.
+        if self.tag(path, &entry) != blake3::Hash::from(tag) {
+            return Err("bad signature (written with another secret, altered, or moved)".into());
+        }
+        Ok(entry)
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for SignedStorage {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+        let Some(blob) = self.inner.read(path, written_after).await? else {
+            return Ok(None);
+        };
+        match self.open(path, &blob.bytes) {
+            Ok(bytes) => Ok(Some(Blob::new(bytes, blob.modified))),
+            Err(reason) => Err(Error::Corrupt {
+                path: path.to_owned(),
+                reason,
+            }),
+        }
+    }
+
+    async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
+        self.inner.write(path, self.seal(path, &bytes)).await
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        self.inner.delete(path).await
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
+        self.inner.list(prefix).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStorage;
+
+    #[test]
+    fn refuses_unsigned_altered_moved_and_foreign_entries() {
+        pollster::block_on(async {
+            let shared = MemoryStorage::new();
+            let signed = SignedStorage::new(shared.clone(), b"secret");
+            signed
+                .write("a/h/1.bin", Bytes::from_static(b"one"))
+                .await
+                .expect("write");
+            let blob = signed
+                .read("a/h/1.bin", None)
+                .await
+                .expect("read")
+                .expect("some");
+            assert_eq!(&blob.bytes[..], b"one");
+
+            // Unsigned, written straight to the shared storage.
+            shared
+                .write("a/h/2.bin", Bytes::from_static(b"planted"))
+                .await
+                .expect("write");
+            assert!(signed.read("a/h/2.bin", None).await.is_err());
+            // Moved to another key.
+            let raw = shared
+                .read("a/h/1.bin", None)
+                .await
+                .expect("read")
+                .expect("some");
+            shared
+                .write("a/h/3.bin", raw.bytes.clone())
+                .await
+                .expect("write");
+            assert!(signed.read("a/h/3.bin", None).await.is_err());
+            // Every bit flip.
+            for bit in 0..raw.bytes.len() * 8 {
+                let mut bad = raw.bytes.to_vec();
+                bad[bit / 8] ^= 1 << (bit % 8);
+                shared
+                    .write("a/h/4.bin", Bytes::from(bad))
+                    .await
+                    .expect("write");
+                assert!(signed.read("a/h/4.bin", None).await.is_err(), "bit {bit}");
+            }
+            // Another secret.
+            let other = SignedStorage::new(shared.clone(), b"other");
+            assert!(other.read("a/h/1.bin", None).await.is_err());
+            assert!(!format!("{signed:?}").contains("secret"));
+        });
+    }
+}
