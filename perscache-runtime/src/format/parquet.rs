@@ -78,6 +78,9 @@ fn options() -> TracingOptions {
 
 impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Parquet {
     fn encode(&self, rows: &Vec<R>, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        if rows.is_empty() {
+            return write_empty::<R>(out);
+        }
         let start = out.len();
         // First try real timestamp columns; if some value would not survive
         // them (sub-millisecond precision, a string that only looks like a
@@ -85,10 +88,13 @@ impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Parquet {
         let mut last = None;
         for guess_dates in [true, false] {
             out.truncate(start);
-            let fields = schema_of(rows, options().guess_dates(guess_dates))?;
-            let batch = serde_arrow::to_record_batch(&fields, rows).map_err(FormatError::new)?;
-            write_batch(&batch, out)?;
-            match check::same_after_decode(self, rows, &out[start..]) {
+            let attempt = schema_of(rows, options().guess_dates(guess_dates))
+                .and_then(|fields| {
+                    serde_arrow::to_record_batch(&fields, rows).map_err(FormatError::new)
+                })
+                .and_then(|batch| write_batch(&batch, out))
+                .and_then(|()| check::same_after_decode(self, rows, &out[start..]));
+            match attempt {
                 Ok(()) => return Ok(()),
                 Err(e) => last = Some(e),
             }
@@ -103,17 +109,23 @@ impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Parquet {
     }
 }
 
-/// The Arrow fields for `rows`: traced from the values, or from the type
-/// when there are none (an empty table still has its columns).
-fn schema_of<R: Serialize + DeserializeOwned>(
+/// The Arrow fields traced from the values.
+fn schema_of<R: Serialize>(
     rows: &[R],
     options: TracingOptions,
 ) -> Result<Vec<FieldRef>, FormatError> {
-    if rows.is_empty() {
-        Vec::<FieldRef>::from_type::<R>(options).map_err(FormatError::new)
-    } else {
-        Vec::<FieldRef>::from_samples(rows, options).map_err(FormatError::new)
-    }
+    Vec::<FieldRef>::from_samples(rows, options).map_err(FormatError::new)
+}
+
+/// An empty table keeps its columns when the type alone gives them; types
+/// that only describe themselves through values (timestamps as text) give an
+/// empty file with no columns, which reads back as an empty table all the same.
+fn write_empty<R: DeserializeOwned>(out: &mut Vec<u8>) -> Result<(), FormatError> {
+    let schema = match Vec::<FieldRef>::from_type::<R>(options()) {
+        Ok(fields) => Schema::new(fields),
+        Err(_) => Schema::empty(),
+    };
+    write_batch(&RecordBatch::new_empty(Arc::new(schema)), out)
 }
 
 impl Codec<RecordBatch> for Parquet {
