@@ -76,8 +76,14 @@ struct CachedFile {
 #[derive(Serialize, Deserialize, Default)]
 struct Cache {
     version: String,
+    /// When the cache was written (ns since the epoch). A file modified
+    /// less than [`RACY_NS`] before that may have changed again within the
+    /// file system's timestamp granularity, so its content is checked.
+    written_ns: u128,
     files: BTreeMap<PathBuf, CachedFile>,
 }
+
+const RACY_NS: u128 = 2_000_000_000;
 
 struct Loaded {
     digest: [u8; 32],
@@ -99,22 +105,27 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
     Some((md.len(), mtime))
 }
 
-fn load(path: &Path, cache: &BTreeMap<PathBuf, CachedFile>) -> Option<Loaded> {
+fn load(path: &Path, cache: &Cache) -> Option<Loaded> {
     let (size, mtime_ns) = stat(path)?;
-    if let Some(c) = cache.get(path) {
-        if c.size == size && c.mtime_ns == mtime_ns {
-            return Some(Loaded {
-                digest: c.digest,
-                lines: c.lines,
-                size,
-                mtime_ns,
-                result: Ok(Arc::new(c.summary.clone())),
-                fresh: false,
-            });
+    let cached = cache.files.get(path);
+    let reuse = |c: &CachedFile| Loaded {
+        digest: c.digest,
+        lines: c.lines,
+        size,
+        mtime_ns,
+        result: Ok(Arc::new(c.summary.clone())),
+        fresh: false,
+    };
+    if let Some(c) = cached {
+        if c.size == size && c.mtime_ns == mtime_ns && mtime_ns + RACY_NS < cache.written_ns {
+            return Some(reuse(c));
         }
     }
     let bytes = std::fs::read(path).ok()?;
     let digest = *blake3::hash(&bytes).as_bytes();
+    if let Some(c) = cached.filter(|c| c.digest == digest) {
+        return Some(reuse(c));
+    }
     let text = String::from_utf8_lossy(&bytes);
     let lines = text.lines().count();
     let result = parse_file(&text).map(Arc::new).map_err(|e| Error::Syntax {
@@ -135,7 +146,7 @@ fn load(path: &Path, cache: &BTreeMap<PathBuf, CachedFile>) -> Option<Loaded> {
 
 struct FileSet<'a> {
     loaded: HashMap<PathBuf, Loaded>,
-    cache: &'a BTreeMap<PathBuf, CachedFile>,
+    cache: &'a Cache,
     errors: Vec<Error>,
 }
 
@@ -219,7 +230,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let loaded: HashMap<PathBuf, Loaded> = paths
         .par_iter()
         .filter_map(|p| {
-            let l = load(p, &old.files)?;
+            let l = load(p, &old)?;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(cb) = opts.progress {
                 if n % 256 == 0 || n == total {
@@ -232,7 +243,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
 
     let mut set = FileSet {
         loaded,
-        cache: &old.files,
+        cache: &old,
         errors: Vec::new(),
     };
     let graph = Graph::build(&ws.crates, &mut set);
@@ -309,9 +320,19 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let lines = loaded.values().map(|l| l.lines).sum();
 
     if let Some(path) = &opts.cache {
-        if parsed > 0 || old.files.len() != loaded.len() {
+        // Rewrite only when something moved, so a warm run stays read-only.
+        let dirty = old.files.len() != loaded.len()
+            || loaded.iter().any(|(p, l)| {
+                old.files.get(p).is_none_or(|c| {
+                    c.size != l.size || c.mtime_ns != l.mtime_ns || l.mtime_ns + RACY_NS >= old.written_ns
+                })
+            });
+        if dirty {
             let cache = Cache {
                 version: ANALYSIS_VERSION.to_owned(),
+                written_ns: std::time::SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
                 files: loaded
                     .iter()
                     .filter_map(|(p, l)| {
@@ -427,6 +448,7 @@ fn hash_function(
         function: graph.function_path(id),
         file: display_path(&ws.root, &node.file),
         line: node.line,
+        attr_line: node.attr_line,
         name: node.name.clone(),
         package: krate.package.clone(),
         code_hash: h.finalize().to_hex().to_string(),

@@ -57,6 +57,7 @@ pub(crate) struct Node {
     pub file: PathBuf,
     pub line: u32,
     pub persist: bool,
+    pub attr_line: u32,
     refs: Refs,
     /// For impl items and headers: the impl.
     impl_id: Option<usize>,
@@ -377,6 +378,7 @@ impl Graph {
             file: file.to_path_buf(),
             line: it.line,
             persist: it.persist,
+            attr_line: it.attr_line,
             refs: it.refs.clone(),
             impl_id,
             is_header,

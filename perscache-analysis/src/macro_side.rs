@@ -118,16 +118,17 @@ fn current() -> Option<&'static Current> {
                 .cloned()
                 .or_else(|| placeholder(&candidates))?;
             let hashes = match Manifest::read(&path) {
-                Ok(m) if m.stale_file().is_none() => m
-                    .functions
-                    .iter()
-                    .map(|f| {
-                        (
-                            (canonical(&m.absolute(&f.file)), f.line, f.name.clone()),
-                            f.code_hash.clone(),
-                        )
-                    })
-                    .collect(),
+                Ok(m) if m.stale_file().is_none() => {
+                    let mut map = HashMap::new();
+                    for f in &m.functions {
+                        let file = canonical(&m.absolute(&f.file));
+                        // The macro may report the `fn` line or the attribute's.
+                        for line in [f.line, f.attr_line] {
+                            map.insert((file.clone(), line, f.name.clone()), f.code_hash.clone());
+                        }
+                    }
+                    map
+                }
                 _ => HashMap::new(),
             };
             Some(Current { path, hashes })

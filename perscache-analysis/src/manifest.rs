@@ -41,6 +41,8 @@ pub struct FunctionEntry {
     pub file: String,
     /// The 1-based line of its `fn` keyword.
     pub line: u32,
+    /// The line of its `#[persist]` attribute (the macro's call site).
+    pub attr_line: u32,
     /// Its name.
     pub name: String,
     /// Its package.

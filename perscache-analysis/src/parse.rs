@@ -149,6 +149,8 @@ pub struct Item {
     pub refs: Refs,
     /// Marked `#[persist]`.
     pub persist: bool,
+    /// The line of the `#[persist]` attribute (0 when not marked).
+    pub attr_line: u32,
     /// `#[macro_export]`.
     pub macro_export: bool,
     /// Kind-specific details.
@@ -190,12 +192,16 @@ fn line_of(span: proc_macro2::Span) -> u32 {
 }
 
 fn is_persist(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "persist")
-    })
+    persist_line(attrs) > 0
+}
+
+/// The line of the `#[persist]` attribute: the macro may report its call
+/// site (this line) rather than the `fn` keyword's.
+fn persist_line(attrs: &[syn::Attribute]) -> u32 {
+    attrs
+        .iter()
+        .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "persist"))
+        .map_or(0, |a| line_of(a.pound_token.span))
 }
 
 fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
@@ -223,6 +229,7 @@ fn item(kind: Kind, name: String, hash: [u8; 32], line: u32, refs: Refs) -> Item
         line,
         refs,
         persist: false,
+        attr_line: 0,
         macro_export: false,
         detail: Detail::None,
     }
@@ -246,6 +253,7 @@ fn summarize(it: &syn::Item) -> Item {
                 collect(|c| c.visit_item_fn(f)),
             );
             out.persist = is_persist(&f.attrs);
+            out.attr_line = persist_line(&f.attrs);
             out
         }
         syn::Item::Struct(s) => item(
@@ -493,6 +501,9 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
         });
         let mut out = item(kind, name, hash, line, refs);
         out.persist = persist;
+        if let syn::ImplItem::Fn(f) = ii {
+            out.attr_line = persist_line(&f.attrs);
+        }
         items.push(out);
     }
 

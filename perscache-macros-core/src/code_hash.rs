@@ -38,10 +38,19 @@ pub struct Location<'a> {
 
 /// The code hash of a marked function whose whole item (attributes, signature,
 /// body) is `item`.
-pub fn resolve(item: &TokenStream, _at: Location<'_>) -> Resolved {
+///
+/// With a current manifest (written by `cargo perscache build`), the hash is
+/// the function's transitive code hash, and the manifest is tracked so that
+/// rustc expands the macro again when it changes. Without one, or when any
+/// source it was computed from has changed since, the hash is widened over
+/// every source of the crate and its path dependencies (and `Cargo.lock`):
+/// sound, never the function's own tokens alone. Both are computed once per
+/// rustc process (see `perscache_analysis::macro_side`).
+pub fn resolve(item: &TokenStream, at: Location<'_>) -> Resolved {
+    let found = perscache_analysis::macro_side::code_hash(item, at.name, at.file, at.line);
     Resolved {
-        hash: token_hash(item),
-        track: Vec::new(),
+        hash: found.hash,
+        track: found.track,
     }
 }
 
@@ -63,7 +72,8 @@ fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
             TokenTree::Punct(p) if p.as_char() == '#' => {
                 // `#[doc ...]` or `#![doc ...]`: skip the whole attribute.
                 let mut lookahead = iter.clone();
-                let bang = matches!(lookahead.peek(), Some(TokenTree::Punct(b)) if b.as_char() == '!');
+                let bang =
+                    matches!(lookahead.peek(), Some(TokenTree::Punct(b)) if b.as_char() == '!');
                 if bang {
                     lookahead.next();
                 }
@@ -127,9 +137,10 @@ mod tests {
     #[test]
     fn docs_and_formatting_do_not_count() {
         let a = quote! { fn f(x: u32) -> u32 { x + 1 } };
-        let b: proc_macro2::TokenStream = "/// Adds one.\nfn f(x: u32)\n  -> u32 {\n    // comment\n    x+1 }"
-            .parse()
-            .expect("valid tokens");
+        let b: proc_macro2::TokenStream =
+            "/// Adds one.\nfn f(x: u32)\n  -> u32 {\n    // comment\n    x+1 }"
+                .parse()
+                .expect("valid tokens");
         let c = quote! { #[doc = "inner"] fn f(x: u32) -> u32 { #![doc = "x"] x + 1 } };
         assert_eq!(token_hash(&a), token_hash(&b));
         assert_eq!(token_hash(&a), token_hash(&c));
