@@ -86,6 +86,7 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &ClearArgs) -> Result<()> {
         for path in &doomed {
             pollster::block_on(storage.delete(path)).with_context(|| format!("removing {path}"))?;
         }
+        prune_empty_folders(&url, &doomed);
     }
     let bytes: u64 = per_function.values().map(|v| v.1).sum();
     shell.status(
@@ -102,4 +103,29 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &ClearArgs) -> Result<()> {
         ),
     );
     Ok(())
+}
+
+/// Local storage keeps a folder per code hash; once its last entry is gone,
+/// the folder is only clutter (`remove_dir` fails on non-empty ones, which is
+/// the point).
+fn prune_empty_folders(url: &str, removed: &[String]) {
+    let Some(root) = url
+        .strip_prefix("file://")
+        .map(crate::context::percent_decode)
+    else {
+        return;
+    };
+    let root = std::path::Path::new(&root);
+    let folders: BTreeSet<&str> = removed
+        .iter()
+        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    for f in folders {
+        let mut dir = root.join(f);
+        while dir.starts_with(root) && dir != root && std::fs::remove_dir(&dir).is_ok() {
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
 }

@@ -141,7 +141,7 @@ fn file_url(dir: &std::path::Path) -> Result<String> {
     Ok(format!("file://{}", abs.display()))
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

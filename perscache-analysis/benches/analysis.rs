@@ -30,7 +30,11 @@ fn module_source(krate: usize, m: usize, modules: usize) -> String {
     if krate > 0 {
         let _ = writeln!(s, "use gen{}::m{m}::helper_{m}_0 as upstream;", krate - 1);
     }
-    let _ = writeln!(s, "\n/// A constant.\npub const LIMIT_{m}: u64 = {};\n", m * 7 + krate);
+    let _ = writeln!(
+        s,
+        "\n/// A constant.\npub const LIMIT_{m}: u64 = {};\n",
+        m * 7 + krate
+    );
     let _ = writeln!(
         s,
         "/// An item.\n#[derive(Debug, Clone, Default)]\npub struct Item{m} {{\n    pub id: u64,\n    pub name: String,\n    pub values: Vec<u64>,\n}}\n"
@@ -59,7 +63,11 @@ fn module_source(krate: usize, m: usize, modules: usize) -> String {
         } else {
             format!("helper_{m}_{}(x / 2)", k - 1)
         };
-        let marked = if k % 10 == 5 && m % 4 == 0 { "#[perscache::persist]\n" } else { "" };
+        let marked = if k % 10 == 5 && m % 4 == 0 {
+            "#[perscache::persist]\n"
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             "/// Helper {k}: computes something.\n{marked}pub fn helper_{m}_{k}(x: u64) -> u64 {{\n    // Mixes in the previous helper.\n    let item = Item{m} {{ id: x, name: format!(\"n{{x}}\"), values: vec![x, x + 1] }};\n    let y = item.method_{}(x).wrapping_add({callee});\n    if y % 3 == 0 {{\n        y.rotate_left(5)\n    }} else {{\n        y ^ LIMIT_{m}\n    }}\n}}\n",
@@ -91,7 +99,10 @@ fn generate(root: &Path, lines: usize) -> std::io::Result<()> {
         let mut lib = String::from("//! Generated.\n\n");
         for m in 0..modules {
             let _ = writeln!(lib, "pub mod m{m};");
-            std::fs::write(dir.join("src").join(format!("m{m}.rs")), module_source(c, m, modules))?;
+            std::fs::write(
+                dir.join("src").join(format!("m{m}.rs")),
+                module_source(c, m, modules),
+            )?;
         }
         std::fs::write(dir.join("src/lib.rs"), lib)?;
     }
@@ -159,7 +170,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("one_edit", |b| {
         b.iter(|| {
             n += 1;
-            let _ = std::fs::write(&edited, module_source(5, 3, 10) + &format!("\n// edit {n}\npub const EDIT: u64 = {n};\n"));
+            let _ = std::fs::write(
+                &edited,
+                module_source(5, 3, 10) + &format!("\n// edit {n}\npub const EDIT: u64 = {n};\n"),
+            );
             analyze(&ws, &warm).map(|a| a.parsed)
         })
     });

@@ -324,7 +324,9 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         let dirty = old.files.len() != loaded.len()
             || loaded.iter().any(|(p, l)| {
                 old.files.get(p).is_none_or(|c| {
-                    c.size != l.size || c.mtime_ns != l.mtime_ns || l.mtime_ns + RACY_NS >= old.written_ns
+                    c.size != l.size
+                        || c.mtime_ns != l.mtime_ns
+                        || l.mtime_ns + RACY_NS >= old.written_ns
                 })
             });
         if dirty {

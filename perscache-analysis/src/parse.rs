@@ -200,7 +200,12 @@ fn is_persist(attrs: &[syn::Attribute]) -> bool {
 fn persist_line(attrs: &[syn::Attribute]) -> u32 {
     attrs
         .iter()
-        .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "persist"))
+        .find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "persist")
+        })
         .map_or(0, |a| line_of(a.pound_token.span))
 }
 
