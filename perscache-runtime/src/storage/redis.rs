@@ -298,6 +298,23 @@ impl Inner {
     fn fail(&self, e: RedisError) -> Error {
         self.secrets.error(BACKEND, &e)
     }
+
+    /// Runs `cmd`, once more if the connection had dropped: after a server
+    /// restart the first command finds the old connection dead, and the
+    /// manager has reconnected by the second.
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T> {
+        let mut conn = self.manager.clone();
+        match cmd.query_async(&mut conn).await {
+            Ok(v) => Ok(v),
+            Err(e) if e.is_connection_dropped() || e.is_io_error() => {
+                let mut conn = self.manager.clone();
+                cmd.query_async(&mut conn)
+                    .await
+                    .map_err(|e| self.fail(e.into()))
+            }
+            Err(e) => Err(self.fail(e.into())),
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -313,12 +330,7 @@ impl Storage for RedisStorage {
         let task_inner = Arc::clone(&inner);
         let blob = on_runtime(BACKEND, async move {
             let inner = task_inner;
-            let mut conn = inner.manager.clone();
-            let value: Option<Vec<u8>> = redis::cmd("GET")
-                .arg(&key)
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| inner.fail(e.into()))?;
+            let value: Option<Vec<u8>> = inner.query(redis::cmd("GET").arg(&key)).await?;
             let Some(value) = value else {
                 return Ok(None);
             };
@@ -347,13 +359,9 @@ impl Storage for RedisStorage {
             value.extend_from_slice(MAGIC);
             value.extend_from_slice(&unix_millis(SystemTime::now()).to_be_bytes());
             value.extend_from_slice(&bytes);
-            let mut conn = task_inner.manager.clone();
-            redis::cmd("SET")
-                .arg(&key)
-                .arg(value)
-                .query_async::<()>(&mut conn)
+            task_inner
+                .query::<()>(redis::cmd("SET").arg(&key).arg(value))
                 .await
-                .map_err(|e| task_inner.fail(e.into()))
         })
         .await?;
         if let Some(limit) = &inner.limit {
@@ -367,12 +375,7 @@ impl Storage for RedisStorage {
         let key = inner.key(path);
         let task_inner = Arc::clone(&inner);
         on_runtime(BACKEND, async move {
-            let mut conn = task_inner.manager.clone();
-            redis::cmd("DEL")
-                .arg(&key)
-                .query_async::<()>(&mut conn)
-                .await
-                .map_err(|e| task_inner.fail(e.into()))
+            task_inner.query::<()>(redis::cmd("DEL").arg(&key)).await
         })
         .await?;
         if let Some(limit) = &inner.limit {
@@ -389,15 +392,16 @@ impl Storage for RedisStorage {
             let mut out = Vec::new();
             let mut cursor: u64 = 0;
             loop {
-                let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-                    .arg(cursor)
-                    .arg("MATCH")
-                    .arg(&pattern)
-                    .arg("COUNT")
-                    .arg(1000)
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(|e| inner.fail(e.into()))?;
+                let (next, keys): (u64, Vec<String>) = inner
+                    .query(
+                        redis::cmd("SCAN")
+                            .arg(cursor)
+                            .arg("MATCH")
+                            .arg(&pattern)
+                            .arg("COUNT")
+                            .arg(1000),
+                    )
+                    .await?;
                 if !keys.is_empty() {
                     let mut lengths = redis::pipe();
                     let mut headers = redis::pipe();
