@@ -14,7 +14,6 @@ struct Row<'a> {
     file: &'a str,
     line: u32,
     package: &'a str,
-    items: usize,
     external: &'a [String],
     notes: &'a [String],
 }
@@ -33,7 +32,6 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &ListArgs) -> Result<()> {
             file: &f.file,
             line: f.line,
             package: &f.package,
-            items: f.items,
             external: &f.external,
             notes: &f.notes,
         })

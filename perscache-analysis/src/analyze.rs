@@ -70,7 +70,7 @@ struct CachedFile {
     mtime_ns: u128,
     digest: [u8; 32],
     lines: usize,
-    summary: FileSummary,
+    summary: Arc<FileSummary>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -113,7 +113,7 @@ fn load(path: &Path, cache: &Cache) -> Option<Loaded> {
         lines: c.lines,
         size,
         mtime_ns,
-        result: Ok(Arc::new(c.summary.clone())),
+        result: Ok(Arc::clone(&c.summary)),
         fresh: false,
     };
     if let Some(c) = cached {
@@ -241,6 +241,13 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         })
         .collect();
 
+    let timing = std::env::var_os("PERSCACHE_ANALYSIS_TIMING").is_some();
+    let stage = |what: &str| {
+        if timing {
+            eprintln!("perscache-analysis: {what} at {:?}", start.elapsed());
+        }
+    };
+    stage("read and parse");
     let mut set = FileSet {
         loaded,
         cache: &old,
@@ -257,6 +264,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     }
     let loaded = set.loaded;
 
+    stage("module trees");
     let deps: Vec<_> = (0..graph.nodes.len())
         .into_par_iter()
         .map(|i| graph.deps(i))
@@ -272,15 +280,19 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         })
         .collect();
 
+    stage("edges");
     let marked: Vec<NodeId> = (0..graph.nodes.len())
         .filter(|&i| graph.nodes[i].persist && graph.nodes[i].kind == Kind::Fn)
         .collect();
+    let mut strings = Vec::new();
+    let (comp_of, comps) = hash_components(ws, &graph, &deps, &include_digests, &mut strings);
     let mut functions: Vec<FunctionEntry> = marked
-        .par_iter()
-        .map(|&id| hash_function(ws, &graph, &deps, &include_digests, id))
+        .iter()
+        .map(|&id| function_entry(ws, &graph, &comps, &comp_of, &strings, id))
         .collect();
     functions.sort_by(|a, b| (&a.function, &a.file, a.line).cmp(&(&b.function, &b.file, b.line)));
 
+    stage("function hashes");
     let mut files: Vec<FileDigest> = Vec::new();
     for p in &graph.used_files {
         if let Some(l) = loaded.get(p) {
@@ -346,7 +358,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
                                 mtime_ns: l.mtime_ns,
                                 digest: l.digest,
                                 lines: l.lines,
-                                summary: (**s).clone(),
+                                summary: Arc::clone(s),
                             },
                         ))
                     })
@@ -359,6 +371,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         }
     }
 
+    stage("cache written");
     Ok(Analysis {
         manifest: Manifest {
             version: MANIFEST_VERSION,
@@ -375,87 +388,235 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     })
 }
 
-fn hash_function(
+/// What everything reachable from one strongly connected component of the
+/// graph hashes to, and what it reaches outside the workspace.
+struct Component {
+    hash: [u8; 32],
+    /// Interned `name@version`s, sorted.
+    ext: Vec<u32>,
+    /// Interned notes, sorted, at most [`MAX_NOTES`] + 1.
+    notes: Vec<u32>,
+}
+
+const MAX_NOTES: usize = 32;
+
+fn merge_sorted(into: &mut Vec<u32>, other: &[u32], cap: usize) {
+    if other.is_empty() || into.len() > cap {
+        return;
+    }
+    into.extend_from_slice(other);
+    into.sort_unstable();
+    into.dedup();
+    into.truncate(cap + 1);
+}
+
+/// Strongly connected components in Tarjan's order: every component comes
+/// after all the components it reaches. Iterative, so that long call chains
+/// cannot overflow the stack.
+fn components(deps: &[crate::graph::Deps]) -> (Vec<u32>, Vec<Vec<NodeId>>) {
+    const NONE: u32 = u32::MAX;
+    let n = deps.len();
+    let mut index = vec![NONE; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut comp = vec![NONE; n];
+    let mut comps: Vec<Vec<NodeId>> = Vec::new();
+    let mut next = 0u32;
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        let mut call: Vec<(NodeId, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&(v, ei)) = call.last() {
+            let edges = &deps[v].nodes;
+            if ei < edges.len() {
+                if let Some(top) = call.last_mut() {
+                    top.1 += 1;
+                }
+                let w = edges[ei];
+                if index[w] == NONE {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(u, _)) = call.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let id = comps.len() as u32;
+                    let mut members = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp[w] = id;
+                        members.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    comps.push(members);
+                }
+            }
+        }
+    }
+    (comp, comps)
+}
+
+/// Hashes every component over its members and the components it reaches
+/// (a Merkle hash over the condensed graph): a change anywhere changes the
+/// hash of exactly the components that can reach it, in one linear pass.
+fn hash_components(
     ws: &Workspace,
     graph: &Graph,
     deps: &[crate::graph::Deps],
     includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
+    strings: &mut Vec<String>,
+) -> (Vec<u32>, Vec<Component>) {
+    let (comp, comps) = components(deps);
+    let mut interned: HashMap<String, u32> = HashMap::new();
+    let mut intern = |s: String, strings: &mut Vec<String>| -> u32 {
+        if let Some(&i) = interned.get(&s) {
+            return i;
+        }
+        let i = strings.len() as u32;
+        strings.push(s.clone());
+        interned.insert(s, i);
+        i
+    };
+    let mut out: Vec<Component> = Vec::with_capacity(comps.len());
+    for (ci, members) in comps.iter().enumerate() {
+        let mut items: Vec<(&str, &[u8; 32])> = members
+            .iter()
+            .map(|&n| (graph.nodes[n].key.as_str(), &graph.nodes[n].hash))
+            .collect();
+        items.sort();
+        let mut ext: BTreeSet<&str> = BTreeSet::new();
+        let mut files: BTreeSet<&PathBuf> = BTreeSet::new();
+        let mut notes: Vec<u32> = Vec::new();
+        let mut succ: Vec<u32> = Vec::new();
+        for &m in members {
+            let d = &deps[m];
+            ext.extend(d.ext.iter().map(String::as_str));
+            files.extend(d.files.iter());
+            for note in &d.notes {
+                if notes.len() <= MAX_NOTES {
+                    notes.push(intern(format!("{}: {note}", graph.nodes[m].key), strings));
+                }
+            }
+            succ.extend(
+                d.nodes
+                    .iter()
+                    .map(|&w| comp[w])
+                    .filter(|&c| c as usize != ci),
+            );
+        }
+        succ.sort_unstable();
+        succ.dedup();
+        let mut h = blake3::Hasher::new();
+        h.update(ANALYSIS_VERSION.as_bytes());
+        for (key, hash) in &items {
+            h.update(b"n");
+            h.update(&(key.len() as u64).to_le_bytes());
+            h.update(key.as_bytes());
+            h.update(*hash);
+        }
+        for e in &ext {
+            h.update(b"x");
+            h.update(&(e.len() as u64).to_le_bytes());
+            h.update(e.as_bytes());
+        }
+        for f in &files {
+            let p = display_path(&ws.root, f);
+            h.update(b"f");
+            h.update(&(p.len() as u64).to_le_bytes());
+            h.update(p.as_bytes());
+            match includes.get(*f).copied().flatten() {
+                Some(d) => h.update(&d),
+                None => {
+                    if notes.len() <= MAX_NOTES {
+                        notes.push(intern(format!("included file {p} is missing"), strings));
+                    }
+                    h.update(b"missing")
+                }
+            };
+        }
+        // Successors' hashes, sorted: the order edges were found in is no
+        // part of the code.
+        let mut succ_hashes: Vec<&[u8; 32]> = succ.iter().map(|&c| &out[c as usize].hash).collect();
+        succ_hashes.sort();
+        for sh in succ_hashes {
+            h.update(b"s");
+            h.update(sh);
+        }
+        let mut ext_ids: Vec<u32> = ext
+            .iter()
+            .map(|e| intern((*e).to_owned(), strings))
+            .collect();
+        ext_ids.sort_unstable();
+        notes.sort_unstable();
+        notes.dedup();
+        for &c in &succ {
+            let (e, n) = (out[c as usize].ext.clone(), out[c as usize].notes.clone());
+            merge_sorted(&mut ext_ids, &e, usize::MAX - 1);
+            merge_sorted(&mut notes, &n, MAX_NOTES);
+        }
+        out.push(Component {
+            hash: *h.finalize().as_bytes(),
+            ext: ext_ids,
+            notes,
+        });
+    }
+    (comp, out)
+}
+
+fn function_entry(
+    ws: &Workspace,
+    graph: &Graph,
+    comp: &[Component],
+    comp_of: &[u32],
+    strings: &[String],
     id: NodeId,
 ) -> FunctionEntry {
-    let mut seen = vec![false; graph.nodes.len()];
-    let mut stack = vec![id];
-    seen[id] = true;
-    let mut reached = Vec::new();
-    let mut ext = BTreeSet::new();
-    let mut files = BTreeSet::new();
-    let mut notes = BTreeSet::new();
-    while let Some(n) = stack.pop() {
-        reached.push(n);
-        let d = &deps[n];
-        ext.extend(d.ext.iter().cloned());
-        files.extend(d.files.iter().cloned());
-        notes.extend(
-            d.notes
-                .iter()
-                .map(|s| format!("{}: {s}", graph.nodes[n].key)),
-        );
-        for &m in &d.nodes {
-            if !seen[m] {
-                seen[m] = true;
-                stack.push(m);
-            }
-        }
-    }
-    let mut items: Vec<(&str, &[u8; 32])> = reached
-        .iter()
-        .map(|&n| (graph.nodes[n].key.as_str(), &graph.nodes[n].hash))
-        .collect();
-    items.sort();
+    let node = &graph.nodes[id];
+    let c = &comp[comp_of[id] as usize];
     let mut h = blake3::Hasher::new();
     h.update(ANALYSIS_VERSION.as_bytes());
-    for (key, hash) in &items {
-        h.update(b"n");
-        h.update(&(key.len() as u64).to_le_bytes());
-        h.update(key.as_bytes());
-        h.update(*hash);
-    }
-    for e in &ext {
-        h.update(b"x");
-        h.update(&(e.len() as u64).to_le_bytes());
-        h.update(e.as_bytes());
-    }
-    for f in &files {
-        let p = display_path(&ws.root, f);
-        h.update(b"f");
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
-        match includes.get(f).copied().flatten() {
-            Some(d) => h.update(&d),
-            None => {
-                notes.insert(format!("included file {p} is missing"));
-                h.update(b"missing")
-            }
-        };
-    }
-    let node = &graph.nodes[id];
-    let krate = graph.crate_of(id);
-    const MAX_NOTES: usize = 32;
-    let mut notes: Vec<String> = notes.into_iter().collect();
+    h.update(b"function");
+    h.update(node.key.as_bytes());
+    h.update(&c.hash);
+    let mut notes: Vec<String> = c
+        .notes
+        .iter()
+        .map(|&i| strings[i as usize].clone())
+        .collect();
+    notes.sort();
     if notes.len() > MAX_NOTES {
-        let more = notes.len() - MAX_NOTES;
         notes.truncate(MAX_NOTES);
-        notes.push(format!("... and {more} more"));
+        notes.push("... and more".to_owned());
     }
+    let mut external: Vec<String> = c.ext.iter().map(|&i| strings[i as usize].clone()).collect();
+    external.sort();
     FunctionEntry {
         function: graph.function_path(id),
         file: display_path(&ws.root, &node.file),
         line: node.line,
         attr_line: node.attr_line,
         name: node.name.clone(),
-        package: krate.package.clone(),
+        package: graph.crate_of(id).package.clone(),
         code_hash: h.finalize().to_hex().to_string(),
-        items: items.len(),
-        external: ext.into_iter().collect(),
+        external,
         notes,
     }
 }

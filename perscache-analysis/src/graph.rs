@@ -58,7 +58,7 @@ pub(crate) struct Node {
     pub line: u32,
     pub persist: bool,
     pub attr_line: u32,
-    refs: Refs,
+    refs: std::sync::Arc<Refs>,
     /// For impl items and headers: the impl.
     impl_id: Option<usize>,
     is_header: bool,
@@ -379,7 +379,7 @@ impl Graph {
             line: it.line,
             persist: it.persist,
             attr_line: it.attr_line,
-            refs: it.refs.clone(),
+            refs: std::sync::Arc::clone(&it.refs),
             impl_id,
             is_header,
         });

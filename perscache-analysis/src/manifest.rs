@@ -49,8 +49,6 @@ pub struct FunctionEntry {
     pub package: String,
     /// The transitive code hash (hex BLAKE3).
     pub code_hash: String,
-    /// How many items the hash covers.
-    pub items: usize,
     /// External crates reached, `name@version`.
     pub external: Vec<String>,
     /// Where the analysis widened toward invalidating, and why.

@@ -146,7 +146,7 @@ pub struct Item {
     /// 1-based line (of the `fn` keyword for functions).
     pub line: u32,
     /// What it mentions.
-    pub refs: Refs,
+    pub refs: std::sync::Arc<Refs>,
     /// Marked `#[persist]`.
     pub persist: bool,
     /// The line of the `#[persist]` attribute (0 when not marked).
@@ -232,7 +232,7 @@ fn item(kind: Kind, name: String, hash: [u8; 32], line: u32, refs: Refs) -> Item
         name,
         hash,
         line,
-        refs,
+        refs: std::sync::Arc::new(refs),
         persist: false,
         attr_line: 0,
         macro_export: false,
