@@ -37,9 +37,13 @@ pub use signed::SignedStorage;
 
 use crate::error::{Error, Result};
 
-/// Opens the storage a URL names: `file:///abs/path` (local files) or
-/// `memory://` (this process only). `max_size` bounds it where the backend
-/// supports eviction.
+/// Opens the storage a URL names: `file:///abs/path` (local files),
+/// `memory://` (this process only), and with their cargo features
+/// `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix`
+/// (credentials, endpoint and Azure account from the environment, see
+/// `ObjectStorage`) and
+/// `redis://[:password@]host[:port][/db][?prefix=p:]`. `max_size` bounds it
+/// where the backend supports eviction (all of these but `memory://`).
 ///
 /// ```
 /// let storage = perscache::open_url("memory://", None).unwrap();

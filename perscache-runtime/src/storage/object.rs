@@ -98,6 +98,8 @@ enum ObjectError {
     Service(#[from] opendal::Error),
 }
 
+// Built once per storage: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Cloud {
     #[cfg(feature = "s3")]
     S3(opendal::services::S3),
