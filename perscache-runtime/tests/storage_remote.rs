@@ -457,6 +457,61 @@ fn outage(
     b.assert_hidden("the logs", &logs_since(0));
 }
 
+/// Statistics reach the backend and read back (`cargo perscache stats`), and
+/// everything can be removed through the trait (`cargo perscache clear`).
+fn statistics_and_clear(
+    b: &Backend,
+    storage: &Arc<dyn Storage>,
+    call: impl Fn(u32) -> Record,
+    function: &str,
+) {
+    assert_eq!(call(1), record(1));
+    assert_eq!(call(1), record(1));
+    perscache::flush_stats();
+    pollster::block_on(async {
+        let stats = perscache::read_stats(&**storage).await.expect("read stats");
+        let mine = stats
+            .iter()
+            .find(|s| s.function.ends_with(function))
+            .unwrap_or_else(|| panic!("{}: no statistics for {function} in {stats:?}", b.name));
+        assert!(mine.hits >= 1 && mine.misses >= 1, "{}: {mine:?}", b.name);
+        let entries = storage.list("").await.expect("list");
+        assert!(
+            entries.len() >= 2,
+            "an entry and the statistics: {entries:?}"
+        );
+        for entry in entries {
+            storage.delete(&entry.path).await.expect("delete");
+        }
+        assert!(
+            storage.list("").await.expect("list").is_empty(),
+            "{}: cleared",
+            b.name
+        );
+    });
+}
+
+/// The memory tier answers repeated hits even when the entry has gone from
+/// the backend.
+fn memory_tier_in_front(
+    storage: &Arc<dyn Storage>,
+    call: impl Fn(u32) -> Record,
+    calls: &AtomicUsize,
+) {
+    assert_eq!(call(9), record(9));
+    pollster::block_on(async {
+        for entry in storage.list("").await.expect("list") {
+            storage.delete(&entry.path).await.expect("delete");
+        }
+    });
+    assert_eq!(call(9), record(9));
+    assert_eq!(
+        calls.load(SeqCst),
+        1,
+        "the second call came from the memory tier"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Two processes: this test binary runs itself as the child.
 
@@ -658,6 +713,47 @@ macro_rules! backend_tests {
                     return;
                 }
                 child_side(&B, shared, &SHARED_CALLS);
+            }
+
+            #[test]
+            fn statistics_and_clear() {
+                let Some(_) = B.url() else { return };
+                let _g = B.shared();
+                static STORAGE: LazyLock<Arc<dyn Storage>> =
+                    LazyLock::new(|| B.storage(&fresh("stats"), None));
+                static CACHE: LazyLock<Cache> =
+                    LazyLock::new(|| Cache::builder().storage_arc(Arc::clone(&STORAGE)).build());
+                #[persist(cache = CACHE)]
+                fn counted(id: u32) -> Record {
+                    record(id)
+                }
+                super::statistics_and_clear(
+                    &B,
+                    &STORAGE,
+                    counted,
+                    concat!("::", $name, "::counted"),
+                );
+            }
+
+            #[test]
+            fn memory_tier_in_front() {
+                let Some(_) = B.url() else { return };
+                let _g = B.shared();
+                static STORAGE: LazyLock<Arc<dyn Storage>> =
+                    LazyLock::new(|| B.storage(&fresh("tier"), None));
+                static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+                    Cache::builder()
+                        .storage_arc(Arc::clone(&STORAGE))
+                        .memory_tier(1 << 20)
+                        .build()
+                });
+                static CALLS: AtomicUsize = AtomicUsize::new(0);
+                #[persist(cache = CACHE)]
+                fn tiered(id: u32) -> Record {
+                    CALLS.fetch_add(1, SeqCst);
+                    record(id)
+                }
+                super::memory_tier_in_front(&STORAGE, tiered, &CALLS);
             }
 
             #[test]
