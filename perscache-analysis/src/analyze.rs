@@ -233,7 +233,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
             let l = load(p, &old)?;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(cb) = opts.progress {
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     cb(Progress::Parsed { done: n, total });
                 }
             }

@@ -51,7 +51,7 @@ pub fn module_source(krate: usize, m: usize, modules: usize) -> String {
         } else {
             format!("helper_{m}_{}(x / 2)", k - 1)
         };
-        let marked = if k % 10 == 5 && m % 4 == 0 {
+        let marked = if k % 10 == 5 && m.is_multiple_of(4) {
             "#[perscache::persist]\n"
         } else {
             ""
