@@ -37,6 +37,15 @@ use crate::error::FormatError;
 /// let err = Csv.encode(&vec![Nested { row: Row { city: "Oslo".into(), people: 1 } }], &mut Vec::new());
 /// assert!(err.is_err());
 /// ```
+///
+/// Anything but a `Vec` is a compile error:
+///
+/// ```compile_fail
+/// #[perscache::persist(serializer = perscache::Csv)]
+/// fn counts() -> std::collections::HashMap<String, u32> {
+///     Default::default()
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Csv;
 

@@ -135,6 +135,12 @@ pub enum Compression {
 /// assert_eq!(Text.decode(&buf).unwrap(), "hi");
 /// Text.check(&"hi".to_string(), &buf).unwrap();
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "the format `{Self}` cannot hold a `{T}`",
+    label = "`{Self}` does not implement `Codec<{T}>`",
+    note = "CSV holds `Vec<Record>`; Parquet holds `Vec<Record>` and `RecordBatch`; \
+            the serde formats hold `Serialize + DeserializeOwned` types (docs/formats.md)"
+)]
 pub trait Codec<T>: Format {
     /// Appends the encoding of `value` to `out`.
     ///
@@ -284,12 +290,11 @@ impl AnyFormat {
 
     /// The plain format under any compression.
     fn base(&self) -> &AnyFormat {
-        let mut f = self;
         #[cfg(feature = "zstd")]
-        while let AnyFormat::Zstd { format, .. } = f {
-            f = format;
+        if let AnyFormat::Zstd { format, .. } = self {
+            return format.base();
         }
-        f
+        self
     }
 
     fn names_of(&self) -> Names {

@@ -49,6 +49,15 @@ use crate::error::FormatError;
 /// let back: Vec<Reading> = Parquet.decode(&buf).unwrap();
 /// assert_eq!(back, rows);
 /// ```
+///
+/// Anything but a `Vec` or a `RecordBatch` is a compile error:
+///
+/// ```compile_fail
+/// #[perscache::persist(serializer = perscache::Parquet)]
+/// fn total() -> f64 {
+///     1.0
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Parquet;
 
