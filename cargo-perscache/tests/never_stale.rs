@@ -9,7 +9,10 @@ use std::process::Output;
 use assert_cmd::Command;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn target_dir() -> PathBuf {
@@ -28,7 +31,11 @@ fn cargo(ws: &Path, args: &[&str], cache: &Path) -> Output {
         .env_remove("PERSCACHE_MANIFEST")
         .output()
         .expect("run cargo");
-    assert!(out.status.success(), "cargo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -42,12 +49,17 @@ fn perscache_build(ws: &Path, cache: &Path) {
         .env_remove("PERSCACHE_MANIFEST")
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn manifest_hash() -> String {
     let path = target_dir().join("perscache/manifest.json");
-    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("json");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("json");
     m["functions"]
         .as_array()
         .and_then(|f| f.iter().find(|f| f["function"] == "demo::answer"))
@@ -60,10 +72,18 @@ fn manifest_hash() -> String {
 fn run(ws: &Path, cache: &Path) -> (String, Vec<String>) {
     let out = cargo(ws, &["run", "-q"], cache);
     let mut folders: Vec<String> = std::fs::read_dir(cache.join("demo.answer"))
-        .map(|d| d.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     folders.sort();
-    (String::from_utf8_lossy(&out.stdout).trim().to_owned(), folders)
+    (
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        folders,
+    )
 }
 
 fn write(path: &Path, text: &str) {
@@ -79,7 +99,10 @@ fn plain_builds_fall_back_and_perscache_build_uses_the_manifest() {
     let ws = tmp.path().join("ws");
     let cache = tmp.path().join("cache");
     std::fs::create_dir_all(&cache).expect("cache dir");
-    write(&ws.join("Cargo.toml"), "[workspace]\nmembers = [\"demo\"]\nresolver = \"2\"\n");
+    write(
+        &ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"demo\"]\nresolver = \"2\"\n",
+    );
     write(
         &ws.join("demo/Cargo.toml"),
         &format!(
@@ -125,7 +148,10 @@ fn plain_builds_fall_back_and_perscache_build_uses_the_manifest() {
     assert!(folders.contains(&h2));
 
     // A comment: same hash, entries still served.
-    write(&helpers, "// Adds two.\npub fn helper(x: u32) -> u32 {\n    x + 2\n}\n");
+    write(
+        &helpers,
+        "// Adds two.\npub fn helper(x: u32) -> u32 {\n    x + 2\n}\n",
+    );
     perscache_build(&ws, &cache);
     assert_eq!(manifest_hash(), h2);
     let (out, after) = run(&ws, &cache);

@@ -1,0 +1,146 @@
+//! The locked versions of external crates, and the macro's fallback, on
+//! workspaces built by hand (no `cargo metadata`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use perscache_analysis::model::{CrateInfo, DepRef, Workspace};
+use perscache_analysis::{analyze, Options};
+
+fn write(path: &Path, text: &str) {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d).expect("dir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+fn workspace(root: &Path, serde_version: &str) -> Workspace {
+    let mut deps = BTreeMap::new();
+    deps.insert(
+        "serde".to_owned(),
+        DepRef::External(format!("serde@{serde_version}")),
+    );
+    deps.insert("itoa".to_owned(), DepRef::External("itoa@1.0.0".to_owned()));
+    Workspace {
+        root: root.to_path_buf(),
+        target_dir: root.join("target"),
+        crates: vec![CrateInfo {
+            name: "app".into(),
+            package: "app".into(),
+            package_dir: root.join("app"),
+            kind: "lib".into(),
+            root: root.join("app/src/lib.rs"),
+            member: true,
+            deps,
+        }],
+        cargo_files: Vec::new(),
+    }
+}
+
+fn hashes(ws: &Workspace) -> BTreeMap<String, (String, Vec<String>)> {
+    let a = analyze(ws, &Options::default()).expect("analysis");
+    a.manifest
+        .functions
+        .into_iter()
+        .map(|f| (f.function, (f.code_hash, f.external)))
+        .collect()
+}
+
+#[test]
+fn external_crate_versions_count_where_reached() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        &dir.path().join("app/src/lib.rs"),
+        r#"
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Row { pub x: u32 }
+
+#[perscache::persist]
+pub fn uses_serde() -> Row { Row { x: 1 } }
+
+#[perscache::persist]
+pub fn uses_itoa(x: u32) -> String { itoa::Buffer::new().format(x).to_owned() }
+
+#[perscache::persist]
+pub fn plain(x: u32) -> u32 { x + 1 }
+"#,
+    );
+    let before = hashes(&workspace(dir.path(), "1.0.100"));
+    assert_eq!(
+        before["app::uses_serde"].1,
+        vec!["serde@1.0.100".to_owned()]
+    );
+    assert_eq!(before["app::uses_itoa"].1, vec!["itoa@1.0.0".to_owned()]);
+    assert!(before["app::plain"].1.is_empty());
+
+    // A Cargo.lock update of serde: only its user changes.
+    let after = hashes(&workspace(dir.path(), "1.0.101"));
+    assert_ne!(before["app::uses_serde"].0, after["app::uses_serde"].0);
+    assert_eq!(before["app::uses_itoa"].0, after["app::uses_itoa"].0);
+    assert_eq!(before["app::plain"].0, after["app::plain"].0);
+}
+
+#[test]
+fn fallback_hash_covers_path_dependencies_and_included_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        &root.join("app/Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nlib2 = { path = \"../lib2\" }\n",
+    );
+    write(
+        &root.join("app/src/lib.rs"),
+        "pub const T: &str = include_str!(\"../data.txt\");\n",
+    );
+    write(&root.join("app/data.txt"), "one");
+    write(
+        &root.join("lib2/Cargo.toml"),
+        "[package]\nname = \"lib2\"\nversion = \"0.1.0\"\n",
+    );
+    write(&root.join("lib2/src/lib.rs"), "pub fn f() -> u32 { 1 }\n");
+    write(&root.join("unrelated/src/lib.rs"), "pub fn g() {}\n");
+    let h = |_: ()| perscache_analysis::macro_side::widened_hash(&root.join("app"));
+    let base = h(());
+    assert_eq!(base, h(()), "deterministic");
+
+    write(
+        &root.join("unrelated/src/lib.rs"),
+        "pub fn g() { let _ = 1; }\n",
+    );
+    assert_eq!(base, h(()), "outside the crate and its path dependencies");
+
+    write(&root.join("lib2/src/lib.rs"), "pub fn f() -> u32 { 2 }\n");
+    let after_dep = h(());
+    assert_ne!(base, after_dep, "a path dependency's source");
+
+    write(&root.join("app/data.txt"), "two");
+    assert_ne!(after_dep, h(()), "an included file");
+}
+
+#[test]
+fn stale_manifests_are_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        &dir.path().join("app/src/lib.rs"),
+        "#[perscache::persist]\npub fn f() -> u32 { 1 }\n",
+    );
+    let ws = workspace(dir.path(), "1.0.0");
+    let a = analyze(&ws, &Options::default()).expect("analysis");
+    assert_eq!(a.manifest.stale_file(), None);
+    let path = dir.path().join("target/perscache/manifest.json");
+    assert!(a.manifest.write(&path).expect("write"));
+    assert!(
+        !a.manifest.write(&path).expect("write again"),
+        "same bytes: left alone"
+    );
+    let read = perscache_analysis::Manifest::read(&path).expect("read");
+    assert_eq!(read, a.manifest);
+
+    write(
+        &dir.path().join("app/src/lib.rs"),
+        "#[perscache::persist]\npub fn f() -> u32 { 2 }\n",
+    );
+    assert_eq!(read.stale_file().as_deref(), Some("app/src/lib.rs"));
+}
