@@ -563,7 +563,7 @@ impl Storage for ObjectStorage {
         })
         .await?;
         if let Some(limit) = &inner.limit {
-            limit.written(self, path, size).await?;
+            limit.written(self, path, size).await;
         }
         Ok(())
     }

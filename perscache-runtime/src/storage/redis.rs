@@ -365,7 +365,7 @@ impl Storage for RedisStorage {
         })
         .await?;
         if let Some(limit) = &inner.limit {
-            limit.written(self, path, size).await?;
+            limit.written(self, path, size).await;
         }
         Ok(())
     }

@@ -260,30 +260,22 @@ impl SizeLimit {
 
     /// Notes a write of `size` bytes at `path`, then brings the storage back
     /// under the limit: refreshes the index from `storage.list` when it is due,
-    /// and deletes least recently used entries. Failures to delete are left
-    /// for the next write; the write itself has succeeded.
-    pub(crate) async fn written(&self, storage: &dyn Storage, path: &str, size: u64) -> Result<()> {
+    /// and deletes least recently used entries. The write itself has
+    /// succeeded, so failures here are only logged: a listing that fails is
+    /// tried again at the next write; an entry whose delete failed comes
+    /// back into the index at the next refresh and is evicted again.
+    pub(crate) async fn written(&self, storage: &dyn Storage, path: &str, size: u64) {
         let due = self
             .index()
             .loaded_at
             .is_none_or(|at| at.elapsed() >= self.refresh_every);
         if due {
-            let listed = storage.list("").await?;
-            let mut index = self.index();
-            let mut fresh = Index {
-                loaded_at: Some(Instant::now()),
-                seq: index.seq,
-                ..Index::default()
-            };
-            for info in listed.iter().filter(|i| evictable(&i.path)) {
-                let seen = info.accessed.unwrap_or(info.modified).max(info.modified);
-                let used = index
-                    .entries
-                    .get(&info.path)
-                    .map_or(seen, |e| e.used.0.max(seen));
-                fresh.upsert(&info.path, info.size, used);
+            match storage.list("").await {
+                Ok(listed) => self.reload(&listed),
+                Err(e) => {
+                    tracing::debug!(error = %e, "perscache: could not list entries for max_size")
+                }
             }
-            *index = fresh;
         }
         let victims = {
             let mut index = self.index();
@@ -307,7 +299,25 @@ impl SizeLimit {
                 tracing::debug!(path = %victim, error = %e, "perscache: could not evict an entry");
             }
         }
-        Ok(())
+    }
+
+    /// Rebuilds the index from a listing, keeping the uses this process saw.
+    fn reload(&self, listed: &[crate::storage::EntryInfo]) {
+        let mut index = self.index();
+        let mut fresh = Index {
+            loaded_at: Some(Instant::now()),
+            seq: index.seq,
+            ..Index::default()
+        };
+        for info in listed.iter().filter(|i| evictable(&i.path)) {
+            let seen = info.accessed.unwrap_or(info.modified).max(info.modified);
+            let used = index
+                .entries
+                .get(&info.path)
+                .map_or(seen, |e| e.used.0.max(seen));
+            fresh.upsert(&info.path, info.size, used);
+        }
+        *index = fresh;
     }
 }
 
@@ -339,14 +349,14 @@ mod tests {
                     .write(name, Bytes::from(vec![0u8; 100]))
                     .await
                     .expect("write");
-                limit.written(&storage, name, 100).await.expect("limit");
+                limit.written(&storage, name, 100).await;
             }
             limit.touched("a");
             storage
                 .write("d", Bytes::from(vec![0u8; 100]))
                 .await
                 .expect("write");
-            limit.written(&storage, "d", 100).await.expect("limit");
+            limit.written(&storage, "d", 100).await;
             let left: Vec<_> = storage
                 .list("")
                 .await
