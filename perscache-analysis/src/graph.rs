@@ -935,7 +935,12 @@ impl Graph {
 
         let dir = n.file.parent().map(Path::to_path_buf).unwrap_or_default();
         for inc in &n.refs.includes {
-            out.files.push(dir.join(inc));
+            let package = &self.crates[krate].info.package_dir;
+            out.files.push(match inc.as_str() {
+                crate::parse::BUILD_SCRIPT => package.join("build.rs"),
+                crate::parse::PACKAGE_MANIFEST => package.join("Cargo.toml"),
+                _ => dir.join(inc),
+            });
         }
 
         out.notes = notes;

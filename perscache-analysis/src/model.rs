@@ -108,6 +108,15 @@ impl Workspace {
                 .map(|d| d.as_std_path().to_path_buf())
                 .unwrap_or_default();
             cargo_files.push(p.manifest_path.as_std_path().to_path_buf());
+            // A build script can change generated code without any source
+            // change: its edits must make the manifest out of date.
+            let build = p
+                .targets
+                .iter()
+                .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::CustomBuild)));
+            if let Some(b) = build {
+                cargo_files.push(b.src_path.as_std_path().to_path_buf());
+            }
             let mut deps = BTreeMap::new();
             if let Some(node) = nodes.iter().find(|n| n.id == p.id) {
                 for d in &node.deps {

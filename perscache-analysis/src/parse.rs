@@ -50,6 +50,12 @@ pub enum Kind {
     Other,
 }
 
+/// In [`Refs::includes`]: the package's `build.rs` (for `include!` of a
+/// path computed at compile time, usually under `OUT_DIR`).
+pub const BUILD_SCRIPT: &str = "\0build.rs";
+/// In [`Refs::includes`]: the package's `Cargo.toml` (for `env!("CARGO_...")`).
+pub const PACKAGE_MANIFEST: &str = "\0Cargo.toml";
+
 /// A path as written: `a::b::C`, `::std::x`, `crate::m::f`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PathRef {
@@ -789,11 +795,29 @@ impl Collector<'_> {
                 match mac.parse_body::<syn::LitStr>() {
                     Ok(lit) => self.refs.includes.push(lit.value()),
                     Err(_) => {
-                        self.refs
-                            .notes
-                            .push(format!("`{name}!` with a path that is not a string literal: its file is not tracked"));
+                        // Usually `concat!(env!("OUT_DIR"), ...)`: code a build
+                        // script writes. The build script stands in for it.
+                        self.refs.notes.push(format!(
+                            "`{name}!` with a path that is not a string literal: its file is not tracked, the package's build.rs is"
+                        ));
+                        self.refs.includes.push(BUILD_SCRIPT.to_owned());
+                        self.refs.includes.push(PACKAGE_MANIFEST.to_owned());
                         loose_idents(mac.tokens.clone(), &mut self.refs);
                     }
+                }
+                return;
+            }
+            "env" | "option_env" => {
+                match mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+                    // `CARGO_PKG_VERSION` and friends come from Cargo.toml.
+                    Ok(args)
+                        if matches!(args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value().starts_with("CARGO_")) =>
+                    {
+                        self.refs.includes.push(PACKAGE_MANIFEST.to_owned());
+                    }
+                    _ => self.refs.notes.push(format!(
+                        "`{name}!` reads the environment at compile time: its value is not part of the hash"
+                    )),
                 }
                 return;
             }
