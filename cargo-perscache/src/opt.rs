@@ -14,7 +14,7 @@ pub enum Cli {
 
 /// `cargo perscache` and its global options.
 #[derive(Debug, Args)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about = None, display_name = "cargo-perscache")]
 pub struct Opt {
     /// What to do.
     #[command(subcommand)]
