@@ -460,7 +460,16 @@ impl ObjectStorageBuilder {
             }
         };
         let op = built
-            .map_err(|e| config_error(&e.to_string()))?
+            .map_err(|e| {
+                let hint = match backend {
+                    "azure" => {
+                        "; set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and a key"
+                    }
+                    "s3" => "; set AWS_REGION (or AWS_DEFAULT_REGION) and credentials",
+                    _ => "",
+                };
+                config_error(&format!("{e}{hint}"))
+            })?
             // Each attempt times out; the retries wrap the attempts.
             .layer(
                 TimeoutLayer::new()
@@ -624,5 +633,52 @@ impl Storage for ObjectStorage {
             Ok(out)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "s3")]
+    #[test]
+    fn secrets_never_show_and_paths_stay_inside() {
+        let storage = ObjectStorage::s3("bucket")
+            .access_key("key-id", "very-secret-value")
+            .region("us-east-1")
+            .endpoint("http://127.0.0.1:9")
+            .prefix("/team/ci/")
+            .build()
+            .expect("a valid configuration");
+        let debug = format!("{storage:?}");
+        assert!(!debug.contains("very-secret-value"), "{debug}");
+        assert_eq!(storage.prefix(), "team/ci");
+        assert_eq!(storage.to_string(), "s3://bucket/team/ci");
+        for bad in ["", "../x", "a//b", "a/./b"] {
+            let err = pollster::block_on(storage.write(bad, Bytes::from_static(b"x")))
+                .expect_err("refused before any request");
+            assert!(err.to_string().contains("invalid entry path"), "{err}");
+        }
+    }
+
+    #[cfg(feature = "s3")]
+    #[test]
+    fn credentials_in_urls_are_refused() {
+        let err = crate::open_url("s3://user:hunter22@bucket/prefix", None).expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("environment") && !text.contains("hunter22"),
+            "{text}"
+        );
+    }
+
+    #[cfg(feature = "gcs")]
+    #[test]
+    fn a_gcs_access_key_is_a_configuration_error() {
+        let err = ObjectStorage::gcs("bucket")
+            .access_key("id", "secret-value")
+            .build()
+            .expect_err("GCS takes a credentials file");
+        assert!(err.to_string().contains("credentials file"), "{err}");
     }
 }
