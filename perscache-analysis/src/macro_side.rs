@@ -168,9 +168,10 @@ fn widened() -> &'static str {
 
 /// Hashes the sources of the package in `dir` and of its path dependencies.
 pub fn widened_hash(dir: &Path) -> String {
+    let dir = canonical(dir);
     let mut packages = BTreeSet::new();
     let mut extra = BTreeSet::new();
-    collect_packages(&canonical(dir), &mut packages, &mut extra);
+    collect_packages(&dir, &mut packages, &mut extra);
     let mut files: BTreeMap<PathBuf, ()> = BTreeMap::new();
     for p in &packages {
         for e in walkdir::WalkDir::new(p)
@@ -187,11 +188,20 @@ pub fn widened_hash(dir: &Path) -> String {
             }
         }
     }
+    // Paths relative to the workspace, so that checkouts in different
+    // folders (CI machines sharing a remote cache) agree.
+    let base = workspace_root(&dir).unwrap_or_else(|| dir.clone());
+    let rel = |p: &Path| {
+        p.strip_prefix(&base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     let mut h = blake3::Hasher::new();
     let mut included = BTreeSet::new();
     for f in files.keys() {
         let bytes = std::fs::read(f).unwrap_or_default();
-        h.update(f.to_string_lossy().as_bytes());
+        h.update(rel(f).as_bytes());
         h.update(blake3::hash(&bytes).as_bytes());
         for inc in included_files(&String::from_utf8_lossy(&bytes)) {
             if let Some(d) = f.parent() {
@@ -200,7 +210,7 @@ pub fn widened_hash(dir: &Path) -> String {
         }
     }
     for f in included.iter().chain(&extra) {
-        h.update(f.to_string_lossy().as_bytes());
+        h.update(rel(f).as_bytes());
         match std::fs::read(f) {
             Ok(bytes) => h.update(blake3::hash(&bytes).as_bytes()),
             Err(_) => h.update(b"missing"),

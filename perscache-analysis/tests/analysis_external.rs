@@ -144,3 +144,28 @@ fn stale_manifests_are_detected() {
     );
     assert_eq!(read.stale_file().as_deref(), Some("app/src/lib.rs"));
 }
+
+#[test]
+fn fallback_hash_does_not_depend_on_the_checkout_folder() {
+    let make = || {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            &dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n",
+        );
+        write(
+            &dir.path().join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+        );
+        write(
+            &dir.path().join("app/src/lib.rs"),
+            "pub fn f() -> u32 { 1 }\n",
+        );
+        dir
+    };
+    let (a, b) = (make(), make());
+    assert_eq!(
+        perscache_analysis::macro_side::widened_hash(&a.path().join("app")),
+        perscache_analysis::macro_side::widened_hash(&b.path().join("app"))
+    );
+}
