@@ -379,8 +379,9 @@ impl Lookup<'_> {
     fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {
         // A decoder that panics on damaged or hostile bytes (third-party
         // parsers do) must cost a miss, not the caller's call.
-        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
-            .unwrap_or_else(|_| Err(crate::error::FormatError::new("the decoder panicked")));
+        let decoded =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
+                .unwrap_or_else(|_| Err(crate::error::FormatError::new("the decoder panicked")));
         match decoded {
             Ok(v) => Some(v),
             Err(e) => {

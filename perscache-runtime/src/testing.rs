@@ -395,3 +395,243 @@ mod tests {
         assert!(!is_pattern(&a[..99], 100));
     }
 }
+
+/// Bodies of the `cargo fuzz` targets in `fuzz/`, shared with the short
+/// fuzzing test that CI runs (`tests/reliability_fuzz.rs`). Each takes any
+/// bytes and must neither panic nor allocate what a hostile length asks for.
+pub mod fuzz {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Serialize};
+
+    use crate::call::{call_sync, Always, Options, Site};
+    use crate::entry;
+    use crate::format::{AnyFormat, Codec, Compression, Format};
+    use crate::key::KeyHasher;
+    use crate::storage::{function_dir, MemoryStorage, Storage};
+    use crate::Cache;
+
+    /// A value with the shapes decoders get wrong: strings, sequences,
+    /// options, nesting.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Sample {
+        /// Text.
+        pub name: String,
+        /// A sequence with a length prefix.
+        pub values: Vec<u64>,
+        /// An option.
+        pub flag: Option<bool>,
+        /// Nesting.
+        pub pairs: Vec<(i32, String)>,
+    }
+
+    impl Sample {
+        /// A small example.
+        pub fn example() -> Sample {
+            Sample {
+                name: "perscache".into(),
+                values: vec![1, 2, 300, u64::MAX],
+                flag: Some(true),
+                pairs: vec![(-1, "a".into()), (7, String::new())],
+            }
+        }
+    }
+
+    /// A flat record, for the table formats.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Row {
+        /// An integer column.
+        pub id: i64,
+        /// A text column.
+        pub label: String,
+        /// A nullable column.
+        pub score: Option<f64>,
+    }
+
+    /// Every built-in format compiled in, plain and (with the `zstd`
+    /// feature) compressed.
+    pub fn formats() -> Vec<AnyFormat> {
+        let mut out = Vec::new();
+        for name in AnyFormat::names() {
+            for spelled in [name.to_owned(), format!("{name}+zstd")] {
+                if let Ok(f) = spelled.parse::<AnyFormat>() {
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
+
+    /// The entry frame: a frame is accepted only if it is exactly what
+    /// sealing its payload produces.
+    pub fn entry(data: &[u8]) {
+        for compression in [Compression::None, Compression::Zstd] {
+            if let Ok(payload) = entry::open(data, compression) {
+                let mut again = entry::begin();
+                again.extend_from_slice(payload);
+                entry::seal(&mut again, compression);
+                assert_eq!(
+                    again, data,
+                    "a frame that sealing would not produce was accepted"
+                );
+            }
+        }
+    }
+
+    /// Each format's decoder on raw bytes, for a few target types; what
+    /// decodes must encode and decode back to itself.
+    pub fn decode(data: &[u8]) {
+        for f in formats() {
+            if let Ok(v) = Codec::<Sample>::decode(&f, data) {
+                let mut buf = Vec::new();
+                if Codec::<Sample>::encode(&f, &v, &mut buf).is_ok() {
+                    let back: Sample = Codec::decode(&f, &buf)
+                        .unwrap_or_else(|e| panic!("{}: re-decode failed: {e}", f.name()));
+                    assert_eq!(back, v, "{}: round trip changed a decoded value", f.name());
+                }
+            }
+            let _ = Codec::<Vec<u64>>::decode(&f, data);
+            let _ = Codec::<String>::decode(&f, data);
+            let _ = Codec::<Vec<Vec<u8>>>::decode(&f, data);
+        }
+        tables(data);
+    }
+
+    /// The table formats' decoders (CSV, Parquet), when compiled in.
+    #[allow(unused_variables)]
+    pub fn tables(data: &[u8]) {
+        #[cfg(feature = "csv")]
+        let _ = Codec::<Vec<Row>>::decode(&crate::format::Csv, data);
+        #[cfg(feature = "parquet")]
+        let _ = Codec::<Vec<Row>>::decode(&crate::format::Parquet, data);
+    }
+
+    /// Valid CSV and Parquet encodings of a few rows, when compiled in.
+    fn table_seeds() -> Vec<Vec<u8>> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        #[allow(unused_variables)]
+        let rows = vec![
+            Row {
+                id: 1,
+                label: "one".into(),
+                score: Some(0.5),
+            },
+            Row {
+                id: -2,
+                label: "two, \"quoted\"".into(),
+                score: None,
+            },
+        ];
+        #[cfg(feature = "csv")]
+        {
+            let mut buf = Vec::new();
+            if Codec::<Vec<Row>>::encode(&crate::format::Csv, &rows, &mut buf).is_ok() {
+                out.push(buf);
+            }
+        }
+        #[cfg(feature = "parquet")]
+        {
+            let mut buf = Vec::new();
+            if Codec::<Vec<Row>>::encode(&crate::format::Parquet, &rows, &mut buf).is_ok() {
+                out.push(buf);
+            }
+        }
+        out
+    }
+
+    static SITE: Site = Site::new("perscache_fuzz", "read_path", "fuzz0000fuzz0000");
+
+    /// The whole read path: the first byte picks a format, the rest is the
+    /// stored entry. The call must return the computed value or a value the
+    /// format decoded, with at most a warning, and never panic.
+    pub fn read_path(data: &[u8]) {
+        let Some((&pick, stored)) = data.split_first() else {
+            return;
+        };
+        let formats = formats();
+        let format = formats[usize::from(pick) % formats.len()];
+        let storage = MemoryStorage::new();
+        let key = {
+            let mut h = KeyHasher::new(SITE.function(), SITE.code_hash(), format.name());
+            h.arg("n", &1u32).map(|()| h.finish())
+        };
+        let Ok(k) = &key else { return };
+        let path = format!(
+            "{}/{}/{}.{}",
+            function_dir(SITE.function()),
+            SITE.code_hash(),
+            k.to_hex(),
+            format.extension()
+        );
+        if pollster::block_on(storage.write(&path, bytes::Bytes::copy_from_slice(stored))).is_err()
+        {
+            return;
+        }
+        let shared: Arc<dyn Storage> = Arc::new(storage);
+        let cache = Cache::builder().storage_arc(shared).format(format).build();
+        let computed = Sample::example();
+        let got =
+            call_sync::<Sample, Always, _>(&cache, &SITE, key, &format, Options::default(), || {
+                computed.clone()
+            });
+        // A hit is fine only if it decodes from what was stored; re-encoding
+        // it must work (no half-built values).
+        let mut buf = Vec::new();
+        assert!(Codec::<Sample>::encode(&format, &got, &mut buf).is_ok());
+    }
+
+    /// Valid stored entries of every format, and hostile ones (huge declared
+    /// lengths), as seeds for fuzzing and the short test.
+    pub fn seeds() -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for (i, f) in formats().iter().enumerate() {
+            let mut payload = Vec::new();
+            if Codec::<Sample>::encode(f, &Sample::example(), &mut payload).is_err() {
+                continue;
+            }
+            let stored = if f.framed() {
+                let mut buf = entry::begin();
+                buf.extend_from_slice(&payload);
+                entry::seal(&mut buf, f.compression());
+                buf
+            } else {
+                payload.clone()
+            };
+            out.push(payload);
+            let mut picked = vec![i as u8];
+            picked.extend_from_slice(&stored);
+            out.push(stored);
+            out.push(picked);
+        }
+        out.extend(table_seeds());
+        // A frame declaring 2^62 payload bytes.
+        let mut huge = entry::begin();
+        huge[..4].copy_from_slice(b"PCS\x01");
+        huge[4] = 1;
+        huge[8..16].copy_from_slice(&(1u64 << 62).to_le_bytes());
+        out.push(huge);
+        // Postcard sequences and strings declaring 2^60 elements.
+        let mut varint = Vec::new();
+        let mut n: u64 = 1 << 60;
+        while n >= 0x80 {
+            varint.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        varint.push(n as u8);
+        let mut seq = vec![9u8];
+        seq.extend_from_slice(&varint);
+        out.push(seq);
+        out.push(varint.clone());
+        // MessagePack array32 / CBOR array with 2^32-1 elements; a JSON of deep nesting.
+        out.push(vec![0xdd, 0xff, 0xff, 0xff, 0xff]);
+        out.push(vec![0x9b, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        // (Deeper is slow in YAML: 100,000 brackets took 13 s in a debug build.)
+        out.push(vec![b'['; 4_000]);
+        // A zstd frame header claiming a 2^40-byte content size.
+        out.push(vec![
+            0x28, 0xb5, 0x2f, 0xfd, 0xe4, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+        ]);
+        out
+    }
+}

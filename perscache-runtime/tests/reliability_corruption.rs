@@ -238,3 +238,71 @@ fn damaged_entries_counted() {
     let faults = s.good.len() + 1 + s.good.len() * 8 + j.good.len() + 5 + 1 + 4 + 2;
     println!("RELIABILITY corruption: {faults} faults on a {}-byte binary entry and a {}-byte JSON entry", s.good.len(), j.good.len());
 }
+
+/// A format whose decoder panics once told to: third-party parsers do on
+/// hostile bytes, and the caller must not notice.
+#[derive(Debug)]
+struct Fragile(std::sync::atomic::AtomicBool);
+
+impl perscache_runtime::Format for Fragile {
+    fn name(&self) -> &str {
+        "fragile"
+    }
+    fn extension(&self) -> &str {
+        "fragile"
+    }
+}
+
+impl Codec<Value> for Fragile {
+    fn encode(
+        &self,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), perscache_runtime::FormatError> {
+        Codec::<Value>::encode(&AnyFormat::Binary, value, out)
+    }
+    fn decode(&self, bytes: &[u8]) -> Result<Value, perscache_runtime::FormatError> {
+        if self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            panic!("decoder bug");
+        }
+        Codec::<Value>::decode(&AnyFormat::Binary, bytes)
+    }
+}
+
+#[test]
+fn a_panicking_decoder_is_a_miss() {
+    use perscache_runtime::__private::{call_sync, Always, Options};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = Cache::builder()
+        .storage(LocalStorage::new(dir.path()))
+        .build();
+    let fragile = Fragile(std::sync::atomic::AtomicBool::new(false));
+    let key = || {
+        let mut h = perscache_runtime::KeyHasher::new(
+            reliability_support::SITE.function(),
+            "fragile",
+            "fragile",
+        );
+        h.arg("k", &1u32).map(|()| h.finish())
+    };
+    let right = Value::new(1, 1, 4);
+    let run = |computed: &mut bool| {
+        call_sync::<Value, Always, _>(
+            &cache,
+            &reliability_support::SITE,
+            key(),
+            &fragile,
+            Options::default(),
+            || {
+                *computed = true;
+                right.clone()
+            },
+        )
+    };
+    let mut computed = false;
+    assert_eq!(run(&mut computed), right);
+    fragile.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut computed = false;
+    let (got, warnings) = with_warnings(|| run(&mut computed));
+    assert!(got == right && computed && !warnings.is_empty());
+}
