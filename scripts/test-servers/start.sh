@@ -10,7 +10,8 @@ running() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/nu
 
 launch() { # name, command...
     local name="$1"; shift
-    nohup "$@" >>"$STATE/$name.log" 2>&1 </dev/null &
+    # From the state folder, so the server's working folder outlives the caller's.
+    (cd "$STATE" && exec nohup "$@" >>"$STATE/$name.log" 2>&1 </dev/null) &
     echo $! >"$STATE/$name.pid"
 }
 

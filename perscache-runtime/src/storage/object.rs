@@ -636,7 +636,7 @@ impl Storage for ObjectStorage {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "s3", feature = "gcs")))]
 mod tests {
     use super::*;
 
