@@ -122,6 +122,8 @@ pub(crate) struct Graph {
     exported_macros: HashMap<(usize, String), Vec<NodeId>>,
     macro_calls: Vec<Vec<NodeId>>,
     deref_types: HashSet<TypeKey>,
+    /// Variant names of enums, for `use Enum::*`.
+    enum_variants: HashMap<NodeId, Vec<String>>,
     /// Module files that were declared but not found (cfg'd out, usually).
     pub missing: Vec<String>,
     /// Every source file a module tree reached.
@@ -314,7 +316,7 @@ impl Graph {
                         trait_node: None,
                     });
                 }
-                Detail::None | Detail::Trait(_) => {
+                Detail::None | Detail::Trait(_) | Detail::Enum(_) => {
                     let key = match it.kind {
                         Kind::MacroCall => format!("{prefix}::{}!", it.name),
                         _ => format!("{prefix}::{}", it.name),
@@ -341,6 +343,9 @@ impl Graph {
                             .entry(it.name.clone())
                             .or_default()
                             .push(Def::Node(id)),
+                    }
+                    if let Detail::Enum(variants) = &it.detail {
+                        self.enum_variants.insert(id, variants.clone());
                     }
                     if let Detail::Trait(names) = &it.detail {
                         for n in names {
@@ -474,10 +479,29 @@ impl Graph {
         depth: usize,
         notes: &mut Vec<String>,
     ) -> Vec<Target> {
+        let mut visited = Vec::new();
+        self.lookup_in_module_seen(m, name, depth, notes, &mut visited)
+    }
+
+    /// `visited` holds the modules whose globs this lookup already followed:
+    /// `pub use child::*` in a parent and `use super::*` in its children
+    /// would otherwise loop (and fan out) until the depth limit.
+    fn lookup_in_module_seen(
+        &self,
+        m: ModId,
+        name: &str,
+        depth: usize,
+        notes: &mut Vec<String>,
+        visited: &mut Vec<ModId>,
+    ) -> Vec<Target> {
         if depth > MAX_DEPTH {
             notes.push(format!("`{name}`: import chain too deep to follow"));
             return Vec::new();
         }
+        if visited.contains(&m) {
+            return Vec::new();
+        }
+        visited.push(m);
         let module = &self.modules[m];
         let mut out: Vec<Target> = module
             .defs
@@ -493,11 +517,20 @@ impl Graph {
             for g in &module.globs {
                 for t in self.resolve_in(m, g, &[], None, depth + 1, notes) {
                     match t {
-                        Target::Def(Def::Mod(gm)) => {
-                            out.extend(self.lookup_in_module(gm, name, depth + 1, notes))
-                        }
-                        Target::Def(Def::Node(n)) if self.nodes[n].kind == Kind::Type => {
-                            // `use Enum::*`: variants are in the enum's own tokens.
+                        Target::Def(Def::Mod(gm)) => out.extend(self.lookup_in_module_seen(
+                            gm,
+                            name,
+                            depth + 1,
+                            notes,
+                            visited,
+                        )),
+                        Target::Def(Def::Node(n))
+                            if self
+                                .enum_variants
+                                .get(&n)
+                                .is_some_and(|v| v.iter().any(|v| v == name)) =>
+                        {
+                            // `use Enum::*`: the variant is in the enum's own tokens.
                             out.push(Target::Def(Def::Node(n)));
                         }
                         Target::Ext(c, _) => {

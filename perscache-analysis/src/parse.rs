@@ -133,6 +133,8 @@ pub enum Detail {
     },
     /// A trait: the names of its items.
     Trait(Vec<String>),
+    /// An enum: the names of its variants.
+    Enum(Vec<String>),
     /// `extern crate name as alias;`.
     ExternCrate {
         /// The crate's name.
@@ -274,13 +276,17 @@ fn summarize(it: &syn::Item) -> Item {
             line_of(s.ident.span()),
             collect(|c| c.visit_item_struct(s)),
         ),
-        syn::Item::Enum(e) => item(
-            Kind::Type,
-            e.ident.to_string(),
-            digest(e),
-            line_of(e.ident.span()),
-            collect(|c| c.visit_item_enum(e)),
-        ),
+        syn::Item::Enum(e) => {
+            let mut out = item(
+                Kind::Type,
+                e.ident.to_string(),
+                digest(e),
+                line_of(e.ident.span()),
+                collect(|c| c.visit_item_enum(e)),
+            );
+            out.detail = Detail::Enum(e.variants.iter().map(|v| v.ident.to_string()).collect());
+            out
+        }
         syn::Item::Union(u) => item(
             Kind::Type,
             u.ident.to_string(),

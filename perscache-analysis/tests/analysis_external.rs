@@ -169,3 +169,62 @@ fn fallback_hash_does_not_depend_on_the_checkout_folder() {
         perscache_analysis::macro_side::widened_hash(&b.path().join("app"))
     );
 }
+
+fn single_crate(root: &Path) -> Workspace {
+    let mut ws = workspace(root, "1.0.0");
+    ws.crates[0].deps.clear();
+    ws
+}
+
+#[test]
+fn glob_cycles_terminate_and_enum_globs_resolve_variants_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut lib = String::from("pub mod colors;\n");
+    for i in 0..6 {
+        lib.push_str(&format!("pub mod c{i};\npub use c{i}::*;\n"));
+        write(
+            &dir.path().join(format!("app/src/c{i}.rs")),
+            &format!("use super::*;\npub fn f{i}() -> u32 {{ {i} }}\n"),
+        );
+    }
+    lib.push_str(
+        "#[perscache::persist]\npub fn uses_globs() -> u32 { f3() + missing_everywhere() }\n",
+    );
+    write(&dir.path().join("app/src/lib.rs"), &lib);
+    write(
+        &dir.path().join("app/src/colors.rs"),
+        "pub enum Color { Red, Green }\nuse Color::*;\n#[perscache::persist]\npub fn red() -> u32 { if matches_red(Red) { 1 } else { Nope } }\nfn matches_red(c: Color) -> bool { matches!(c, Red) }\n",
+    );
+    let ws = single_crate(dir.path());
+    let a = analyze(&ws, &Options::default()).expect("analysis");
+    assert_eq!(a.manifest.functions.len(), 2);
+
+    // Editing f3 (reached through the glob) changes uses_globs; editing f4 does not.
+    write(
+        &dir.path().join("app/src/c3.rs"),
+        "use super::*;\npub fn f3() -> u32 { 33 }\n",
+    );
+    let b = analyze(&ws, &Options::default()).expect("analysis");
+    let hash = |an: &perscache_analysis::Analysis, f: &str| {
+        an.manifest
+            .functions
+            .iter()
+            .find(|x| x.function == f)
+            .map(|x| x.code_hash.clone())
+    };
+    assert_ne!(hash(&a, "app::uses_globs"), hash(&b, "app::uses_globs"));
+    write(
+        &dir.path().join("app/src/c4.rs"),
+        "use super::*;\npub fn f4() -> u32 { 44 }\n",
+    );
+    let c = analyze(&ws, &Options::default()).expect("analysis");
+    assert_eq!(hash(&b, "app::uses_globs"), hash(&c, "app::uses_globs"));
+
+    // The enum reached through `use Color::*` counts.
+    write(
+        &dir.path().join("app/src/colors.rs"),
+        "pub enum Color { Red = 5, Green }\nuse Color::*;\n#[perscache::persist]\npub fn red() -> u32 { if matches_red(Red) { 1 } else { Nope } }\nfn matches_red(c: Color) -> bool { matches!(c, Red) }\n",
+    );
+    let d = analyze(&ws, &Options::default()).expect("analysis");
+    assert_ne!(hash(&c, "app::colors::red"), hash(&d, "app::colors::red"));
+}
