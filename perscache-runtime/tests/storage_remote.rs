@@ -757,6 +757,28 @@ macro_rules! backend_tests {
             }
 
             #[test]
+            fn chosen_by_url_environment_and_perscache_toml() {
+                let Some(_) = B.url() else { return };
+                let url = B.url_at(&fresh("config"));
+                let toml = format!("url = {url:?}\nmax_size = \"1MB\"\nformat = \"json\"");
+                let config = perscache::Config::from_toml(&toml).expect("a valid perscache.toml");
+                let cache = Cache::builder()
+                    .config(&config)
+                    .expect("the URL opens")
+                    .build();
+                assert_eq!(cache.storage().name(), B.name);
+                let mut from_env = perscache::Config::default();
+                from_env
+                    .apply_env(|k| (k == "PERSCACHE_URL").then(|| url.clone()))
+                    .expect("a valid PERSCACHE_URL");
+                let cache = Cache::builder()
+                    .config(&from_env)
+                    .expect("the URL opens")
+                    .build();
+                assert_eq!(cache.storage().name(), B.name);
+            }
+
+            #[test]
             fn secrets_stay_out_of_debug_output() {
                 let Some(_) = B.url() else { return };
                 let s = B.storage(&fresh("debug"), Some(1 << 20));
