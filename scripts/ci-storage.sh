@@ -1,31 +1,56 @@
 #!/usr/bin/env bash
-# The remote-storage CI step: installs and starts the four test servers on
+# The remote-storage CI step. Installs and starts the four test servers on
 # 127.0.0.1 (moto for S3, fake-gcs-server for GCS, Azurite for Azure Blob,
-# redis-server for Redis), runs the remote storage tests against them with
-# every backend feature on, and stops the servers whatever happens.
+# redis-server for Redis) and runs the remote storage tests against them.
 #
-#   bash scripts/ci-storage.sh            # from the repository root, or anywhere
+#   bash scripts/ci-storage.sh            # install, start, test, stop (whatever happens)
+#   bash scripts/ci-storage.sh start      # install and start; prints the env file to source
+#   bash scripts/ci-storage.sh stop       # stop and remove the servers' state
 #
-# Honours CARGO_TARGET_DIR. Missing servers make the tests fail here (not skip):
-# PERSCACHE_TEST_REQUIRE_SERVERS=1.
+# With `start`, source the printed file before the tests, so that a workspace-wide
+# `cargo test --all-features` runs the remote tests against the servers:
+#
+#   env_file="$(bash scripts/ci-storage.sh start)"
+#   trap 'bash scripts/ci-storage.sh stop' EXIT
+#   set -a; . "$env_file"; set +a
+#
+# The env file sets PERSCACHE_TEST_REQUIRE_SERVERS=1: the tests fail, not skip,
+# when a server is missing. Honours CARGO_TARGET_DIR and PERSCACHE_TEST_SERVERS_DIR.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 servers="$repo/scripts/test-servers"
-export PERSCACHE_TEST_SERVERS_DIR="${PERSCACHE_TEST_SERVERS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/perscache-ci-servers.XXXXXX")}"
+export PERSCACHE_TEST_SERVERS_DIR="${PERSCACHE_TEST_SERVERS_DIR:-${TMPDIR:-/tmp}/perscache-test-servers}"
 
-started=$(date +%s)
-bash "$servers/install.sh"
-trap 'bash "$servers/stop.sh" --clean' EXIT
-bash "$servers/start.sh"
+start() {
+    bash "$servers/install.sh" >&2
+    bash "$servers/start.sh" >&2
+    echo "PERSCACHE_TEST_REQUIRE_SERVERS=1" >>"$PERSCACHE_TEST_SERVERS_DIR/env"
+    echo "$PERSCACHE_TEST_SERVERS_DIR/env"
+}
 
-set -a
-# shellcheck disable=SC1091
-. "$PERSCACHE_TEST_SERVERS_DIR/env"
-set +a
-export PERSCACHE_TEST_REQUIRE_SERVERS=1
+stop() {
+    bash "$servers/stop.sh" --clean
+}
 
-cd "$repo"
-cargo test -p perscache-runtime --features s3,gcs,azure,redis --test storage_remote -- --test-threads=4
-cargo test -p perscache-runtime --features s3,gcs,azure,redis --lib storage::
-echo "ci-storage: done in $(( $(date +%s) - started )) s"
+case "${1:-run}" in
+start) start ;;
+stop) stop ;;
+run)
+    began=$(date +%s)
+    trap stop EXIT
+    env_file="$(start)"
+    set -a
+    # shellcheck disable=SC1090
+    . "$env_file"
+    set +a
+    cd "$repo"
+    cargo test -p perscache-runtime --features s3,gcs,azure,redis --test storage_remote
+    cargo test -p perscache-runtime --features s3,gcs,azure,redis --lib storage::
+    echo "ci-storage: done in $(($(date +%s) - began)) s"
+    ;;
+*)
+    echo "usage: ci-storage.sh [run|start|stop]" >&2
+    exit 2
+    ;;
+esac
