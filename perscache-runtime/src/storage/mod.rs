@@ -76,7 +76,11 @@ pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
 /// (credentials, endpoint and the Azure account come from the environment)
 /// and `redis://…`: each needs its cargo feature, and says so when it is off.
 #[allow(unused_variables)]
-fn open_remote_url(url: &str, parsed: &url::Url, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
+fn open_remote_url(
+    url: &str,
+    parsed: &url::Url,
+    max_size: Option<u64>,
+) -> Result<Arc<dyn Storage>> {
     match parsed.scheme() {
         #[cfg(feature = "redis")]
         "redis" => {
@@ -114,7 +118,9 @@ fn open_object_url(
     let scheme = parsed.scheme();
     let bucket = parsed.host_str().unwrap_or_default();
     if bucket.is_empty() {
-        return Err(Error::Config(format!("storage URL `{scheme}://…` names no bucket")));
+        return Err(Error::Config(format!(
+            "storage URL `{scheme}://…` names no bucket"
+        )));
     }
     if parsed.password().is_some() || !parsed.username().is_empty() {
         return Err(Error::Config(format!(
