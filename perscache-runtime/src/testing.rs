@@ -507,11 +507,9 @@ pub mod fuzz {
     }
 
     /// Valid CSV and Parquet encodings of a few rows, when compiled in.
+    #[cfg(any(feature = "csv", feature = "parquet"))]
     fn table_seeds() -> Vec<Vec<u8>> {
-        #[allow(unused_mut)]
-        let mut out = Vec::new();
-        #[allow(unused_variables)]
-        let rows = vec![
+        let rows = [
             Row {
                 id: 1,
                 label: "one".into(),
@@ -522,7 +520,9 @@ pub mod fuzz {
                 label: "two, \"quoted\"".into(),
                 score: None,
             },
-        ];
+        ]
+        .to_vec();
+        let mut out = Vec::new();
         #[cfg(feature = "csv")]
         {
             let mut buf = Vec::new();
@@ -538,6 +538,11 @@ pub mod fuzz {
             }
         }
         out
+    }
+
+    #[cfg(not(any(feature = "csv", feature = "parquet")))]
+    fn table_seeds() -> Vec<Vec<u8>> {
+        Vec::new()
     }
 
     static SITE: Site = Site::new("perscache_fuzz", "read_path", "fuzz0000fuzz0000");
