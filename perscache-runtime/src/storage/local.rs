@@ -41,7 +41,9 @@
 //! of file checks per write however many entries there are. Every process
 //! evicts down to the limit after its own scans and writes, so with `P`
 //! processes writing to one folder the total stays below
-//! `max_size + (P - 1) * (max_size / 16 + largest entry)`.
+//! `max_size + (P - 1) * (max_size / 16 + largest entry)`, plus one entry per
+//! thread caught between its rename and its eviction.
+//! `tests/reliability_concurrency.rs` checks this bound.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
