@@ -3,7 +3,7 @@
 #
 #   scripts/reliability.sh          short versions (what CI runs, about a minute)
 #   scripts/reliability.sh --long   long versions: 3000 SIGKILLs, 60 s of hammering,
-#                                   500,000 mutated inputs per fuzz target, and
+#                                   100,000 mutated inputs per fuzz target, and
 #                                   coverage-guided `cargo fuzz` runs
 #
 # FUZZ_TARGET_DIR sets cargo-fuzz's build folder. FUZZ_SECONDS overrides the time of each cargo-fuzz target (default: 0 short,

@@ -5,7 +5,7 @@
 //! huge length must not reserve it.
 //!
 //! Short: 5,000 mutated inputs per target; `PERSCACHE_RELIABILITY_LONG=1`:
-//! 500,000. The long coverage-guided runs are `scripts/reliability.sh --long`.
+//! 100,000. The long coverage-guided runs are `scripts/reliability.sh --long`.
 #![cfg(feature = "testing")]
 #![allow(unsafe_code)] // a counting global allocator, see `Counting`
 
@@ -82,7 +82,7 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 fn run(name: &str, target: fn(&[u8])) {
     let seeds = fuzz::seeds();
     let mut rng = Rng::seeded(0x5eed ^ name.len() as u64);
-    let iterations = scale(5_000, 500_000);
+    let iterations = scale(5_000, 100_000);
     LARGEST.store(0, Ordering::Relaxed);
     for seed in &seeds {
         target(seed);
