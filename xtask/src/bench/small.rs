@@ -1,0 +1,328 @@
+//! A small result (about 100 bytes): hits warm and cold, a miss, and two
+//! threads hitting one cache.
+
+use std::path::Path;
+use std::sync::Barrier;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use cached::stores::RedbCache;
+use cached::ConcurrentCached;
+use perscache::{persist, Binary, Cache, Codec};
+use serde::{Deserialize, Serialize};
+
+use super::harness::{batched, compare, timed, Routine};
+use super::report::{Kind, Row, Section, Target};
+use super::Scale;
+
+/// The value every small case stores: 104 bytes in the binary format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Small {
+    pub id: u64,
+    pub name: String,
+    pub scores: [f64; 8],
+}
+
+pub fn small_value(id: u64) -> Small {
+    Small {
+        id,
+        name: format!("station-{id:08}-north-east-quadrant-7"),
+        scores: std::array::from_fn(|i| id as f64 + i as f64 * 0.25),
+    }
+}
+
+/// The key of the small hits.
+const ID: u64 = 42;
+/// Memory tier of the warm caches.
+const TIER: usize = 64 << 20;
+
+#[persist(cache = cache, ignore = [cache])]
+fn small_hit(cache: &Cache, id: u64) -> Small {
+    small_value(id)
+}
+
+#[persist(cache = cache, ignore = [cache])]
+fn small_miss(cache: &Cache, id: u64) -> Small {
+    small_value(id)
+}
+
+/// The `cached` crate's persistent store, without fsync on writes (perscache
+/// does not sync either), holding the small value under [`ID`].
+fn peer(dir: &Path, name: &str) -> Result<RedbCache<u64, Small>> {
+    let store = RedbCache::builder(name)
+        .disk_dir(dir)
+        .durable(false)
+        .build()
+        .context("opening the cached crate's RedbCache")?;
+    let _ = store.cache_set(ID, small_value(ID))?;
+    Ok(store)
+}
+
+fn encoded(value: &Small) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    Binary
+        .encode(value, &mut bytes)
+        .map_err(|e| anyhow::anyhow!("encoding: {e}"))?;
+    Ok(bytes)
+}
+
+/// The floor of a hit: read the encoded bytes from a file, decode them.
+fn floor_read(path: &Path) -> Small {
+    let bytes = std::fs::read(path).expect("the floor's file was written at set-up");
+    Binary
+        .decode(&bytes)
+        .expect("the floor's file holds a Small")
+}
+
+pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
+    let warm_dir = dir.join("warm");
+    let cold_dir = dir.join("cold");
+    let floor_file = dir.join("floor.bin");
+    std::fs::write(&floor_file, encoded(&small_value(ID))?)?;
+
+    let warm = Cache::builder()
+        .dir(&warm_dir)
+        .memory_tier(TIER)
+        .strict(true)
+        .build();
+    let storage_only = Cache::builder().dir(&cold_dir).strict(true).build();
+    // Entries exist before any measurement: every call below is a hit.
+    assert_eq!(small_hit(&warm, ID), small_value(ID));
+    assert_eq!(small_hit(&storage_only, ID), small_value(ID));
+    let store = peer(&dir.join("peer"), "small")?;
+
+    let plan = &scale.plan;
+    let mut rows = Vec::new();
+
+    // Warm: the memory tier answers.
+    let m = compare(
+        plan,
+        &mut [
+            timed(|| small_hit(&warm, ID)),
+            timed(|| store.cache_get(&ID)),
+            timed(|| floor_read(&floor_file)),
+        ],
+    );
+    rows.push(
+        Row::new("small hit, warm (memory tier)", Kind::Time, m[0].clone())
+            .versus("cached `RedbCache` hit", m[1].clone())
+            .target(Target::AtMost(0.2)),
+    );
+    rows.push(
+        Row::new("small hit, warm (memory tier)", Kind::Time, m[0].clone())
+            .versus("floor: read file + decode", m[2].clone()),
+    );
+
+    // Cold: a new Cache per call, so nothing of the entry is in process
+    // memory: the storage checks its folders and the entry's file as on a
+    // first read in a process. The file itself is in the page cache, as for
+    // the floor.
+    let m = compare(
+        plan,
+        &mut [
+            batched(
+                || Cache::builder().dir(&cold_dir).strict(true).build(),
+                |cache| {
+                    let v = small_hit(&cache, ID);
+                    (cache, v)
+                },
+            ),
+            timed(|| floor_read(&floor_file)),
+            timed(|| small_hit(&storage_only, ID)),
+            timed(|| store.cache_get(&ID)),
+        ],
+    );
+    rows.push(
+        Row::new("small hit, cold (new Cache)", Kind::Time, m[0].clone())
+            .versus("floor: read file + decode", m[1].clone())
+            .target(Target::AtMost(1.3)),
+    );
+    rows.push(
+        Row::new(
+            "small hit, storage (no memory tier, folders already checked)",
+            Kind::Time,
+            m[2].clone(),
+        )
+        .versus("floor: read file + decode", m[1].clone()),
+    );
+    rows.push(
+        Row::new("small hit, cold (new Cache)", Kind::Time, m[0].clone())
+            .versus("cached `RedbCache` hit", m[3].clone()),
+    );
+
+    // A miss: compute, encode, write (a new key each call).
+    let miss_cache = Cache::builder().dir(dir.join("miss")).strict(true).build();
+    let miss_store = peer(&dir.join("peer-miss"), "miss")?;
+    let floor_dir = dir.join("floor-miss");
+    std::fs::create_dir_all(&floor_dir)?;
+    let (mut a, mut b, mut c) = (1_000_000u64, 1_000_000u64, 1_000_000u64);
+    let m = compare(
+        plan,
+        &mut [
+            timed(|| {
+                a += 1;
+                small_miss(&miss_cache, a)
+            }),
+            timed(|| {
+                b += 1;
+                match miss_store.cache_get(&b) {
+                    Ok(Some(v)) => v,
+                    _ => {
+                        let v = small_value(b);
+                        let _ = miss_store.cache_set(b, v.clone());
+                        v
+                    }
+                }
+            }),
+            timed(|| {
+                c += 1;
+                let v = small_value(c);
+                let bytes = encoded(&v).expect("a Small encodes");
+                std::fs::write(floor_dir.join(format!("{c}.bin")), bytes)
+                    .expect("the scratch folder is writable");
+                v
+            }),
+        ],
+    );
+    rows.push(
+        Row::new("miss: compute + write", Kind::Time, m[0].clone())
+            .versus("cached `RedbCache` get + set", m[1].clone()),
+    );
+    rows.push(
+        Row::new("miss: compute + write", Kind::Time, m[0].clone())
+            .versus("floor: encode + write file", m[2].clone()),
+    );
+
+    Ok(Section {
+        title: "Small result (104 bytes)".into(),
+        rows,
+        notes: vec![
+            "The value is a struct of 104 bytes in the binary format (postcard). perscache is \
+             called through `#[persist]`; `cached` through `RedbCache::cache_get` / \
+             `cache_set` directly (its `#[io_cached]` functions add their own work on top), \
+             built with `durable(false)` since perscache does not fsync either."
+                .into(),
+            "Cold: each call gets a new `Cache` (made and dropped outside the clock) without \
+             a memory tier, so it checks the entry's folders and file as the first read of \
+             a process does. The entry's file is in the page cache, as is the floor's: this \
+             approximates a first read in a process without a cold disk."
+                .into(),
+            "Storage: a `Cache` without memory tier that has read before; what every hit \
+             costs when there is no memory tier."
+                .into(),
+        ],
+    })
+}
+
+/// Runs one contender of the small cases `n` times, for a profiler
+/// (`valgrind --tool=callgrind`, `strace -c`): `cargo xtask profile CASE N`.
+pub fn profile(case: &str, n: u64) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let dir = scratch.path();
+    let floor_file = dir.join("floor.bin");
+    std::fs::write(&floor_file, encoded(&small_value(ID))?)?;
+    let warm = Cache::builder()
+        .dir(dir.join("warm"))
+        .memory_tier(TIER)
+        .build();
+    let storage_only = Cache::builder().dir(dir.join("cold")).build();
+    small_hit(&warm, ID);
+    small_hit(&storage_only, ID);
+    let store = peer(&dir.join("peer"), "profile")?;
+    let mut next = 1_000_000;
+    for _ in 0..n {
+        match case {
+            "warm" => drop(std::hint::black_box(small_hit(&warm, ID))),
+            "storage" => drop(std::hint::black_box(small_hit(&storage_only, ID))),
+            "cold" => {
+                let cache = Cache::builder().dir(dir.join("cold")).build();
+                drop(std::hint::black_box(small_hit(&cache, ID)));
+            }
+            "floor" => drop(std::hint::black_box(floor_read(&floor_file))),
+            "peer" => drop(std::hint::black_box(store.cache_get(&ID))),
+            "miss" => {
+                next += 1;
+                drop(std::hint::black_box(small_miss(&storage_only, next)));
+            }
+            other => {
+                anyhow::bail!("unknown case `{other}` (warm, storage, cold, floor, peer, miss)")
+            }
+        }
+    }
+    perscache::flush_stats();
+    Ok(())
+}
+
+/// Time per call with `threads` threads calling `call` `iters` times each:
+/// the wall time of the whole, divided by the number of threads, so that the
+/// harness's division by `iters` gives wall time per call.
+fn parallel<'a>(threads: usize, call: impl Fn() + Sync + 'a) -> Routine<'a> {
+    Box::new(move |iters| {
+        let barrier = Barrier::new(threads + 1);
+        let started = std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    barrier.wait();
+                    for _ in 0..iters {
+                        call();
+                    }
+                });
+            }
+            barrier.wait();
+            Instant::now()
+        });
+        started.elapsed() / threads as u32
+    })
+}
+
+pub fn run_threads(scale: &Scale, dir: &Path) -> Result<Section> {
+    let warm = Cache::builder()
+        .dir(dir.join("warm"))
+        .memory_tier(TIER)
+        .strict(true)
+        .build();
+    let storage_only = Cache::builder().dir(dir.join("cold")).strict(true).build();
+    assert_eq!(small_hit(&warm, ID), small_value(ID));
+    assert_eq!(small_hit(&storage_only, ID), small_value(ID));
+    let store = peer(&dir.join("peer"), "threads")?;
+
+    let hit = |cache: &Cache| {
+        std::hint::black_box(small_hit(cache, ID));
+    };
+    let peer_hit = || {
+        std::hint::black_box(store.cache_get(&ID).ok());
+    };
+    let m = compare(
+        &scale.plan,
+        &mut [
+            parallel(1, || hit(&warm)),
+            parallel(2, || hit(&warm)),
+            parallel(1, || hit(&storage_only)),
+            parallel(2, || hit(&storage_only)),
+            parallel(2, peer_hit),
+        ],
+    );
+    let rows = vec![
+        Row::new("2 threads, warm hits", Kind::Time, m[1].clone())
+            .versus("perscache, 1 thread", m[0].clone()),
+        Row::new("2 threads, warm hits", Kind::Time, m[1].clone())
+            .versus("cached `RedbCache`, 2 threads", m[4].clone()),
+        Row::new(
+            "2 threads, storage hits (no memory tier)",
+            Kind::Time,
+            m[3].clone(),
+        )
+        .versus("perscache, 1 thread", m[2].clone()),
+    ];
+    Ok(Section {
+        title: "Two threads hitting one cache".into(),
+        rows,
+        notes: vec![format!(
+            "Wall time per call with both threads calling the same key of one `Cache` \
+             (the small value); perfect scaling on two idle cores is a ratio of 0.5 to one \
+             thread. This machine's {} cores are shared with other work, so the ratio also \
+             shows its load.",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        )],
+    })
+}
