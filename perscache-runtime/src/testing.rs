@@ -378,6 +378,13 @@ mod tests {
     }
 
     #[test]
+    fn signed_storage_conforms() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let signed = crate::SignedStorage::new(LocalStorage::new(dir.path()), b"secret");
+        pollster::block_on(conformance(&signed));
+    }
+
+    #[test]
     fn local_storage_evicts_least_recently_used() {
         let dir = tempfile::tempdir().expect("tempdir");
         let storage = LocalStorage::builder(dir.path()).max_size(64 << 10).build();

@@ -143,7 +143,12 @@ impl Storage for SignedStorage {
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
-        self.inner.list(prefix).await
+        // Sizes as written by the cache, like every other backend reports.
+        let mut list = self.inner.list(prefix).await?;
+        for info in &mut list {
+            info.size = info.size.saturating_sub(SIGNATURE_LEN as u64);
+        }
+        Ok(list)
     }
 }
 
