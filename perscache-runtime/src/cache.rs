@@ -161,6 +161,7 @@ pub struct CacheBuilder {
     strict: bool,
     disabled: bool,
     secret: Option<Secret>,
+    dir: Option<std::path::PathBuf>,
 }
 
 /// A signing secret that never shows in `Debug` output.
@@ -185,9 +186,19 @@ impl CacheBuilder {
         self
     }
 
-    /// Stores entries as files under `dir`.
-    pub fn dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
-        self.storage(LocalStorage::new(dir))
+    /// Stores entries as files under `dir`, bounded by [`max_size`](Self::max_size)
+    /// whether that is set before or after.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let cache = perscache::Cache::builder().dir(dir.path()).max_size(1 << 20).build();
+    /// assert_eq!(cache.storage().name(), "local");
+    /// ```
+    pub fn dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        // Built in `build`, so that a later `max_size` still applies.
+        self.dir = Some(dir.into());
+        self.storage = None;
+        self
     }
 
     /// Stores entries where a storage URL points (see [`open_url`]).
@@ -213,8 +224,9 @@ impl CacheBuilder {
         self
     }
 
-    /// Bounds the default local storage, and storage opened by [`url`](Self::url)
-    /// after this call; a storage you pass in carries its own limit.
+    /// Bounds the local storage of [`dir`](Self::dir) or the default folder,
+    /// and storage opened by [`url`](Self::url) after this call; a storage you
+    /// pass in carries its own limit.
     pub fn max_size(mut self, bytes: u64) -> Self {
         self.max_size = Some(bytes);
         self
@@ -271,7 +283,7 @@ impl CacheBuilder {
     /// The cache.
     pub fn build(self) -> Cache {
         let storage = self.storage.unwrap_or_else(|| {
-            let mut local = LocalStorage::builder(crate::default_dir());
+            let mut local = LocalStorage::builder(self.dir.unwrap_or_else(crate::default_dir));
             if let Some(max) = self.max_size {
                 local = local.max_size(max);
             }
