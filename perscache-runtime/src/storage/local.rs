@@ -820,6 +820,53 @@ mod tests {
     }
 
     #[test]
+    fn hits_record_use_without_kernel_atime() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let storage = LocalStorage::new(dir.path());
+        block(storage.write("f/h/a.bin", Bytes::from_static(b"a"))).expect("write");
+        let file = dir.path().join("f/h/a.bin");
+        // As on a `noatime` mount: the access time stays an hour old.
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        filetime::set_file_atime(&file, filetime::FileTime::from_system_time(old)).expect("atime");
+        block(storage.read("f/h/a.bin", None))
+            .expect("read")
+            .expect("present");
+        let atime = fs::metadata(&file)
+            .expect("meta")
+            .accessed()
+            .expect("atime");
+        assert!(
+            atime > old + Duration::from_secs(3000),
+            "the hit did not record its use"
+        );
+    }
+
+    #[test]
+    fn another_process_use_saves_an_entry_from_eviction() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let writer = LocalStorage::builder(dir.path()).max_size(1000).build();
+        // Another process: its own instance, recording every hit on disk.
+        let reader = LocalStorage::builder(dir.path())
+            .access_granularity(Duration::ZERO)
+            .build();
+        for i in 0..10 {
+            block(writer.write(&format!("f/h/{i}.bin"), Bytes::from(vec![0u8; 100])))
+                .expect("write");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        block(reader.read("f/h/0.bin", None))
+            .expect("read")
+            .expect("present");
+        // Entry 0 is the oldest in the writer's index, but used since: 1 goes.
+        block(writer.write("f/h/10.bin", Bytes::from(vec![0u8; 100]))).expect("write");
+        assert!(
+            dir.path().join("f/h/0.bin").exists(),
+            "a recently used entry was evicted"
+        );
+        assert!(!dir.path().join("f/h/1.bin").exists());
+    }
+
+    #[test]
     fn stale_temp_files_are_removed_on_first_write() {
         let dir = tempfile::tempdir().expect("tempdir");
         let sub = dir.path().join("f/h");
