@@ -878,3 +878,77 @@ backend_tests!(s3, "s3", "s3", "PERSCACHE_TEST_S3_URL", 0);
 backend_tests!(gcs, "gcs", "gcs", "PERSCACHE_TEST_GCS_URL", 1);
 backend_tests!(azure, "azure", "azure", "PERSCACHE_TEST_AZURE_URL", 2);
 backend_tests!(redis, "redis", "redis", "PERSCACHE_TEST_REDIS_URL", 3);
+
+/// A paused server (packets go unanswered, as in a network partition) costs
+/// one timeout; after that slow failure calls skip the storage for a few
+/// seconds instead of each waiting for the timeout, and use it again after.
+#[cfg(feature = "redis")]
+#[test]
+fn a_paused_server_costs_one_timeout() {
+    use perscache::persist;
+
+    const B: Backend = Backend {
+        name: "redis",
+        var: "PERSCACHE_TEST_REDIS_URL",
+        slot: 3,
+    };
+    let Some(_) = B.url() else { return };
+    let _g = B.exclusive();
+    let dir = std::env::var("PERSCACHE_TEST_SERVERS_DIR").expect("set by start.sh");
+    let pid = std::fs::read_to_string(format!("{dir}/redis.pid")).expect("redis runs");
+    let signal = |sig: &str| {
+        let ok = Command::new("kill")
+            .args([sig, pid.trim()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill {sig} {pid}");
+    };
+    /// Resumes the server even if an assertion fails.
+    struct Resume<F: Fn(&str)>(F);
+    impl<F: Fn(&str)> Drop for Resume<F> {
+        fn drop(&mut self) {
+            (self.0)("-CONT");
+        }
+    }
+
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        let url = B.url_at(&fresh("paused"));
+        let storage = perscache::RedisStorage::builder(&url)
+            .timeout(Duration::from_millis(2500))
+            .build()
+            .expect("opens");
+        Cache::builder().storage(storage).build()
+    });
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    #[persist(cache = CACHE)]
+    fn paused(id: u32) -> Record {
+        CALLS.fetch_add(1, SeqCst);
+        record(id)
+    }
+    assert_eq!(paused(1), record(1));
+    signal("-STOP");
+    let resume = Resume(signal);
+    let started = Instant::now();
+    assert_eq!(paused(2), record(2));
+    let first = started.elapsed();
+    assert!(
+        first >= Duration::from_secs(2),
+        "the first call waited for the timeout: {first:?}"
+    );
+    let started = Instant::now();
+    assert_eq!(paused(3), record(3));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the next call skipped the storage: {:?}",
+        started.elapsed()
+    );
+    drop(resume);
+    std::thread::sleep(Duration::from_secs(6)); // the cool-down
+    assert_eq!(paused(4), record(4));
+    assert_eq!(paused(4), record(4));
+    assert_eq!(
+        CALLS.load(SeqCst),
+        4,
+        "the storage is used again once the server answers"
+    );
+}

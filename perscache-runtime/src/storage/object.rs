@@ -26,7 +26,7 @@ use bytes::Bytes;
 use opendal::layers::{RetryLayer, TimeoutLayer};
 use opendal::{ErrorKind, Operator};
 
-use super::remote::{on_runtime, Secrets, SizeLimit};
+use super::remote::{guarded, Breaker, Secrets, SizeLimit};
 use super::{Blob, EntryInfo, Storage};
 use crate::error::{Error, Result};
 
@@ -62,6 +62,7 @@ struct Inner {
     op: Operator,
     secrets: Secrets,
     limit: Option<SizeLimit>,
+    breaker: Breaker,
 }
 
 impl fmt::Debug for ObjectStorage {
@@ -492,6 +493,7 @@ impl ObjectStorageBuilder {
                 op,
                 secrets: self.secrets,
                 limit: self.max_size.map(SizeLimit::new),
+                breaker: Breaker::default(),
             }),
         })
     }
@@ -531,7 +533,7 @@ impl Storage for ObjectStorage {
         let inner = Arc::clone(&self.inner);
         let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
         let task_inner = Arc::clone(&inner);
-        let blob = on_runtime(inner.backend, async move {
+        let blob = guarded(inner.backend, &inner.breaker, async move {
             let inner = task_inner;
             // The write time first: a stale entry is not downloaded at all.
             let meta = match inner.op.stat(&path_owned).await {
@@ -562,7 +564,7 @@ impl Storage for ObjectStorage {
         let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
         let size = bytes.len() as u64;
         let task_inner = Arc::clone(&inner);
-        on_runtime(inner.backend, async move {
+        guarded(inner.backend, &inner.breaker, async move {
             task_inner
                 .op
                 .write(&path_owned, bytes)
@@ -581,7 +583,7 @@ impl Storage for ObjectStorage {
         let inner = Arc::clone(&self.inner);
         let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
         let task_inner = Arc::clone(&inner);
-        on_runtime(inner.backend, async move {
+        guarded(inner.backend, &inner.breaker, async move {
             match task_inner.op.delete(&path_owned).await {
                 Err(e) if e.kind() != ErrorKind::NotFound => Err(task_inner.fail(e)),
                 _ => Ok(()),
@@ -597,7 +599,7 @@ impl Storage for ObjectStorage {
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let wanted = prefix.to_owned();
-        on_runtime(inner.backend, async move {
+        guarded(self.inner.backend, &self.inner.breaker, async move {
             // Object stores list folders; list the prefix's folder, keep the
             // exact string prefix here.
             let folder = match wanted.rfind('/') {

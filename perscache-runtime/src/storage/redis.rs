@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::remote::{on_runtime, runtime, Secrets, SizeLimit};
+use super::remote::{guarded, runtime, Breaker, Secrets, SizeLimit};
 use super::{Blob, EntryInfo, Storage};
 use crate::error::{Error, Result};
 
@@ -52,6 +52,7 @@ struct Inner {
     manager: ConnectionManager,
     secrets: Secrets,
     limit: Option<SizeLimit>,
+    breaker: Breaker,
 }
 
 impl fmt::Debug for RedisStorage {
@@ -229,6 +230,7 @@ impl RedisStorageBuilder {
                 manager,
                 secrets,
                 limit: self.max_size.map(SizeLimit::new),
+                breaker: Breaker::default(),
             }),
         })
     }
@@ -328,7 +330,7 @@ impl Storage for RedisStorage {
         let key = inner.key(path);
         let owned_path = path.to_owned();
         let task_inner = Arc::clone(&inner);
-        let blob = on_runtime(BACKEND, async move {
+        let blob = guarded(BACKEND, &inner.breaker, async move {
             let inner = task_inner;
             let value: Option<Vec<u8>> = inner.query(redis::cmd("GET").arg(&key)).await?;
             let Some(value) = value else {
@@ -354,7 +356,7 @@ impl Storage for RedisStorage {
         let key = inner.key(path);
         let size = bytes.len() as u64;
         let task_inner = Arc::clone(&inner);
-        on_runtime(BACKEND, async move {
+        guarded(BACKEND, &inner.breaker, async move {
             let mut value = Vec::with_capacity(HEADER_LEN + bytes.len());
             value.extend_from_slice(MAGIC);
             value.extend_from_slice(&unix_millis(SystemTime::now()).to_be_bytes());
@@ -374,7 +376,7 @@ impl Storage for RedisStorage {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
         let task_inner = Arc::clone(&inner);
-        on_runtime(BACKEND, async move {
+        guarded(BACKEND, &inner.breaker, async move {
             task_inner.query::<()>(redis::cmd("DEL").arg(&key)).await
         })
         .await?;
@@ -387,7 +389,7 @@ impl Storage for RedisStorage {
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let pattern = format!("{}*", glob_escape(&inner.key(prefix)));
-        on_runtime(BACKEND, async move {
+        guarded(BACKEND, &self.inner.breaker, async move {
             let mut conn = inner.manager.clone();
             let mut out = Vec::new();
             let mut cursor: u64 = 0;

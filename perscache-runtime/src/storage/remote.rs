@@ -69,6 +69,63 @@ where
     }
 }
 
+/// A failure slower than this opens the [`Breaker`].
+pub(crate) const SLOW_FAILURE: Duration = Duration::from_secs(2);
+/// How long an open [`Breaker`] skips the storage.
+pub(crate) const COOL_DOWN: Duration = Duration::from_secs(5);
+
+/// Skips a storage for a few seconds after a *slow* failure.
+///
+/// A server that refuses connections fails each call in milliseconds, which
+/// costs callers nothing, so it never opens the breaker, and the first call
+/// after the server is back uses it again. A server that drops packets makes
+/// every request wait for its timeout and retries; after one such failure,
+/// calls skip the storage for [`COOL_DOWN`] (running the function, with a
+/// warning) instead of each paying the timeout again.
+#[derive(Debug, Default)]
+pub(crate) struct Breaker {
+    open_until: Mutex<Option<Instant>>,
+}
+
+impl Breaker {
+    fn state(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        // A plain value: a panic elsewhere cannot leave it half-written.
+        self.open_until.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn check(&self, backend: &'static str) -> Result<()> {
+        match *self.state() {
+            Some(until) if until > Instant::now() => Err(Error::storage(
+                backend,
+                RemoteError::CoolingDown((until - Instant::now()).as_millis()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn record(&self, took: Duration, failed: bool) {
+        let mut state = self.state();
+        if !failed {
+            *state = None;
+        } else if took >= SLOW_FAILURE {
+            *state = Some(Instant::now() + COOL_DOWN);
+        }
+    }
+}
+
+/// [`on_runtime`] behind a [`Breaker`].
+pub(crate) async fn guarded<T, F>(backend: &'static str, breaker: &Breaker, task: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    breaker.check(backend)?;
+    let started = Instant::now();
+    let result = on_runtime(backend, task).await;
+    breaker.record(started.elapsed(), result.is_err());
+    result
+}
+
 /// Failures of the shared remote machinery.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum RemoteError {
@@ -78,6 +135,8 @@ pub(crate) enum RemoteError {
     Task(String),
     #[error("{0}")]
     Scrubbed(String),
+    #[error("skipped for another {0} ms after a slow failure")]
+    CoolingDown(u128),
 }
 
 /// The secret values one storage was configured with, to be cut out of every
@@ -337,6 +396,26 @@ mod tests {
         assert!(!out.contains("abcDEF"), "{out}");
         assert!(out.contains("se=2"), "{out}");
         assert_eq!(format!("{s:?}"), "<1 secret(s) redacted>");
+    }
+
+    #[test]
+    fn only_slow_failures_open_the_breaker() {
+        let breaker = Breaker::default();
+        breaker.record(Duration::from_millis(5), true);
+        assert!(
+            breaker.check("s3").is_ok(),
+            "a fast failure costs nothing: keep trying"
+        );
+        breaker.record(SLOW_FAILURE, true);
+        let err = breaker.check("s3").expect_err("open after a slow failure");
+        assert!(err.to_string().contains("after a slow failure"), "{err}");
+        *breaker.state() = Some(Instant::now());
+        assert!(
+            breaker.check("s3").is_ok(),
+            "closed again after the cool-down"
+        );
+        breaker.record(Duration::ZERO, false);
+        assert!(breaker.state().is_none());
     }
 
     #[test]
