@@ -41,13 +41,14 @@ impl Format for Yaml {
 impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
         match serde_norway::to_value(value) {
-            Ok(tree) => {
+            // The tree turns integers beyond 64 bits into strings; a document
+            // that may hold one goes through the library's own writer, which
+            // writes them as numbers.
+            Ok(tree) if !emit::has_wide_integer(&tree) => {
                 emit::document(&tree, out);
                 Ok(())
             }
-            // Values outside YAML's tree model (128-bit integers) go through
-            // the library's own writer.
-            Err(_) => serde_norway::to_writer(out, value).map_err(FormatError::new),
+            _ => serde_norway::to_writer(out, value).map_err(FormatError::new),
         }
     }
 
@@ -88,6 +89,24 @@ mod emit {
             }
         }
         out.extend_from_slice(text.as_bytes());
+    }
+
+    /// Whether a string in the tree may stand for a 128-bit integer.
+    pub(super) fn has_wide_integer(value: &Value) -> bool {
+        match value {
+            Value::String(s) => {
+                // Anything that fits 64 bits is at most 20 characters long.
+                s.len() > 18
+                    && (s.parse::<i128>().is_ok_and(|i| i64::try_from(i).is_err())
+                        || s.parse::<u128>().is_ok_and(|u| u64::try_from(u).is_err()))
+            }
+            Value::Sequence(items) => items.iter().any(has_wide_integer),
+            Value::Mapping(map) => map
+                .iter()
+                .any(|(k, v)| has_wide_integer(k) || has_wide_integer(v)),
+            Value::Tagged(tagged) => has_wide_integer(&tagged.value),
+            Value::Null | Value::Bool(_) | Value::Number(_) => false,
+        }
     }
 
     /// The value on one line, if it is a scalar or an empty collection.
