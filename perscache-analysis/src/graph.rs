@@ -137,6 +137,16 @@ pub(crate) trait Files {
 
 const MAX_DEPTH: usize = 24;
 
+/// The state of resolving the names of one item: notes for the manifest,
+/// and memoized module lookups.
+#[derive(Default)]
+struct Walk {
+    notes: Vec<String>,
+    memo: HashMap<(ModId, String), Vec<Target>>,
+    in_progress: HashSet<(ModId, String)>,
+    cycles: usize,
+}
+
 fn is_mod_rs(file: &Path) -> bool {
     matches!(
         file.file_name().and_then(|n| n.to_str()),
@@ -398,7 +408,7 @@ impl Graph {
                 let im = &self.impls[i];
                 (im.module, im.self_ty.clone(), im.trait_.clone(), im.blanket)
             };
-            let mut notes = Vec::new();
+            let mut notes = Walk::default();
             if !blanket {
                 if let Some(p) = &self_ty {
                     let targets = self.resolve_full(m, p, &[], None, &mut notes);
@@ -472,36 +482,41 @@ impl Graph {
         }
     }
 
-    fn lookup_in_module(
-        &self,
-        m: ModId,
-        name: &str,
-        depth: usize,
-        notes: &mut Vec<String>,
-    ) -> Vec<Target> {
-        let mut visited = Vec::new();
-        self.lookup_in_module_seen(m, name, depth, notes, &mut visited)
+    /// `name` in module `m`: its items, imports and globs. Results are
+    /// memoized for the walk; a lookup already under way (glob and import
+    /// cycles: `pub use child::*` in a parent, `use super::*` in the child)
+    /// answers nothing, and what was computed under such a cycle is not
+    /// memoized, since it may be incomplete.
+    fn lookup_in_module(&self, m: ModId, name: &str, depth: usize, w: &mut Walk) -> Vec<Target> {
+        let key = (m, name.to_owned());
+        if let Some(r) = w.memo.get(&key) {
+            return r.clone();
+        }
+        if !w.in_progress.insert(key.clone()) {
+            w.cycles += 1;
+            return Vec::new();
+        }
+        let before = w.cycles;
+        let r = self.lookup_in_module_uncached(m, name, depth, w);
+        w.in_progress.remove(&key);
+        if w.cycles == before {
+            w.memo.insert(key, r.clone());
+        }
+        r
     }
 
-    /// `visited` holds the modules whose globs this lookup already followed:
-    /// `pub use child::*` in a parent and `use super::*` in its children
-    /// would otherwise loop (and fan out) until the depth limit.
-    fn lookup_in_module_seen(
+    fn lookup_in_module_uncached(
         &self,
         m: ModId,
         name: &str,
         depth: usize,
-        notes: &mut Vec<String>,
-        visited: &mut Vec<ModId>,
+        w: &mut Walk,
     ) -> Vec<Target> {
         if depth > MAX_DEPTH {
-            notes.push(format!("`{name}`: import chain too deep to follow"));
+            w.notes
+                .push(format!("`{name}`: import chain too deep to follow"));
             return Vec::new();
         }
-        if visited.contains(&m) {
-            return Vec::new();
-        }
-        visited.push(m);
         let module = &self.modules[m];
         let mut out: Vec<Target> = module
             .defs
@@ -510,20 +525,16 @@ impl Graph {
             .unwrap_or_default();
         if let Some(paths) = module.imports.get(name) {
             for p in paths {
-                out.extend(self.resolve_in(m, p, &[], None, depth + 1, notes));
+                out.extend(self.resolve_in(m, p, &[], None, depth + 1, w));
             }
         }
         if out.is_empty() {
             for g in &module.globs {
-                for t in self.resolve_in(m, g, &[], None, depth + 1, notes) {
+                for t in self.resolve_in(m, g, &[], None, depth + 1, w) {
                     match t {
-                        Target::Def(Def::Mod(gm)) => out.extend(self.lookup_in_module_seen(
-                            gm,
-                            name,
-                            depth + 1,
-                            notes,
-                            visited,
-                        )),
+                        Target::Def(Def::Mod(gm)) => {
+                            out.extend(self.lookup_in_module(gm, name, depth + 1, w))
+                        }
                         Target::Def(Def::Node(n))
                             if self
                                 .enum_variants
@@ -534,7 +545,7 @@ impl Graph {
                             out.push(Target::Def(Def::Node(n)));
                         }
                         Target::Ext(c, _) => {
-                            notes.push(format!(
+                            w.notes.push(format!(
                                 "`{name}` may come from glob import `use {}::*` of external crate {c}",
                                 g.segs.join("::")
                             ));
@@ -555,24 +566,24 @@ impl Graph {
         name: &str,
         extra: &[UseEntry],
         depth: usize,
-        notes: &mut Vec<String>,
+        w: &mut Walk,
     ) -> Vec<Target> {
         let mut out = Vec::new();
         for e in extra.iter().filter(|e| e.alias == name) {
-            out.extend(self.resolve_in(m, &e.path, &[], None, depth + 1, notes));
+            out.extend(self.resolve_in(m, &e.path, &[], None, depth + 1, w));
         }
         if !out.is_empty() {
             return out;
         }
-        out = self.lookup_in_module(m, name, depth, notes);
+        out = self.lookup_in_module(m, name, depth, w);
         if out.is_empty() {
             out = self.extern_name(self.modules[m].krate, name);
         }
         if out.is_empty() {
             for e in extra.iter().filter(|e| e.alias == "*") {
-                for t in self.resolve_in(m, &e.path, &[], None, depth + 1, notes) {
+                for t in self.resolve_in(m, &e.path, &[], None, depth + 1, w) {
                     if let Target::Def(Def::Mod(gm)) = t {
-                        out.extend(self.lookup_in_module(gm, name, depth + 1, notes));
+                        out.extend(self.lookup_in_module(gm, name, depth + 1, w));
                     }
                 }
             }
@@ -589,7 +600,7 @@ impl Graph {
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
         depth: usize,
-        notes: &mut Vec<String>,
+        w: &mut Walk,
     ) -> (Vec<Target>, usize) {
         let segs = &p.segs;
         let Some(first) = segs.first() else {
@@ -618,14 +629,14 @@ impl Graph {
                         .unwrap_or_else(|| vec![Target::Any]),
                     1,
                 ),
-                _ => (self.lookup_first(m, first, extra, depth, notes), 1),
+                _ => (self.lookup_first(m, first, extra, depth, w), 1),
             }
         };
         while i < segs.len() && cur.iter().any(|t| matches!(t, Target::Def(Def::Mod(_)))) {
             let mut next = Vec::new();
             for t in &cur {
                 if let Target::Def(Def::Mod(mm)) = t {
-                    next.extend(self.lookup_in_module(*mm, &segs[i], depth + 1, notes));
+                    next.extend(self.lookup_in_module(*mm, &segs[i], depth + 1, w));
                 }
             }
             cur = next;
@@ -650,12 +661,12 @@ impl Graph {
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
         depth: usize,
-        notes: &mut Vec<String>,
+        w: &mut Walk,
     ) -> Vec<Target> {
         if depth > MAX_DEPTH {
             return Vec::new();
         }
-        self.resolve_prefix(m, p, extra, self_ctx, depth, notes).0
+        self.resolve_prefix(m, p, extra, self_ctx, depth, w).0
     }
 
     fn resolve_full(
@@ -664,9 +675,9 @@ impl Graph {
         p: &PathRef,
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
-        notes: &mut Vec<String>,
+        w: &mut Walk,
     ) -> Vec<Target> {
-        let (t, rest) = self.resolve_prefix(m, p, extra, self_ctx, 0, notes);
+        let (t, rest) = self.resolve_prefix(m, p, extra, self_ctx, 0, w);
         if rest < p.segs.len() {
             Vec::new()
         } else {
@@ -787,7 +798,10 @@ impl Graph {
         let m = n.module;
         let krate = self.modules[m].krate;
         let extra = &n.refs.uses;
-        let mut notes = n.refs.notes.clone();
+        let mut notes = Walk {
+            notes: n.refs.notes.clone(),
+            ..Walk::default()
+        };
         let self_ctx = match n.impl_id {
             Some(_) => self.self_ctx(n),
             // `Self` in a trait is any implementor.
@@ -845,7 +859,7 @@ impl Graph {
                 &p.segs.join("::"),
                 p.segs.len() > 1,
                 &mut out,
-                &mut notes,
+                &mut notes.notes,
             );
         }
 
@@ -946,7 +960,7 @@ impl Graph {
                 }
             }
             if !found && !is_std_macro(&last) {
-                notes.push(format!(
+                notes.notes.push(format!(
                     "macro `{}!` not found in the workspace: its expansion is not analysed",
                     p.segs.join("::")
                 ));
@@ -976,7 +990,7 @@ impl Graph {
             });
         }
 
-        out.notes = notes;
+        out.notes = notes.notes;
         out.ext.retain(|e| !e.is_empty());
         out.ext.retain(|e| !e.is_empty());
         out.nodes.retain(|&x| x != id);
