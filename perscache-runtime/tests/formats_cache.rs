@@ -97,7 +97,11 @@ fn settings() -> Settings {
         limits: [("cpu".to_string(), 4), ("memory".to_string(), -1)].into(),
         parent: None,
         mode: Mode::Range { low: -1, high: 1 },
-        modes: vec![Mode::Off, Mode::Fixed(1e300), Mode::Range { low: 0, high: 2 }],
+        modes: vec![
+            Mode::Off,
+            Mode::Fixed(1e300),
+            Mode::Range { low: 0, high: 2 },
+        ],
     }
 }
 
