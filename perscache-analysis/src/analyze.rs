@@ -267,7 +267,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     stage("module trees");
     let deps: Vec<_> = (0..graph.nodes.len())
         .into_par_iter()
-        .map(|i| graph.deps(i))
+        .map_init(crate::graph::Memo::default, |memo, i| graph.deps(i, memo))
         .collect();
 
     // Included files, hashed once each.

@@ -137,14 +137,21 @@ pub(crate) trait Files {
 
 const MAX_DEPTH: usize = 24;
 
-/// The state of resolving the names of one item: notes for the manifest,
-/// and memoized module lookups.
+/// Module lookups already answered, shared by the items one thread
+/// resolves: the same names are looked up in the same modules over and over.
 #[derive(Default)]
-struct Walk {
-    notes: Vec<String>,
-    memo: HashMap<(ModId, String), Vec<Target>>,
+pub(crate) struct Memo {
+    /// `(module, name)` → targets, and the notes the lookup made.
+    done: HashMap<(ModId, String), (Vec<Target>, Vec<String>)>,
     in_progress: HashSet<(ModId, String)>,
     cycles: usize,
+}
+
+/// The state of resolving the names of one item: notes for the manifest,
+/// and the thread's memo.
+struct Walk<'m> {
+    notes: Vec<String>,
+    memo: &'m mut Memo,
 }
 
 fn is_mod_rs(file: &Path) -> bool {
@@ -408,7 +415,11 @@ impl Graph {
                 let im = &self.impls[i];
                 (im.module, im.self_ty.clone(), im.trait_.clone(), im.blanket)
             };
-            let mut notes = Walk::default();
+            let mut memo = Memo::default();
+            let mut notes = Walk {
+                notes: Vec::new(),
+                memo: &mut memo,
+            };
             if !blanket {
                 if let Some(p) = &self_ty {
                     let targets = self.resolve_full(m, p, &[], None, &mut notes);
@@ -487,20 +498,28 @@ impl Graph {
     /// cycles: `pub use child::*` in a parent, `use super::*` in the child)
     /// answers nothing, and what was computed under such a cycle is not
     /// memoized, since it may be incomplete.
-    fn lookup_in_module(&self, m: ModId, name: &str, depth: usize, w: &mut Walk) -> Vec<Target> {
+    fn lookup_in_module(
+        &self,
+        m: ModId,
+        name: &str,
+        depth: usize,
+        w: &mut Walk<'_>,
+    ) -> Vec<Target> {
         let key = (m, name.to_owned());
-        if let Some(r) = w.memo.get(&key) {
+        if let Some((r, notes)) = w.memo.done.get(&key) {
+            w.notes.extend(notes.iter().cloned());
             return r.clone();
         }
-        if !w.in_progress.insert(key.clone()) {
-            w.cycles += 1;
+        if !w.memo.in_progress.insert(key.clone()) {
+            w.memo.cycles += 1;
             return Vec::new();
         }
-        let before = w.cycles;
+        let (before, notes_before) = (w.memo.cycles, w.notes.len());
         let r = self.lookup_in_module_uncached(m, name, depth, w);
-        w.in_progress.remove(&key);
-        if w.cycles == before {
-            w.memo.insert(key, r.clone());
+        w.memo.in_progress.remove(&key);
+        if w.memo.cycles == before {
+            let notes = w.notes[notes_before..].to_vec();
+            w.memo.done.insert(key, (r.clone(), notes));
         }
         r
     }
@@ -510,11 +529,13 @@ impl Graph {
         m: ModId,
         name: &str,
         depth: usize,
-        w: &mut Walk,
+        w: &mut Walk<'_>,
     ) -> Vec<Target> {
         if depth > MAX_DEPTH {
             w.notes
                 .push(format!("`{name}`: import chain too deep to follow"));
+            // A truncated answer must not be memoized as complete.
+            w.memo.cycles += 1;
             return Vec::new();
         }
         let module = &self.modules[m];
@@ -566,7 +587,7 @@ impl Graph {
         name: &str,
         extra: &[UseEntry],
         depth: usize,
-        w: &mut Walk,
+        w: &mut Walk<'_>,
     ) -> Vec<Target> {
         let mut out = Vec::new();
         for e in extra.iter().filter(|e| e.alias == name) {
@@ -600,7 +621,7 @@ impl Graph {
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
         depth: usize,
-        w: &mut Walk,
+        w: &mut Walk<'_>,
     ) -> (Vec<Target>, usize) {
         let segs = &p.segs;
         let Some(first) = segs.first() else {
@@ -661,9 +682,10 @@ impl Graph {
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
         depth: usize,
-        w: &mut Walk,
+        w: &mut Walk<'_>,
     ) -> Vec<Target> {
         if depth > MAX_DEPTH {
+            w.memo.cycles += 1;
             return Vec::new();
         }
         self.resolve_prefix(m, p, extra, self_ctx, depth, w).0
@@ -675,7 +697,7 @@ impl Graph {
         p: &PathRef,
         extra: &[UseEntry],
         self_ctx: Option<&[Target]>,
-        w: &mut Walk,
+        w: &mut Walk<'_>,
     ) -> Vec<Target> {
         let (t, rest) = self.resolve_prefix(m, p, extra, self_ctx, 0, w);
         if rest < p.segs.len() {
@@ -792,7 +814,7 @@ impl Graph {
     }
 
     /// Every edge of node `id`.
-    pub(crate) fn deps(&self, id: NodeId) -> Deps {
+    pub(crate) fn deps(&self, id: NodeId, memo: &mut Memo) -> Deps {
         let n = &self.nodes[id];
         let mut out = Deps::default();
         let m = n.module;
@@ -800,7 +822,7 @@ impl Graph {
         let extra = &n.refs.uses;
         let mut notes = Walk {
             notes: n.refs.notes.clone(),
-            ..Walk::default()
+            memo,
         };
         let self_ctx = match n.impl_id {
             Some(_) => self.self_ctx(n),
