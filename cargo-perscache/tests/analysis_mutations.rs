@@ -189,7 +189,7 @@ fn cases() -> Vec<Case> {
             "ws/app/src/helpers.rs",
             "pub fn double(x: u32) -> u32 {\n    x * 2",
             "pub fn double(x: u32) -> u32 {\n    x * 5",
-            &["app::closures"],
+            &["app::closures", "it::in_test"],
         ),
         (
             "function passed as a value (and called from the binary)",

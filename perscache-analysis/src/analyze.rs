@@ -184,6 +184,8 @@ fn source_dirs(ws: &Workspace) -> Vec<PathBuf> {
     let mut dirs: BTreeSet<PathBuf> = ws
         .crates
         .iter()
+        // Test folders often hold fixtures: their modules are read on demand.
+        .filter(|c| c.kind != "test")
         .filter_map(|c| c.root.parent().map(Path::to_path_buf))
         .collect();
     // Keep only outermost folders, so no file is walked twice.

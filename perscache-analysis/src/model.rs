@@ -28,7 +28,7 @@ pub struct CrateInfo {
     pub package: String,
     /// The package's folder.
     pub package_dir: PathBuf,
-    /// `lib`, `bin` or `example`.
+    /// `lib`, `bin`, `example` or `test` (integration tests and benches).
     pub kind: String,
     /// The crate root file.
     pub root: PathBuf,
@@ -152,6 +152,12 @@ impl Workspace {
                     "bin"
                 } else if t.kind.iter().any(|k| matches!(k, TargetKind::Example)) {
                     "example"
+                } else if t
+                    .kind
+                    .iter()
+                    .any(|k| matches!(k, TargetKind::Test | TargetKind::Bench))
+                {
+                    "test"
                 } else {
                     continue;
                 };
