@@ -45,8 +45,8 @@ run)
     . "$env_file"
     set +a
     cd "$repo"
-    cargo test -p perscache-runtime --features s3,gcs,azure,redis --test storage_remote
-    cargo test -p perscache-runtime --features s3,gcs,azure,redis --lib storage::
+    cargo test -p perscache-runtime --features s3,gcs,azure,redis,testing --test storage_remote
+    cargo test -p perscache-runtime --features s3,gcs,azure,redis,testing --lib storage::
     echo "ci-storage: done in $(($(date +%s) - began)) s"
     ;;
 *)

@@ -5,8 +5,10 @@
 //! variable its tests print why and pass, unless
 //! `PERSCACHE_TEST_REQUIRE_SERVERS=1`, where a missing server fails them.
 //!
-//! Every backend runs the same checks: the storage contract, TTL, `max_size`
-//! eviction, formats, two processes sharing entries without torn reads,
+//! Every backend runs the same checks: the conformance suite
+//! (`perscache_runtime::testing`, with the `testing` feature), the storage
+//! contract, TTL, `max_size` eviction, formats, two processes sharing entries
+//! without torn reads,
 //! secrets kept out of `Debug`, errors and logs, outages, and calls from
 //! inside and outside tokio.
 #![cfg(any(feature = "s3", feature = "gcs", feature = "azure", feature = "redis"))]
@@ -630,6 +632,20 @@ macro_rules! backend_tests {
                 let Some(_) = B.url() else { return };
                 let _g = B.shared();
                 super::storage_contract(&B);
+            }
+
+            /// The storage conformance suite every backend runs.
+            #[cfg(feature = "testing")]
+            #[test]
+            fn conformance_suite() {
+                let Some(_) = B.url() else { return };
+                let _g = B.shared();
+                let storage = B.storage(&fresh("conformance"), None);
+                pollster::block_on(perscache_runtime::testing::conformance(&*storage));
+                let bounded = B.storage(&fresh("conformance-eviction"), Some(4096));
+                pollster::block_on(perscache_runtime::testing::eviction(
+                    &*bounded, 4096, 1024, 0,
+                ));
             }
 
             #[test]
