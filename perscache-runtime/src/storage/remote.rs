@@ -1,6 +1,7 @@
 //! What the remote backends (object stores, Redis) share: the I/O runtime they
-//! own, the size limit with least-recently-used eviction, and the scrubbing of
-//! secrets out of error messages.
+//! own, the breaker that skips a storage after a slow failure, the size limit
+//! with least-recently-used eviction, and the scrubbing of secrets out of
+//! error messages.
 //!
 //! **The runtime.** A `#[persist]` sync function drives storage futures with a
 //! tiny executor of its own (`pollster`), and an async one with whatever
