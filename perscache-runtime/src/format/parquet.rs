@@ -6,9 +6,11 @@ use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::{KeyValue, ParquetMetaData};
 use parquet::file::properties::WriterProperties;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_arrow::schema::{SchemaLike, TracingOptions};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::{check, Codec, Format};
 use crate::error::FormatError;
@@ -28,9 +30,11 @@ use crate::error::FormatError;
 /// `RecordBatch` keeps its Arrow schema exactly, time zones included.
 ///
 /// Unlike the binary formats, Parquet entries are not wrapped in
-/// perscache's checksummed frame, so that other tools can read them; Parquet's
-/// own magic bytes and footer still turn a truncated or foreign file into a
-/// miss.
+/// perscache's checksummed frame, so that other tools can read them. Parquet's
+/// own magic bytes and footer turn a truncated or foreign file into a miss,
+/// and an XXH3 checksum of the whole file, kept in its key-value metadata
+/// (`perscache.xxh3`, which other readers ignore), does the same for a
+/// flipped bit.
 ///
 /// ```
 /// use perscache::{Codec, Parquet};
@@ -158,21 +162,79 @@ impl Codec<RecordBatch> for Parquet {
     }
 }
 
+/// The file-metadata key holding the XXH3-128 of the whole file, computed
+/// with this value itself as 32 zeros.
+const CHECKSUM_KEY: &str = "perscache.xxh3";
+const PLACEHOLDER: &[u8; 32] = &[b'0'; 32];
+
 fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    let start = out.len();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
     let mut writer =
         ArrowWriter::try_new(&mut *out, batch.schema(), Some(props)).map_err(FormatError::new)?;
     writer.write(batch).map_err(FormatError::new)?;
+    // Parquet (as arrow-rs writes it) has no page checksums, and a flipped
+    // bit in a page or in the footer could read back as a different value.
+    // So the footer's key-value metadata, which other readers ignore, gets a
+    // checksum of the whole file: written as zeros, then patched in place.
+    let placeholder = String::from_utf8_lossy(PLACEHOLDER).into_owned();
+    writer.append_key_value_metadata(KeyValue::new(CHECKSUM_KEY.to_owned(), placeholder));
     writer.close().map_err(FormatError::new)?;
+    let file = &mut out[start..];
+    let at = checksum_position(file, PLACEHOLDER)
+        .ok_or_else(|| FormatError::new("the checksum placeholder is missing from the footer"))?;
+    let sum = format!("{:032x}", xxh3_128(file));
+    file[at..at + 32].copy_from_slice(sum.as_bytes());
     Ok(())
+}
+
+/// Where `value` sits in the footer (the last occurrence: the footer is last).
+fn checksum_position(file: &[u8], value: &[u8]) -> Option<usize> {
+    let n = file.len();
+    let tail = file.get(n.checked_sub(8)?..)?;
+    let footer_len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as usize;
+    let footer_start = n.checked_sub(8)?.checked_sub(footer_len)?;
+    file[footer_start..]
+        .windows(value.len())
+        .rposition(|w| w == value)
+        .map(|i| footer_start + i)
+}
+
+/// Fails if the file carries a checksum that does not match.
+fn verify(bytes: &[u8], metadata: &ParquetMetaData) -> Result<(), FormatError> {
+    let Some(recorded) = metadata
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|kv| kv.key == CHECKSUM_KEY))
+        .and_then(|kv| kv.value.as_deref())
+    else {
+        // Written by another tool: Parquet's own checks are all there are.
+        return Ok(());
+    };
+    let bad = || {
+        FormatError::new(format!(
+            "the file does not match its checksum ({CHECKSUM_KEY})"
+        ))
+    };
+    let at = checksum_position(bytes, recorded.as_bytes())
+        .filter(|_| recorded.len() == 32)
+        .ok_or_else(bad)?;
+    let mut copy = bytes.to_vec();
+    copy[at..at + 32].copy_from_slice(PLACEHOLDER);
+    if format!("{:032x}", xxh3_128(&copy)) == recorded {
+        Ok(())
+    } else {
+        Err(bad())
+    }
 }
 
 /// The whole file as one batch, whatever its row groups.
 fn read_batch(bytes: &[u8]) -> Result<RecordBatch, FormatError> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(Bytes::copy_from_slice(bytes))
         .map_err(FormatError::new)?;
+    verify(bytes, builder.metadata())?;
     let rows =
         usize::try_from(builder.metadata().file_metadata().num_rows()).map_err(FormatError::new)?;
     let schema: Arc<Schema> = builder.schema().clone();
@@ -190,5 +252,50 @@ fn read_batch(bytes: &[u8]) -> Result<RecordBatch, FormatError> {
             .next()
             .unwrap_or_else(|| RecordBatch::new_empty(schema))),
         _ => arrow_select::concat::concat_batches(&schema, &batches).map_err(FormatError::new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Row {
+        name: String,
+        value: f64,
+    }
+
+    #[test]
+    fn a_flipped_bit_or_a_truncation_is_never_a_different_value() {
+        let rows: Vec<Row> = (0..20)
+            .map(|i| Row {
+                name: format!("row {i}"),
+                value: f64::from(i) * 0.5,
+            })
+            .collect();
+        let mut good = Vec::new();
+        Parquet.encode(&rows, &mut good).expect("encodes");
+        let mut caught = 0;
+        for bit in 0..good.len() * 8 {
+            let mut bad = good.clone();
+            bad[bit / 8] ^= 1 << (bit % 8);
+            // A panic in the parquet reader is a miss to the cache, too.
+            let decoded = std::panic::catch_unwind(|| Codec::<Vec<Row>>::decode(&Parquet, &bad));
+            match decoded {
+                Ok(Ok(back)) => assert_eq!(back, rows, "bit {bit} flipped reads back different"),
+                _ => caught += 1,
+            }
+        }
+        for len in 0..good.len() {
+            let decoded =
+                std::panic::catch_unwind(|| Codec::<Vec<Row>>::decode(&Parquet, &good[..len]));
+            assert!(!matches!(decoded, Ok(Ok(_))), "truncated to {len} accepted");
+        }
+        // Only a flip in the checksum's own key can go unnoticed, harmlessly.
+        let flips = good.len() * 8;
+        assert!(
+            caught + 8 * CHECKSUM_KEY.len() >= flips,
+            "{caught} of {flips} flips caught"
+        );
     }
 }
