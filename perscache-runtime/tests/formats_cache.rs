@@ -479,3 +479,30 @@ fn a_value_a_format_would_change_turns_caching_off_and_is_never_served_changed()
         "no entry written"
     );
 }
+
+/// Python perscache's `make_serializer`: two closures, a name, an extension.
+const LINES: perscache::FnCustom<Vec<String>> = perscache::Custom::new_text(
+    "lines-v1",
+    "txt",
+    |v: &Vec<String>| Ok(v.join("\n").into_bytes()),
+    |b: &[u8]| Ok(std::str::from_utf8(b)?.lines().map(String::from).collect()),
+);
+
+#[test]
+fn a_custom_format_from_two_closures() {
+    static DIR: LazyLock<PathBuf> = LazyLock::new(temp_dir);
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| cache_in(&DIR));
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE, serializer = LINES)]
+    fn names(n: usize) -> Vec<String> {
+        CALLS.fetch_add(1, SeqCst);
+        (0..n).map(|i| format!("name {i}")).collect()
+    }
+
+    assert_eq!(names(3), ["name 0", "name 1", "name 2"]);
+    assert_eq!(names(3).len(), 3);
+    assert_eq!(CALLS.load(SeqCst), 1);
+    let text = std::fs::read_to_string(entry(&DIR, "txt")).expect("a bare text entry");
+    assert_eq!(text, "name 0\nname 1\nname 2");
+}
