@@ -92,6 +92,67 @@ impl Backend {
         open_url(&self.url_at(prefix), max_size).expect("the test server's URL opens")
     }
 
+    /// A storage built in code (not from a URL) with a short timeout and no
+    /// retries, for the paused-server test.
+    fn storage_with_timeout(&self, prefix: &str, timeout: Duration) -> Arc<dyn Storage> {
+        let url = self.url().expect("checked by the caller");
+        let bucket = || {
+            url::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        match self.name {
+            #[cfg(feature = "redis")]
+            "redis" => Arc::new(
+                perscache::RedisStorage::builder(&self.url_at(prefix))
+                    .timeout(timeout)
+                    .build()
+                    .expect("opens"),
+            ),
+            #[cfg(feature = "s3")]
+            "s3" => Arc::new(
+                perscache::ObjectStorage::s3(&bucket())
+                    .prefix(prefix)
+                    .timeout(timeout)
+                    .retries(0)
+                    .build()
+                    .expect("opens"),
+            ),
+            #[cfg(feature = "gcs")]
+            "gcs" => Arc::new(
+                perscache::ObjectStorage::gcs(&bucket())
+                    .prefix(prefix)
+                    .timeout(timeout)
+                    .retries(0)
+                    .build()
+                    .expect("opens"),
+            ),
+            #[cfg(feature = "azure")]
+            "azure" => Arc::new(
+                perscache::ObjectStorage::azure(&bucket())
+                    .prefix(prefix)
+                    .timeout(timeout)
+                    .retries(0)
+                    .build()
+                    .expect("opens"),
+            ),
+            other => unreachable!("no backend {other} in this build ({})", bucket()),
+        }
+    }
+
+    /// Sends `signal` to this backend's server process.
+    fn signal(&self, signal: &str) {
+        let dir = std::env::var("PERSCACHE_TEST_SERVERS_DIR").expect("set by start.sh");
+        let pid =
+            std::fs::read_to_string(format!("{dir}/{}.pid", self.name)).expect("the server runs");
+        let ok = Command::new("kill")
+            .args([signal, pid.trim()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill {signal} {}", pid.trim());
+    }
+
     fn cache(&self, prefix: &str, f: impl FnOnce(CacheBuilder) -> CacheBuilder) -> Cache {
         f(Cache::builder().storage_arc(self.storage(prefix, None))).build()
     }
@@ -514,6 +575,49 @@ fn memory_tier_in_front(
     );
 }
 
+/// A paused server (requests go unanswered, as in a network partition) costs
+/// one timeout; after that slow failure, calls skip the storage for a few
+/// seconds instead of each waiting for the timeout, and use it again after.
+fn paused_server(b: &Backend, call: impl Fn(u32) -> Record, calls: &AtomicUsize) {
+    /// Resumes the server even when an assertion fails.
+    struct Resume(Backend);
+    impl Drop for Resume {
+        fn drop(&mut self) {
+            self.0.signal("-CONT");
+        }
+    }
+
+    assert_eq!(call(1), record(1));
+    b.signal("-STOP");
+    let resume = Resume(*b);
+    let started = Instant::now();
+    assert_eq!(call(2), record(2));
+    let first = started.elapsed();
+    assert!(
+        first >= Duration::from_secs(2),
+        "{}: the first call waited for the timeout: {first:?}",
+        b.name
+    );
+    let started = Instant::now();
+    assert_eq!(call(3), record(3));
+    let next = started.elapsed();
+    assert!(
+        next < Duration::from_secs(1),
+        "{}: the next call skipped the storage: {next:?}",
+        b.name
+    );
+    drop(resume);
+    std::thread::sleep(Duration::from_secs(6)); // the cool-down
+    assert_eq!(call(4), record(4));
+    assert_eq!(call(4), record(4));
+    assert_eq!(
+        calls.load(SeqCst),
+        4,
+        "{}: the storage is used again once the server answers",
+        b.name
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Two processes: this test binary runs itself as the child.
 
@@ -795,6 +899,24 @@ macro_rules! backend_tests {
             }
 
             #[test]
+            fn a_paused_server_costs_one_timeout() {
+                let Some(_) = B.url() else { return };
+                let _g = B.exclusive();
+                static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+                    let storage =
+                        B.storage_with_timeout(&fresh("paused"), Duration::from_millis(2500));
+                    Cache::builder().storage_arc(storage).build()
+                });
+                static CALLS: AtomicUsize = AtomicUsize::new(0);
+                #[persist(cache = CACHE)]
+                fn paused(id: u32) -> Record {
+                    CALLS.fetch_add(1, SeqCst);
+                    record(id)
+                }
+                paused_server(&B, paused, &CALLS);
+            }
+
+            #[test]
             fn secrets_stay_out_of_debug_output() {
                 let Some(_) = B.url() else { return };
                 let s = B.storage(&fresh("debug"), Some(1 << 20));
@@ -894,77 +1016,3 @@ backend_tests!(s3, "s3", "s3", "PERSCACHE_TEST_S3_URL", 0);
 backend_tests!(gcs, "gcs", "gcs", "PERSCACHE_TEST_GCS_URL", 1);
 backend_tests!(azure, "azure", "azure", "PERSCACHE_TEST_AZURE_URL", 2);
 backend_tests!(redis, "redis", "redis", "PERSCACHE_TEST_REDIS_URL", 3);
-
-/// A paused server (packets go unanswered, as in a network partition) costs
-/// one timeout; after that slow failure calls skip the storage for a few
-/// seconds instead of each waiting for the timeout, and use it again after.
-#[cfg(feature = "redis")]
-#[test]
-fn a_paused_server_costs_one_timeout() {
-    use perscache::persist;
-
-    const B: Backend = Backend {
-        name: "redis",
-        var: "PERSCACHE_TEST_REDIS_URL",
-        slot: 3,
-    };
-    let Some(_) = B.url() else { return };
-    let _g = B.exclusive();
-    let dir = std::env::var("PERSCACHE_TEST_SERVERS_DIR").expect("set by start.sh");
-    let pid = std::fs::read_to_string(format!("{dir}/redis.pid")).expect("redis runs");
-    let signal = |sig: &str| {
-        let ok = Command::new("kill")
-            .args([sig, pid.trim()])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "kill {sig} {pid}");
-    };
-    /// Resumes the server even if an assertion fails.
-    struct Resume<F: Fn(&str)>(F);
-    impl<F: Fn(&str)> Drop for Resume<F> {
-        fn drop(&mut self) {
-            (self.0)("-CONT");
-        }
-    }
-
-    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
-        let url = B.url_at(&fresh("paused"));
-        let storage = perscache::RedisStorage::builder(&url)
-            .timeout(Duration::from_millis(2500))
-            .build()
-            .expect("opens");
-        Cache::builder().storage(storage).build()
-    });
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    #[persist(cache = CACHE)]
-    fn paused(id: u32) -> Record {
-        CALLS.fetch_add(1, SeqCst);
-        record(id)
-    }
-    assert_eq!(paused(1), record(1));
-    signal("-STOP");
-    let resume = Resume(signal);
-    let started = Instant::now();
-    assert_eq!(paused(2), record(2));
-    let first = started.elapsed();
-    assert!(
-        first >= Duration::from_secs(2),
-        "the first call waited for the timeout: {first:?}"
-    );
-    let started = Instant::now();
-    assert_eq!(paused(3), record(3));
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "the next call skipped the storage: {:?}",
-        started.elapsed()
-    );
-    drop(resume);
-    std::thread::sleep(Duration::from_secs(6)); // the cool-down
-    assert_eq!(paused(4), record(4));
-    assert_eq!(paused(4), record(4));
-    assert_eq!(
-        CALLS.load(SeqCst),
-        4,
-        "the storage is used again once the server answers"
-    );
-}
