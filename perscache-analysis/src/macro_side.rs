@@ -150,7 +150,7 @@ fn placeholder(candidates: &[PathBuf]) -> Option<PathBuf> {
         functions: Vec::new(),
         notes: vec!["placeholder written by #[persist]; run `cargo perscache build`".into()],
     };
-    crate::manifest::write_atomic(path, &empty.to_bytes()).ok()?;
+    crate::manifest::write_atomic(path, &empty.to_bytes().ok()?).ok()?;
     Some(path.clone())
 }
 

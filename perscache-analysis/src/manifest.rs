@@ -80,10 +80,13 @@ impl Manifest {
     }
 
     /// The manifest's bytes: pretty JSON, always the same for the same content.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let mut v = serde_json::to_vec_pretty(self).map_err(|e| Error::Manifest {
+            path: PathBuf::new(),
+            reason: e.to_string(),
+        })?;
         v.push(b'\n');
-        v
+        Ok(v)
     }
 
     /// Reads a manifest.
@@ -108,7 +111,7 @@ impl Manifest {
     /// Writes the manifest atomically; returns `false` when the file already
     /// held these bytes (and was left alone, so nothing rebuilds).
     pub fn write(&self, path: &Path) -> Result<bool, Error> {
-        let bytes = self.to_bytes();
+        let bytes = self.to_bytes()?;
         write_atomic(path, &bytes)
     }
 
