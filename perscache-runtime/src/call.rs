@@ -7,8 +7,10 @@
 
 use std::collections::hash_map::Entry as MapEntry;
 use std::future::Future;
+use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -39,6 +41,10 @@ pub struct Site {
 struct Ident {
     function: String,
     dir: String,
+    /// `dir/<code hash[..16]>/`: every entry path starts with it. Made once
+    /// here rather than on every call (the hit path names the entry only
+    /// when it reaches the storage).
+    entry_prefix: String,
 }
 
 impl Site {
@@ -60,7 +66,7 @@ impl Site {
     pub fn function(&self) -> &str {
         &self
             .ident
-            .get_or_init(|| Ident::new(format!("{}::{}", self.module, self.name)))
+            .get_or_init(|| Ident::new(format!("{}::{}", self.module, self.name), self.code_hash))
             .function
     }
 
@@ -73,7 +79,7 @@ impl Site {
             .get_or_init(|| {
                 let ty = std::any::type_name::<S>();
                 let ty = ty.split('<').next().unwrap_or(ty);
-                Ident::new(format!("{ty}::{}", self.name))
+                Ident::new(format!("{ty}::{}", self.name), self.code_hash)
             })
             .function
     }
@@ -97,9 +103,14 @@ impl Site {
 }
 
 impl Ident {
-    fn new(function: String) -> Ident {
+    fn new(function: String, code_hash: &str) -> Ident {
         let dir = function_dir(&function);
-        Ident { function, dir }
+        let entry_prefix = format!("{dir}/{}/", code_folder(code_hash));
+        Ident {
+            function,
+            dir,
+            entry_prefix,
+        }
     }
 }
 
@@ -219,14 +230,23 @@ where
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
     // and a sync function never needs tokio.
-    pollster::block_on(call_async::<R, P, C, _>(
+    let mut call = pin!(call_async::<R, P, C, _>(
         cache,
         site,
         key,
         codec,
         options,
         move || std::future::ready(compute()),
-    ))
+    ));
+    // First one poll with a waker that does nothing: the memory tier and
+    // local files answer within it, and `pollster::block_on` would first
+    // allocate its (64-byte aligned) signal, which costs more than the rest
+    // of a memory-tier hit. A future still pending goes on under pollster,
+    // whose waker it then holds (futures wake the waker of their latest poll).
+    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => pollster::block_on(call),
+    }
 }
 
 /// An async marked function's call.
@@ -258,21 +278,26 @@ where
     let ttl = options.ttl.or(cache.ttl);
     let written_after = ttl.and_then(|t| SystemTime::now().checked_sub(t));
     stats::register(&ident.function, &ident.dir, &site.counters, storage);
-    stats::maybe_flush();
 
     let lookup = Lookup {
         cache,
         storage: &**storage,
         function: &ident.function,
-        path: entry_path(ident, site.code_hash, &key, codec.extension()),
+        ident,
+        extension: codec.extension(),
+        path: OnceLock::new(),
         key,
         written_after,
     };
 
     if let Some(value) = lookup.find::<P::Value, C>(codec).await {
         site.counters.hit();
+        if flush_check_due() {
+            stats::maybe_flush();
+        }
         return P::rebuild(value);
     }
+    stats::maybe_flush();
 
     // A miss. Callers of the same key in this process queue here; the first
     // computes, the others take what it stored.
@@ -308,7 +333,7 @@ where
                 tier.insert(key, payload.clone(), SystemTime::now());
             }
             *slot = Some(payload);
-            if let Err(e) = lookup.storage.write(&lookup.path, framed).await {
+            if let Err(e) = lookup.storage.write(lookup.path(), framed).await {
                 cache.failed(lookup.function, "could not store the result", &e);
             }
         }
@@ -318,17 +343,50 @@ where
     result
 }
 
+/// Whether a hit should see if statistics are due to be flushed. That reads
+/// the clock, which costs about as much as the rest of a memory-tier hit, so
+/// hits look on every 64th hit of a thread (and misses always do): a
+/// long-running process still writes its counts about every 30 s.
+fn flush_check_due() -> bool {
+    thread_local! {
+        static HITS: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+    }
+    HITS.try_with(|hits| {
+        let n = hits.get().wrapping_add(1) % 64;
+        hits.set(n);
+        n == 0
+    })
+    .unwrap_or(true)
+}
+
 /// Where one call's entry is and how to read it.
 struct Lookup<'a> {
     cache: &'a Cache,
     storage: &'a dyn Storage,
     function: &'a str,
-    path: String,
+    ident: &'a Ident,
+    extension: &'a str,
+    /// The entry's path, made when first needed: a memory-tier hit never is.
+    /// (`OnceLock` rather than `OnceCell` keeps `call_async`'s future `Send`.)
+    path: OnceLock<String>,
     key: Key,
     written_after: Option<SystemTime>,
 }
 
 impl Lookup<'_> {
+    /// `function/code hash/key.ext`.
+    fn path(&self) -> &str {
+        self.path.get_or_init(|| {
+            let prefix = &self.ident.entry_prefix;
+            let mut path = String::with_capacity(prefix.len() + 33 + self.extension.len());
+            path.push_str(prefix);
+            self.key.push_hex(&mut path);
+            path.push('.');
+            path.push_str(self.extension);
+            path
+        })
+    }
+
     /// The stored value, from the memory tier or the storage, if present,
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
@@ -340,7 +398,7 @@ impl Lookup<'_> {
                 }
             }
         }
-        let blob = match self.storage.read(&self.path, self.written_after).await {
+        let blob = match self.storage.read(self.path(), self.written_after).await {
             Ok(Some(blob)) => blob,
             Ok(None) => return None,
             Err(e) => {
@@ -358,7 +416,7 @@ impl Lookup<'_> {
                 Ok(p) => blob.bytes.slice_ref(p),
                 Err(reason) => {
                     let e = Error::Corrupt {
-                        path: self.path.clone(),
+                        path: self.path().to_owned(),
                         reason,
                     };
                     self.cache
@@ -391,7 +449,7 @@ impl Lookup<'_> {
                     source: e.0,
                 };
                 self.cache
-                    .failed(self.function, &format!("cannot decode {}", self.path), &e);
+                    .failed(self.function, &format!("cannot decode {}", self.path()), &e);
                 None
             }
         }
@@ -442,17 +500,17 @@ impl Lookup<'_> {
     }
 }
 
-/// `function/code hash/key.ext`: readable, and one folder per code version.
-fn entry_path(ident: &Ident, code_hash: &str, key: &Key, extension: &str) -> String {
+/// The folder of one code version: the code hash's first 16 alphanumeric
+/// characters, so paths stay readable and one folder holds one version.
+fn code_folder(code_hash: &str) -> String {
     let code: String = code_hash
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .take(16)
         .collect();
-    let code = if code.is_empty() {
+    if code.is_empty() {
         "nohash".to_owned()
     } else {
         code
-    };
-    format!("{}/{code}/{}.{extension}", ident.dir, key.to_hex())
+    }
 }

@@ -45,6 +45,11 @@ impl Key {
     pub fn to_hex(&self) -> String {
         hex(&self.0[..16])
     }
+
+    /// Appends [`to_hex`](Self::to_hex) to `out` without a string of its own.
+    pub(crate) fn push_hex(&self, out: &mut String) {
+        push_hex(&self.0[..16], out);
+    }
 }
 
 impl fmt::Debug for Key {
@@ -60,13 +65,18 @@ impl fmt::Display for Key {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
+    push_hex(bytes, &mut s);
     s
+}
+
+fn push_hex(bytes: &[u8], out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
 }
 
 /// Builds a [`Key`] from a function's identity, its code hash, the format's name,
@@ -84,6 +94,7 @@ impl KeyHasher {
         for part in [KEY_DOMAIN, function, code_hash, format] {
             write_str(&mut sink, part);
         }
+        sink.end_prefix();
         KeyHasher { sink }
     }
 
@@ -127,9 +138,8 @@ impl KeyHasher {
     }
 
     /// The finished key.
-    pub fn finish(mut self) -> Key {
-        self.sink.flush();
-        Key(*self.sink.hasher.finalize().as_bytes())
+    pub fn finish(self) -> Key {
+        Key(self.sink.digest())
     }
 }
 
@@ -152,32 +162,210 @@ impl Sink for Vec<u8> {
 
 /// Batches small writes: BLAKE3 is fastest on large updates, and a key is
 /// mostly made of small scalars.
+///
+/// Three things keep a small key cheap (a memory-tier hit is little more
+/// than its key), without changing a single byte of what is hashed:
+///
+/// - The key's identity (domain, function, code hash, format: about 150
+///   bytes, more than two BLAKE3 blocks) is the same for every call of a
+///   function. Each thread keeps the hasher state after a few recent
+///   identities ([`Identity`]), found by comparing the identity's bytes, so
+///   a call hashes only its arguments. BLAKE3 is a streaming hash: resuming
+///   from that state gives the digest of the whole stream.
+/// - For each identity, the thread also remembers the keys of a few recent
+///   short argument streams, found by comparing the stream's bytes: calling a
+///   function again with the same small arguments hashes nothing.
+/// - The buffer is reused from the thread's previous key, and the 2 kB
+///   hasher is only made, boxed, when a large argument outgrows the buffer.
 struct HashSink {
-    hasher: blake3::Hasher,
+    /// Bytes of the stream not hashed yet. While `hasher` is `None`, this is
+    /// the whole stream, whose first `prefix_len` bytes are the identity.
     buf: Vec<u8>,
+    prefix_len: usize,
+    hasher: Option<Box<blake3::Hasher>>,
 }
 
 const HASH_CHUNK: usize = 16 * 1024;
 
-impl HashSink {
-    fn new() -> Self {
-        HashSink {
-            hasher: blake3::Hasher::new(),
-            buf: Vec::with_capacity(256),
+/// Identities whose hasher state each thread keeps (a thread calling more
+/// marked functions than this in turn recomputes some, as before).
+const IDENTITY_SLOTS: usize = 8;
+/// Keys remembered per identity, and the longest argument stream remembered:
+/// at most about 4 kB per identity, 32 kB per thread.
+const RECENT_SLOTS: usize = 32;
+const RECENT_MAX: usize = 64;
+
+/// One function identity's shortcuts, in one thread.
+struct Identity {
+    prefix: Vec<u8>,
+    /// The hasher after `prefix`.
+    state: blake3::Hasher,
+    /// Digests of recent short argument streams, by a hash of the stream.
+    recent: [Option<Recent>; RECENT_SLOTS],
+}
+
+/// An argument stream and the digest it gave.
+type Recent = (Box<[u8]>, [u8; 32]);
+
+impl Identity {
+    fn new(prefix: &[u8]) -> Identity {
+        let mut state = blake3::Hasher::new();
+        state.update(prefix);
+        Identity {
+            prefix: prefix.to_vec(),
+            state,
+            recent: std::array::from_fn(|_| None),
         }
     }
 
+    fn digest(&self, rest: &[u8]) -> [u8; 32] {
+        let mut h = self.state.clone();
+        h.update(rest);
+        *h.finalize().as_bytes()
+    }
+}
+
+thread_local! {
+    /// Recent identities, the most recently added last.
+    static IDENTITIES: std::cell::RefCell<Vec<Identity>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// The buffer of this thread's last finished key, for the next one.
+    static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Runs `f` on this thread's entry for `prefix` (made if missing), or
+/// returns `None` when the thread's locals are unavailable (being
+/// destroyed, or in use further up this thread's stack).
+fn with_identity<R>(prefix: &[u8], f: impl FnOnce(&mut Identity) -> R) -> Option<R> {
+    IDENTITIES
+        .try_with(|cell| {
+            let mut ids = cell.try_borrow_mut().ok()?;
+            let at = match ids.iter().position(|i| i.prefix == prefix) {
+                Some(at) => at,
+                None => {
+                    if ids.len() >= IDENTITY_SLOTS {
+                        ids.remove(0);
+                    }
+                    ids.push(Identity::new(prefix));
+                    ids.len() - 1
+                }
+            };
+            Some(f(&mut ids[at]))
+        })
+        .ok()
+        .flatten()
+}
+
+/// The hasher state after `prefix`.
+fn prefix_state(prefix: &[u8]) -> blake3::Hasher {
+    with_identity(prefix, |id| id.state.clone()).unwrap_or_else(|| {
+        let mut h = blake3::Hasher::new();
+        h.update(prefix);
+        h
+    })
+}
+
+/// The digest of `prefix` then `rest`.
+fn digest_of(prefix: &[u8], rest: &[u8]) -> [u8; 32] {
+    with_identity(prefix, |id| {
+        if rest.len() > RECENT_MAX {
+            return id.digest(rest);
+        }
+        let slot = (mix(rest) >> 59) as usize % RECENT_SLOTS;
+        if let Some((bytes, digest)) = &id.recent[slot] {
+            if **bytes == *rest {
+                return *digest;
+            }
+        }
+        let digest = id.digest(rest);
+        id.recent[slot] = Some((rest.into(), digest));
+        digest
+    })
+    .unwrap_or_else(|| {
+        let mut h = blake3::Hasher::new();
+        h.update(prefix);
+        h.update(rest);
+        *h.finalize().as_bytes()
+    })
+}
+
+/// A fast hash of a short byte string, to pick a slot (never to decide
+/// equality: the bytes are compared).
+fn mix(bytes: &[u8]) -> u64 {
+    let mut h = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
+}
+
+impl HashSink {
+    fn new() -> Self {
+        let mut buf = SPARE.try_with(|s| s.take()).unwrap_or_default();
+        buf.clear();
+        if buf.capacity() == 0 {
+            buf.reserve(256);
+        }
+        HashSink {
+            buf,
+            prefix_len: 0,
+            hasher: None,
+        }
+    }
+
+    /// Marks everything written so far as the key's identity.
+    fn end_prefix(&mut self) {
+        if self.hasher.is_none() {
+            self.prefix_len = self.buf.len();
+        }
+    }
+
+    /// Hashes the buffer, making the hasher on first use.
     fn flush(&mut self) {
-        self.hasher.update(&self.buf);
+        match &mut self.hasher {
+            Some(h) => {
+                h.update(&self.buf);
+            }
+            None => {
+                let mut h = Box::new(prefix_state(&self.buf[..self.prefix_len]));
+                h.update(&self.buf[self.prefix_len..]);
+                self.hasher = Some(h);
+                self.prefix_len = 0;
+            }
+        }
         self.buf.clear();
+    }
+
+    /// The digest of the whole stream.
+    fn digest(mut self) -> [u8; 32] {
+        let hash = match &mut self.hasher {
+            Some(h) => {
+                h.update(&self.buf);
+                *h.finalize().as_bytes()
+            }
+            None => digest_of(&self.buf[..self.prefix_len], &self.buf[self.prefix_len..]),
+        };
+        // Keep the buffer for the thread's next key, unless a large argument
+        // made it large.
+        if self.buf.capacity() <= 2 * HASH_CHUNK {
+            let buf = std::mem::take(&mut self.buf);
+            let _ = SPARE.try_with(|s| s.set(buf));
+        }
+        hash
     }
 }
 
 impl Sink for HashSink {
+    // Inlined: a key is mostly puts of a few bytes each.
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if bytes.len() >= HASH_CHUNK {
             self.flush();
-            self.hasher.update(bytes);
+            if let Some(h) = &mut self.hasher {
+                h.update(bytes);
+            }
         } else {
             if self.buf.len() + bytes.len() > HASH_CHUNK {
                 self.flush();
@@ -187,10 +375,12 @@ impl Sink for HashSink {
     }
 }
 
+#[inline]
 fn write_len(out: &mut impl Sink, len: usize) {
     out.put(&(len as u64).to_le_bytes());
 }
 
+#[inline]
 fn write_str(out: &mut impl Sink, s: &str) {
     write_len(out, s.len());
     out.put(s.as_bytes());
@@ -682,18 +872,66 @@ mod tests {
         assert!(err.to_string().contains("`conn`"), "{err}");
     }
 
+    /// The per-thread identity states are a shortcut only: the key is the
+    /// same first time, from the remembered state, and after it was evicted.
+    #[test]
+    fn remembered_identities_do_not_change_keys() {
+        let key = |function: &str| {
+            let mut h = KeyHasher::new(function, "hash", "binary");
+            h.arg("v", &7u32).expect("ok");
+            h.finish()
+        };
+        let first = std::thread::spawn(move || key("crate::f"))
+            .join()
+            .expect("thread");
+        assert_eq!(key("crate::f"), first);
+        assert_eq!(key("crate::f"), first);
+        for i in 0..3 * IDENTITY_SLOTS {
+            key(&format!("crate::other{i}"));
+        }
+        assert_eq!(key("crate::f"), first);
+        // A stream whose identity is a prefix of another's is not confused with it.
+        assert_ne!(key("crate::f"), key("crate::ff"));
+        // Remembered argument streams: many arguments, each key as computed
+        // from scratch (a thread of its own has nothing remembered).
+        let keys = |range: std::ops::Range<u32>| {
+            range
+                .map(|v| {
+                    // Short streams (remembered) and long ones (not).
+                    let mut h = KeyHasher::new("crate::g", "hash", "binary");
+                    h.arg("v", &v).expect("ok");
+                    if v % 2 == 0 {
+                        h.arg("long", &vec![v; 40]).expect("ok");
+                    }
+                    h.finish()
+                })
+                .collect::<Vec<_>>()
+        };
+        let fresh = std::thread::spawn(move || keys(0..200))
+            .join()
+            .expect("thread");
+        assert_eq!(keys(0..200), fresh);
+        assert_eq!(keys(0..200), fresh);
+    }
+
     #[test]
     fn large_input_matches_small_chunks() {
         // The batching sink must not change the digest whatever the write sizes.
         let big = vec![7u8; HASH_CHUNK * 3 + 5];
         let mut a = HashSink::new();
         a.put(&big);
-        a.flush();
         let mut b = HashSink::new();
         for chunk in big.chunks(1000) {
             b.put(chunk);
         }
-        b.flush();
-        assert_eq!(a.hasher.finalize(), b.hasher.finalize());
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(
+            {
+                let mut c = HashSink::new();
+                c.put(&big);
+                c.digest()
+            },
+            *blake3::hash(&big).as_bytes()
+        );
     }
 }
