@@ -38,7 +38,9 @@ impl MemoryStorage {
     fn map(&self) -> MutexGuard<'_, HashMap<String, Stored>> {
         // A panic while the lock was held cannot leave the map half-updated:
         // every operation is a single insert, remove or lookup.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -58,7 +60,8 @@ impl Storage for MemoryStorage {
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         let written = SystemTime::now();
-        self.map().insert(path.to_owned(), Stored { bytes, written });
+        self.map()
+            .insert(path.to_owned(), Stored { bytes, written });
         Ok(())
     }
 

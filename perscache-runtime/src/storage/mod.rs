@@ -52,7 +52,8 @@ use crate::error::{Error, Result};
 /// assert!(err.to_string().contains("ftp"));
 /// ```
 pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
-    let parsed = url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{url}`: {e}")))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{url}`: {e}")))?;
     match parsed.scheme() {
         "file" => {
             let path = parsed
@@ -170,7 +171,12 @@ pub struct EntryInfo {
 
 impl EntryInfo {
     /// Describes an entry.
-    pub fn new(path: impl Into<String>, size: u64, modified: SystemTime, accessed: Option<SystemTime>) -> Self {
+    pub fn new(
+        path: impl Into<String>,
+        size: u64,
+        modified: SystemTime,
+        accessed: Option<SystemTime>,
+    ) -> Self {
         EntryInfo {
             path: path.into(),
             size,
@@ -281,7 +287,10 @@ mod tests {
     #[test]
     fn function_dirs_are_readable_and_safe() {
         assert_eq!(function_dir("app::reports::daily"), "app.reports.daily");
-        assert_eq!(function_dir("app::Client<u8>::profile"), "app.Client.u8.profile");
+        assert_eq!(
+            function_dir("app::Client<u8>::profile"),
+            "app.Client.u8.profile"
+        );
         assert_eq!(function_dir("../../etc"), "etc");
     }
 }
