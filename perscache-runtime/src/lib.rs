@@ -21,6 +21,18 @@ pub mod testing;
 
 /// The Arrow crate whose [`RecordBatch`](arrow_array::RecordBatch)
 /// [`Parquet`] stores (the `parquet` feature): use this one, so the versions match.
+///
+/// ```
+/// use perscache::arrow_array::{ArrayRef, Int32Array, RecordBatch};
+/// use perscache::{Codec, Parquet};
+/// use std::sync::Arc;
+///
+/// let column: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), None]));
+/// let batch = RecordBatch::try_from_iter([("n", column)]).unwrap();
+/// let mut buf = Vec::new();
+/// Parquet.encode(&batch, &mut buf).unwrap();
+/// assert_eq!(Codec::<RecordBatch>::decode(&Parquet, &buf).unwrap(), batch);
+/// ```
 #[cfg(feature = "parquet")]
 pub use arrow_array;
 pub use async_trait::async_trait;

@@ -74,6 +74,21 @@ pub type FnCustom<T> =
 impl<E, D> Custom<E, D> {
     /// A binary format called `name` whose entries end in `.extension`,
     /// encoding with `encode` and decoding with `decode`.
+    ///
+    /// ```
+    /// use perscache::{Codec, Custom, Format};
+    ///
+    /// let le = Custom::new(
+    ///     "u64-le-v1",
+    ///     "u64",
+    ///     |v: &u64| Ok::<_, perscache::BoxError>(v.to_le_bytes().to_vec()),
+    ///     |b: &[u8]| Ok::<_, perscache::BoxError>(u64::from_le_bytes(b.try_into()?)),
+    /// );
+    /// let mut buf = Vec::new();
+    /// le.encode(&7, &mut buf).unwrap();
+    /// assert_eq!(le.decode(&buf).unwrap(), 7);
+    /// assert!(le.framed());
+    /// ```
     pub const fn new(name: &'static str, extension: &'static str, encode: E, decode: D) -> Self {
         Custom {
             name,
@@ -86,6 +101,18 @@ impl<E, D> Custom<E, D> {
 
     /// Like [`new`](Self::new), but entries are text, stored bare for other
     /// tools to read instead of framed with a checksum.
+    ///
+    /// ```
+    /// use perscache::{Custom, Format};
+    ///
+    /// let text = Custom::new_text(
+    ///     "utf8-v1",
+    ///     "txt",
+    ///     |s: &String| Ok::<_, perscache::BoxError>(s.clone().into_bytes()),
+    ///     |b: &[u8]| Ok::<_, perscache::BoxError>(String::from_utf8(b.to_vec())?),
+    /// );
+    /// assert!(!text.framed());
+    /// ```
     pub const fn new_text(
         name: &'static str,
         extension: &'static str,
