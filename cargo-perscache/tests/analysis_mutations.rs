@@ -125,7 +125,7 @@ fn cases() -> Vec<Case> {
             "ws/app/src/client.rs",
             "\"server\".to_owned()",
             "\"SERVER\".to_owned()",
-            &[],
+            &["app::client::boxed"],
         ),
         (
             "unused constant",
@@ -252,7 +252,11 @@ fn cases() -> Vec<Case> {
             "ws/app/src/client.rs",
             "format!(\"client {}\", self.name)",
             "format!(\"Client {}\", self.name)",
-            &["app::client::method_call", "app::client::Client::profile"],
+            &[
+                "app::client::method_call",
+                "app::client::Client::profile",
+                "app::client::boxed",
+            ],
         ),
         // Trait impls reached through a type or a trait bound. A default
         // method's `self.area()` may reach every impl of `area`, so editing
@@ -327,6 +331,20 @@ fn cases() -> Vec<Case> {
             "            $value\n",
             "            $value + 1\n",
             &["app::uses_generated"],
+        ),
+        (
+            "function named in an attribute string",
+            "ws/app/src/attrs.rs",
+            "x.to_string()",
+            "format!(\"{x}\")",
+            &["app::attrs::report"],
+        ),
+        (
+            "package version read with env!",
+            "ws/app/Cargo.toml",
+            "version = \"0.1.0\"",
+            "version = \"0.2.0\"",
+            &["app::version"],
         ),
     ]
 }

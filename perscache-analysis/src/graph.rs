@@ -913,6 +913,13 @@ impl Graph {
                             {
                                 self.assoc_any(name, &mut out)
                             }
+                            // A type from outside the workspace (`Box`, `Arc`,
+                            // `MutexGuard`, `String`...) may deref to anything:
+                            // the method may be any type's.
+                            Target::Prim(_) | Target::Ext(..) => {
+                                self.dep_on(t, &mut out);
+                                self.assoc_any(name, &mut out)
+                            }
                             _ => self.assoc(t, name, &mut out),
                         }
                     }

@@ -686,6 +686,37 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
+/// Attributes of the language and the standard tools: nothing of the
+/// workspace in them.
+fn is_builtin_attr(name: &str) -> bool {
+    matches!(
+        name,
+        "doc" | "cfg" | "cfg_attr" | "allow" | "warn" | "deny" | "forbid" | "expect" | "inline" | "cold"
+            | "must_use" | "test" | "ignore" | "should_panic" | "path" | "macro_export" | "macro_use"
+            | "repr" | "non_exhaustive" | "deprecated" | "track_caller" | "automatically_derived" | "no_mangle"
+            | "export_name" | "link_section" | "target_feature" | "rustfmt" | "clippy" | "diagnostic"
+    )
+}
+
+/// String literals in attribute input that look like Rust paths
+/// (`"my::module"`, `"default_name"`), as paths.
+fn string_paths(tokens: TokenStream, refs: &mut Refs) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Literal(l) => {
+                let Ok(lit) = syn::parse_str::<syn::LitStr>(&l.to_string()) else {
+                    continue;
+                };
+                if let Ok(p) = syn::parse_str::<syn::Path>(&lit.value()) {
+                    refs.paths.push(path_ref(&p));
+                }
+            }
+            TokenTree::Group(g) => string_paths(g.stream(), refs),
+            TokenTree::Ident(_) | TokenTree::Punct(_) => {}
+        }
+    }
+}
+
 /// Standard macros whose input is comma-separated expressions.
 fn is_expr_macro(name: &str) -> bool {
     matches!(
@@ -894,8 +925,22 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 }
             }
         }
-        // Other attributes are in the item's own tokens; their paths are
-        // attribute macros or built-ins, not items the body reaches.
+        // Other attributes are in the item's own tokens. Those that are not
+        // built-ins may name code: `#[serde(with = "my::module")]`,
+        // `#[persist(storage = my_storage())]`. Their identifiers, and string
+        // literals that look like paths, count as names.
+        let Some(name) = a.path().segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        if is_builtin_attr(&name) {
+            return;
+        }
+        if let syn::Meta::List(list) = &a.meta {
+            loose_idents(list.tokens.clone(), &mut self.refs);
+            string_paths(list.tokens.clone(), &mut self.refs);
+        } else if let syn::Meta::NameValue(nv) = &a.meta {
+            self.visit_expr(&nv.value);
+        }
     }
 
     fn visit_path(&mut self, p: &'ast syn::Path) {
