@@ -4,13 +4,14 @@
 //! | variable | `perscache.toml` key | meaning |
 //! |---|---|---|
 //! | `PERSCACHE` = `off` | `enabled = false` | caching off: functions just run |
-//! | `PERSCACHE_URL` | `url` | storage URL: `file:///path`, `memory://` (more with features) |
+//! | `PERSCACHE_URL` | `url` | storage URL: `file:///path`, `memory://`; with features `s3://`, `gs://`, `az://`, `redis://` |
 //! | `PERSCACHE_DIR` | `dir` | a local folder (shorthand for a `file://` URL) |
-//! | `PERSCACHE_FORMAT` | `format` | default format: `binary`, `json`, `json-pretty` |
+//! | `PERSCACHE_FORMAT` | `format` | default format: `binary`, `json`, `json-pretty`; with features `yaml`, `msgpack`, `cbor`, and `+zstd` after any |
 //! | `PERSCACHE_TTL` | `ttl` | default time to live, such as `1d` or `90s` |
 //! | `PERSCACHE_MAX_SIZE` | `max_size` | size limit, such as `500MB` or `2GiB` |
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
+//! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
 //! | `PERSCACHE_CONFIG` | | the path of `perscache.toml` (default: `./perscache.toml`) |
 //!
 //! Environment variables override the file. With neither, entries go to
