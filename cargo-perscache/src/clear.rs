@@ -66,21 +66,20 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &ClearArgs) -> Result<()> {
             doomed.push(e.path.clone());
         }
     }
-    if shell.verbose() > 0 || args.dry_run {
-        for (dir, (n, bytes)) in &per_function {
-            shell.status(
-                if args.dry_run {
-                    "Would remove"
-                } else {
-                    "Removing"
-                },
-                &format!(
-                    "{n} entries ({}) of {}",
-                    human_bytes(*bytes),
-                    dir.replace('.', "::")
-                ),
-            );
-        }
+    // Say what goes, function by function.
+    for (dir, (n, bytes)) in &per_function {
+        shell.status(
+            if args.dry_run {
+                "Would remove"
+            } else {
+                "Removing"
+            },
+            &format!(
+                "{n} entries ({}) of {}",
+                human_bytes(*bytes),
+                dir.replace('.', "::")
+            ),
+        );
     }
     if !args.dry_run {
         for path in &doomed {
