@@ -58,6 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 kind: "lib".into(),
                 root: lib,
                 member: true,
+                proc_macro: false,
                 deps: Default::default(),
             });
         }

@@ -122,6 +122,8 @@ pub(crate) struct Graph {
     exported_macros: HashMap<(usize, String), Vec<NodeId>>,
     macro_calls: Vec<Vec<NodeId>>,
     deref_types: HashSet<TypeKey>,
+    /// Every node of each crate (for proc-macro crates, whose output is invisible).
+    crate_nodes: Vec<Vec<NodeId>>,
     /// Variant names of enums, for `use Enum::*`.
     enum_variants: HashMap<NodeId, Vec<String>>,
     /// Module files that were declared but not found (cfg'd out, usually).
@@ -391,6 +393,11 @@ impl Graph {
         is_header: bool,
     ) -> NodeId {
         let id = self.nodes.len();
+        let krate = self.modules[m].krate;
+        if self.crate_nodes.len() <= krate {
+            self.crate_nodes.resize(krate + 1, Vec::new());
+        }
+        self.crate_nodes[krate].push(id);
         self.nodes.push(Node {
             key,
             name: it.name.clone(),
@@ -988,11 +995,38 @@ impl Graph {
                     }
                 }
             }
-            if !found && !is_std_macro(&last) {
-                notes.notes.push(format!(
-                    "macro `{}!` not found in the workspace: its expansion is not analysed",
-                    p.segs.join("::")
-                ));
+            // A macro resolved into a workspace proc-macro crate, or not
+            // found while the crate uses workspace proc-macro crates: the
+            // code it generates is invisible, so all of those crates count.
+            let into_proc_macro = targets.iter().any(|t| match t {
+                Target::Def(Def::Node(x)) => self.crate_of(*x).proc_macro,
+                Target::Def(Def::Mod(x)) => self.crates[self.modules[*x].krate].info.proc_macro,
+                _ => false,
+            });
+            if into_proc_macro || (!found && !is_std_macro(&last) && !is_prelude(&last)) {
+                let mut widened = false;
+                for dep in self.crates[krate].info.deps.values() {
+                    if let DepRef::Local(lib) = dep {
+                        if let Some(&c) = self.lib_by_name.get(lib) {
+                            if self.crates[c].info.proc_macro {
+                                out.nodes
+                                    .extend(self.crate_nodes.get(c).into_iter().flatten());
+                                widened = true;
+                            }
+                        }
+                    }
+                }
+                if widened {
+                    notes.notes.push(format!(
+                        "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
+                        p.segs.join("::")
+                    ));
+                } else if !found && !is_std_macro(&last) && !is_prelude(&last) {
+                    notes.notes.push(format!(
+                        "macro `{}!` not found in the workspace: its expansion is not analysed",
+                        p.segs.join("::")
+                    ));
+                }
             }
         }
 

@@ -34,6 +34,10 @@ pub struct CrateInfo {
     pub root: PathBuf,
     /// Whether its package is a workspace member.
     pub member: bool,
+    /// Whether it is a proc-macro crate: the code it generates is not
+    /// visible, so all of it counts for the crates that use it.
+    #[serde(default)]
+    pub proc_macro: bool,
     /// Extern crate names usable in its code.
     pub deps: BTreeMap<String, DepRef>,
 }
@@ -168,7 +172,9 @@ impl Workspace {
                         deps.insert(l.clone(), DepRef::Local(l.clone()));
                     }
                 }
+                let proc_macro = t.kind.iter().any(|k| matches!(k, TargetKind::ProcMacro));
                 crates.push(CrateInfo {
+                    proc_macro,
                     name: t.name.replace('-', "_"),
                     package: p.name.to_string(),
                     package_dir: dir.clone(),

@@ -691,10 +691,35 @@ fn is_keyword(s: &str) -> bool {
 fn is_builtin_attr(name: &str) -> bool {
     matches!(
         name,
-        "doc" | "cfg" | "cfg_attr" | "allow" | "warn" | "deny" | "forbid" | "expect" | "inline" | "cold"
-            | "must_use" | "test" | "ignore" | "should_panic" | "path" | "macro_export" | "macro_use"
-            | "repr" | "non_exhaustive" | "deprecated" | "track_caller" | "automatically_derived" | "no_mangle"
-            | "export_name" | "link_section" | "target_feature" | "rustfmt" | "clippy" | "diagnostic"
+        "doc"
+            | "cfg"
+            | "cfg_attr"
+            | "allow"
+            | "warn"
+            | "deny"
+            | "forbid"
+            | "expect"
+            | "inline"
+            | "cold"
+            | "must_use"
+            | "test"
+            | "ignore"
+            | "should_panic"
+            | "path"
+            | "macro_export"
+            | "macro_use"
+            | "repr"
+            | "non_exhaustive"
+            | "deprecated"
+            | "track_caller"
+            | "automatically_derived"
+            | "no_mangle"
+            | "export_name"
+            | "link_section"
+            | "target_feature"
+            | "rustfmt"
+            | "clippy"
+            | "diagnostic"
     )
 }
 
@@ -922,6 +947,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             {
                 for p in &list {
                     self.refs.paths.push(path_ref(p));
+                    // A derive is a macro: a workspace proc-macro crate may
+                    // generate the code.
+                    self.refs.macros.push(path_ref(p));
                 }
             }
         }
@@ -932,8 +960,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let Some(name) = a.path().segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
-        if is_builtin_attr(&name) {
+        if is_builtin_attr(&name) || name == "persist" {
             return;
+        }
+        if name != "derive" {
+            // An attribute macro, or a derive's helper attribute.
+            self.refs.macros.push(path_ref(a.path()));
         }
         if let syn::Meta::List(list) = &a.meta {
             loose_idents(list.tokens.clone(), &mut self.refs);

@@ -31,6 +31,7 @@ fn workspace(root: &Path, serde_version: &str) -> Workspace {
             kind: "lib".into(),
             root: root.join("app/src/lib.rs"),
             member: true,
+            proc_macro: false,
             deps,
         }],
         cargo_files: Vec::new(),
@@ -227,4 +228,40 @@ fn glob_cycles_terminate_and_enum_globs_resolve_variants_only() {
     );
     let d = analyze(&ws, &Options::default()).expect("analysis");
     assert_ne!(hash(&c, "app::colors::red"), hash(&d, "app::colors::red"));
+}
+
+#[test]
+fn workspace_proc_macros_count_for_the_items_using_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let mac = |body: &str| {
+        write(
+            &root.join("mac/src/lib.rs"),
+            &format!("#[proc_macro_derive(Shout)]\npub fn shout(input: TokenStream) -> TokenStream {{ {body} }}\n"),
+        )
+    };
+    mac("input");
+    write(
+        &root.join("app/src/lib.rs"),
+        "use mac::Shout;\n#[derive(Debug, Shout)]\npub struct S;\n#[perscache::persist]\npub fn uses_derive() -> S { S }\n#[perscache::persist]\npub fn plain() -> u32 { 1 }\n",
+    );
+    let mut ws = single_crate(root);
+    ws.crates[0]
+        .deps
+        .insert("mac".into(), DepRef::Local("mac".into()));
+    ws.crates.push(CrateInfo {
+        name: "mac".into(),
+        package: "mac".into(),
+        package_dir: root.join("mac"),
+        kind: "lib".into(),
+        root: root.join("mac/src/lib.rs"),
+        member: true,
+        proc_macro: true,
+        deps: BTreeMap::new(),
+    });
+    let before = hashes(&ws);
+    mac("let _ = 1; input");
+    let after = hashes(&ws);
+    assert_ne!(before["app::uses_derive"].0, after["app::uses_derive"].0);
+    assert_eq!(before["app::plain"].0, after["app::plain"].0);
 }
