@@ -822,25 +822,12 @@ impl Collector<'_> {
         }
     }
 
-    /// The type of `init` when syntax shows it: `T { .. }`, `T::ctor(..)`.
+    /// The type of `init` when syntax proves it: a struct literal `T { .. }`.
+    /// (`T::new()` is a `T` only by convention: it may return `Result<T>` or
+    /// a builder, so it is not trusted; such receivers stay unknown.)
     fn init_type(init: &syn::Expr) -> Option<PathRef> {
         match init {
             syn::Expr::Struct(s) if s.qself.is_none() => Some(path_ref(&s.path)),
-            syn::Expr::Call(c) => match &*c.func {
-                syn::Expr::Path(p) if p.qself.is_none() && p.path.segments.len() >= 2 => {
-                    let mut r = path_ref(&p.path);
-                    r.segs.pop();
-                    // `Client::new()` is a Client by convention, not by
-                    // rule; a wrong guess here only narrows methods to the
-                    // ones of that type *and* still includes traits, so
-                    // `new` returning another type falls back below.
-                    r.segs
-                        .last()
-                        .filter(|s| s.starts_with(|c: char| c.is_uppercase()))?;
-                    Some(r)
-                }
-                _ => None,
-            },
             _ => None,
         }
     }
