@@ -1023,7 +1023,7 @@ impl Graph {
                     ));
                 } else if !found && !is_std_macro(&last) && !is_prelude(&last) {
                     notes.notes.push(format!(
-                        "macro `{}!` not found in the workspace: its expansion is not analysed",
+                        "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
                         p.segs.join("::")
                     ));
                 }
