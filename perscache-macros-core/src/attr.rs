@@ -23,7 +23,7 @@ pub struct Options {
 /// A time to live: a humantime string checked now, or an expression.
 pub enum Ttl {
     Literal(Duration),
-    Expr(Expr),
+    Expr(Box<Expr>),
 }
 
 const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`";
@@ -100,7 +100,7 @@ fn parse_ttl(input: ParseStream<'_>, push: &mut impl FnMut(syn::Error)) -> syn::
             }
         };
     }
-    Ok(Ttl::Expr(input.parse()?))
+    Ok(Ttl::Expr(Box::new(input.parse()?)))
 }
 
 /// `[a, b]`, or a single name.
