@@ -122,6 +122,9 @@ pub(crate) struct Graph {
     exported_macros: HashMap<(usize, String), Vec<NodeId>>,
     macro_calls: Vec<Vec<NodeId>>,
     deref_types: HashSet<TypeKey>,
+    /// `visible[a][b]`: crate `a` can name items of crate `b` (itself and its
+    /// local dependencies, transitively). Name-based widening stays inside.
+    visible: Vec<Vec<bool>>,
     /// Every node of each crate (for proc-macro crates, whose output is invisible).
     crate_nodes: Vec<Vec<NodeId>>,
     /// Variant names of enums, for `use Enum::*`.
@@ -195,7 +198,44 @@ impl Graph {
             }
         }
         g.index();
+        g.visibility();
         g
+    }
+
+    fn visibility(&mut self) {
+        let n = self.crates.len();
+        let mut visible = vec![vec![false; n]; n];
+        for (a, row) in visible.iter_mut().enumerate() {
+            let mut stack = vec![a];
+            while let Some(c) = stack.pop() {
+                if row[c] {
+                    continue;
+                }
+                row[c] = true;
+                for dep in self.crates[c].info.deps.values() {
+                    if let DepRef::Local(lib) = dep {
+                        if let Some(&d) = self.lib_by_name.get(lib) {
+                            stack.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        self.visible = visible;
+    }
+
+    /// Adds the nodes of `ids` that crate `krate` can name.
+    fn extend_visible<'a>(
+        &self,
+        krate: usize,
+        out: &mut Deps,
+        ids: impl IntoIterator<Item = &'a NodeId>,
+    ) {
+        let row = &self.visible[krate];
+        out.nodes.extend(
+            ids.into_iter()
+                .filter(|&&x| row[self.modules[self.nodes[x].module].krate]),
+        );
     }
 
     fn add_items(
@@ -571,6 +611,10 @@ impl Graph {
                         {
                             // `use Enum::*`: the variant is in the enum's own tokens.
                             out.push(Target::Def(Def::Node(n)));
+                        }
+                        Target::Ext(c, _) if is_prelude(name) => {
+                            // Most likely the prelude's; the crate's version counts anyway.
+                            out.push(Target::Ext(c, name.to_owned()));
                         }
                         Target::Ext(c, _) => {
                             w.notes.push(format!(
@@ -1033,9 +1077,16 @@ impl Graph {
         for name in &n.refs.loose {
             let targets = self.lookup_first(m, name, extra, 0, &mut notes);
             if targets.is_empty() {
-                out.nodes
-                    .extend(self.free_by_name.get(name).into_iter().flatten());
-                self.assoc_any(name, &mut out);
+                self.extend_visible(
+                    krate,
+                    &mut out,
+                    self.free_by_name.get(name).into_iter().flatten(),
+                );
+                self.extend_visible(
+                    krate,
+                    &mut out,
+                    self.assoc_by_name.get(name).into_iter().flatten(),
+                );
             } else {
                 for t in &targets {
                     self.dep_on(t, &mut out);
@@ -1074,10 +1125,17 @@ impl Graph {
         notes: &mut Vec<String>,
     ) {
         let before = out.nodes.len();
-        out.nodes
-            .extend(self.free_by_name.get(name).into_iter().flatten());
+        self.extend_visible(
+            krate,
+            out,
+            self.free_by_name.get(name).into_iter().flatten(),
+        );
         if qualified {
-            self.assoc_any(name, out);
+            self.extend_visible(
+                krate,
+                out,
+                self.assoc_by_name.get(name).into_iter().flatten(),
+            );
         }
         if out.nodes.len() > before {
             notes.push(format!(

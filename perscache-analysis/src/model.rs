@@ -61,6 +61,9 @@ impl Workspace {
     /// current folder) and builds the model.
     pub fn load(manifest_path: Option<&Path>) -> Result<Workspace, Error> {
         let mut cmd = cargo_metadata::MetadataCommand::new();
+        // Every optional dependency is known: code behind any feature is
+        // analysed, so the crates it names must resolve (and their versions count).
+        cmd.features(cargo_metadata::CargoOpt::AllFeatures);
         if let Some(p) = manifest_path {
             cmd.manifest_path(p);
         }

@@ -255,6 +255,18 @@ fn collect<'a>(f: impl FnOnce(&mut Collector<'a>)) -> Refs {
     c.finish()
 }
 
+/// Like [`collect`] for a struct, enum or union: when it derives, its other
+/// attributes (and its fields' and variants') are most likely the derives'
+/// helper attributes (`#[serde(...)]`, `#[error(...)]`), not macros.
+fn collect_type<'a>(attrs: &[syn::Attribute], f: impl FnOnce(&mut Collector<'a>)) -> Refs {
+    let mut c = Collector {
+        derive_helpers: attrs.iter().any(|a| a.path().is_ident("derive")),
+        ..Collector::default()
+    };
+    f(&mut c);
+    c.finish()
+}
+
 fn summarize(it: &syn::Item) -> Item {
     match it {
         syn::Item::Fn(f) => {
@@ -274,7 +286,7 @@ fn summarize(it: &syn::Item) -> Item {
             s.ident.to_string(),
             digest(s),
             line_of(s.ident.span()),
-            collect(|c| c.visit_item_struct(s)),
+            collect_type(&s.attrs, |c| c.visit_item_struct(s)),
         ),
         syn::Item::Enum(e) => {
             let mut out = item(
@@ -282,7 +294,7 @@ fn summarize(it: &syn::Item) -> Item {
                 e.ident.to_string(),
                 digest(e),
                 line_of(e.ident.span()),
-                collect(|c| c.visit_item_enum(e)),
+                collect_type(&e.attrs, |c| c.visit_item_enum(e)),
             );
             out.detail = Detail::Enum(e.variants.iter().map(|v| v.ident.to_string()).collect());
             out
@@ -292,7 +304,7 @@ fn summarize(it: &syn::Item) -> Item {
             u.ident.to_string(),
             digest(u),
             line_of(u.ident.span()),
-            collect(|c| c.visit_item_union(u)),
+            collect_type(&u.attrs, |c| c.visit_item_union(u)),
         ),
         syn::Item::Type(t) => item(
             Kind::Type,
@@ -720,6 +732,20 @@ fn is_builtin_attr(name: &str) -> bool {
             | "rustfmt"
             | "clippy"
             | "diagnostic"
+            | "proc_macro"
+            | "proc_macro_attribute"
+            | "proc_macro_derive"
+            | "global_allocator"
+            | "no_std"
+            | "no_implicit_prelude"
+            | "used"
+            | "link"
+            | "link_name"
+            | "unsafe"
+            | "optimize"
+            | "coverage"
+            | "feature"
+            | "default"
     )
 }
 
@@ -782,6 +808,8 @@ struct Collector<'a> {
     locals: HashSet<String>,
     /// The written types of local bindings, for method receivers.
     local_types: std::collections::HashMap<String, PathRef>,
+    /// Attributes here are derive helpers, not attribute macros.
+    derive_helpers: bool,
     _marker: std::marker::PhantomData<&'a ()>,
 }
 
@@ -872,6 +900,18 @@ impl Collector<'_> {
             }
             _ => {}
         }
+        if name == "thread_local" {
+            // `thread_local! { static NAME: T = ...; }` declares NAME here.
+            let mut after_static = false;
+            for tt in mac.tokens.clone() {
+                if let TokenTree::Ident(i) = &tt {
+                    if after_static {
+                        self.locals.insert(i.to_string());
+                    }
+                    after_static = i == "static";
+                }
+            }
+        }
         if is_expr_macro(&name) {
             if let Ok(args) =
                 mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
@@ -947,10 +987,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let Some(name) = a.path().segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
-        if is_builtin_attr(&name) || name == "persist" {
+        let first = a
+            .path()
+            .segments
+            .first()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if is_builtin_attr(&name) || is_builtin_attr(&first) || name == "persist" {
             return;
         }
-        if name != "derive" {
+        if name != "derive" && !self.derive_helpers {
             // An attribute macro, or a derive's helper attribute.
             self.refs.macros.push(path_ref(a.path()));
         }
@@ -1016,6 +1062,28 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.refs.macros.push(path_ref(&m.path));
         self.macro_input(m);
+    }
+
+    fn visit_item(&mut self, i: &'ast syn::Item) {
+        // An item inside a body is part of the enclosing item's tokens: its
+        // name is local, not a workspace item to look up.
+        let ident = match i {
+            syn::Item::Const(x) => Some(&x.ident),
+            syn::Item::Static(x) => Some(&x.ident),
+            syn::Item::Fn(x) => Some(&x.sig.ident),
+            syn::Item::Struct(x) => Some(&x.ident),
+            syn::Item::Enum(x) => Some(&x.ident),
+            syn::Item::Union(x) => Some(&x.ident),
+            syn::Item::Type(x) => Some(&x.ident),
+            syn::Item::Trait(x) => Some(&x.ident),
+            syn::Item::Mod(x) => Some(&x.ident),
+            syn::Item::Macro(x) => x.ident.as_ref(),
+            _ => None,
+        };
+        if let Some(id) = ident {
+            self.locals.insert(id.to_string());
+        }
+        visit::visit_item(self, i);
     }
 
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
