@@ -16,8 +16,12 @@ use crate::model::Workspace;
 use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
-/// Bumped when summaries or hashing change, so old caches and hashes never mix.
+/// Bumped when hashing changes, so old hashes never match.
 const ANALYSIS_VERSION: &str = "perscache analysis v1";
+
+/// Bumped whenever what a file's summary holds changes (the parser), so a
+/// parse cache written by another version is never read.
+const CACHE_VERSION: &str = concat!("perscache parse cache 3 / ", env!("CARGO_PKG_VERSION"));
 
 /// How to run the analysis.
 #[derive(Default)]
@@ -215,7 +219,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         .as_ref()
         .and_then(|p| std::fs::read(p).ok())
         .and_then(|b| postcard::from_bytes::<Cache>(&b).ok())
-        .filter(|c| c.version == ANALYSIS_VERSION)
+        .filter(|c| c.version == CACHE_VERSION)
         .unwrap_or_default();
 
     let mut paths: Vec<PathBuf> = source_dirs(ws)
@@ -345,7 +349,7 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
             });
         if dirty {
             let cache = Cache {
-                version: ANALYSIS_VERSION.to_owned(),
+                version: CACHE_VERSION.to_owned(),
                 written_ns: std::time::SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_nanos()),

@@ -375,7 +375,7 @@ impl Graph {
                         trait_node: None,
                     });
                 }
-                Detail::None | Detail::Trait(_) | Detail::Enum(_) => {
+                Detail::None | Detail::Trait(_) | Detail::Enum(_) | Detail::Declares(_) => {
                     let key = match it.kind {
                         Kind::MacroCall => format!("{prefix}::{}!", it.name),
                         _ => format!("{prefix}::{}", it.name),
@@ -402,6 +402,16 @@ impl Graph {
                             .entry(it.name.clone())
                             .or_default()
                             .push(Def::Node(id)),
+                    }
+                    if let Detail::Declares(names) = &it.detail {
+                        for n in names {
+                            self.modules[m]
+                                .defs
+                                .entry(n.clone())
+                                .or_default()
+                                .push(Def::Node(id));
+                            self.free_by_name.entry(n.clone()).or_default().push(id);
+                        }
                     }
                     if let Detail::Enum(variants) = &it.detail {
                         self.enum_variants.insert(id, variants.clone());
@@ -612,6 +622,10 @@ impl Graph {
                             // `use Enum::*`: the variant is in the enum's own tokens.
                             out.push(Target::Def(Def::Node(n)));
                         }
+                        // An extern crate's name is that crate, not a glob's item.
+                        Target::Ext(..)
+                            if matches!(name, "std" | "core" | "alloc")
+                                || self.crates[module.krate].info.deps.contains_key(name) => {}
                         Target::Ext(c, _) if is_prelude(name) => {
                             // Most likely the prelude's; the crate's version counts anyway.
                             out.push(Target::Ext(c, name.to_owned()));

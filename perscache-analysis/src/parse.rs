@@ -135,6 +135,8 @@ pub enum Detail {
     Trait(Vec<String>),
     /// An enum: the names of its variants.
     Enum(Vec<String>),
+    /// A macro invocation known to declare these names (`thread_local!`).
+    Declares(Vec<String>),
     /// `extern crate name as alias;`.
     ExternCrate {
         /// The crate's name.
@@ -380,7 +382,16 @@ fn summarize(it: &syn::Item) -> Item {
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
                 let refs = collect(|c| c.visit_item_macro(m));
-                item(Kind::MacroCall, name, h, line, refs)
+                let declares = if name == "thread_local" {
+                    statics_declared(m.mac.tokens.clone())
+                } else {
+                    Vec::new()
+                };
+                let mut out = item(Kind::MacroCall, name, h, line, refs);
+                if !declares.is_empty() {
+                    out.detail = Detail::Declares(declares);
+                }
+                out
             }
         }
         syn::Item::Mod(m) => {
@@ -624,6 +635,23 @@ fn type_path(t: &syn::Type) -> Option<PathRef> {
         syn::Type::Group(g) => type_path(&g.elem),
         _ => None,
     }
+}
+
+/// The names after `static` in `thread_local!` input.
+fn statics_declared(tokens: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after_static = false;
+    for tt in tokens {
+        if let TokenTree::Ident(i) = &tt {
+            if after_static {
+                out.push(i.to_string());
+            }
+            after_static = i == "static";
+        } else {
+            after_static = false;
+        }
+    }
+    out
 }
 
 /// Every identifier in `tokens`, as a name that may refer to anything.
@@ -902,15 +930,7 @@ impl Collector<'_> {
         }
         if name == "thread_local" {
             // `thread_local! { static NAME: T = ...; }` declares NAME here.
-            let mut after_static = false;
-            for tt in mac.tokens.clone() {
-                if let TokenTree::Ident(i) = &tt {
-                    if after_static {
-                        self.locals.insert(i.to_string());
-                    }
-                    after_static = i == "static";
-                }
-            }
+            self.locals.extend(statics_declared(mac.tokens.clone()));
         }
         if is_expr_macro(&name) {
             if let Ok(args) =
@@ -929,7 +949,12 @@ impl Collector<'_> {
                             });
                         }
                     }
-                    self.visit_expr(e);
+                    match e {
+                        // `tracing::warn!(size = n, ...)`: `size` is a field
+                        // name, not a place.
+                        syn::Expr::Assign(a) => self.visit_expr(&a.right),
+                        _ => self.visit_expr(e),
+                    }
                 }
                 return;
             }
