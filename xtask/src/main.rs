@@ -1,4 +1,4 @@
-//! Repository tasks: `cargo xtask bench [--quick] [--filter NAME] [--out FILE | --no-write]`.
+//! Repository tasks: `cargo xtask bench [--quick] [--cpu-time] [--filter NAME] [--out FILE | --no-write]`.
 
 mod bench;
 
@@ -6,11 +6,14 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--filter NAME] [--out FILE | --no-write]
+const USAGE: &str =
+    "usage: cargo xtask bench [--quick] [--cpu-time] [--filter NAME] [--out FILE | --no-write]
 
   bench        perscache beside the `cached` crate's store and the floors; prints a
                table and writes BENCHMARKS.md at the repository root
   --quick      smaller values and fewer samples (under two minutes)
+  --cpu-time   time with the measuring thread's CPU time, not wall time (for a
+               machine shared with other work; the report says which)
   --filter     only the sections whose name contains NAME
                (small, large, hashing, writes, threads, analysis)
   --out FILE   write the report to FILE instead of BENCHMARKS.md
@@ -36,10 +39,12 @@ fn main() -> Result<()> {
         quick: false,
         filter: None,
         out: Some(repository_root()?.join("BENCHMARKS.md")),
+        cpu_time: false,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => options.quick = true,
+            "--cpu-time" => options.cpu_time = true,
             "--filter" => options.filter = Some(args.next().context("--filter needs a name")?),
             "--out" => options.out = Some(args.next().context("--out needs a file")?.into()),
             "--no-write" => options.out = None,

@@ -7,7 +7,48 @@
 //! meaningful even when the absolute figures drift.
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use cpu_time::ProcessTime;
+
+/// Whether timings are the process's CPU time rather than wall time
+/// (`--cpu-time`): on a machine shared with other work, time spent waiting
+/// for a core then counts for nobody. The process's, not the thread's, so
+/// that work done on other threads (the analysis's rayon pool) counts.
+/// Set once, before measuring.
+static CPU_TIME: AtomicBool = AtomicBool::new(false);
+
+pub fn use_cpu_time(on: bool) {
+    CPU_TIME.store(on, Ordering::Relaxed);
+}
+
+pub fn cpu_time() -> bool {
+    CPU_TIME.load(Ordering::Relaxed)
+}
+
+/// A clock started now: wall time, or the process's CPU time.
+pub enum Stopwatch {
+    Wall(Instant),
+    Cpu(ProcessTime),
+}
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        if cpu_time() {
+            Stopwatch::Cpu(ProcessTime::now())
+        } else {
+            Stopwatch::Wall(Instant::now())
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        match self {
+            Stopwatch::Wall(t) => t.elapsed(),
+            Stopwatch::Cpu(t) => t.elapsed(),
+        }
+    }
+}
 
 /// How long and how often to measure.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +74,18 @@ pub struct Measured {
     pub iters: u64,
 }
 
+impl Measured {
+    /// One timing of one run (a case too slow to repeat).
+    pub fn once(took: Duration) -> Measured {
+        Measured {
+            median: took,
+            spread: 0.0,
+            samples: 1,
+            iters: 1,
+        }
+    }
+}
+
 /// Runs `iters` iterations and returns the time they took; untimed set-up
 /// and tear-down may happen inside, around the timed part.
 pub type Routine<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
@@ -40,7 +93,7 @@ pub type Routine<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
 /// `f` run `iters` times in one timed loop.
 pub fn timed<'a, O>(mut f: impl FnMut() -> O + 'a) -> Routine<'a> {
     Box::new(move |iters| {
-        let start = Instant::now();
+        let start = Stopwatch::start();
         for _ in 0..iters {
             black_box(f());
         }
@@ -58,7 +111,7 @@ pub fn batched<'a, I, O>(
     Box::new(move |iters| {
         let inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
         let mut outputs = Vec::with_capacity(inputs.len());
-        let start = Instant::now();
+        let start = Stopwatch::start();
         for input in inputs {
             outputs.push(routine(input));
         }

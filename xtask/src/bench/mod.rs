@@ -37,6 +37,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// Where the report goes; `None` to print it only.
     pub out: Option<PathBuf>,
+    /// Time with the measuring thread's CPU time instead of wall time.
+    pub cpu_time: bool,
 }
 
 /// Sizes and sampling of one run.
@@ -100,6 +102,7 @@ pub fn run(options: &Options) -> Result<()> {
         );
     }
     let scale = Scale::new(options.quick);
+    harness::use_cpu_time(options.cpu_time);
     let scratch = tempfile::Builder::new()
         .prefix("perscache-bench-")
         .tempdir()
@@ -142,6 +145,7 @@ pub fn run(options: &Options) -> Result<()> {
 
     let report = Report {
         quick: options.quick,
+        cpu_time: options.cpu_time,
         machine,
         started: started_at,
         load_before,

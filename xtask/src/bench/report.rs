@@ -115,6 +115,7 @@ pub struct Section {
 #[derive(Debug)]
 pub struct Report {
     pub quick: bool,
+    pub cpu_time: bool,
     pub machine: Machine,
     pub started: String,
     pub load_before: String,
@@ -141,16 +142,26 @@ impl Report {
         let _ = writeln!(out, "# Benchmarks\n");
         let _ = writeln!(
             out,
-            "Written by `cargo xtask bench{}` on {} ({:.0} s). Medians of interleaved \
+            "Written by `cargo xtask bench{}{}` on {} ({:.0} s). Medians of interleaved \
              samples; `±` is the median absolute deviation of the samples; \
              *samples* is perscache's samples × calls per sample. Ratios are \
              perscache / the figure it is compared with (for throughputs: perscache's \
              throughput / theirs), computed from figures measured side by side in this run. \
              **Targets met: {met} of {total}.**\n",
             if self.quick { " --quick" } else { "" },
+            if self.cpu_time { " --cpu-time" } else { "" },
             self.started,
             self.elapsed.as_secs_f64(),
         );
+        if self.cpu_time {
+            let _ = writeln!(
+                out,
+                "Times are the process's **CPU time** (`--cpu-time`), not wall time: this \
+                 machine was shared with other work during the run, and CPU time leaves out \
+                 the time spent waiting for a core (all of the process's threads count). The \
+                 two-thread case is wall time whatever the clock.\n"
+            );
+        }
         if self.quick {
             let _ = writeln!(
                 out,
