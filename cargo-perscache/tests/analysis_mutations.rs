@@ -340,6 +340,13 @@ fn cases() -> Vec<Case> {
             &["app::attrs::report"],
         ),
         (
+            "code named in #[persist(...)] arguments",
+            "ws/app/src/formats.rs",
+            "    1\n",
+            "    2\n",
+            &["app::formats::custom_format"],
+        ),
+        (
             "package version read with env!",
             "ws/app/Cargo.toml",
             "version = \"0.1.0\"",

@@ -21,7 +21,7 @@ const ANALYSIS_VERSION: &str = "perscache analysis v1";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
-const CACHE_VERSION: &str = concat!("perscache parse cache 3 / ", env!("CARGO_PKG_VERSION"));
+const CACHE_VERSION: &str = concat!("perscache parse cache 4 / ", env!("CARGO_PKG_VERSION"));
 
 /// How to run the analysis.
 #[derive(Default)]

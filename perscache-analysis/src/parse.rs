@@ -1018,10 +1018,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             .first()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        if is_builtin_attr(&name) || is_builtin_attr(&first) || name == "persist" {
+        if is_builtin_attr(&name) || is_builtin_attr(&first) {
             return;
         }
-        if name != "derive" && !self.derive_helpers {
+        // `#[persist(...)]` itself is the runtime's wrapper, not the function's
+        // code; its arguments (a cache, a storage, a custom format) still count.
+        if name != "derive" && name != "persist" && !self.derive_helpers {
             // An attribute macro, or a derive's helper attribute.
             self.refs.macros.push(path_ref(a.path()));
         }
