@@ -80,3 +80,18 @@ pub fn run(scale: &Scale, _dir: &Path) -> Result<Section> {
         ],
     })
 }
+
+/// Keys of a 10 MB `Vec<f64>` (`hash-f64`) or `Vec<u8>` (`hash-u8`), `n`
+/// times, for a profiler: `cargo xtask profile hash-f64 N`.
+pub fn profile(case: &str, n: u64) -> Result<()> {
+    let doubles: Vec<f64> = (0..1_250_000).map(|i| i as f64 * 0.75).collect();
+    let blob: Vec<u8> = (0..10_000_000).map(|i| (i * 31 % 251) as u8).collect();
+    for _ in 0..n {
+        match case {
+            "hash-f64" => drop(std::hint::black_box(key_of(&doubles))),
+            "hash-u8" => drop(std::hint::black_box(key_of(&blob))),
+            other => anyhow::bail!("unknown case `{other}` (hash-f64, hash-u8)"),
+        }
+    }
+    Ok(())
+}

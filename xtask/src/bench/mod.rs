@@ -166,6 +166,8 @@ pub fn run(options: &Options) -> Result<()> {
 pub fn profile(case: &str, n: u64) -> Result<()> {
     if case.starts_with("large") {
         large::profile(case, n)
+    } else if case.starts_with("hash") {
+        hashing::profile(case, n)
     } else {
         small::profile(case, n)
     }
