@@ -6,9 +6,8 @@
 //! compiler versions. Doc comments arrive as `#[doc = "..."]` attributes and
 //! are skipped; ordinary comments and formatting never reach a token stream.
 //!
-//! This is the same walk as `perscache_macros_core::code_hash::token_hash`, so
-//! a function's own tokens hash the same whether the macro or the analysis
-//! sees them.
+//! The macro's fallback hash uses this same walk, so a function's own tokens
+//! hash the same whether the macro or the analysis sees them.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
@@ -111,5 +110,31 @@ mod tests {
             token_hash(&a),
             token_hash(&ts("fn f(x: u32) -> u32 { x + 2 }"))
         );
+    }
+
+    #[test]
+    fn doc_attributes_do_not_count() {
+        let a = ts("fn f(x: u32) -> u32 { x + 1 }");
+        let c = ts("#[doc = \"inner\"] fn f(x: u32) -> u32 { #![doc = \"x\"] x + 1 }");
+        assert_eq!(token_hash(&a), token_hash(&c));
+    }
+
+    #[test]
+    fn code_changes_count() {
+        let a = ts("fn f(x: u32) -> u32 { x + 1 }");
+        for changed in [
+            "fn f(x: u32) -> u32 { x - 1 }",
+            "fn f(x: u64) -> u32 { x + 1 }",
+            "fn f(x: u32) -> u32 { (x + 1) }",
+            "#[inline] fn f(x: u32) -> u32 { x + 1 }",
+        ] {
+            assert_ne!(token_hash(&a), token_hash(&ts(changed)), "{changed}");
+        }
+    }
+
+    #[test]
+    fn joint_punctuation_is_told_apart() {
+        // `a <<= b` and `a < <= b` differ only in the spacing of the puncts.
+        assert_ne!(token_hash(&ts("a <<= b")), token_hash(&ts("a < <= b")));
     }
 }
