@@ -145,6 +145,12 @@ impl<T, F: Codec<T>> Codec<T> for Zstd<F> {
         self.inner.encode(value, &mut plain)?;
         let mut encoder =
             ::zstd::stream::Encoder::new(&mut *out, self.level).map_err(FormatError::new)?;
+        if self.level >= 20 {
+            // The "ultra" levels pick windows past what readers accept.
+            encoder
+                .window_log(WINDOW_LOG_MAX)
+                .map_err(FormatError::new)?;
+        }
         std::io::Write::write_all(&mut encoder, &plain).map_err(FormatError::new)?;
         encoder.finish().map_err(FormatError::new)?;
         Ok(())
@@ -159,8 +165,20 @@ impl<T, F: Codec<T>> Codec<T> for Zstd<F> {
     }
 }
 
+/// The largest window a reader accepts (and levels 20 to 22 write): 16 MiB,
+/// above what levels up to 19 use. Without a cap, a 14-byte frame declaring a huge window makes
+/// the decoder allocate it before reading anything.
+const WINDOW_LOG_MAX: u32 = 24;
+
 fn decompress(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
-    ::zstd::stream::decode_all(bytes).map_err(FormatError::new)
+    let mut decoder =
+        ::zstd::stream::read::Decoder::with_buffer(bytes).map_err(FormatError::new)?;
+    decoder
+        .window_log_max(WINDOW_LOG_MAX)
+        .map_err(FormatError::new)?;
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut decoder, &mut out).map_err(FormatError::new)?;
+    Ok(out)
 }
 
 /// `.compressed()` on the built-in formats, as a `const fn` so the result can
@@ -193,3 +211,29 @@ compressed!(Cbor);
 compressed!(Csv);
 #[cfg(feature = "parquet")]
 compressed!(Parquet);
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_declaring_a_huge_window_is_refused() {
+        let mut frame = Vec::new();
+        let mut encoder = ::zstd::stream::Encoder::new(&mut frame, 3).expect("encoder");
+        encoder.window_log(30).expect("window");
+        std::io::Write::write_all(&mut encoder, b"tiny").expect("write");
+        encoder.finish().expect("finish");
+        assert!(frame.len() < 64, "{} bytes", frame.len());
+        assert!(decompress(&frame).is_err());
+    }
+
+    #[test]
+    fn ultra_levels_stay_readable() {
+        let value = vec![7u8; 1 << 20];
+        let mut buf = Vec::new();
+        let f = Zstd::with_level(crate::Binary, 22);
+        f.encode(&value, &mut buf).expect("encode");
+        let back: Vec<u8> = f.decode(&buf).expect("decode");
+        assert_eq!(back, value);
+    }
+}
