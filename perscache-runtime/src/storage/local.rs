@@ -88,8 +88,11 @@ pub struct LocalStorage {
     stale_temp_age: Duration,
     access_granularity: Duration,
     /// Folders under the root already checked to be real folders (not links)
-    /// and swept of stale temporary files by this process.
+    /// by this process.
     checked_dirs: RwLock<HashSet<PathBuf>>,
+    /// Folders this process has swept of stale temporary files. Sweeping lists
+    /// a folder, so it happens at the first write, never on the hit path.
+    swept_dirs: Mutex<HashSet<PathBuf>>,
     /// Sizes and last uses, for eviction; empty unless `max_size` is set.
     index: Mutex<Index>,
 }
@@ -147,6 +150,7 @@ impl LocalStorageBuilder {
             stale_temp_age: self.stale_temp_age,
             access_granularity: self.access_granularity,
             checked_dirs: RwLock::default(),
+            swept_dirs: Mutex::default(),
             index: Mutex::default(),
         }
     }
@@ -250,8 +254,6 @@ impl LocalStorage {
                 Err(e) => return Err(e),
             }
         }
-        // First use of this folder by this process: clear what killed writers left.
-        self.sweep_temps(dir);
         self.checked_dirs
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -440,6 +442,16 @@ impl LocalStorage {
                     format!("{} vanished while it was created", dir.display()),
                 ));
             }
+        }
+        // First write into this folder by this process: clear what killed
+        // writers left.
+        let first = self
+            .swept_dirs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf());
+        if first {
+            self.sweep_temps(dir);
         }
         let tmp = dir.join(temp_name(file));
         let result = (|| {
