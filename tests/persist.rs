@@ -565,6 +565,44 @@ fn the_memory_tier_serves_repeated_hits_without_storage() {
 }
 
 #[test]
+fn memory_tier_hits_expire_with_the_ttl_and_are_counted() {
+    static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        Cache::builder()
+            .dir(&*DIR)
+            .memory_tier(1 << 20)
+            .ttl(Duration::from_millis(300))
+            .strict(true)
+            .build()
+    });
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    fn short_lived(x: u32) -> u32 {
+        CALLS.fetch_add(1, SeqCst);
+        x + 1
+    }
+
+    assert_eq!(short_lived(1), 2);
+    assert_eq!(short_lived(1), 2);
+    assert_eq!(CALLS.load(SeqCst), 1, "the second call is a memory hit");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(short_lived(1), 2);
+    assert_eq!(
+        CALLS.load(SeqCst),
+        2,
+        "an expired entry is not served from memory"
+    );
+    perscache::flush_stats();
+    let stats = pollster::block_on(perscache::read_stats(&**CACHE.storage())).expect("stats");
+    let s = stats
+        .iter()
+        .find(|s| s.function == "persist::short_lived")
+        .expect("recorded");
+    assert_eq!((s.hits, s.misses), (1, 2));
+}
+
+#[test]
 fn statistics_count_hits_misses_and_compute_time() {
     static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
     static CACHE: LazyLock<Cache> = LazyLock::new(|| Cache::builder().dir(&*DIR).build());

@@ -17,7 +17,7 @@ use bytes::Bytes;
 
 use crate::cache::Cache;
 use crate::entry;
-use crate::error::{Error, Result};
+use crate::error::{Error, FormatError, Result};
 use crate::format::Codec;
 use crate::key::Key;
 use crate::stats::{self, Counters};
@@ -227,6 +227,22 @@ where
     if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
         return compute();
     }
+    // A memory-tier hit is answered here, before the call's future is built.
+    // Anything else (no tier entry, a payload that does not decode, which
+    // the full path reports and removes) takes the full path.
+    if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
+        let written_after = options
+            .ttl
+            .or(cache.ttl)
+            .and_then(|t| SystemTime::now().checked_sub(t));
+        if let Some(Ok(value)) = tier.get(key, written_after, |p| decode(codec, p)) {
+            site.counters.hit();
+            if flush_check_due() {
+                stats::maybe_flush();
+            }
+            return P::rebuild(value);
+        }
+    }
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
     // and a sync function never needs tokio.
@@ -391,11 +407,13 @@ impl Lookup<'_> {
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
         if let Some(tier) = &self.cache.tier {
-            if let Some(payload) = tier.get(&self.key, self.written_after) {
-                match self.decode(codec, &payload) {
-                    Some(v) => return Some(v),
-                    None => tier.remove(&self.key),
+            match tier.get(&self.key, self.written_after, |p| decode(codec, p)) {
+                Some(Ok(v)) => return Some(v),
+                Some(Err(e)) => {
+                    self.report_undecodable(codec, e);
+                    tier.remove(&self.key);
                 }
+                None => {}
             }
         }
         let blob = match self.storage.read(self.path(), self.written_after).await {
@@ -435,24 +453,19 @@ impl Lookup<'_> {
     }
 
     fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {
-        // A decoder that panics on damaged or hostile bytes (third-party
-        // parsers do) must cost a miss, not the caller's call.
-        let decoded =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
-                .unwrap_or_else(|_| Err(crate::error::FormatError::new("the decoder panicked")));
-        match decoded {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let e = Error::Format {
-                    format: codec.name().to_owned(),
-                    type_name: std::any::type_name::<T>(),
-                    source: e.0,
-                };
-                self.cache
-                    .failed(self.function, &format!("cannot decode {}", self.path()), &e);
-                None
-            }
-        }
+        decode(codec, payload)
+            .map_err(|e| self.report_undecodable(codec, e))
+            .ok()
+    }
+
+    fn report_undecodable<T, C: Codec<T>>(&self, codec: &C, e: FormatError) {
+        let e = Error::Format {
+            format: codec.name().to_owned(),
+            type_name: std::any::type_name::<T>(),
+            source: e.0,
+        };
+        self.cache
+            .failed(self.function, &format!("cannot decode {}", self.path()), &e);
     }
 
     /// The bytes to store (framed for binary formats) and the payload within.
@@ -498,6 +511,13 @@ impl Lookup<'_> {
         }
         Some((framed, payload))
     }
+}
+
+/// Decodes a payload. A decoder that panics on damaged or hostile bytes
+/// (third-party parsers do) must cost a miss, not the caller's call.
+fn decode<T, C: Codec<T>>(codec: &C, payload: &[u8]) -> std::result::Result<T, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
+        .unwrap_or_else(|_| Err(FormatError::new("the decoder panicked")))
 }
 
 /// The folder of one code version: the code hash's first 16 alphanumeric

@@ -12,8 +12,9 @@
 //! - **Nothing outside the root.** Paths are checked to be relative and plain;
 //!   entries are opened with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted
 //!   in the folder cannot hang a reader); folders are checked not to be
-//!   symbolic links before they are used, and listings never descend into
-//!   links. Keys are digests, so arguments never become path components.
+//!   symbolic links before they are used (on Linux, a read does both in one
+//!   `openat2` call with `RESOLVE_NO_SYMLINKS`), and listings never descend
+//!   into links. Keys are digests, so arguments never become path components.
 //! - **Private by default.** Folders are created `0700` and files `0600`; an
 //!   entry that other users could have written (group or other write bits in
 //!   private mode, other write bits in [shared](LocalStorageBuilder::shared)
@@ -49,6 +50,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
+#[cfg(target_os = "linux")]
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -62,6 +65,8 @@ use crate::error::{Error, Result};
 const STALE_TEMP_AGE: Duration = Duration::from_secs(15 * 60);
 /// Default precision of the last-use time written to entries on hits.
 const ACCESS_GRANULARITY: Duration = Duration::from_secs(1);
+/// Entries up to this size are read in one `read` of their known length.
+const SMALL_READ: u64 = 64 << 20;
 /// Rescan after writing this fraction of `max_size` (and of the entry count).
 const RESCAN_FRACTION: u64 = 16;
 
@@ -95,6 +100,10 @@ pub struct LocalStorage {
     swept_dirs: Mutex<HashSet<PathBuf>>,
     /// Sizes and last uses, for eviction; empty unless `max_size` is set.
     index: Mutex<Index>,
+    /// Set when reads cannot use `openat2` (an old kernel, a sandbox that
+    /// forbids it, or links above the root), so they check folders one by one.
+    #[cfg(target_os = "linux")]
+    no_openat2: AtomicBool,
 }
 
 /// Configures a [`LocalStorage`].
@@ -152,6 +161,8 @@ impl LocalStorageBuilder {
             checked_dirs: RwLock::default(),
             swept_dirs: Mutex::default(),
             index: Mutex::default(),
+            #[cfg(target_os = "linux")]
+            no_openat2: AtomicBool::new(false),
         }
     }
 }
@@ -295,6 +306,41 @@ impl LocalStorage {
     }
 
     fn open_entry(&self, file: &Path) -> io::Result<Option<File>> {
+        #[cfg(target_os = "linux")]
+        if !self.no_openat2.load(Ordering::Relaxed) {
+            match open_without_links(file) {
+                Ok(f) => return Ok(Some(f)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                // A link somewhere on the path: below the root it is refused
+                // by the check below, which names it; above the root (a
+                // linked home folder, say) it is the user's choice, and reads
+                // check folder by folder from then on.
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    let opened = self.open_checking_dirs(file);
+                    if matches!(opened, Ok(Some(_))) {
+                        self.no_openat2.store(true, Ordering::Relaxed);
+                    }
+                    return opened;
+                }
+                // Too old a kernel, or a sandbox that forbids the call.
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::ENOSYS | libc::EPERM | libc::EINVAL)
+                    ) =>
+                {
+                    self.no_openat2.store(true, Ordering::Relaxed);
+                }
+                // ENOTDIR and the rest: the check below says which folder.
+                Err(_) => {}
+            }
+        }
+        self.open_checking_dirs(file)
+    }
+
+    /// Opens an entry after checking each folder on the way (once per
+    /// folder and process), then the file itself with `O_NOFOLLOW`.
+    fn open_checking_dirs(&self, file: &Path) -> io::Result<Option<File>> {
         let dir = file.parent().unwrap_or(&self.root);
         if !self.check_dirs(dir)? {
             return Ok(None);
@@ -341,10 +387,23 @@ impl LocalStorage {
                 file.display()
             )));
         }
-        // The length is only a hint (the file is ours, but a sparse planted
-        // one must not make us reserve terabytes up front).
-        let mut bytes = Vec::with_capacity(meta.len().min(64 << 20) as usize);
-        f.read_to_end(&mut bytes)?;
+        let len = meta.len();
+        let mut bytes;
+        if len <= SMALL_READ {
+            // Entries are replaced by rename, never changed in place, so the
+            // size just read is the file's: read that much and stop, without
+            // the size check and the read at the end that `read_to_end`
+            // makes (a third of a small hit's system calls). A file cut
+            // short fails its checksum like any damaged entry.
+            bytes = Vec::with_capacity(len as usize);
+            (&mut f).take(len).read_to_end(&mut bytes)?;
+        } else {
+            // The length is only a hint for a large file (the file is ours,
+            // but a sparse planted one must not make us reserve terabytes
+            // up front).
+            bytes = Vec::with_capacity(len.min(64 << 20) as usize);
+            f.read_to_end(&mut bytes)?;
+        }
         self.record_use(path, &f, &meta);
         Ok(Some(Blob::new(bytes, modified)))
     }
@@ -739,6 +798,22 @@ impl Index {
 }
 
 /// The later of an entry's access and modification times, in nanoseconds.
+/// Opens `file` for reading in one system call that fails (`ELOOP`) if any
+/// component of its path is a symbolic link, instead of one `lstat` per
+/// folder on the first read of each folder.
+#[cfg(target_os = "linux")]
+fn open_without_links(file: &Path) -> io::Result<File> {
+    use rustix::fs::{openat2, Mode, OFlags, ResolveFlags, CWD};
+    let fd = openat2(
+        CWD,
+        file,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+        Mode::empty(),
+        ResolveFlags::NO_SYMLINKS,
+    )?;
+    Ok(File::from(fd))
+}
+
 fn last_use(meta: &fs::Metadata) -> u64 {
     let modified = meta.modified().map(nanos).unwrap_or(0);
     let accessed = meta.accessed().map(nanos).unwrap_or(0);
@@ -896,6 +971,29 @@ mod tests {
     }
 
     #[cfg(unix)]
+    /// A link above the root (a home folder on another disk, say) is the
+    /// user's choice: entries under it are read, and links below the root
+    /// are still refused afterwards.
+    #[cfg(unix)]
+    #[test]
+    fn links_above_the_root_are_allowed() {
+        let real = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        fs::write(outside.path().join("secret.bin"), b"secret").expect("write");
+        let links = tempfile::tempdir().expect("tempdir");
+        let linked = links.path().join("cache");
+        std::os::unix::fs::symlink(real.path(), &linked).expect("symlink");
+        let storage = LocalStorage::new(&linked);
+        assert!(block(storage.read("f/h/e.bin", None))
+            .expect("read")
+            .is_none());
+        block(storage.write("f/h/e.bin", Bytes::from_static(b"entry"))).expect("write");
+        let blob = block(storage.read("f/h/e.bin", None)).expect("read");
+        assert_eq!(&blob.expect("hit").bytes[..], b"entry");
+        std::os::unix::fs::symlink(outside.path(), real.path().join("f/l")).expect("symlink");
+        assert!(block(storage.read("f/l/secret.bin", None)).is_err());
+    }
+
     #[test]
     fn links_are_not_followed() {
         let outside = tempfile::tempdir().expect("tempdir");
