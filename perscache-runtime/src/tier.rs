@@ -39,11 +39,17 @@ impl Hasher for KeyBits {
 
     fn write(&mut self, bytes: &[u8]) {
         // `Key` hashes as its 32-byte array (after a length, which goes to
-        // `write_usize` below); mix in every 8 bytes so any caller stays sound.
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        // `write_usize` below): its first eight bytes are hash enough. Any
+        // other input is mixed in whole, so the hasher stays sound for it.
+        match bytes.first_chunk::<8>() {
+            Some(word) if bytes.len() == 32 => self.0 ^= u64::from_le_bytes(*word),
+            _ => {
+                for chunk in bytes.chunks(8) {
+                    let mut word = [0u8; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+                }
+            }
         }
     }
 
