@@ -59,7 +59,15 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         let ident = &arg.ident;
         let label = ident.to_string();
         let span = arg_type_span(item, ident);
-        key_parts.push(quote_spanned!(span=> __perscache_key.arg(#label, &#ident)?;));
+        // Autoref specialization (`KeyArg` in perscache-runtime's key.rs): a
+        // container of numbers in memory is hashed straight from it, anything
+        // else through serde; the two write the same bytes. The argument's
+        // spans are kept, so a non-`Serialize` argument is still reported on it.
+        key_parts.push(quote_spanned!(span=>
+            (&#p::KeyArg(&#ident))
+                .__perscache_key_path()
+                .arg(#label, &mut __perscache_key, &#ident)?;
+        ));
         if arg.impl_trait {
             key_parts
                 .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&#ident));));
@@ -135,6 +143,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
             let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;
             let #key_fn = || -> #p::Result<#p::Key> {
+                // The two `__perscache_key_path` methods the arguments choose between.
+                #[allow(unused_imports)]
+                use #p::{ViaScalars as _, ViaSerde as _};
                 let mut __perscache_key = #p::KeyHasher::new(
                     #function,
                     __PERSCACHE_SITE.code_hash(),
