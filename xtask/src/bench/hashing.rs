@@ -103,18 +103,19 @@ pub fn run(scale: &Scale, _dir: &Path) -> Result<Section> {
              `f64`s as little-endian bytes). Throughput is of the argument's bytes."
                 .into(),
             "In the key's canonical stream (v2), a run of at least 1 KiB of numbers of \
-             one kind among a sequence's elements is written as a summary: its kind, \
-             its count and the BLAKE3 digest of its little-endian bytes, hashed by a \
-             hasher of its own. An argument that is a `Vec`, slice or array of numbers \
-             takes a fast path (chosen at compile time by the `#[persist]` expansion) \
-             that hashes that digest straight from the argument's memory, so the first \
-             two rows are BLAKE3 over the data plus a few dozen bytes. A `String` is \
-             one length-prefixed string."
+             one kind among a sequence's or tuple's elements is written as a summary: \
+             the kind, the count and the BLAKE3 digest of the numbers' little-endian \
+             bytes, hashed by a hasher of its own; shorter runs stay tagged number by \
+             number. For an argument that is a `Vec`, slice or array of numbers, the \
+             `#[persist]` expansion picks at compile time a fast path that hashes that \
+             digest straight from the argument's memory, so the first two rows are \
+             BLAKE3 over the data plus a few dozen bytes. A `String` is one \
+             length-prefixed string."
                 .into(),
-            "The last row (no target) is the generic path: serde walks the struct and \
-             its `Vec<f64>` element by element, each number copied into the run's \
-             buffer, hashed in aligned 16 KiB pieces; same bytes as the fast path \
-             would give, at the cost of one serde call per element."
+            "The last row (no target) is the serde path, taken by anything else (here a \
+             struct holding the same `Vec<f64>`): the same summary, but serde hands over \
+             the numbers one call at a time, each copied into the run's buffer, which is \
+             hashed in aligned 16 KiB pieces."
                 .into(),
         ],
     })
