@@ -146,7 +146,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 // The two `__perscache_key_path` methods the arguments choose between.
                 #[allow(unused_imports)]
                 use #p::{ViaScalars as _, ViaSerde as _};
-                let mut __perscache_key = #p::KeyHasher::new(
+                let mut __perscache_key = #p::KeyHasher::for_site(
                     #function,
                     __PERSCACHE_SITE.code_hash(),
                     #p::Format::name(__perscache_codec),

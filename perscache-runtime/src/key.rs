@@ -134,6 +134,24 @@ impl KeyHasher {
         KeyHasher { sink }
     }
 
+    /// [`new`](Self::new) for a function whose path and code hash live as
+    /// long as the program (a `#[persist]` site's): the same key, but each
+    /// thread finds the hasher state it keeps for this identity by the two
+    /// strings' addresses and the format's name, without writing and
+    /// comparing the whole identity (about 150 bytes) on every call. Not a
+    /// public API.
+    #[doc(hidden)]
+    pub fn for_site(function: &'static str, code_hash: &'static str, format: &str) -> Self {
+        let mut sink = HashSink::new();
+        sink.site = Some(SiteIdentity {
+            function,
+            code_hash,
+        });
+        write_str(&mut sink, format);
+        sink.end_prefix();
+        KeyHasher { sink }
+    }
+
     /// Adds the identity of the instance a method runs on.
     pub fn instance<T: Serialize + ?Sized>(&mut self, instance: &T) -> Result<(), Error> {
         self.sink.put(&[tag::INSTANCE]);
@@ -435,9 +453,12 @@ impl Sink for Vec<u8> {
 ///   hasher is only made, boxed, when a large argument outgrows the buffer.
 struct HashSink {
     /// Bytes of the stream not hashed yet. While `hasher` is `None`, this is
-    /// the whole stream, whose first `prefix_len` bytes are the identity.
+    /// the whole stream, whose first `prefix_len` bytes are the identity
+    /// (with `site`, its part after the code hash: the format's name).
     buf: Vec<u8>,
     prefix_len: usize,
+    /// The start of the identity, when it is a `#[persist]` site's.
+    site: Option<SiteIdentity>,
     hasher: Option<Box<blake3::Hasher>>,
     /// Bytes given to `hasher` so far.
     hashed: u64,
@@ -453,9 +474,47 @@ const IDENTITY_SLOTS: usize = 8;
 const RECENT_SLOTS: usize = 32;
 const RECENT_MAX: usize = 64;
 
+/// The part of an identity that is the same for every call of a marked
+/// function: the domain, then these two strings.
+#[derive(Clone, Copy)]
+struct SiteIdentity {
+    function: &'static str,
+    code_hash: &'static str,
+}
+
+impl SiteIdentity {
+    /// The strings' addresses and lengths. Two `&'static str` with the same
+    /// ones hold the same bytes: such memory is never freed or changed.
+    fn addresses(&self) -> [usize; 4] {
+        [
+            self.function.as_ptr() as usize,
+            self.function.len(),
+            self.code_hash.as_ptr() as usize,
+            self.code_hash.len(),
+        ]
+    }
+
+    /// The length of this part of the identity.
+    fn len(&self) -> usize {
+        3 * 8 + KEY_DOMAIN.len() + self.function.len() + self.code_hash.len()
+    }
+
+    /// The whole identity, with `rest` (the format's part) after it.
+    fn prefix(&self, rest: &[u8]) -> Vec<u8> {
+        let mut prefix = Vec::with_capacity(self.len() + rest.len());
+        for part in [KEY_DOMAIN, self.function, self.code_hash] {
+            write_str(&mut prefix, part);
+        }
+        prefix.extend_from_slice(rest);
+        prefix
+    }
+}
+
 /// One function identity's shortcuts, in one thread.
 struct Identity {
     prefix: Vec<u8>,
+    /// [`SiteIdentity::addresses`] of the site this was made for, if any.
+    site: Option<[usize; 4]>,
     /// The hasher after `prefix`.
     state: blake3::Hasher,
     /// Digests of recent short argument streams, by a hash of the stream.
@@ -466,11 +525,12 @@ struct Identity {
 type Recent = (Box<[u8]>, [u8; 32]);
 
 impl Identity {
-    fn new(prefix: &[u8]) -> Identity {
+    fn new(prefix: Vec<u8>, site: Option<[usize; 4]>) -> Identity {
         let mut state = blake3::Hasher::new();
-        state.update(prefix);
+        state.update(&prefix);
         Identity {
-            prefix: prefix.to_vec(),
+            prefix,
+            site,
             state,
             recent: std::array::from_fn(|_| None),
         }
@@ -491,20 +551,38 @@ thread_local! {
     static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Runs `f` on this thread's entry for `prefix` (made if missing), or
-/// returns `None` when the thread's locals are unavailable (being
-/// destroyed, or in use further up this thread's stack).
-fn with_identity<R>(prefix: &[u8], f: impl FnOnce(&mut Identity) -> R) -> Option<R> {
+/// Runs `f` on this thread's entry for the identity `prefix` (after `site`'s
+/// part, if given), made if missing, or returns `None` when the thread's
+/// locals are unavailable (being destroyed, or in use further up this
+/// thread's stack).
+fn with_identity<R>(
+    site: Option<SiteIdentity>,
+    prefix: &[u8],
+    f: impl FnOnce(&mut Identity) -> R,
+) -> Option<R> {
     IDENTITIES
         .try_with(|cell| {
             let mut ids = cell.try_borrow_mut().ok()?;
-            let at = match ids.iter().position(|i| i.prefix == prefix) {
+            let addresses = site.map(|s| s.addresses());
+            let found = match (site, addresses) {
+                // The same strings, then the same format's part.
+                (Some(site), Some(a)) => {
+                    let head = site.len();
+                    ids.iter().position(|i| {
+                        i.site == Some(a)
+                            && i.prefix.len() == head + prefix.len()
+                            && i.prefix[head..] == *prefix
+                    })
+                }
+                _ => ids.iter().position(|i| i.prefix == prefix),
+            };
+            let at = match found {
                 Some(at) => at,
                 None => {
                     if ids.len() >= IDENTITY_SLOTS {
                         ids.remove(0);
                     }
-                    ids.push(Identity::new(prefix));
+                    ids.push(Identity::new(full_prefix(site, prefix), addresses));
                     ids.len() - 1
                 }
             };
@@ -514,18 +592,27 @@ fn with_identity<R>(prefix: &[u8], f: impl FnOnce(&mut Identity) -> R) -> Option
         .flatten()
 }
 
-/// The hasher state after `prefix`.
-fn prefix_state(prefix: &[u8]) -> blake3::Hasher {
-    with_identity(prefix, |id| id.state.clone()).unwrap_or_else(|| {
+/// The identity's bytes: `site`'s part, if any, then `prefix`.
+fn full_prefix(site: Option<SiteIdentity>, prefix: &[u8]) -> Vec<u8> {
+    match site {
+        Some(site) => site.prefix(prefix),
+        None => prefix.to_vec(),
+    }
+}
+
+/// The hasher state after the identity, and the identity's length.
+fn prefix_state(site: Option<SiteIdentity>, prefix: &[u8]) -> (blake3::Hasher, usize) {
+    with_identity(site, prefix, |id| (id.state.clone(), id.prefix.len())).unwrap_or_else(|| {
+        let prefix = full_prefix(site, prefix);
         let mut h = blake3::Hasher::new();
-        h.update(prefix);
-        h
+        h.update(&prefix);
+        (h, prefix.len())
     })
 }
 
-/// The digest of `prefix` then `rest`.
-fn digest_of(prefix: &[u8], rest: &[u8]) -> [u8; 32] {
-    with_identity(prefix, |id| {
+/// The digest of the identity, then `rest`.
+fn digest_of(site: Option<SiteIdentity>, prefix: &[u8], rest: &[u8]) -> [u8; 32] {
+    with_identity(site, prefix, |id| {
         if rest.len() > RECENT_MAX {
             return id.digest(rest);
         }
@@ -541,7 +628,7 @@ fn digest_of(prefix: &[u8], rest: &[u8]) -> [u8; 32] {
     })
     .unwrap_or_else(|| {
         let mut h = blake3::Hasher::new();
-        h.update(prefix);
+        h.update(&full_prefix(site, prefix));
         h.update(rest);
         *h.finalize().as_bytes()
     })
@@ -569,6 +656,7 @@ impl HashSink {
         HashSink {
             buf,
             prefix_len: 0,
+            site: None,
             hasher: None,
             hashed: 0,
         }
@@ -585,9 +673,9 @@ impl HashSink {
     /// buffer, which then leaves the buffer.
     fn ensure_hasher(&mut self) {
         if self.hasher.is_none() {
-            let h = prefix_state(&self.buf[..self.prefix_len]);
+            let (h, hashed) = prefix_state(self.site, &self.buf[..self.prefix_len]);
             self.hasher = Some(Box::new(h));
-            self.hashed = self.prefix_len as u64;
+            self.hashed = hashed as u64;
             self.buf.drain(..self.prefix_len);
             self.prefix_len = 0;
         }
@@ -633,7 +721,11 @@ impl HashSink {
                 h.update(&self.buf);
                 *h.finalize().as_bytes()
             }
-            None => digest_of(&self.buf[..self.prefix_len], &self.buf[self.prefix_len..]),
+            None => digest_of(
+                self.site,
+                &self.buf[..self.prefix_len],
+                &self.buf[self.prefix_len..],
+            ),
         };
         // Keep the buffer for the thread's next key, unless a large argument
         // made it large.
@@ -1440,6 +1532,46 @@ mod tests {
 
     /// The per-thread identity states are a shortcut only: the key is the
     /// same first time, from the remembered state, and after it was evicted.
+    /// `for_site` (what `#[persist]` calls) finds identities by address, and
+    /// must give exactly `new`'s key whatever the thread remembers.
+    #[test]
+    fn site_identities_give_the_same_keys() {
+        fn by_bytes(function: &str, code: &str, format: &str, v: &[u64]) -> Key {
+            let mut h = KeyHasher::new(function, code, format);
+            h.arg("v", v).expect("ok");
+            h.finish()
+        }
+        fn by_site(function: &'static str, code: &'static str, format: &str, v: &[u64]) -> Key {
+            let mut h = KeyHasher::for_site(function, code, format);
+            h.arg("v", v).expect("ok");
+            h.finish()
+        }
+        // The same text at another address, and a prefix of it.
+        let leaked: &'static str = String::from("crate::site").leak();
+        let short: &'static str = &leaked[..leaked.len() - 1];
+        let long: &'static [u64] = vec![7u64; 3 * HASH_CHUNK].leak();
+        let check = move || {
+            for v in [&[][..], &[1, 2, 3][..], long] {
+                for format in ["binary", "json", "cbor", "", "binaryx"] {
+                    let expected = by_bytes("crate::site", "code", format, v);
+                    assert_eq!(by_site("crate::site", "code", format, v), expected);
+                    assert_eq!(by_site(leaked, "code", format, v), expected);
+                    assert_eq!(by_site("crate::site", "code", format, v), expected);
+                    assert_ne!(by_site(short, "code", format, v), expected);
+                    assert_ne!(by_site("crate::site", "cod", format, v), expected);
+                }
+            }
+        };
+        std::thread::spawn(check).join().expect("a fresh thread");
+        check();
+        // With the thread's identities evicted by other functions in between.
+        for i in 0..3 * IDENTITY_SLOTS {
+            let name: &'static str = format!("crate::other{i}").leak();
+            by_site(name, "code", "binary", &[1]);
+        }
+        check();
+    }
+
     #[test]
     fn remembered_identities_do_not_change_keys() {
         let key = |function: &str| {
