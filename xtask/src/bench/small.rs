@@ -203,9 +203,15 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
              built with `durable(false)` since perscache does not fsync either."
                 .into(),
             "Cold: each call gets a new `Cache` (made and dropped outside the clock) without \
-             a memory tier, so it checks the entry's folders and file as the first read of \
-             a process does. The entry's file is in the page cache, as is the floor's: this \
-             approximates a first read in a process without a cold disk."
+             a memory tier, so nothing of the entry is known in memory, as on the first read \
+             of a process. The entry's file is in the page cache, as is the floor's: this \
+             approximates a first read in a process without a cold disk. On Linux the entry \
+             is opened with `openat2(RESOLVE_NO_SYMLINKS)`, which checks its folders for \
+             links in the same call, so a cold hit costs what any other storage hit does: \
+             open, `statx`, one `read`, close (the floor makes one more `read`, to see the \
+             end of the file). What is left over the floor is the longer path \
+             (`root/function/code/key.bin`, three folders more to walk), the checksum and \
+             the key."
                 .into(),
             "Storage: a `Cache` without memory tier that has read before; what every hit \
              costs when there is no memory tier."
