@@ -95,8 +95,9 @@ impl Cache {
     ///
     /// ```
     /// std::env::set_var("PERSCACHE_URL", "memory://");
-    /// let cache = perscache::Cache::from_env().unwrap();
+    /// let cache = perscache::Cache::from_env()?;
     /// assert_eq!(cache.storage().name(), "memory");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_env() -> Result<Cache> {
         let mut builder = Cache::builder().config(&Config::load()?)?;
@@ -190,9 +191,10 @@ impl CacheBuilder {
     /// whether that is set before or after.
     ///
     /// ```
-    /// let dir = tempfile::tempdir().unwrap();
+    /// let dir = tempfile::tempdir()?;
     /// let cache = perscache::Cache::builder().dir(dir.path()).max_size(1 << 20).build();
     /// assert_eq!(cache.storage().name(), "local");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         // Built in `build`, so that a later `max_size` still applies.
@@ -204,8 +206,9 @@ impl CacheBuilder {
     /// Stores entries where a storage URL points (see [`open_url`]).
     ///
     /// ```
-    /// let cache = perscache::Cache::builder().url("memory://").unwrap().build();
+    /// let cache = perscache::Cache::builder().url("memory://")?.build();
     /// assert_eq!(cache.storage().name(), "memory");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn url(mut self, url: &str) -> Result<Self> {
         self.storage = Some(open_url(url, self.max_size)?);

@@ -36,9 +36,10 @@ pub const CONFIG_FILE: &str = "perscache.toml";
 ///     format = "json"
 ///     ttl = "1d"
 ///     max_size = "1GiB"
-/// "#).unwrap();
+/// "#)?;
 /// assert_eq!(config.ttl, Some(std::time::Duration::from_secs(86_400)));
 /// assert_eq!(config.max_size, Some(1 << 30));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

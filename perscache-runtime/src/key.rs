@@ -53,10 +53,11 @@ const RUN_PIECE: usize = 16 * 1024;
 /// use perscache::KeyHasher;
 ///
 /// let mut a = KeyHasher::new("app::f", "code", "json");
-/// a.arg("x", &42u32).unwrap();
+/// a.arg("x", &42u32)?;
 /// let mut b = KeyHasher::new("app::f", "code", "json");
-/// b.arg("x", &43u32).unwrap();
+/// b.arg("x", &43u32)?;
 /// assert_ne!(a.finish(), b.finish());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key([u8; 32]);

@@ -28,10 +28,11 @@ pub mod testing;
 /// use std::sync::Arc;
 ///
 /// let column: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), None]));
-/// let batch = RecordBatch::try_from_iter([("n", column)]).unwrap();
+/// let batch = RecordBatch::try_from_iter([("n", column)])?;
 /// let mut buf = Vec::new();
-/// Parquet.encode(&batch, &mut buf).unwrap();
-/// assert_eq!(Codec::<RecordBatch>::decode(&Parquet, &buf).unwrap(), batch);
+/// Parquet.encode(&batch, &mut buf)?;
+/// assert_eq!(Codec::<RecordBatch>::decode(&Parquet, &buf)?, batch);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "parquet")]
 pub use arrow_array;

@@ -231,8 +231,10 @@ async fn merge_into(
 /// ```
 /// # pollster::block_on(async {
 /// let storage = perscache::MemoryStorage::new();
-/// assert!(perscache::read_stats(&storage).await.unwrap().is_empty());
-/// # });
+/// assert!(perscache::read_stats(&storage).await?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn read_stats(storage: &dyn Storage) -> crate::Result<Vec<FunctionStats>> {
     let mut out = Vec::new();

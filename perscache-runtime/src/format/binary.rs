@@ -16,9 +16,10 @@ use crate::error::FormatError;
 /// use perscache::{Binary, Codec};
 ///
 /// let mut buf = Vec::new();
-/// Binary.encode(&vec![1.5f64, 2.5], &mut buf).unwrap();
-/// let back: Vec<f64> = Binary.decode(&buf).unwrap();
+/// Binary.encode(&vec![1.5f64, 2.5], &mut buf)?;
+/// let back: Vec<f64> = Binary.decode(&buf)?;
 /// assert_eq!(back, [1.5, 2.5]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Binary;

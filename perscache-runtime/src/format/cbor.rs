@@ -12,9 +12,10 @@ use crate::error::FormatError;
 /// use perscache::{Cbor, Codec};
 ///
 /// let mut buf = Vec::new();
-/// Cbor.encode(&serde_json::json!({"a": [1, 2]}), &mut buf).unwrap();
-/// let back: serde_json::Value = Cbor.decode(&buf).unwrap();
+/// Cbor.encode(&serde_json::json!({"a": [1, 2]}), &mut buf)?;
+/// let back: serde_json::Value = Cbor.decode(&buf)?;
 /// assert_eq!(back["a"][1], 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Cbor;

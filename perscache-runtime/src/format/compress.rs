@@ -24,10 +24,11 @@ use crate::error::FormatError;
 ///
 /// let value = vec!["the same line".to_string(); 1000];
 /// let mut buf = Vec::new();
-/// format.encode(&value, &mut buf).unwrap();
+/// format.encode(&value, &mut buf)?;
 /// assert!(buf.len() < 200);
-/// let back: Vec<String> = format.decode(&buf).unwrap();
+/// let back: Vec<String> = format.decode(&buf)?;
 /// assert_eq!(back, value);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Zstd<F> {
     inner: F,
@@ -58,8 +59,9 @@ impl<F> Zstd<F> {
     /// use perscache::{Codec, Json, Zstd};
     ///
     /// let mut buf = Vec::new();
-    /// Zstd::with_level(Json, 19).encode(&vec![0u8; 4096], &mut buf).unwrap();
+    /// Zstd::with_level(Json, 19).encode(&vec![0u8; 4096], &mut buf)?;
     /// assert!(buf.len() < 100);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn with_level(inner: F, level: i32) -> Self {
         Zstd {

@@ -27,15 +27,16 @@ use crate::error::FormatError;
 ///
 /// let rows = vec![Row { city: "Oslo".into(), people: 700_000 }];
 /// let mut buf = Vec::new();
-/// Csv.encode(&rows, &mut buf).unwrap();
+/// Csv.encode(&rows, &mut buf)?;
 /// assert_eq!(buf, b"city,people\nOslo,700000\n");
-/// let back: Vec<Row> = Csv.decode(&buf).unwrap();
+/// let back: Vec<Row> = Csv.decode(&buf)?;
 /// assert_eq!(back, rows);
 ///
 /// #[derive(Serialize, Deserialize)]
 /// struct Nested { row: Row }
 /// let err = Csv.encode(&vec![Nested { row: Row { city: "Oslo".into(), people: 1 } }], &mut Vec::new());
 /// assert!(err.is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// Anything but a `Vec` is a compile error:

@@ -28,9 +28,9 @@ use crate::error::{BoxError, FormatError};
 /// );
 ///
 /// let mut buf = Vec::new();
-/// LINES.encode(&vec!["a".to_string(), "b".to_string()], &mut buf).unwrap();
+/// LINES.encode(&vec!["a".to_string(), "b".to_string()], &mut buf)?;
 /// assert_eq!(buf, b"a\nb");
-/// assert_eq!(LINES.decode(&buf).unwrap(), ["a", "b"]);
+/// assert_eq!(LINES.decode(&buf)?, ["a", "b"]);
 /// assert!(!LINES.is_binary());
 ///
 /// // Or, where a `const` is not needed, with the types inferred:
@@ -41,8 +41,9 @@ use crate::error::{BoxError, FormatError};
 ///     |b: &[u8]| Ok::<_, perscache::BoxError>(String::from_utf8(b.to_vec())?),
 /// );
 /// let mut buf = Vec::new();
-/// upper.encode(&"hi".to_string(), &mut buf).unwrap();
-/// assert_eq!(upper.decode(&buf).unwrap(), "HI");
+/// upper.encode(&"hi".to_string(), &mut buf)?;
+/// assert_eq!(upper.decode(&buf)?, "HI");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Custom<E, D> {
@@ -65,8 +66,9 @@ pub struct Custom<E, D> {
 /// );
 /// # use perscache::Codec;
 /// let mut buf = Vec::new();
-/// HEX.encode(&255, &mut buf).unwrap();
+/// HEX.encode(&255, &mut buf)?;
 /// assert_eq!(buf, b"ff");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub type FnCustom<T> =
     Custom<fn(&T) -> Result<Vec<u8>, BoxError>, fn(&[u8]) -> Result<T, BoxError>>;
@@ -85,9 +87,10 @@ impl<E, D> Custom<E, D> {
     ///     |b: &[u8]| Ok::<_, perscache::BoxError>(u64::from_le_bytes(b.try_into()?)),
     /// );
     /// let mut buf = Vec::new();
-    /// le.encode(&7, &mut buf).unwrap();
-    /// assert_eq!(le.decode(&buf).unwrap(), 7);
+    /// le.encode(&7, &mut buf)?;
+    /// assert_eq!(le.decode(&buf)?, 7);
     /// assert!(le.framed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn new(name: &'static str, extension: &'static str, encode: E, decode: D) -> Self {
         Custom {

@@ -13,12 +13,13 @@ use crate::error::FormatError;
 /// use perscache::{Codec, Json};
 ///
 /// let mut compact = Vec::new();
-/// Json.encode(&vec![1, 2], &mut compact).unwrap();
+/// Json.encode(&vec![1, 2], &mut compact)?;
 /// assert_eq!(compact, b"[1,2]");
 ///
 /// let mut pretty = Vec::new();
-/// Json::pretty().encode(&vec![1, 2], &mut pretty).unwrap();
-/// assert_eq!(std::str::from_utf8(&pretty).unwrap(), "[\n  1,\n  2\n]");
+/// Json::pretty().encode(&vec![1, 2], &mut pretty)?;
+/// assert_eq!(std::str::from_utf8(&pretty)?, "[\n  1,\n  2\n]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Json;

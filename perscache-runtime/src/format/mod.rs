@@ -131,9 +131,10 @@ pub enum Compression {
 /// }
 ///
 /// let mut buf = Vec::new();
-/// Text.encode(&"hi".to_string(), &mut buf).unwrap();
-/// assert_eq!(Text.decode(&buf).unwrap(), "hi");
-/// Text.check(&"hi".to_string(), &buf).unwrap();
+/// Text.encode(&"hi".to_string(), &mut buf)?;
+/// assert_eq!(Text.decode(&buf)?, "hi");
+/// Text.check(&"hi".to_string(), &buf)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "the format `{Self}` cannot hold a `{T}`",
@@ -207,10 +208,11 @@ impl<T, F: Codec<T> + ?Sized> Codec<T> for &F {
 /// use perscache::{AnyFormat, Json};
 ///
 /// let f: AnyFormat = Json.into();
-/// assert_eq!(f, "json".parse().unwrap());
+/// assert_eq!(f, "json".parse()?);
 /// assert_eq!(f.to_string(), "json");
 /// assert!("xml".parse::<AnyFormat>().unwrap_err().to_string()
 ///     .starts_with("invalid perscache configuration: unknown format `xml`; expected one of binary, json, json-pretty"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]

@@ -14,9 +14,10 @@ use crate::error::FormatError;
 /// use perscache::{Codec, MessagePack};
 ///
 /// let mut buf = Vec::new();
-/// MessagePack.encode(&(1u8, "two".to_string()), &mut buf).unwrap();
-/// let back: (u8, String) = MessagePack.decode(&buf).unwrap();
+/// MessagePack.encode(&(1u8, "two".to_string()), &mut buf)?;
+/// let back: (u8, String) = MessagePack.decode(&buf)?;
 /// assert_eq!(back, (1, "two".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MessagePack;

@@ -48,10 +48,11 @@ use crate::error::FormatError;
 ///     Reading { sensor: "b".into(), value: None },
 /// ];
 /// let mut buf = Vec::new();
-/// Parquet.encode(&rows, &mut buf).unwrap();
+/// Parquet.encode(&rows, &mut buf)?;
 /// assert_eq!(&buf[..4], b"PAR1");
-/// let back: Vec<Reading> = Parquet.decode(&buf).unwrap();
+/// let back: Vec<Reading> = Parquet.decode(&buf)?;
 /// assert_eq!(back, rows);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// Anything but a `Vec` or a `RecordBatch` is a compile error:

@@ -18,10 +18,11 @@ use crate::error::FormatError;
 ///
 /// let mut buf = Vec::new();
 /// let value = BTreeMap::from([("a".to_string(), vec!["x".to_string(), "no".into()])]);
-/// Yaml.encode(&value, &mut buf).unwrap();
-/// assert_eq!(std::str::from_utf8(&buf).unwrap(), "a:\n  - x\n  - \"no\"\n");
-/// let back: BTreeMap<String, Vec<String>> = Yaml.decode(&buf).unwrap();
+/// Yaml.encode(&value, &mut buf)?;
+/// assert_eq!(std::str::from_utf8(&buf)?, "a:\n  - x\n  - \"no\"\n");
+/// let back: BTreeMap<String, Vec<String>> = Yaml.decode(&buf)?;
 /// assert_eq!(back, value);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Yaml;

@@ -80,10 +80,11 @@ const RESCAN_FRACTION: u64 = 16;
 /// ```
 /// use perscache::LocalStorage;
 ///
-/// let dir = tempfile::tempdir().unwrap();
+/// let dir = tempfile::tempdir()?;
 /// let storage = LocalStorage::builder(dir.path()).max_size(100 << 20).build();
 /// assert_eq!(storage.root(), dir.path());
 /// assert_eq!(storage.max_size(), Some(100 << 20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct LocalStorage {

@@ -46,10 +46,11 @@ use crate::error::{Error, Result};
 /// where the backend supports eviction (all of these but `memory://`).
 ///
 /// ```
-/// let storage = perscache::open_url("memory://", None).unwrap();
+/// let storage = perscache::open_url("memory://", None)?;
 /// assert_eq!(storage.name(), "memory");
 /// let err = perscache::open_url("ftp://example", None).unwrap_err();
 /// assert!(err.to_string().contains("ftp"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
     let parsed =
@@ -201,26 +202,30 @@ impl EntryInfo {
 /// #[derive(Debug, Default)]
 /// struct MapStorage(Mutex<HashMap<String, (Bytes, SystemTime)>>);
 ///
+/// // A lock is poisoned only if a thread panicked while holding it, and no
+/// // code below can panic with the map locked.
+/// const POISON: &str = "the map's lock is never held across a panic";
+///
 /// #[async_trait]
 /// impl Storage for MapStorage {
 ///     fn name(&self) -> &'static str { "map" }
 ///
 ///     async fn read(&self, path: &str, written_after: Option<SystemTime>) -> perscache::Result<Option<Blob>> {
-///         let map = self.0.lock().unwrap();
+///         let map = self.0.lock().expect(POISON);
 ///         Ok(map.get(path)
 ///             .filter(|(_, at)| written_after.map_or(true, |t| *at > t))
 ///             .map(|(bytes, at)| Blob::new(bytes.clone(), *at)))
 ///     }
 ///     async fn write(&self, path: &str, bytes: Bytes) -> perscache::Result<()> {
-///         self.0.lock().unwrap().insert(path.to_owned(), (bytes, SystemTime::now()));
+///         self.0.lock().expect(POISON).insert(path.to_owned(), (bytes, SystemTime::now()));
 ///         Ok(())
 ///     }
 ///     async fn delete(&self, path: &str) -> perscache::Result<()> {
-///         self.0.lock().unwrap().remove(path);
+///         self.0.lock().expect(POISON).remove(path);
 ///         Ok(())
 ///     }
 ///     async fn list(&self, prefix: &str) -> perscache::Result<Vec<EntryInfo>> {
-///         let map = self.0.lock().unwrap();
+///         let map = self.0.lock().expect(POISON);
 ///         Ok(map.iter()
 ///             .filter(|(p, _)| p.starts_with(prefix))
 ///             .map(|(p, (b, at))| EntryInfo::new(p.clone(), b.len() as u64, *at, None))

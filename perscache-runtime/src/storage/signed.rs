@@ -43,10 +43,13 @@ const CONTEXT: &str = "perscache 2026-11 entry signature v1";
 /// let shared = MemoryStorage::new();
 /// let alice = SignedStorage::new(shared.clone(), b"team secret");
 /// let mallory = SignedStorage::new(shared.clone(), b"a guess");
-/// alice.write("f/h/k.bin", "value".into()).await.unwrap();
-/// assert_eq!(&alice.read("f/h/k.bin", None).await.unwrap().unwrap().bytes[..], b"value");
+/// alice.write("f/h/k.bin", "value".into()).await?;
+/// let blob = alice.read("f/h/k.bin", None).await?.expect("alice just wrote this entry");
+/// assert_eq!(&blob.bytes[..], b"value");
 /// assert!(mallory.read("f/h/k.bin", None).await.is_err());
-/// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SignedStorage {
     inner: Arc<dyn Storage>,
