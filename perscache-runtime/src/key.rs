@@ -137,10 +137,11 @@ impl KeyHasher {
 
     /// [`new`](Self::new) for a function whose path and code hash live as
     /// long as the program (a `#[persist]` site's): the same key, but each
-    /// thread finds the hasher state it keeps for this identity by the two
-    /// strings' addresses and the format's name, without writing and
-    /// comparing the whole identity (about 150 bytes) on every call. Not a
-    /// public API.
+    /// thread finds the hasher state it keeps for this identity by the
+    /// function path's address, the code hash and the format's name, without
+    /// writing and comparing the whole identity (about 150 bytes) on every
+    /// call. `function` must not come from a library that is unloaded while
+    /// the program runs. Not a public API.
     #[doc(hidden)]
     pub fn for_site(function: &'static str, code_hash: &'static str, format: &str) -> Self {
         let mut sink = HashSink::new();
@@ -484,15 +485,23 @@ struct SiteIdentity {
 }
 
 impl SiteIdentity {
-    /// The strings' addresses and lengths. Two `&'static str` with the same
-    /// ones hold the same bytes: such memory is never freed or changed.
-    fn addresses(&self) -> [usize; 4] {
+    /// The function path's address and length, and the code hash's length.
+    /// A `#[persist]` site's path is a `String` in a `static`, never freed,
+    /// so no other path ever has its address. (A literal's address can come
+    /// back with other bytes if a library is unloaded and another loaded:
+    /// the code hash, a literal, is compared by its bytes as well.)
+    fn addresses(&self) -> [usize; 3] {
         [
             self.function.as_ptr() as usize,
             self.function.len(),
-            self.code_hash.as_ptr() as usize,
             self.code_hash.len(),
         ]
+    }
+
+    /// Where the code hash's bytes are in the identity.
+    fn code_hash_at(&self) -> std::ops::Range<usize> {
+        let start = 3 * 8 + KEY_DOMAIN.len() + self.function.len();
+        start..start + self.code_hash.len()
     }
 
     /// The length of this part of the identity.
@@ -515,7 +524,7 @@ impl SiteIdentity {
 struct Identity {
     prefix: Vec<u8>,
     /// [`SiteIdentity::addresses`] of the site this was made for, if any.
-    site: Option<[usize; 4]>,
+    site: Option<[usize; 3]>,
     /// The hasher after `prefix`.
     state: blake3::Hasher,
     /// Digests of recent short argument streams, by a hash of the stream.
@@ -526,7 +535,7 @@ struct Identity {
 type Recent = (Box<[u8]>, [u8; 32]);
 
 impl Identity {
-    fn new(prefix: Vec<u8>, site: Option<[usize; 4]>) -> Identity {
+    fn new(prefix: Vec<u8>, site: Option<[usize; 3]>) -> Identity {
         let mut state = blake3::Hasher::new();
         state.update(&prefix);
         Identity {
@@ -573,6 +582,7 @@ fn with_identity<R>(
                         i.site == Some(a)
                             && i.prefix.len() == head + prefix.len()
                             && i.prefix[head..] == *prefix
+                            && i.prefix[site.code_hash_at()] == *site.code_hash.as_bytes()
                     })
                 }
                 _ => ids.iter().position(|i| i.prefix == prefix),
@@ -1560,10 +1570,19 @@ mod tests {
                     assert_eq!(by_site("crate::site", "code", format, v), expected);
                     assert_ne!(by_site(short, "code", format, v), expected);
                     assert_ne!(by_site("crate::site", "cod", format, v), expected);
+                    assert_ne!(by_site("crate::site", "codf", format, v), expected);
                 }
             }
         };
         std::thread::spawn(check).join().expect("a fresh thread");
+        // Found again, not made anew on every call.
+        let identities = std::thread::spawn(|| {
+            for v in 0..10u64 {
+                by_site("crate::site", "code", "binary", &[v]);
+            }
+            IDENTITIES.with(|ids| ids.borrow().len())
+        });
+        assert_eq!(identities.join().expect("a fresh thread"), 1);
         check();
         // With the thread's identities evicted by other functions in between.
         for i in 0..3 * IDENTITY_SLOTS {
