@@ -13,8 +13,9 @@
 //! Enabled by the `testing` feature. Every check works under its own unique
 //! prefix (`conformance.<check>/<unique>/…`), so they can run side by side on
 //! one backend and against a shared server. The checks are `async`; they
-//! spawn threads of their own only in [`concurrent_writers`], which drives the
-//! backend with [`pollster`] on each thread (a remote backend's futures must
+//! spawn threads of their own only in
+//! [`concurrent_writers`](crate::testing::concurrent_writers), which drives
+//! the backend with [`pollster`] on each thread (a remote backend's futures must
 //! complete on any executor, see [`Storage`]).
 //!
 //! What the suite does not check: the cache's own promises above storage

@@ -1,50 +1,4 @@
-//! Entries as files under one folder: the default storage.
-//!
-//! # How it stays correct
-//!
-//! - **Atomic writes.** An entry is written to a hidden temporary file in its
-//!   own folder (`.<name>.<pid>.<n>.tmp`) and renamed over the entry, so a
-//!   reader (another thread, another process, the next run after a `kill -9`)
-//!   sees a whole old entry or a whole new one. A failed write removes its
-//!   temporary file; temporary files left by killed processes are removed
-//!   once they are older than [`LocalStorageBuilder::stale_temp_age`], when
-//!   their folder is first written to by a process and at every rescan.
-//! - **Nothing outside the root.** Paths are checked to be relative and plain;
-//!   entries are opened with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted
-//!   in the folder cannot hang a reader); folders are checked not to be
-//!   symbolic links before they are used (on Linux, a read does both in one
-//!   `openat2` call with `RESOLVE_NO_SYMLINKS`), and listings never descend
-//!   into links. Keys are digests, so arguments never become path components.
-//! - **Private by default.** Folders are created `0700` and files `0600`; an
-//!   entry that other users could have written (group or other write bits in
-//!   private mode, other write bits in [shared](LocalStorageBuilder::shared)
-//!   mode) is refused.
-//!
-//! # Size limit without rescanning
-//!
-//! With [`max_size`](LocalStorageBuilder::max_size), the storage keeps an
-//! index of entries (size, last use) in memory, built by one scan of the
-//! folder at the first write. Each write then costs `O(log n)` bookkeeping,
-//! plus the eviction of the least recently used entries while the total is
-//! over the limit. Before an entry is evicted its file is checked again: if
-//! another process used or rewrote it since (a newer access or modification
-//! time), it moves back in the order instead.
-//!
-//! Last use is recorded without relying on the kernel's access times (which
-//! `relatime` and `noatime` mounts make useless): a hit sets the file's access
-//! time itself, through the open handle, when the recorded one is older than
-//! [`LocalStorageBuilder::access_granularity`], and the in-memory index
-//! records every hit of this process exactly.
-//!
-//! Other processes' writes are picked up by rescans, which happen once this
-//! process has written `max_size / 16` bytes *and* a sixteenth of the number
-//! of indexed entries since the last scan, so a rescan costs a bounded number
-//! of file checks per write however many entries there are. Every process
-//! evicts down to the limit after its own scans and writes, so with `P`
-//! processes writing to one folder the total stays below
-//! `max_size + (P - 1) * (max_size / 16 + largest entry)`, plus one entry per
-//! thread caught between its rename and its eviction.
-//! `tests/reliability_concurrency.rs` checks this bound.
+//! Entries as files under one folder: the default storage (see [`LocalStorage`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
@@ -72,10 +26,51 @@ const RESCAN_FRACTION: u64 = 16;
 
 /// Files under a root folder, one per entry: `ROOT/<function>/<code hash>/<key>.<ext>`.
 ///
-/// See the [module documentation](self) for the guarantees: atomic writes,
-/// private files, no symbolic links followed, and least-recently-used
-/// eviction under [`max_size`](LocalStorageBuilder::max_size) at a cost per
-/// write that does not grow with the number of entries.
+/// # How it stays correct
+///
+/// - **Atomic writes.** An entry is written to a hidden temporary file in its
+///   own folder (`.<name>.<pid>.<n>.tmp`) and renamed over the entry, so a
+///   reader (another thread, another process, the next run after a `kill -9`)
+///   sees a whole old entry or a whole new one. A failed write removes its
+///   temporary file; temporary files left by killed processes are removed
+///   once they are older than [`LocalStorageBuilder::stale_temp_age`], when
+///   their folder is first written to by a process and at every rescan.
+/// - **Nothing outside the root.** Paths are checked to be relative and plain;
+///   entries are opened with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted
+///   in the folder cannot hang a reader); folders are checked not to be
+///   symbolic links before they are used (on Linux, a read does both in one
+///   `openat2` call with `RESOLVE_NO_SYMLINKS`), and listings never descend
+///   into links. Keys are digests, so arguments never become path components.
+/// - **Private by default.** Folders are created `0700` and files `0600`; an
+///   entry that other users could have written (group or other write bits in
+///   private mode, other write bits in [shared](LocalStorageBuilder::shared)
+///   mode) is refused.
+///
+/// # Size limit without rescanning
+///
+/// With [`max_size`](LocalStorageBuilder::max_size), the storage keeps an
+/// index of entries (size, last use) in memory, built by one scan of the
+/// folder at the first write. Each write then costs `O(log n)` bookkeeping,
+/// plus the eviction of the least recently used entries while the total is
+/// over the limit. Before an entry is evicted its file is checked again: if
+/// another process used or rewrote it since (a newer access or modification
+/// time), it moves back in the order instead.
+///
+/// Last use is recorded without relying on the kernel's access times (which
+/// `relatime` and `noatime` mounts make useless): a hit sets the file's access
+/// time itself, through the open handle, when the recorded one is older than
+/// [`LocalStorageBuilder::access_granularity`], and the in-memory index
+/// records every hit of this process exactly.
+///
+/// Other processes' writes are picked up by rescans, which happen once this
+/// process has written `max_size / 16` bytes *and* a sixteenth of the number
+/// of indexed entries since the last scan, so a rescan costs a bounded number
+/// of file checks per write however many entries there are. Every process
+/// evicts down to the limit after its own scans and writes, so with `P`
+/// processes writing to one folder the total stays below
+/// `max_size + (P - 1) * (max_size / 16 + largest entry)`, plus one entry per
+/// thread caught between its rename and its eviction.
+/// `tests/reliability_concurrency.rs` checks this bound.
 ///
 /// ```
 /// use perscache::LocalStorage;
@@ -119,7 +114,7 @@ pub struct LocalStorageBuilder {
 
 impl LocalStorageBuilder {
     /// Keeps the total size of entries near `bytes` (see the
-    /// [module documentation](self) for the slack), removing the least
+    /// [`LocalStorage`] documentation for the slack), removing the least
     /// recently used entries first. An entry larger than `bytes` is not stored.
     pub fn max_size(mut self, bytes: u64) -> Self {
         self.max_size = Some(bytes);
