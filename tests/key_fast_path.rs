@@ -1,14 +1,17 @@
-//! The key's fast path for arguments that are containers of numbers: what
-//! `#[persist]` generates picks it for `Vec<T>`, slices and arrays of numbers
-//! (and serde for everything else, generic arguments included), and it gives
-//! exactly the key `KeyHasher::arg` gives through serde.
+//! The key's fast paths for arguments that are numbers or containers of
+//! numbers: what `#[persist]` generates picks them for numbers, `Vec<T>`,
+//! slices and arrays of numbers (and serde for everything else, generic
+//! arguments included), and they give exactly the key `KeyHasher::arg` gives
+//! through serde.
 
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::LazyLock;
 
-use perscache::__private::{KeyArg, ScalarsPath, SerdePath, ViaScalars as _, ViaSerde as _};
+use perscache::__private::{
+    KeyArg, ScalarPath, ScalarsPath, SerdePath, ViaScalar as _, ViaScalars as _, ViaSerde as _,
+};
 use perscache::{persist, Cache, Key, KeyHasher};
 use serde::Serialize;
 
@@ -99,6 +102,55 @@ fn fast_path_keys_equal_serde_keys() {
     });
 }
 
+/// One number: its tag and bytes, as serde writes a number that is not in a
+/// sequence.
+#[test]
+fn one_number_keys_equal_serde_keys() {
+    macro_rules! check {
+        ($($value:expr),* $(,)?) => {$(
+            assert_eq!(fast_key!($value, ScalarPath), generic_key(&$value), "{:?}", $value);
+        )*};
+    }
+    check!(
+        0u8,
+        u8::MAX,
+        0i8,
+        i8::MIN,
+        7u16,
+        i16::MIN,
+        7u32,
+        i32::MIN,
+        7u64,
+        u64::MAX
+    );
+    check!(
+        i64::MIN,
+        u128::MAX,
+        i128::MIN,
+        1.5f32,
+        -0.0f32,
+        f32::NAN,
+        1.5f64,
+        -0.0f64
+    );
+    check!(
+        f64::NAN,
+        f64::from_bits(0x7ff8_0000_0000_0001),
+        f64::INFINITY
+    );
+    // Kinds and widths stay apart, as through serde.
+    assert_ne!(fast_key!(7u32, ScalarPath), fast_key!(7u64, ScalarPath));
+    assert_ne!(fast_key!(7u64, ScalarPath), fast_key!(7i64, ScalarPath));
+    assert_ne!(
+        fast_key!(0.0f64, ScalarPath),
+        fast_key!(-0.0f64, ScalarPath)
+    );
+    assert_ne!(
+        fast_key!(1.0f64, ScalarPath),
+        fast_key!(1.0f64.to_bits(), ScalarPath)
+    );
+}
+
 /// Everything else goes through serde: other element types, nested
 /// containers, and numbers that are not bare (`bool`, `char`, `Option`).
 #[test]
@@ -113,7 +165,9 @@ fn other_arguments_take_serde() {
     assert_eq!(fast_key!(chars.clone(), SerdePath), generic_key(&chars));
     let options = vec![Some(1u8); 2000];
     assert_eq!(fast_key!(options.clone(), SerdePath), generic_key(&options));
-    assert_eq!(fast_key!(7u64, SerdePath), generic_key(&7u64));
+    assert_eq!(fast_key!(&7u64, SerdePath), generic_key(&7u64));
+    assert_eq!(fast_key!(true, SerdePath), generic_key(&true));
+    assert_eq!(fast_key!(Some(7u64), SerdePath), generic_key(&Some(7u64)));
     assert_eq!(fast_key!("text", SerdePath), generic_key("text"));
     let generic = vec![2.5f64; 3000];
     let _: SerdePath = generic_choice(&generic);

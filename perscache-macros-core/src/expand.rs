@@ -60,8 +60,8 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         let label = ident.to_string();
         let span = arg_type_span(item, ident);
         // Autoref specialization (`KeyArg` in perscache-runtime's key.rs): a
-        // container of numbers in memory is hashed straight from it, anything
-        // else through serde; the two write the same bytes. The argument's
+        // number, or a container of numbers in memory, is written straight
+        // from it, anything else through serde; both write the same bytes. The argument's
         // spans are kept, so a non-`Serialize` argument is still reported on it.
         key_parts.push(quote_spanned!(span=>
             (&#p::KeyArg(&#ident))
@@ -143,9 +143,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
             let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;
             let #key_fn = || -> #p::Result<#p::Key> {
-                // The two `__perscache_key_path` methods the arguments choose between.
+                // The `__perscache_key_path` methods the arguments choose between.
                 #[allow(unused_imports)]
-                use #p::{ViaScalars as _, ViaSerde as _};
+                use #p::{ViaScalar as _, ViaScalars as _, ViaSerde as _};
                 let mut __perscache_key = #p::KeyHasher::for_site(
                     #function,
                     __PERSCACHE_SITE.code_hash(),

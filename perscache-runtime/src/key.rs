@@ -249,6 +249,45 @@ pub trait ViaScalars {
 
 impl<T: ScalarSlice + ?Sized> ViaScalars for KeyArg<'_, T> {}
 
+/// The fast path's choice for one number (an id, a size: the most common
+/// argument); see [`KeyArg`]. No type is both a number and a container, so
+/// at most one of this and [`ViaScalars`] applies. Not a public API.
+#[doc(hidden)]
+pub trait ViaScalar {
+    /// Picks [`ScalarPath`].
+    #[inline]
+    fn __perscache_key_path(&self) -> ScalarPath {
+        ScalarPath
+    }
+}
+
+impl<E: Scalar> ViaScalar for KeyArg<'_, E> {}
+
+/// Adds an argument that is one number. Not a public API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ScalarPath;
+
+impl ScalarPath {
+    /// Adds `value` as [`KeyHasher::arg`] would: its tag and its bytes.
+    #[inline]
+    pub fn arg<E: Scalar>(
+        self,
+        name: &'static str,
+        key: &mut KeyHasher,
+        value: &E,
+    ) -> Result<(), Error> {
+        key.sink.put(&[tag::ARG]);
+        write_str(&mut key.sink, name);
+        let width = std::mem::size_of::<E>();
+        let mut one = [0u8; 17];
+        one[0] = E::TAG;
+        value.put_le(&mut one[1..=width]);
+        key.sink.put(&one[..=width]);
+        Ok(())
+    }
+}
+
 /// The fallback's choice; see [`KeyArg`]. Not a public API.
 #[doc(hidden)]
 pub trait ViaSerde {
@@ -579,7 +618,9 @@ fn with_identity<R>(
                 (Some(site), Some(a)) => {
                     let head = site.len();
                     ids.iter().position(|i| {
-                        i.site == Some(a)
+                        // Word by word: comparing the arrays whole reads
+                        // `a` back in wider loads than it was written with.
+                        matches!(i.site, Some([p, l, c]) if p == a[0] && l == a[1] && c == a[2])
                             && i.prefix.len() == head + prefix.len()
                             && i.prefix[head..] == *prefix
                             && i.prefix[site.code_hash_at()] == *site.code_hash.as_bytes()
@@ -648,11 +689,17 @@ fn digest_of(site: Option<SiteIdentity>, prefix: &[u8], rest: &[u8]) -> [u8; 32]
 /// A fast hash of a short byte string, to pick a slot (never to decide
 /// equality: the bytes are compared).
 fn mix(bytes: &[u8]) -> u64 {
+    let step = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     let mut h = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        h = step(h, u64::from_le_bytes(word.try_into().unwrap_or_default()));
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
         let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        word[..tail.len()].copy_from_slice(tail);
+        h = step(h, u64::from_le_bytes(word));
     }
     h
 }

@@ -71,7 +71,9 @@ pub use storage::{RedisStorage, RedisStorageBuilder};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{call_async, call_sync, Always, OkOnly, Options, Policy, Site, SomeOnly};
-    pub use crate::key::{KeyArg, ScalarsPath, SerdePath, ViaScalars, ViaSerde};
+    pub use crate::key::{
+        KeyArg, ScalarPath, ScalarsPath, SerdePath, ViaScalar, ViaScalars, ViaSerde,
+    };
     pub use crate::{AsCache, Cache, Codec, Format, Key, KeyHasher, Result, Storage};
     pub use std::sync::{Arc, OnceLock};
 

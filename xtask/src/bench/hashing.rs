@@ -20,7 +20,7 @@ macro_rules! key_of {
     ($data:expr) => {{
         // As in the expansion: one of the two is used, depending on the type.
         #[allow(unused_imports)]
-        use perscache::__private::{KeyArg, ViaScalars as _, ViaSerde as _};
+        use perscache::__private::{KeyArg, ViaScalar as _, ViaScalars as _, ViaSerde as _};
         let data = $data;
         let mut key = KeyHasher::new("xtask::bench::hashing::f", "0123456789abcdef", "postcard");
         (&KeyArg(data))
