@@ -220,9 +220,10 @@ impl fmt::Debug for KeyHasher {
 }
 
 /// An argument as `#[persist]` hands it to the key, for the choice between
-/// the fast path and serde (autoref specialization): a container of numbers
+/// the fast paths and serde (autoref specialization): a container of numbers
 /// in memory ([`ScalarSlice`]) gets [`ViaScalars`]'s `__perscache_key_path`,
-/// anything else [`ViaSerde`]'s. The generated code is
+/// one number ([`Scalar`]) [`ViaScalar`]'s, anything else [`ViaSerde`]'s.
+/// The generated code is
 ///
 /// ```ignore
 /// (&KeyArg(&x)).__perscache_key_path().arg("x", &mut key, &x)?;
@@ -230,8 +231,8 @@ impl fmt::Debug for KeyHasher {
 ///
 /// (The method's name is one no user trait in scope at the call will have.)
 /// Method lookup tries `&KeyArg<T>` itself before borrowing it again, so
-/// [`ViaScalars`] (implemented for `KeyArg<T>`) wins over [`ViaSerde`]
-/// (for `&KeyArg<T>`, any `T`) whenever it applies. Both paths write the same
+/// [`ViaScalars`] and [`ViaScalar`] (implemented for `KeyArg<T>`) win over
+/// [`ViaSerde`] (for `&KeyArg<T>`, any `T`) whenever they apply. All paths write the same
 /// bytes, so which one a type gets (a generic `T` always gets serde) never
 /// changes a key, only its speed. Not a public API.
 #[doc(hidden)]
