@@ -316,9 +316,11 @@ impl LocalStorage {
                 // by the check below, which names it; above the root (a
                 // linked home folder, say) it is the user's choice, and reads
                 // check folder by folder from then on.
+                // (Had the link been below the root, the check would have
+                // failed on it, whether or not the entry exists.)
                 Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
                     let opened = self.open_checking_dirs(file);
-                    if matches!(opened, Ok(Some(_))) {
+                    if opened.is_ok() {
                         self.no_openat2.store(true, Ordering::Relaxed);
                     }
                     return opened;
