@@ -131,7 +131,7 @@ fn run_child(name: &str, dir: &Path, extra_env: &[(&str, &str)]) -> Run {
 }
 
 fn assert_second_run_is_cached(name: &str, first_calls: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let first = run_child(name, dir.path(), &[]);
     assert_eq!(first.calls, first_calls, "{name}: first run");
     let second = run_child(name, dir.path(), &[]);
@@ -166,7 +166,7 @@ fn instance_identity_persists_across_runs() {
 
 #[test]
 fn perscache_off_turns_caching_off() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     for _ in 0..2 {
         let run = run_child("seed", dir.path(), &[("PERSCACHE", "off")]);
         assert_eq!(run.calls, 3, "every call runs with PERSCACHE=off");
@@ -179,7 +179,7 @@ fn perscache_off_turns_caching_off() {
 
 #[test]
 fn a_bad_configuration_runs_the_functions_uncached() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let run = run_child("seed", dir.path(), &[("PERSCACHE_URL", "nosuch://x")]);
     assert_eq!(run.calls, 3);
     assert_eq!(run.result, "ABC FGH ABC");

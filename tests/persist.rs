@@ -477,7 +477,9 @@ fn a_damaged_entry_is_recomputed_and_replaced() {
 
 #[test]
 fn an_unusable_storage_degrades_to_running_the_function() {
-    let file = tempfile::NamedTempFile::new().expect("temp file");
+    // In Cargo's scratch folder: statistics flushed at exit make the
+    // folder once the file is gone.
+    let file = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).expect("temp file");
     // A folder below a regular file can never be created.
     let dir = file.path().join("cache");
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
@@ -498,7 +500,9 @@ fn an_unusable_storage_degrades_to_running_the_function() {
 #[test]
 #[should_panic(expected = "perscache (strict mode)")]
 fn strict_mode_turns_failures_into_panics() {
-    let file = tempfile::NamedTempFile::new().expect("temp file");
+    // In Cargo's scratch folder: statistics flushed at exit make the
+    // folder once the file is gone.
+    let file = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).expect("temp file");
     let dir = file.path().join("cache");
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     CACHE.get_or_init(|| Cache::builder().dir(dir).strict(true).build());

@@ -25,7 +25,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 fn temp_dir() -> PathBuf {
-    tempfile::tempdir().expect("temp dir").keep()
+    // Under Cargo's scratch folder (`target/tmp`): statics keep caches built
+    // on it, so it is never removed, and must not pile up in `/tmp`.
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temp dir")
+        .keep()
 }
 
 /// A cache on a fresh folder, strict so that any cache failure panics.

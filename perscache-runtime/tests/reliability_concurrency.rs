@@ -105,7 +105,7 @@ fn processes_and_threads_share_one_cache() {
     if child_config().is_some() {
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let millis = scale(4_000u64, 60_000);
     let config = format!("{}|{millis}", root.to_str().expect("utf-8 temp path"));

@@ -22,7 +22,7 @@ struct Setup {
 }
 
 fn setup(format: AnyFormat) -> Setup {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let cache = Cache::builder()
         .storage(LocalStorage::new(&root))
@@ -201,7 +201,7 @@ fn wrong_permissions_are_a_miss_or_the_right_value() {
 #[test]
 fn links_and_fifos_are_a_miss_and_never_followed() {
     let s = setup(AnyFormat::Binary);
-    let outside = tempfile::tempdir().expect("tempdir");
+    let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let planted = outside.path().join("planted.bin");
     // A link to a perfectly valid entry outside the cache folder is refused.
     fs::write(&planted, &s.good).expect("write");
@@ -274,7 +274,7 @@ impl Codec<Value> for Fragile {
 #[test]
 fn a_panicking_decoder_is_a_miss() {
     use perscache_runtime::__private::{call_sync, Always, Options};
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let cache = Cache::builder()
         .storage(LocalStorage::new(dir.path()))
         .build();

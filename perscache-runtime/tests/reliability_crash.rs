@@ -86,7 +86,7 @@ fn sigkill_never_leaves_a_torn_entry() {
     if child_config().is_some() {
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let root_str = root.to_str().expect("utf-8 temp path");
     let target_kills = scale(300, 3000);

@@ -61,7 +61,7 @@ impl Drop for Tmpfs {
 
 fn is_root() -> bool {
     // Root ignores file modes; probe instead of asking for the uid.
-    let dir = match tempfile::tempdir() {
+    let dir = match tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")) {
         Ok(d) => d,
         Err(_) => return false,
     };
@@ -141,7 +141,7 @@ fn check_call(cache: &Cache, k: u32, words: usize) -> (bool, usize) {
 
 #[test]
 fn read_only_folder() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let mounted = if is_root() {
         Tmpfs::mount(&root, "1m")
@@ -189,7 +189,7 @@ fn read_only_folder() {
 
 #[test]
 fn full_disk() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let Some(_fs) = (if is_root() {
         Tmpfs::mount(&root, "64k")
@@ -222,7 +222,7 @@ fn full_disk() {
 
 #[test]
 fn folder_deleted_mid_run() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let cache = Cache::builder()
         .storage(LocalStorage::builder(&root).max_size(1 << 20).build())

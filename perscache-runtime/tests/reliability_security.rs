@@ -25,7 +25,7 @@ fn cache(root: &Path, format: AnyFormat, secret: Option<&str>) -> Cache {
 
 #[test]
 fn hostile_arguments_stay_out_of_paths() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let cache = cache(&root, AnyFormat::Binary, None);
     let hostile = [
@@ -73,7 +73,7 @@ fn hostile_arguments_stay_out_of_paths() {
 #[test]
 fn files_and_folders_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let cache = cache(&root, AnyFormat::Binary, None);
     for k in 0..4 {
@@ -93,7 +93,7 @@ fn files_and_folders_are_private() {
 
 #[test]
 fn a_secret_refuses_planted_entries() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let honest = cache(&root, AnyFormat::Binary, Some("team secret"));
     let right = Value::new(1, 1, 4);
@@ -149,7 +149,7 @@ fn a_secret_refuses_planted_entries() {
 
 #[test]
 fn a_secret_catches_every_bit_flip_in_text_entries() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let honest = cache(&root, AnyFormat::Json, Some("team secret"));
     let right = Value::new(3, 1, 2);

@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use perscache::Cache;
 
-/// A fresh folder that outlives the test (statics hold caches built on it).
+/// A fresh folder that outlives the test (statics hold caches built on it),
+/// under Cargo's scratch folder for integration tests (`target/tmp`), so that
+/// test runs do not leave folders in the system's temporary folder.
 pub fn temp_dir() -> PathBuf {
-    tempfile::tempdir().expect("temp dir").keep()
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temp dir")
+        .keep()
 }
 
 /// A cache on a fresh folder, strict so that any cache failure fails the test.
