@@ -606,6 +606,58 @@ fn memory_tier_hits_expire_with_the_ttl_and_are_counted() {
     assert_eq!((s.hits, s.misses), (1, 2));
 }
 
+/// A value whose `Deserialize` calls a marked function of the same cache:
+/// decoding a memory-tier hit must not wait on the tier's own lock.
+#[test]
+fn a_decoder_that_calls_a_cached_function_does_not_deadlock() {
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        Cache::builder()
+            .dir(temp_dir())
+            .memory_tier(1 << 20)
+            .strict(true)
+            .build()
+    });
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static OUTER_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    fn inner(n: usize) -> usize {
+        n * 2
+    }
+
+    #[derive(Debug, PartialEq, Serialize)]
+    struct Looked(u32);
+
+    impl<'de> Deserialize<'de> for Looked {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let v = u32::deserialize(d)?;
+            // A new argument each time: a miss, which stores into the tier.
+            let n = NEXT.fetch_add(1, SeqCst);
+            assert_eq!(inner(n), n * 2);
+            Ok(Looked(v))
+        }
+    }
+
+    #[persist(cache = CACHE)]
+    fn outer(v: u32) -> Looked {
+        OUTER_CALLS.fetch_add(1, SeqCst);
+        Looked(v)
+    }
+
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..3 {
+            assert_eq!(outer(5), Looked(5));
+        }
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("finished, not deadlocked");
+    assert_eq!(OUTER_CALLS.load(SeqCst), 1, "served from the memory tier");
+    assert!(NEXT.load(SeqCst) >= 3, "every hit decoded");
+}
+
 #[test]
 fn statistics_count_hits_misses_and_compute_time() {
     static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);

@@ -1,6 +1,7 @@
 //! The optional in-memory tier: recent entries kept in process memory, in
 //! front of any storage, so repeated hits touch neither disk nor network.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,12 +75,17 @@ impl MemoryTier {
     /// `read` of the payload for `key`, if held and written after
     /// `written_after`. The payload is read in place, under the read lock,
     /// which spares a hit the reference count's two atomic operations.
+    ///
+    /// `read` (a user's `Deserialize`) may call a marked function in turn:
+    /// that call finds no tier on this thread ([`Reading`]) rather than
+    /// taking the lock again, which could deadlock.
     pub(crate) fn get<R>(
         &self,
         key: &Key,
         written_after: Option<SystemTime>,
         read: impl FnOnce(&[u8]) -> R,
     ) -> Option<R> {
+        let _reading = Reading::enter()?;
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let slot = inner.map.get(key)?;
         if written_after.is_some_and(|t| slot.written <= t) {
@@ -90,7 +96,7 @@ impl MemoryTier {
     }
 
     pub(crate) fn insert(&self, key: Key, payload: Bytes, written: SystemTime) {
-        if payload.len() > self.capacity {
+        if payload.len() > self.capacity || Reading::active() {
             return;
         }
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
@@ -123,10 +129,45 @@ impl MemoryTier {
     }
 
     pub(crate) fn remove(&self, key: &Key) {
+        if Reading::active() {
+            return;
+        }
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = inner.map.remove(key) {
             inner.bytes -= old.payload.len();
         }
+    }
+}
+
+thread_local! {
+    static READING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as inside [`MemoryTier::get`], holding a read lock.
+struct Reading;
+
+impl Reading {
+    /// `None` when the thread is in a `get` already.
+    fn enter() -> Option<Reading> {
+        let entered = READING.try_with(|r| !r.replace(true)).unwrap_or(false);
+        // Not `then_some(Reading)`: that makes the guard either way, and
+        // dropping an unused one would clear the outer call's mark.
+        if entered {
+            Some(Reading)
+        } else {
+            None
+        }
+    }
+
+    fn active() -> bool {
+        READING.try_with(Cell::get).unwrap_or(true)
+    }
+}
+
+impl Drop for Reading {
+    // Also on a panic in `read`, which `catch_unwind` stops further up.
+    fn drop(&mut self) {
+        let _ = READING.try_with(|r| r.set(false));
     }
 }
 
