@@ -280,11 +280,10 @@ impl ScalarPath {
     ) -> Result<(), Error> {
         key.sink.put(&[tag::ARG]);
         write_str(&mut key.sink, name);
-        let width = std::mem::size_of::<E>();
-        let mut one = [0u8; 17];
-        one[0] = E::TAG;
-        value.put_le(&mut one[1..=width]);
-        key.sink.put(&one[..=width]);
+        let mut bytes = [0u8; 16];
+        let bytes = &mut bytes[..std::mem::size_of::<E>()];
+        value.put_le(bytes);
+        put_scalar(&mut key.sink, E::TAG, bytes);
         Ok(())
     }
 }
@@ -815,6 +814,16 @@ impl Sink for HashSink {
     }
 }
 
+/// A number outside a run: its tag, then its bytes (at most 16), in one
+/// put. Serde's path and the one-number fast path both write through here.
+#[inline]
+fn put_scalar(out: &mut impl Sink, tag: u8, bytes: &[u8]) {
+    let mut one = [0u8; 17];
+    one[0] = tag;
+    one[1..=bytes.len()].copy_from_slice(bytes);
+    out.put(&one[..=bytes.len()]);
+}
+
 #[inline]
 fn write_len(out: &mut impl Sink, len: usize) {
     out.put(&(len as u64).to_le_bytes());
@@ -917,10 +926,7 @@ impl<S: Sink> Canonical<'_, S> {
     #[inline]
     fn scalar(&mut self, tag: u8, bytes: &[u8]) -> Result<(), KeyError> {
         self.settle();
-        let mut one = [0u8; 17];
-        one[0] = tag;
-        one[1..=bytes.len()].copy_from_slice(bytes);
-        self.out.put(&one[..=bytes.len()]);
+        put_scalar(self.out, tag, bytes);
         Ok(())
     }
 
