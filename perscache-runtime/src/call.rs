@@ -175,6 +175,15 @@ pub struct Options<'a> {
     pub ttl: Option<Duration>,
 }
 
+impl Options<'_> {
+    /// Entries written at or before this are expired: now minus the time to
+    /// live (this function's, else the cache's), if there is one.
+    fn written_after(&self, cache: &Cache) -> Option<SystemTime> {
+        let ttl = self.ttl.or(cache.ttl)?;
+        SystemTime::now().checked_sub(ttl)
+    }
+}
+
 /// Calls in flight for one key: the first caller computes while later ones
 /// wait on the lock, then take the payload it left.
 #[derive(Debug, Default)]
@@ -231,10 +240,7 @@ where
     // Anything else (no tier entry, a payload that does not decode, which
     // the full path reports and removes) takes the full path.
     if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
-        let written_after = options
-            .ttl
-            .or(cache.ttl)
-            .and_then(|t| SystemTime::now().checked_sub(t));
+        let written_after = options.written_after(cache);
         if let Some(Ok(value)) = tier.get(key, written_after, |p| decode(codec, p)) {
             site.counters.hit();
             if flush_check_due() {
@@ -291,8 +297,7 @@ where
         }
     };
     let storage = options.storage.unwrap_or(&cache.storage);
-    let ttl = options.ttl.or(cache.ttl);
-    let written_after = ttl.and_then(|t| SystemTime::now().checked_sub(t));
+    let written_after = options.written_after(cache);
     stats::register(&ident.function, &ident.dir, &site.counters, storage);
 
     let lookup = Lookup {
