@@ -78,6 +78,7 @@ impl Context {
                     .join("parse-cache.bin"),
             ),
             progress: Some(&progress),
+            ..Default::default()
         };
         let result = analyze(&self.workspace, &opts);
         shell.clear_progress();

@@ -125,7 +125,9 @@ fn cases() -> Vec<Case> {
             "ws/app/src/client.rs",
             "\"server\".to_owned()",
             "\"SERVER\".to_owned()",
-            &["app::client::boxed"],
+            // `Box<Client>` derefs to `Client`; no `Server` value can reach
+            // `boxed`, whose closure never names the type.
+            &[],
         ),
         (
             "unused constant",
@@ -274,14 +276,17 @@ fn cases() -> Vec<Case> {
             "ws/app/src/shapes.rs",
             "3.14 * self.0",
             "3.14159 * self.0",
-            &["app::shapes::square_double", "app::shapes::total"],
+            // `total` is generic over `Shape`: every impl counts. A `Square`
+            // never reaches `Circle`'s impl.
+            &["app::shapes::total"],
         ),
         (
             "trait default method",
             "ws/app/src/shapes.rs",
             "self.area() * 2.0",
             "self.area() * 3.0",
-            &["app::shapes::square_double", "app::shapes::total"],
+            // `total` calls `area` only.
+            &["app::shapes::square_double"],
         ),
         (
             "operator impl (Add)",
@@ -351,7 +356,9 @@ fn cases() -> Vec<Case> {
             "ws/app/Cargo.toml",
             "version = \"0.1.0\"",
             "version = \"0.2.0\"",
-            &["app::version"],
+            // The value of `env!` is a build input: it enters the key through
+            // the macro (tests/build_inputs.rs), not the code hash.
+            &[],
         ),
     ]
 }

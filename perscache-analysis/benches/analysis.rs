@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
         &Options {
             cache: Some(cache.clone()),
             progress: None,
+            ..Default::default()
         },
     );
     match &first {
@@ -68,6 +69,7 @@ fn bench(c: &mut Criterion) {
     let warm = Options {
         cache: Some(cache.clone()),
         progress: None,
+        ..Default::default()
     };
     let _ = analyze(&ws, &warm);
     g.bench_function("warm", |b| b.iter(|| analyze(&ws, &warm).map(|a| a.parsed)));

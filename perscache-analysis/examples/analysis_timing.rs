@@ -59,6 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 root: lib,
                 member: true,
                 proc_macro: false,
+                build_script: None,
                 deps: Default::default(),
             });
         }
@@ -75,6 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &Options {
                 cache,
                 progress: None,
+                ..Default::default()
             },
         )?;
         println!(
@@ -103,6 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &Options {
             cache,
             progress: None,
+            ..Default::default()
         },
     )?;
     let t = Instant::now();

@@ -10,18 +10,18 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{Files, Graph, NodeId};
+use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeId, Parent};
 use crate::manifest::{display_path, FileDigest, FunctionEntry, Manifest, MANIFEST_VERSION};
 use crate::model::Workspace;
 use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v1";
+const ANALYSIS_VERSION: &str = "perscache analysis v2";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
-const CACHE_VERSION: &str = concat!("perscache parse cache 4 / ", env!("CARGO_PKG_VERSION"));
+const CACHE_VERSION: &str = concat!("perscache parse cache 5 / ", env!("CARGO_PKG_VERSION"));
 
 /// How to run the analysis.
 #[derive(Default)]
@@ -30,6 +30,9 @@ pub struct Options<'a> {
     pub cache: Option<PathBuf>,
     /// Called as the work advances.
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Only the functions of the crate whose root file this is (the macro
+    /// asks for the crate it is expanding in); `None`: every crate.
+    pub only_crate: Option<PathBuf>,
 }
 
 /// A progress report.
@@ -51,7 +54,7 @@ pub enum Progress {
 }
 
 /// The result: the manifest to write, and figures about the run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Analysis {
     /// Hashes of every marked function, and the files they came from.
@@ -66,6 +69,17 @@ pub struct Analysis {
     pub items: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// What each function reaches, in the order of `manifest.functions`.
+    pub(crate) details: Vec<FunctionDetail>,
+    pub(crate) graph: Graph,
+}
+
+/// What the manifest does not hold about a function: its closure, for
+/// `explain` and for the macro's build inputs.
+#[derive(Debug)]
+pub(crate) struct FunctionDetail {
+    pub node: NodeId,
+    pub closure: Closure,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -259,7 +273,11 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         cache: &old,
         errors: Vec::new(),
     };
-    let graph = Graph::build(&ws.crates, &mut set);
+    // Include paths are evaluated from the sources alone, so that the code
+    // hash is the same wherever it is computed; what only a build knows
+    // (`OUT_DIR`, other variables) goes into the key through the macro.
+    let env = |krate: usize, var: &str| source_env(ws, krate, var);
+    let graph = Graph::build(&ws.crates, &mut set, &env);
     if let Some(e) = set.errors.into_iter().next() {
         return Err(e);
     }
@@ -269,15 +287,54 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         });
     }
     let loaded = set.loaded;
-
     stage("module trees");
-    let deps: Vec<_> = (0..graph.nodes.len())
-        .into_par_iter()
-        .map_init(crate::graph::Memo::default, |memo, i| graph.deps(i, memo))
+
+    let only = opts.only_crate.as_ref().map(|r| canonical(r));
+    let marked: Vec<NodeId> = (0..graph.nodes.len())
+        .filter(|&i| graph.nodes[i].persist > 0 && graph.nodes[i].kind == Kind::Fn)
+        .filter(|&i| {
+            only.as_ref()
+                .is_none_or(|r| canonical(&graph.crate_of(i).root) == *r)
+        })
         .collect();
+    let closures: Vec<Closure> = if only.is_some() {
+        // One crate: compute only the edges its functions reach.
+        let mut memo = Memo::default();
+        let mut cache: HashMap<NodeId, Arc<Deps>> = HashMap::new();
+        let mut deps = |n: NodeId| {
+            Arc::clone(
+                cache
+                    .entry(n)
+                    .or_insert_with(|| Arc::new(graph.deps(n, &env, &mut Memo::default()))),
+            )
+        };
+        marked
+            .iter()
+            .map(|&f| graph.closure(f, &mut deps, &mut memo))
+            .collect()
+    } else {
+        let all: Vec<Arc<Deps>> = (0..graph.nodes.len())
+            .into_par_iter()
+            .map_init(Memo::default, |m, i| Arc::new(graph.deps(i, &env, m)))
+            .collect();
+        marked
+            .par_iter()
+            .map_init(Memo::default, |m, &f| {
+                graph.closure(f, &mut |n| Arc::clone(&all[n]), m)
+            })
+            .collect()
+    };
+    stage("edges and closures");
 
     // Included files, hashed once each.
-    let includes: BTreeSet<PathBuf> = deps.iter().flat_map(|d| d.files.iter().cloned()).collect();
+    let includes: BTreeSet<PathBuf> = closures
+        .iter()
+        .flat_map(|c| c.includes.iter())
+        .filter_map(|i| match i {
+            IncludeDep::File(p) => Some(p.clone()),
+            IncludeDep::Unknown { .. } => None,
+        })
+        .collect();
     let include_digests: BTreeMap<PathBuf, Option<[u8; 32]>> = includes
         .into_par_iter()
         .map(|p| {
@@ -285,20 +342,31 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
             (p, d)
         })
         .collect();
-
-    stage("edges");
-    let marked: Vec<NodeId> = (0..graph.nodes.len())
-        .filter(|&i| graph.nodes[i].persist && graph.nodes[i].kind == Kind::Fn)
+    let node_digests: Vec<[u8; 32]> = graph
+        .nodes
+        .par_iter()
+        .map(|n| {
+            let mut h = blake3::Hasher::new();
+            h.update(&(n.key.len() as u64).to_le_bytes());
+            h.update(n.key.as_bytes());
+            h.update(&n.hash);
+            *h.finalize().as_bytes()
+        })
         .collect();
-    let mut strings = Vec::new();
-    let (comp_of, comps) = hash_components(ws, &graph, &deps, &include_digests, &mut strings);
-    let mut functions: Vec<FunctionEntry> = marked
+    let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
         .iter()
-        .map(|&id| function_entry(ws, &graph, &comps, &comp_of, &strings, id))
+        .zip(closures)
+        .map(|(&id, closure)| {
+            let entry = function_entry(ws, &graph, &node_digests, &include_digests, id, &closure);
+            (entry, FunctionDetail { node: id, closure })
+        })
         .collect();
-    functions.sort_by(|a, b| (&a.function, &a.file, a.line).cmp(&(&b.function, &b.file, b.line)));
-
+    pairs.sort_by(|a, b| {
+        (&a.0.function, &a.0.file, a.0.line).cmp(&(&b.0.function, &b.0.file, b.0.line))
+    });
+    let (functions, details): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
     stage("function hashes");
+
     let mut files: Vec<FileDigest> = Vec::new();
     for p in &graph.used_files {
         if let Some(l) = loaded.get(p) {
@@ -336,47 +404,9 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
 
     let parsed = loaded.values().filter(|l| l.fresh).count();
     let lines = loaded.values().map(|l| l.lines).sum();
-
     if let Some(path) = &opts.cache {
-        // Rewrite only when something moved, so a warm run stays read-only.
-        let dirty = old.files.len() != loaded.len()
-            || loaded.iter().any(|(p, l)| {
-                old.files.get(p).is_none_or(|c| {
-                    c.size != l.size
-                        || c.mtime_ns != l.mtime_ns
-                        || l.mtime_ns + RACY_NS >= old.written_ns
-                })
-            });
-        if dirty {
-            let cache = Cache {
-                version: CACHE_VERSION.to_owned(),
-                written_ns: std::time::SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos()),
-                files: loaded
-                    .iter()
-                    .filter_map(|(p, l)| {
-                        let s = l.result.as_ref().ok()?;
-                        Some((
-                            p.clone(),
-                            CachedFile {
-                                size: l.size,
-                                mtime_ns: l.mtime_ns,
-                                digest: l.digest,
-                                lines: l.lines,
-                                summary: Arc::clone(s),
-                            },
-                        ))
-                    })
-                    .collect(),
-            };
-            // The cache only saves time: failing to write it is not an error.
-            if let Ok(bytes) = postcard::to_stdvec(&cache) {
-                let _ = crate::manifest::write_atomic(path, &bytes);
-            }
-        }
+        write_cache(path, &old, &loaded);
     }
-
     stage("cache written");
     Ok(Analysis {
         manifest: Manifest {
@@ -391,238 +421,167 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         lines,
         items: graph.nodes.len(),
         elapsed: start.elapsed(),
+        details,
+        graph,
     })
 }
 
-/// What everything reachable from one strongly connected component of the
-/// graph hashes to, and what it reaches outside the workspace.
-struct Component {
-    hash: [u8; 32],
-    /// Interned `name@version`s, sorted.
-    ext: Vec<u32>,
-    /// Interned notes, sorted, at most [`MAX_NOTES`] + 1.
-    notes: Vec<u32>,
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// What `env!` gives an include path when only the sources are known: the
+/// package folder, and the package's fields cargo sets from `Cargo.toml`.
+fn source_env(ws: &Workspace, krate: usize, var: &str) -> Option<String> {
+    let c = ws.crates.get(krate)?;
+    match var {
+        "CARGO_MANIFEST_DIR" => Some(c.package_dir.to_string_lossy().into_owned()),
+        "CARGO_PKG_NAME" => Some(c.package.clone()),
+        "CARGO_CRATE_NAME" => Some(c.name.clone()),
+        _ => None,
+    }
+}
+
+/// Rewrites the parse cache when something moved, so a warm run stays read-only.
+fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
+    let dirty = old.files.len() != loaded.len()
+        || loaded.iter().any(|(p, l)| {
+            old.files.get(p).is_none_or(|c| {
+                c.size != l.size
+                    || c.mtime_ns != l.mtime_ns
+                    || l.mtime_ns + RACY_NS >= old.written_ns
+            })
+        });
+    if !dirty {
+        return;
+    }
+    let cache = Cache {
+        version: CACHE_VERSION.to_owned(),
+        written_ns: std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+        files: loaded
+            .iter()
+            .filter_map(|(p, l)| {
+                let s = l.result.as_ref().ok()?;
+                Some((
+                    p.clone(),
+                    CachedFile {
+                        size: l.size,
+                        mtime_ns: l.mtime_ns,
+                        digest: l.digest,
+                        lines: l.lines,
+                        summary: Arc::clone(s),
+                    },
+                ))
+            })
+            .collect(),
+    };
+    // The cache only saves time: failing to write it is not an error.
+    if let Ok(bytes) = postcard::to_stdvec(&cache) {
+        let _ = crate::manifest::write_atomic(path, &bytes);
+    }
 }
 
 const MAX_NOTES: usize = 32;
 
-fn merge_sorted(into: &mut Vec<u32>, other: &[u32], cap: usize) {
-    if other.is_empty() || into.len() > cap {
-        return;
-    }
-    into.extend_from_slice(other);
-    into.sort_unstable();
-    into.dedup();
-    into.truncate(cap + 1);
-}
-
-/// Strongly connected components in Tarjan's order: every component comes
-/// after all the components it reaches. Iterative, so that long call chains
-/// cannot overflow the stack.
-fn components(deps: &[crate::graph::Deps]) -> (Vec<u32>, Vec<Vec<NodeId>>) {
-    const NONE: u32 = u32::MAX;
-    let n = deps.len();
-    let mut index = vec![NONE; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut comp = vec![NONE; n];
-    let mut comps: Vec<Vec<NodeId>> = Vec::new();
-    let mut next = 0u32;
-    for root in 0..n {
-        if index[root] != NONE {
-            continue;
-        }
-        let mut call: Vec<(NodeId, usize)> = vec![(root, 0)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&(v, ei)) = call.last() {
-            let edges = &deps[v].nodes;
-            if ei < edges.len() {
-                if let Some(top) = call.last_mut() {
-                    top.1 += 1;
-                }
-                let w = edges[ei];
-                if index[w] == NONE {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    call.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                call.pop();
-                if let Some(&(u, _)) = call.last() {
-                    low[u] = low[u].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let id = comps.len() as u32;
-                    let mut members = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp[w] = id;
-                        members.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    comps.push(members);
-                }
-            }
-        }
-    }
-    (comp, comps)
-}
-
-/// Hashes every component over its members and the components it reaches
-/// (a Merkle hash over the condensed graph): a change anywhere changes the
-/// hash of exactly the components that can reach it, in one linear pass.
-fn hash_components(
-    ws: &Workspace,
-    graph: &Graph,
-    deps: &[crate::graph::Deps],
-    includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
-    strings: &mut Vec<String>,
-) -> (Vec<u32>, Vec<Component>) {
-    let (comp, comps) = components(deps);
-    let mut interned: HashMap<String, u32> = HashMap::new();
-    let mut intern = |s: String, strings: &mut Vec<String>| -> u32 {
-        if let Some(&i) = interned.get(&s) {
-            return i;
-        }
-        let i = strings.len() as u32;
-        strings.push(s.clone());
-        interned.insert(s, i);
-        i
-    };
-    let mut out: Vec<Component> = Vec::with_capacity(comps.len());
-    for (ci, members) in comps.iter().enumerate() {
-        let mut items: Vec<(&str, &[u8; 32])> = members
-            .iter()
-            .map(|&n| (graph.nodes[n].key.as_str(), &graph.nodes[n].hash))
-            .collect();
-        items.sort();
-        let mut ext: BTreeSet<&str> = BTreeSet::new();
-        let mut files: BTreeSet<&PathBuf> = BTreeSet::new();
-        let mut notes: Vec<u32> = Vec::new();
-        let mut succ: Vec<u32> = Vec::new();
-        for &m in members {
-            let d = &deps[m];
-            ext.extend(d.ext.iter().map(String::as_str));
-            files.extend(d.files.iter());
-            for note in &d.notes {
-                if notes.len() <= MAX_NOTES {
-                    notes.push(intern(format!("{}: {note}", graph.nodes[m].key), strings));
-                }
-            }
-            succ.extend(
-                d.nodes
-                    .iter()
-                    .map(|&w| comp[w])
-                    .filter(|&c| c as usize != ci),
-            );
-        }
-        succ.sort_unstable();
-        succ.dedup();
-        let mut h = blake3::Hasher::new();
-        h.update(ANALYSIS_VERSION.as_bytes());
-        for (key, hash) in &items {
-            h.update(b"n");
-            h.update(&(key.len() as u64).to_le_bytes());
-            h.update(key.as_bytes());
-            h.update(*hash);
-        }
-        for e in &ext {
-            h.update(b"x");
-            h.update(&(e.len() as u64).to_le_bytes());
-            h.update(e.as_bytes());
-        }
-        for f in &files {
-            let p = display_path(&ws.root, f);
-            h.update(b"f");
-            h.update(&(p.len() as u64).to_le_bytes());
-            h.update(p.as_bytes());
-            match includes.get(*f).copied().flatten() {
-                Some(d) => h.update(&d),
-                None => {
-                    if notes.len() <= MAX_NOTES {
-                        notes.push(intern(format!("included file {p} is missing"), strings));
-                    }
-                    h.update(b"missing")
-                }
-            };
-        }
-        // Successors' hashes, sorted: the order edges were found in is no
-        // part of the code.
-        let mut succ_hashes: Vec<&[u8; 32]> = succ.iter().map(|&c| &out[c as usize].hash).collect();
-        succ_hashes.sort();
-        for sh in succ_hashes {
-            h.update(b"s");
-            h.update(sh);
-        }
-        let mut ext_ids: Vec<u32> = ext
-            .iter()
-            .map(|e| intern((*e).to_owned(), strings))
-            .collect();
-        ext_ids.sort_unstable();
-        notes.sort_unstable();
-        notes.dedup();
-        for &c in &succ {
-            let (e, n) = (out[c as usize].ext.clone(), out[c as usize].notes.clone());
-            merge_sorted(&mut ext_ids, &e, usize::MAX - 1);
-            merge_sorted(&mut notes, &n, MAX_NOTES);
-        }
-        out.push(Component {
-            hash: *h.finalize().as_bytes(),
-            ext: ext_ids,
-            notes,
-        });
-    }
-    (comp, out)
-}
-
+/// The code hash of marked function `id` over everything it reaches: the
+/// sorted digests of (key, own tokens) of each item, the external crates'
+/// versions, and the included files' digests.
 fn function_entry(
     ws: &Workspace,
     graph: &Graph,
-    comp: &[Component],
-    comp_of: &[u32],
-    strings: &[String],
+    node_digests: &[[u8; 32]],
+    includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
     id: NodeId,
+    closure: &Closure,
 ) -> FunctionEntry {
     let node = &graph.nodes[id];
-    let c = &comp[comp_of[id] as usize];
+    let mut items: Vec<&[u8; 32]> = closure
+        .reached
+        .iter()
+        .map(|(n, _)| &node_digests[*n])
+        .collect();
+    items.sort_unstable();
     let mut h = blake3::Hasher::new();
     h.update(ANALYSIS_VERSION.as_bytes());
     h.update(b"function");
+    h.update(&(node.key.len() as u64).to_le_bytes());
     h.update(node.key.as_bytes());
-    h.update(&c.hash);
-    let mut notes: Vec<String> = c
-        .notes
-        .iter()
-        .map(|&i| strings[i as usize].clone())
-        .collect();
+    for d in items {
+        h.update(b"n");
+        h.update(d);
+    }
+    for e in &closure.ext {
+        h.update(b"x");
+        h.update(&(e.len() as u64).to_le_bytes());
+        h.update(e.as_bytes());
+    }
+    let mut notes: Vec<String> = closure.notes.iter().cloned().collect();
+    for inc in &closure.includes {
+        match inc {
+            IncludeDep::File(p) => {
+                let shown = display_path(&ws.root, p);
+                h.update(b"f");
+                h.update(&(shown.len() as u64).to_le_bytes());
+                h.update(shown.as_bytes());
+                match includes.get(p).copied().flatten() {
+                    Some(d) => h.update(&d),
+                    None => {
+                        notes.push(format!("included file {shown} is missing"));
+                        h.update(b"missing")
+                    }
+                };
+            }
+            IncludeDep::Unknown { krate, .. } => {
+                h.update(b"u");
+                h.update(graph.crates[*krate].info.name.as_bytes());
+            }
+        }
+    }
     notes.sort();
+    notes.dedup();
     if notes.len() > MAX_NOTES {
         notes.truncate(MAX_NOTES);
-        notes.push("... and more".to_owned());
+        notes.push("... and more (`cargo perscache explain` lists them all)".to_owned());
     }
-    let mut external: Vec<String> = c.ext.iter().map(|&i| strings[i as usize].clone()).collect();
-    external.sort();
     FunctionEntry {
         function: graph.function_path(id),
         file: display_path(&ws.root, &node.file),
         line: node.line,
-        attr_line: node.attr_line,
+        attr_line: node.persist,
         name: node.name.clone(),
         package: graph.crate_of(id).package.clone(),
         code_hash: h.finalize().to_hex().to_string(),
-        external,
+        external: closure.ext.iter().cloned().collect(),
         notes,
+    }
+}
+
+impl Graph {
+    /// The function's name as the runtime names it: `krate::module::f`,
+    /// `krate::module::Type::m`, `<krate::m::Type as krate::t::Trait>::m`,
+    /// `krate::t::Trait::m` for a trait's default method.
+    pub(crate) fn function_path(&self, id: NodeId) -> String {
+        let n = &self.nodes[id];
+        let module = |scope: usize| self.scopes[scope].path.join("::");
+        let def_path =
+            |x: NodeId| format!("{}::{}", module(self.nodes[x].scope), self.nodes[x].name);
+        match n.parent {
+            Parent::Scope => format!("{}::{}", module(n.scope), n.name),
+            Parent::Trait(t) => format!("{}::{}", def_path(t), n.name),
+            Parent::Impl(i) => {
+                let im = &self.impls[i];
+                let ty = match im.self_types.first() {
+                    Some(&t) => def_path(t),
+                    None => im.self_text.clone(),
+                };
+                match (&im.trait_, im.trait_node) {
+                    (_, Some(t)) => format!("<{ty} as {}>::{}", def_path(t), n.name),
+                    (Some(t), None) => format!("<{ty} as {}>::{}", t.display(), n.name),
+                    (None, _) => format!("{ty}::{}", n.name),
+                }
+            }
+        }
     }
 }

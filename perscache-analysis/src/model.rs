@@ -40,6 +40,9 @@ pub struct CrateInfo {
     pub proc_macro: bool,
     /// Extern crate names usable in its code.
     pub deps: BTreeMap<String, DepRef>,
+    /// The package's build script, if it has one.
+    #[serde(default)]
+    pub build_script: Option<PathBuf>,
 }
 
 /// The crates of a workspace and of its path dependencies.
@@ -54,6 +57,19 @@ pub struct Workspace {
     /// The `Cargo.toml` files of the analysed packages and `Cargo.lock`:
     /// their change can change what the analysis finds.
     pub cargo_files: Vec<PathBuf>,
+}
+
+/// perscache's own packages: the cache's wrapper, never a user's code. They
+/// are treated as external crates even when used through a path.
+pub fn is_perscache(package: &str) -> bool {
+    matches!(
+        package,
+        "perscache"
+            | "perscache-runtime"
+            | "perscache-macros"
+            | "perscache-macros-core"
+            | "perscache-analysis"
+    )
 }
 
 impl Workspace {
@@ -73,28 +89,27 @@ impl Workspace {
 
     /// Builds the model from `cargo metadata` output (with its resolve graph).
     pub fn from_metadata(md: &cargo_metadata::Metadata) -> Workspace {
-        use cargo_metadata::TargetKind;
+        use cargo_metadata::{DependencyKind, TargetKind};
         let members: std::collections::HashSet<_> = md.workspace_members.iter().collect();
         let by_id: BTreeMap<_, _> = md.packages.iter().map(|p| (&p.id, p)).collect();
-        // Local packages: members and path dependencies (no registry source).
-        let local =
-            |id: &cargo_metadata::PackageId| by_id.get(id).is_some_and(|p| p.source.is_none());
+        // Local packages: members and path dependencies (no registry source),
+        // except perscache's own crates, which never enter a user's closure.
+        let local = |p: &cargo_metadata::Package| p.source.is_none() && !is_perscache(&p.name);
+        let is_lib = |k: &TargetKind| {
+            matches!(
+                k,
+                TargetKind::Lib
+                    | TargetKind::RLib
+                    | TargetKind::DyLib
+                    | TargetKind::CDyLib
+                    | TargetKind::StaticLib
+                    | TargetKind::ProcMacro
+            )
+        };
         let lib_name = |p: &cargo_metadata::Package| {
             p.targets
                 .iter()
-                .find(|t| {
-                    t.kind.iter().any(|k| {
-                        matches!(
-                            k,
-                            TargetKind::Lib
-                                | TargetKind::RLib
-                                | TargetKind::DyLib
-                                | TargetKind::CDyLib
-                                | TargetKind::StaticLib
-                                | TargetKind::ProcMacro
-                        )
-                    })
-                })
+                .find(|t| t.kind.iter().any(is_lib))
                 .map(|t| t.name.replace('-', "_"))
         };
         let mut crates = Vec::new();
@@ -105,32 +120,37 @@ impl Workspace {
             .map(|r| r.nodes.as_slice())
             .unwrap_or(&[]);
         let mut pkgs: Vec<&cargo_metadata::Package> =
-            md.packages.iter().filter(|p| local(&p.id)).collect();
+            md.packages.iter().filter(|p| p.source.is_none()).collect();
         pkgs.sort_by(|a, b| a.manifest_path.cmp(&b.manifest_path));
         for p in pkgs {
             let member = members.contains(&p.id);
+            let own = is_perscache(&p.name);
             let dir = p
                 .manifest_path
                 .parent()
                 .map(|d| d.as_std_path().to_path_buf())
                 .unwrap_or_default();
-            cargo_files.push(p.manifest_path.as_std_path().to_path_buf());
-            // A build script can change generated code without any source
-            // change: its edits must make the manifest out of date.
-            let build = p
+            if !own {
+                cargo_files.push(p.manifest_path.as_std_path().to_path_buf());
+            }
+            let build_script = p
                 .targets
                 .iter()
-                .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::CustomBuild)));
-            if let Some(b) = build {
-                cargo_files.push(b.src_path.as_std_path().to_path_buf());
+                .find(|t| t.kind.iter().any(|k| matches!(k, TargetKind::CustomBuild)))
+                .map(|b| b.src_path.as_std_path().to_path_buf());
+            if let (Some(b), false) = (&build_script, own) {
+                cargo_files.push(b.clone());
             }
-            let mut deps = BTreeMap::new();
+            // Normal dependencies for libraries and binaries; dev-dependencies
+            // too for tests, benches and examples.
+            let mut normal = BTreeMap::new();
+            let mut dev = BTreeMap::new();
             if let Some(node) = nodes.iter().find(|n| n.id == p.id) {
                 for d in &node.deps {
                     let Some(dp) = by_id.get(&d.pkg) else {
                         continue;
                     };
-                    let dep = if dp.source.is_none() {
+                    let dep = if local(dp) {
                         match lib_name(dp) {
                             Some(n) => DepRef::Local(n),
                             None => continue,
@@ -138,22 +158,23 @@ impl Workspace {
                     } else {
                         DepRef::External(format!("{}@{}", dp.name, dp.version))
                     };
-                    deps.insert(d.name.replace('-', "_"), dep);
+                    let name = d.name.replace('-', "_");
+                    for k in &d.dep_kinds {
+                        match k.kind {
+                            DependencyKind::Normal => {
+                                normal.insert(name.clone(), dep.clone());
+                            }
+                            DependencyKind::Development => {
+                                dev.insert(name.clone(), dep.clone());
+                            }
+                            _ => {}
+                        }
+                    }
                 }
             }
             let own_lib = lib_name(p);
             for t in &p.targets {
-                let kind = if t.kind.iter().any(|k| {
-                    matches!(
-                        k,
-                        TargetKind::Lib
-                            | TargetKind::RLib
-                            | TargetKind::DyLib
-                            | TargetKind::CDyLib
-                            | TargetKind::StaticLib
-                            | TargetKind::ProcMacro
-                    )
-                }) {
+                let kind = if t.kind.iter().any(is_lib) {
                     "lib"
                 } else if t.kind.iter().any(|k| matches!(k, TargetKind::Bin)) {
                     "bin"
@@ -168,11 +189,22 @@ impl Workspace {
                 } else {
                     continue;
                 };
-                let mut deps = deps.clone();
-                // Binaries and examples see their package's library.
+                if own && kind == "lib" {
+                    continue;
+                }
+                let mut deps = normal.clone();
+                if matches!(kind, "test" | "example") {
+                    deps.extend(dev.clone());
+                }
+                // Binaries, examples and tests see their package's library.
                 if kind != "lib" {
                     if let Some(l) = &own_lib {
-                        deps.insert(l.clone(), DepRef::Local(l.clone()));
+                        let dep = if own {
+                            DepRef::External(format!("{}@{}", p.name, p.version))
+                        } else {
+                            DepRef::Local(l.clone())
+                        };
+                        deps.insert(l.clone(), dep);
                     }
                 }
                 let proc_macro = t.kind.iter().any(|k| matches!(k, TargetKind::ProcMacro));
@@ -185,6 +217,7 @@ impl Workspace {
                     root: t.src_path.as_std_path().to_path_buf(),
                     member,
                     deps,
+                    build_script: build_script.clone(),
                 });
             }
         }

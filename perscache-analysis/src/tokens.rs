@@ -3,16 +3,29 @@
 //!
 //! Token trees are hashed one by one (kind, text, spacing, delimiters), never
 //! through `TokenStream::to_string()`, whose spacing is not stable across
-//! compiler versions. Doc comments arrive as `#[doc = "..."]` attributes and
-//! are skipped; ordinary comments and formatting never reach a token stream.
+//! compiler versions. What cannot change behaviour is left out, so that edits
+//! of that kind keep the hash:
 //!
-//! The macro's fallback hash uses this same walk, so a function's own tokens
-//! hash the same whether the macro or the analysis sees them.
+//! - doc comments (they arrive as `#[doc = "..."]`) and attributes that only
+//!   speak to tools or the optimiser (`inline`, `must_use`, lint levels,
+//!   `rustfmt`, `clippy`, `deprecated`, `cold`, `diagnostic`), and `#[persist]`
+//!   itself (the cache's wrapper is not the function's code);
+//! - digit separators (`1_000` is `1000`);
+//! - trailing commas before a closing delimiter (rustfmt adds and removes
+//!   them), except in a one-element tuple `(x,)` and inside the input of
+//!   macros that may match on them;
+//! - the names of local bindings, when the caller says which identifiers are
+//!   locals: they are replaced by their order of first appearance, so a
+//!   consistently renamed parameter hashes the same.
+//!
+//! Ordinary comments and formatting never reach a token stream.
+
+use std::collections::HashMap;
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// Bumped when the walk changes, so hashes from an older walk never match.
-pub const WALK_VERSION: &str = "perscache code walk v1";
+pub const WALK_VERSION: &str = "perscache code walk v2";
 
 /// The BLAKE3 digest of the canonical walk of `tokens`.
 pub fn token_digest(tokens: &TokenStream) -> [u8; 32] {
@@ -31,52 +44,139 @@ pub fn token_hash(tokens: &TokenStream) -> String {
 
 /// Feeds the canonical walk of `tokens` into `h`.
 pub fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tt) = iter.next() {
-        match &tt {
-            TokenTree::Punct(p) if p.as_char() == '#' => {
-                // `#[doc ...]` or `#![doc ...]`: skip the whole attribute.
-                let mut lookahead = iter.clone();
-                let bang =
-                    matches!(lookahead.peek(), Some(TokenTree::Punct(b)) if b.as_char() == '!');
-                if bang {
-                    lookahead.next();
-                }
-                if let Some(TokenTree::Group(g)) = lookahead.peek() {
-                    if g.delimiter() == Delimiter::Bracket && is_doc_attr(&g.stream()) {
-                        if bang {
-                            iter.next();
+    Walker {
+        h,
+        locals: None,
+        renamed: HashMap::new(),
+        delim: Vec::new(),
+    }
+    .stream(tokens, Context::Code);
+}
+
+/// Like [`token_digest`], with the identifiers `is_local` accepts renamed by
+/// their order of first appearance. The caller must only accept names whose
+/// every occurrence in `tokens` is a local binding or a use of one, so that
+/// the renaming is a consistent alpha-renaming.
+pub fn token_digest_renaming(tokens: &TokenStream, is_local: &dyn Fn(&str) -> bool) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(WALK_VERSION.as_bytes());
+    Walker {
+        h: &mut hasher,
+        locals: Some(is_local),
+        renamed: HashMap::new(),
+        delim: Vec::new(),
+    }
+    .stream(tokens.clone(), Context::Code);
+    *hasher.finalize().as_bytes()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Parsed Rust: trailing commas are formatting.
+    Code,
+    /// The input of a macro that may match on every token.
+    MacroInput,
+}
+
+struct Walker<'a> {
+    h: &'a mut blake3::Hasher,
+    locals: Option<&'a dyn Fn(&str) -> bool>,
+    renamed: HashMap<String, usize>,
+    /// The delimiters of the groups being walked, innermost last.
+    delim: Vec<Delimiter>,
+}
+
+impl Walker<'_> {
+    fn stream(&mut self, tokens: TokenStream, cx: Context) {
+        let tts: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut i = 0;
+        while i < tts.len() {
+            match &tts[i] {
+                TokenTree::Punct(p) if p.as_char() == '#' => {
+                    // `#[attr]` or `#![attr]` that cannot change behaviour: skip it whole.
+                    let bang =
+                        matches!(tts.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
+                    let at = if bang { i + 2 } else { i + 1 };
+                    if let Some(TokenTree::Group(g)) = tts.get(at) {
+                        if g.delimiter() == Delimiter::Bracket && is_inert_attr(&g.stream()) {
+                            i = at + 1;
+                            continue;
                         }
-                        iter.next();
-                        continue;
+                    }
+                    punct(self.h, '#', p.spacing());
+                }
+                TokenTree::Punct(p) if p.as_char() == ',' && cx == Context::Code => {
+                    // A comma right before `>` (generic arguments) is formatting.
+                    let before_angle =
+                        matches!(tts.get(i + 1), Some(TokenTree::Punct(n)) if n.as_char() == '>');
+                    if !(before_angle || (i + 1 == tts.len() && self.trailing_ok(&tts))) {
+                        punct(self.h, ',', p.spacing());
                     }
                 }
-                punct(h, '#', p.spacing());
+                TokenTree::Punct(p) => punct(self.h, p.as_char(), p.spacing()),
+                TokenTree::Ident(id) => {
+                    let s = id.to_string();
+                    let local = self.locals.is_some_and(|f| f(&s));
+                    if local {
+                        let n = self.renamed.len();
+                        let k = *self.renamed.entry(s).or_insert(n);
+                        self.h.update(b"L");
+                        self.h.update(&(k as u32).to_le_bytes());
+                    } else {
+                        self.h.update(b"i");
+                        self.h.update(&(s.len() as u32).to_le_bytes());
+                        self.h.update(s.as_bytes());
+                    }
+                }
+                TokenTree::Literal(l) => {
+                    let s = normalize_literal(&l.to_string());
+                    self.h.update(b"l");
+                    self.h.update(&(s.len() as u32).to_le_bytes());
+                    self.h.update(s.as_bytes());
+                }
+                TokenTree::Group(g) => {
+                    // `name! (...)`, `name! [...]`, `name! {...}`: the macro may
+                    // match on commas, unless it is a standard one whose input
+                    // is expressions.
+                    let inner = if is_macro_input(&tts, i) && !is_expr_macro_call(&tts, i) {
+                        Context::MacroInput
+                    } else {
+                        cx
+                    };
+                    let open = match g.delimiter() {
+                        Delimiter::Parenthesis => b'(',
+                        Delimiter::Brace => b'{',
+                        Delimiter::Bracket => b'[',
+                        Delimiter::None => b'0',
+                    };
+                    self.h.update(&[b'g', open]);
+                    self.group(g.delimiter(), g.stream(), inner);
+                    self.h.update(b"e");
+                }
             }
-            TokenTree::Punct(p) => punct(h, p.as_char(), p.spacing()),
-            TokenTree::Ident(i) => {
-                h.update(b"i");
-                let s = i.to_string();
-                h.update(&(s.len() as u32).to_le_bytes());
-                h.update(s.as_bytes());
+            i += 1;
+        }
+    }
+
+    fn group(&mut self, delim: Delimiter, stream: TokenStream, cx: Context) {
+        self.delim.push(delim);
+        self.stream(stream, cx);
+        self.delim.pop();
+    }
+
+    /// Whether a comma that ends the current group can go: in a parenthesis
+    /// only when another comma separates two elements (`(x,)` is a tuple).
+    fn trailing_ok(&self, tts: &[TokenTree]) -> bool {
+        match self.delim.last() {
+            Some(Delimiter::Parenthesis) => {
+                tts[..tts.len() - 1]
+                    .iter()
+                    .filter(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+                    .count()
+                    >= 1
             }
-            TokenTree::Literal(l) => {
-                h.update(b"l");
-                let s = l.to_string();
-                h.update(&(s.len() as u32).to_le_bytes());
-                h.update(s.as_bytes());
-            }
-            TokenTree::Group(g) => {
-                let open = match g.delimiter() {
-                    Delimiter::Parenthesis => b'(',
-                    Delimiter::Brace => b'{',
-                    Delimiter::Bracket => b'[',
-                    Delimiter::None => b'0',
-                };
-                h.update(&[b'g', open]);
-                walk(g.stream(), h);
-                h.update(b"e");
-            }
+            Some(Delimiter::Bracket | Delimiter::Brace) => true,
+            _ => false,
         }
     }
 }
@@ -89,13 +189,89 @@ fn punct(h: &mut blake3::Hasher, c: char, spacing: Spacing) {
     h.update(&[joint]);
 }
 
-fn is_doc_attr(attr: &TokenStream) -> bool {
-    matches!(attr.clone().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+/// `1_000u32` is `1000u32`: digit separators are formatting. Strings and
+/// characters are left alone.
+fn normalize_literal(s: &str) -> String {
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.replace('_', "")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Whether the group at `i` is the input of a macro call (`name!` before it).
+fn is_macro_input(tts: &[TokenTree], i: usize) -> bool {
+    i >= 2
+        && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
+        && matches!(&tts[i - 2], TokenTree::Ident(_))
+}
+
+fn is_expr_macro_call(tts: &[TokenTree], i: usize) -> bool {
+    matches!(&tts[i - 2], TokenTree::Ident(name) if is_expr_macro(&name.to_string()))
+}
+
+/// Standard macros whose input is expressions (and a format string), so
+/// that commas in it are formatting and its identifiers are evaluated, never
+/// turned into text.
+pub fn is_expr_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "println"
+            | "print"
+            | "eprintln"
+            | "eprint"
+            | "format"
+            | "format_args"
+            | "write"
+            | "writeln"
+            | "panic"
+            | "unreachable"
+            | "todo"
+            | "unimplemented"
+            | "vec"
+            | "matches"
+    )
+}
+
+/// Attributes that cannot change what a function returns.
+fn is_inert_attr(attr: &TokenStream) -> bool {
+    let mut it = attr.clone().into_iter();
+    let Some(TokenTree::Ident(first)) = it.next() else {
+        return false;
+    };
+    let first = first.to_string();
+    let path_sep = matches!(it.next(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+    if path_sep {
+        // `rustfmt::skip`, `clippy::...`, `diagnostic::...`, `perscache::persist`.
+        let _ = it.next();
+        let second = match it.next() {
+            Some(TokenTree::Ident(i)) => i.to_string(),
+            _ => String::new(),
+        };
+        return matches!(first.as_str(), "rustfmt" | "clippy" | "diagnostic")
+            || (first == "perscache" && second == "persist");
+    }
+    matches!(
+        first.as_str(),
+        "doc"
+            | "inline"
+            | "must_use"
+            | "allow"
+            | "warn"
+            | "deny"
+            | "forbid"
+            | "expect"
+            | "deprecated"
+            | "cold"
+            | "persist"
+            | "rustfmt"
+            | "clippy"
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::token_hash;
+    use super::{token_digest_renaming, token_hash};
 
     fn ts(s: &str) -> proc_macro2::TokenStream {
         s.parse().unwrap_or_default()
@@ -113,10 +289,33 @@ mod tests {
     }
 
     #[test]
-    fn doc_attributes_do_not_count() {
+    fn inert_attributes_do_not_count() {
         let a = ts("fn f(x: u32) -> u32 { x + 1 }");
-        let c = ts("#[doc = \"inner\"] fn f(x: u32) -> u32 { #![doc = \"x\"] x + 1 }");
-        assert_eq!(token_hash(&a), token_hash(&c));
+        for same in [
+            "#[doc = \"inner\"] fn f(x: u32) -> u32 { #![doc = \"x\"] x + 1 }",
+            "#[inline] fn f(x: u32) -> u32 { x + 1 }",
+            "#[inline(always)] #[must_use] fn f(x: u32) -> u32 { x + 1 }",
+            "#[allow(clippy::all)] #[rustfmt::skip] fn f(x: u32) -> u32 { x + 1 }",
+            "#[perscache::persist(ttl = \"1d\")] fn f(x: u32) -> u32 { x + 1 }",
+        ] {
+            assert_eq!(token_hash(&a), token_hash(&ts(same)), "{same}");
+        }
+    }
+
+    #[test]
+    fn formatting_only_edits_do_not_count() {
+        let pairs = [
+            ("let x = 1000;", "let x = 1_000;"),
+            ("f(a, b)", "f(a, b,)"),
+            ("[1, 2]", "[1, 2,]"),
+            ("S { a: 1, b: 2 }", "S { a: 1, b: 2, }"),
+            ("match x { 1 => a, _ => b }", "match x { 1 => a, _ => b, }"),
+            ("Vec<u8, A>", "Vec<u8, A,>"),
+            ("println!(\"{}\", x)", "println!(\"{}\", x,)"),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(token_hash(&ts(a)), token_hash(&ts(b)), "{a} vs {b}");
+        }
     }
 
     #[test]
@@ -126,10 +325,33 @@ mod tests {
             "fn f(x: u32) -> u32 { x - 1 }",
             "fn f(x: u64) -> u32 { x + 1 }",
             "fn f(x: u32) -> u32 { (x + 1) }",
-            "#[inline] fn f(x: u32) -> u32 { x + 1 }",
+            "#[cfg(test)] fn f(x: u32) -> u32 { x + 1 }",
+            "#[track_caller] fn f(x: u32) -> u32 { x + 1 }",
         ] {
             assert_ne!(token_hash(&a), token_hash(&ts(changed)), "{changed}");
         }
+        // A one-element tuple is not a parenthesised value; macros may match commas.
+        assert_ne!(token_hash(&ts("(x,)")), token_hash(&ts("(x)")));
+        assert_ne!(token_hash(&ts("m!(x,)")), token_hash(&ts("m!(x)")));
+        assert_ne!(token_hash(&ts("0x10")), token_hash(&ts("16")));
+    }
+
+    #[test]
+    fn locals_are_renamed_consistently() {
+        let locals = |s: &str| matches!(s, "x" | "y" | "a" | "b");
+        let d = |s: &str| token_digest_renaming(&ts(s), &locals);
+        assert_eq!(
+            d("fn f(x: u32) -> u32 { x * 2 }"),
+            d("fn f(y: u32) -> u32 { y * 2 }")
+        );
+        assert_ne!(
+            d("fn f(a: u32, b: u32) -> u32 { a - b }"),
+            d("fn f(a: u32, b: u32) -> u32 { b - a }")
+        );
+        assert_ne!(
+            d("fn f(x: u32) -> u32 { x * 2 }"),
+            d("fn f(x: u32) -> u32 { x * 3 }")
+        );
     }
 
     #[test]

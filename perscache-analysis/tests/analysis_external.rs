@@ -32,6 +32,7 @@ fn workspace(root: &Path, serde_version: &str) -> Workspace {
             root: root.join("app/src/lib.rs"),
             member: true,
             proc_macro: false,
+            build_script: None,
             deps,
         }],
         cargo_files: Vec::new(),
@@ -257,6 +258,7 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
         root: root.join("mac/src/lib.rs"),
         member: true,
         proc_macro: true,
+        build_script: None,
         deps: BTreeMap::new(),
     });
     let before = hashes(&ws);

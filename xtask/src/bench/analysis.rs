@@ -26,6 +26,7 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
     let warm = Options {
         cache: Some(cache),
         progress: None,
+        ..Default::default()
     };
     // The parse cache trusts a file's time stamp only once it is older than
     // the racy window (about 2 s): wait, then fill the cache.

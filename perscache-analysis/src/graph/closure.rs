@@ -1,0 +1,221 @@
+//! What a marked function reaches: a breadth-first walk over the edges,
+//! with conditional edges (an inherent method joins once its type does),
+//! and the two rules that look beyond the crate's dependency cone: a generic
+//! marked function reaches its bound traits' impls in every crate, a `dyn
+//! Trait` every impl of the trait.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::edges::IncludeDep;
+use super::{Deps, Graph, Memo, NodeId, Parent};
+
+/// Why an item is in a function's closure: how the item that reached it
+/// mentions it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Reason {
+    /// An impl's or trait's item and its header, or a trait's supertrait.
+    Structure,
+    /// The item was written inside this macro invocation.
+    Generated,
+    /// An impl naming a reached type, or an impl of a reached trait for a
+    /// type outside the workspace.
+    ImplOf,
+    /// Named by this path.
+    Named(String),
+    /// A method of this name is called.
+    Method(String),
+    /// This macro is invoked.
+    Macro(String),
+    /// Named in the body of this `macro_rules!`, resolved where it is invoked.
+    Expansion(String),
+    /// An identifier of macro input or of an attribute.
+    Loose(String),
+    /// This name could not be resolved: every item of its name counts.
+    Widened(String),
+    /// A bound trait of a generic marked function: its impls in every crate.
+    Generic(String),
+    /// Behind this `dyn Trait`: every impl.
+    Dyn(String),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Structure => f.write_str("part of the same impl or trait"),
+            Reason::Generated => f.write_str("written inside this macro invocation"),
+            Reason::ImplOf => f.write_str("an impl of a type or trait it reaches"),
+            Reason::Named(p) => write!(f, "names `{p}`"),
+            Reason::Method(m) => write!(f, "calls method `{m}`"),
+            Reason::Macro(m) => write!(f, "invokes macro `{m}!`"),
+            Reason::Expansion(m) => write!(f, "named by the expansion of `{m}!`"),
+            Reason::Loose(n) => write!(f, "`{n}` in macro or attribute input"),
+            Reason::Widened(n) => write!(f, "widened: `{n}` is not resolved"),
+            Reason::Generic(t) => write!(f, "generic over `{t}`: its impls in every crate"),
+            Reason::Dyn(t) => write!(f, "`dyn {t}`: every impl"),
+        }
+    }
+}
+
+/// Everything a marked function reaches.
+#[derive(Debug, Default)]
+pub(crate) struct Closure {
+    /// Reached nodes in the order found, each with the node and reason that
+    /// reached it (none for the function itself).
+    pub reached: Vec<(NodeId, Option<(NodeId, Reason)>)>,
+    /// External crates (`name@version`).
+    pub ext: BTreeSet<String>,
+    /// Files read at compile time.
+    pub includes: BTreeSet<IncludeDep>,
+    /// Environment variables read at compile time, with the crate reading them.
+    pub env: BTreeSet<(usize, String)>,
+    /// Why the analysis widened.
+    pub notes: BTreeSet<String>,
+    /// Crates of reached nodes.
+    pub crates: BTreeSet<usize>,
+    /// Source files of reached items in crates outside the function's
+    /// dependency cone (impls found by the generic and `dyn` rules): a
+    /// change there does not rebuild the function's crate by itself.
+    pub outside_files: BTreeSet<PathBuf>,
+}
+
+struct Walk<'g> {
+    g: &'g Graph,
+    root_crate: usize,
+    seen: Vec<bool>,
+    queue: VecDeque<NodeId>,
+    waiting: HashMap<NodeId, Vec<(NodeId, NodeId, Reason)>>,
+    out: Closure,
+}
+
+impl Walk<'_> {
+    fn push(&mut self, n: NodeId, from: Option<(NodeId, Reason)>) {
+        if !self.seen[n] {
+            self.seen[n] = true;
+            self.queue.push_back(n);
+            let node = &self.g.nodes[n];
+            self.out.crates.insert(node.krate);
+            if !self.g.reaches(self.root_crate, node.krate) {
+                self.out.outside_files.insert(node.file.clone());
+            }
+            self.out.reached.push((n, from));
+        }
+    }
+
+    /// Every impl of workspace trait `tr`, in every crate.
+    fn universe(&mut self, tr: NodeId, why: Reason) {
+        for &i in self.g.impls_by_trait.get(&tr).into_iter().flatten() {
+            let im = &self.g.impls[i];
+            self.push(im.header, Some((tr, why.clone())));
+            for &item in &im.items {
+                self.push(item, Some((tr, why.clone())));
+            }
+        }
+        for &c in self.g.calls_by_type.get(&tr).into_iter().flatten() {
+            self.push(c, Some((tr, why.clone())));
+        }
+    }
+}
+
+impl Graph {
+    /// The closure of marked function `root`. `deps` answers each node's
+    /// edges (computed ahead, or on demand).
+    pub(crate) fn closure(
+        &self,
+        root: NodeId,
+        deps: &mut dyn FnMut(NodeId) -> Arc<Deps>,
+        m: &mut Memo,
+    ) -> Closure {
+        let mut w = Walk {
+            g: self,
+            root_crate: self.nodes[root].krate,
+            seen: vec![false; self.nodes.len()],
+            queue: VecDeque::new(),
+            waiting: HashMap::new(),
+            out: Closure::default(),
+        };
+        w.push(root, None);
+        let generic = self.generic_bounds(root, m);
+        if !generic.is_empty() {
+            let names: Vec<String> = generic.iter().map(|&t| self.nodes[t].key.clone()).collect();
+            w.out.notes.insert(format!(
+                "{}: generic: the impls of {} in every crate of the workspace count",
+                self.nodes[root].key,
+                names.join(", ")
+            ));
+        }
+        for tr in generic {
+            let name = self.nodes[tr].name.clone();
+            w.universe(tr, Reason::Generic(name));
+        }
+        while let Some(x) = w.queue.pop_front() {
+            let d = deps(x);
+            for (y, why) in &d.edges {
+                w.push(*y, Some((x, why.clone())));
+            }
+            for (t, y, why) in &d.cond {
+                if w.seen[*t] {
+                    w.push(*y, Some((x, why.clone())));
+                } else {
+                    w.waiting.entry(*t).or_default().push((*y, x, why.clone()));
+                }
+            }
+            for &tr in &d.universe {
+                let name = self.nodes[tr].name.clone();
+                w.universe(tr, Reason::Dyn(name));
+            }
+            let krate = self.nodes[x].krate;
+            w.out.ext.extend(d.ext.iter().cloned());
+            w.out.includes.extend(d.includes.iter().cloned());
+            w.out.env.extend(d.env.iter().map(|e| (krate, e.clone())));
+            for note in &d.notes {
+                w.out.notes.insert(format!("{}: {note}", self.nodes[x].key));
+            }
+            if let Some(ws) = w.waiting.remove(&x) {
+                for (y, from, why) in ws {
+                    w.push(y, Some((from, why)));
+                }
+            }
+        }
+        w.out
+    }
+
+    /// For a generic marked function (its own type or const parameters, its
+    /// impl's, or `Self` of a trait's default method): the workspace traits
+    /// its parameters are bound by, with their supertraits. Any crate that
+    /// can call it may instantiate it with a type of its own.
+    pub(crate) fn generic_bounds(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
+        let n = &self.nodes[id];
+        let mut out = Vec::new();
+        let mut generic = !n.generics.is_empty();
+        out.extend(self.bound_traits(id, m));
+        match n.parent {
+            Parent::Impl(i) => {
+                let im = &self.impls[i];
+                if !im.generics.is_empty() {
+                    generic = true;
+                    out.extend(self.bound_traits(im.header, m));
+                }
+            }
+            Parent::Trait(t) => {
+                generic = true;
+                out.push(t);
+            }
+            Parent::Scope => {}
+        }
+        if !generic {
+            return Vec::new();
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = out;
+        while let Some(t) = stack.pop() {
+            if seen.insert(t) {
+                stack.extend(self.bound_traits(t, m));
+            }
+        }
+        let mut v: Vec<NodeId> = seen.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+}

@@ -1,0 +1,645 @@
+//! What one node depends on. Each kind of mention has its rule, a function
+//! of its own:
+//!
+//! - structure: an impl's items depend on its header, a trait's items on the
+//!   trait, items a macro invocation holds on the invocation;
+//! - types reach every impl whose header names them (operators, `From`,
+//!   `Display`, `?` need no rule of their own), traits the impls of
+//!   non-workspace types;
+//! - paths, resolved in the node's scope, with associated items;
+//! - pattern identifiers that name constants;
+//! - method calls: inherent methods of reached types (conditional edges),
+//!   items of traits in scope;
+//! - macros, and what a `macro_rules!` body names at the call site;
+//! - loose identifiers of macro input; attribute arguments;
+//! - compile-time inputs: included files, environment variables;
+//! - `dyn Trait` of a workspace trait: every impl.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::resolve::{is_prelude, is_std_macro, Memo, Target};
+use super::{Graph, NodeDetail, NodeId, Parent, Reason};
+use crate::parse::{IncludeKind, Kind, PathRef};
+
+/// A file read at compile time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum IncludeDep {
+    /// Its path, evaluated.
+    File(PathBuf),
+    /// A path that cannot be evaluated here (`OUT_DIR` unknown, a computed
+    /// expression): what the note says, and the crate.
+    Unknown { krate: usize, what: String },
+}
+
+/// The edges of one node.
+#[derive(Debug, Default)]
+pub(crate) struct Deps {
+    /// Nodes it reaches.
+    pub edges: Vec<(NodeId, Reason)>,
+    /// Nodes it reaches once the first (a type) is reached: inherent
+    /// methods called by name.
+    pub cond: Vec<(NodeId, NodeId, Reason)>,
+    /// External crates (`name@version`).
+    pub ext: Vec<String>,
+    /// Files read at compile time.
+    pub includes: Vec<IncludeDep>,
+    /// Environment variables read at compile time.
+    pub env: Vec<String>,
+    /// Workspace traits any of whose impls may be behind a `dyn`.
+    pub universe: Vec<NodeId>,
+    /// Why the analysis widened.
+    pub notes: Vec<String>,
+}
+
+impl Deps {
+    fn edge(&mut self, n: NodeId, why: Reason) {
+        self.edges.push((n, why));
+    }
+}
+
+/// The environment `include!` paths see at analysis time, per crate.
+pub(crate) type EnvFn<'a> = &'a (dyn Fn(usize, &str) -> Option<String> + Sync);
+
+impl Graph {
+    /// Everything node `id` depends on.
+    pub(crate) fn deps(&self, id: NodeId, env: EnvFn<'_>, m: &mut Memo) -> Deps {
+        let n = &self.nodes[id];
+        let mut out = Deps::default();
+        let self_ctx = self.self_ctx(id);
+        self.structure_edges(id, &mut out, m);
+        for p in &n.refs.paths {
+            self.path_edges(id, p, &self_ctx, &mut out, m);
+        }
+        for name in &n.refs.pat_idents {
+            self.pattern_edges(id, name, &mut out, m);
+        }
+        for name in &n.refs.methods {
+            self.method_edges(id, name, &mut out, m);
+        }
+        for p in &n.refs.macros {
+            self.macro_edges(id, p, &mut out, m);
+        }
+        for name in &n.refs.loose {
+            self.loose_edges(id, name, true, &mut out, m);
+        }
+        for name in &n.refs.attr_idents {
+            self.loose_edges(id, name, false, &mut out, m);
+        }
+        self.include_edges(id, env, &mut out);
+        out.env.extend(n.refs.env.iter().cloned());
+        for t in &n.refs.dyn_traits {
+            for target in self.resolve_full(id, t, &self_ctx, m) {
+                if let Target::Node(tr) = target {
+                    if self.nodes[tr].kind == Kind::Trait {
+                        out.universe.push(tr);
+                    }
+                }
+            }
+        }
+        out.notes.extend(n.refs.notes.iter().cloned());
+        out.edges.retain(|(x, _)| *x != id);
+        out.edges.sort_by_key(|(x, _)| *x);
+        out.edges.dedup_by_key(|(x, _)| *x);
+        out.ext.retain(|e| !e.is_empty());
+        out.ext.sort();
+        out.ext.dedup();
+        out
+    }
+
+    fn resolve_full(
+        &self,
+        id: NodeId,
+        p: &PathRef,
+        self_ctx: &[Target],
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        let (t, rest) = self.resolve_prefix(self.nodes[id].scope, p, self_ctx, 0, m);
+        if rest < p.segs.len() {
+            Vec::new()
+        } else {
+            t
+        }
+    }
+
+    fn structure_edges(&self, id: NodeId, out: &mut Deps, m: &mut Memo) {
+        let n = &self.nodes[id];
+        match n.parent {
+            Parent::Impl(i) => {
+                let im = &self.impls[i];
+                if im.header == id {
+                    if let Some(t) = im.trait_node {
+                        out.edge(t, Reason::Structure);
+                    }
+                    if let Some(t) = &im.trait_ {
+                        for target in self.resolve_prefix(im.scope, t, &[], 0, m).0 {
+                            if let Target::Ext(c) = target {
+                                out.ext.push(c);
+                            }
+                        }
+                    }
+                } else {
+                    out.edge(im.header, Reason::Structure);
+                }
+            }
+            Parent::Trait(t) => out.edge(t, Reason::Structure),
+            Parent::Scope => {}
+        }
+        if let Some(call) = n.origin {
+            out.edge(call, Reason::Generated);
+        }
+        if let NodeDetail::MacroCall { idents, .. } = &n.detail {
+            if idents.iter().any(|i| i == super::ANY_NAME) {
+                for &x in &self.crate_nodes[n.krate] {
+                    out.edge(x, Reason::Widened("generated code".into()));
+                }
+                out.notes
+                    .push("`include!` of generated code: every item of its crate counts".into());
+            }
+        }
+        match n.kind {
+            Kind::Type => {
+                // Values of this type reach every impl naming it.
+                for &i in self.impls_by_type.get(&id).into_iter().flatten() {
+                    let im = &self.impls[i];
+                    if im.trait_.is_some() {
+                        out.edge(im.header, Reason::ImplOf);
+                        for &item in &im.items {
+                            out.edge(item, Reason::ImplOf);
+                        }
+                    }
+                }
+                for &c in self.calls_by_type.get(&id).into_iter().flatten() {
+                    out.edge(c, Reason::ImplOf);
+                }
+            }
+            Kind::Trait => {
+                // Impls for types outside the workspace (primitives, std,
+                // blanket impls) are reached through the trait.
+                for &i in self.impls_by_trait.get(&id).into_iter().flatten() {
+                    let im = &self.impls[i];
+                    if im.self_types.is_empty()
+                        && self.reaches(n.krate, self.nodes[im.header].krate)
+                    {
+                        out.edge(im.header, Reason::ImplOf);
+                        for &item in &im.items {
+                            out.edge(item, Reason::ImplOf);
+                        }
+                    }
+                }
+                for &c in self.calls_by_type.get(&id).into_iter().flatten() {
+                    out.edge(c, Reason::ImplOf);
+                }
+                // Supertraits.
+                for t in self.bound_traits(id, m) {
+                    out.edge(t, Reason::Structure);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Workspace traits named in node `id`'s bounds (generic bounds, `impl
+    /// Trait`, `dyn Trait`, a trait's supertraits).
+    pub(crate) fn bound_traits(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
+        let n = &self.nodes[id];
+        let self_ctx = self.self_ctx(id);
+        let mut out = Vec::new();
+        for p in n.refs.bounds.iter().chain(&n.refs.dyn_traits) {
+            for t in self.resolve_full(id, p, &self_ctx, m) {
+                if let Target::Node(tr) = t {
+                    if self.nodes[tr].kind == Kind::Trait {
+                        out.push(tr);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn target_edge(&self, t: &Target, why: &Reason, out: &mut Deps) {
+        match t {
+            Target::Node(n) => out.edge(*n, why.clone()),
+            Target::Ext(c) => out.ext.push(c.clone()),
+            Target::Scope(_) | Target::Prim | Target::AnySelf(_) => {}
+        }
+    }
+
+    fn path_edges(
+        &self,
+        id: NodeId,
+        p: &PathRef,
+        self_ctx: &[Target],
+        out: &mut Deps,
+        m: &mut Memo,
+    ) {
+        let n = &self.nodes[id];
+        let (targets, rest) = self.resolve_prefix(n.scope, p, self_ctx, 0, m);
+        let why = Reason::Named(p.display());
+        if !targets.is_empty() {
+            for t in &targets {
+                if rest < p.segs.len() {
+                    self.assoc_edges(t, &p.segs[rest], &why, out, m, 0);
+                } else {
+                    self.target_edge(t, &why, out);
+                }
+            }
+            return;
+        }
+        let first = &p.segs[0];
+        if p.global
+            || matches!(
+                first.as_str(),
+                "std" | "core" | "alloc" | "self" | "Self" | "crate" | "super"
+            )
+        {
+            return;
+        }
+        if p.segs.len() == 1 && is_prelude(first) {
+            return;
+        }
+        let last = p.segs.last().cloned().unwrap_or_default();
+        self.widen_by_name(id, &last, &p.display(), p.segs.len() > 1, out);
+    }
+
+    /// `T::name`, `Trait::name`, `Alias::name`, `Enum::Variant`.
+    fn assoc_edges(
+        &self,
+        t: &Target,
+        name: &str,
+        why: &Reason,
+        out: &mut Deps,
+        m: &mut Memo,
+        depth: usize,
+    ) {
+        match t {
+            Target::Node(x) => {
+                let x = *x;
+                match self.nodes[x].kind {
+                    Kind::Type => {
+                        out.edge(x, why.clone());
+                        for (ty, item) in self.inherent.get(name).into_iter().flatten() {
+                            if *ty == x {
+                                out.edge(*item, why.clone());
+                            }
+                        }
+                    }
+                    Kind::Trait => {
+                        out.edge(x, why.clone());
+                        if let NodeDetail::Trait(items) = &self.nodes[x].detail {
+                            for &it in items.get(name).into_iter().flatten() {
+                                out.edge(it, why.clone());
+                            }
+                        }
+                    }
+                    Kind::Alias if depth < 8 => {
+                        out.edge(x, why.clone());
+                        for ty in self.alias_targets(x, m, 0) {
+                            self.assoc_edges(&Target::Node(ty), name, why, out, m, depth + 1);
+                        }
+                    }
+                    _ => out.edge(x, why.clone()),
+                }
+            }
+            Target::AnySelf(tr) => {
+                out.edge(*tr, why.clone());
+                if let NodeDetail::Trait(items) = &self.nodes[*tr].detail {
+                    for &it in items.get(name).into_iter().flatten() {
+                        out.edge(it, why.clone());
+                    }
+                }
+            }
+            Target::Ext(c) => out.ext.push(c.clone()),
+            Target::Scope(_) | Target::Prim => {}
+        }
+    }
+
+    /// The workspace types and traits a type alias stands for.
+    pub(crate) fn alias_targets(&self, alias: NodeId, m: &mut Memo, depth: usize) -> Vec<NodeId> {
+        if depth > 8 {
+            return Vec::new();
+        }
+        let a = &self.nodes[alias];
+        let self_ctx = self.self_ctx(alias);
+        let mut out = Vec::new();
+        for p in &a.refs.paths {
+            for t in self.resolve_full(alias, p, &self_ctx, m) {
+                if let Target::Node(x) = t {
+                    match self.nodes[x].kind {
+                        Kind::Type | Kind::Trait => out.push(x),
+                        Kind::Alias => out.extend(self.alias_targets(x, m, depth + 1)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `match x { LIMIT => .. }`: a constant, unit struct or variant in scope.
+    fn pattern_edges(&self, id: NodeId, name: &str, out: &mut Deps, m: &mut Memo) {
+        for t in self.lookup_first(self.nodes[id].scope, name, 0, m) {
+            match t {
+                Target::Node(x) => {
+                    let node = &self.nodes[x];
+                    let value = node.kind == Kind::Value
+                        || matches!(node.detail, NodeDetail::ValueStruct)
+                        || matches!(&node.detail, NodeDetail::Enum(v) if v.iter().any(|v| v == name));
+                    if value {
+                        out.edge(x, Reason::Named(name.to_owned()));
+                    }
+                }
+                Target::Ext(c) => out.ext.push(c),
+                _ => {}
+            }
+        }
+    }
+
+    /// `x.name()`: inherent methods named `name` of types this crate can
+    /// reach, once their type is reached; items of traits in scope.
+    fn method_edges(&self, id: NodeId, name: &str, out: &mut Deps, m: &mut Memo) {
+        let n = &self.nodes[id];
+        let why = Reason::Method(name.to_owned());
+        for &(ty, item) in self.inherent.get(name).into_iter().flatten() {
+            if self.visible_from(n.krate, item) {
+                out.cond.push((ty, item, why.clone()));
+            }
+        }
+        for tr in self.method_traits(id, m) {
+            if let NodeDetail::Trait(items) = &self.nodes[tr].detail {
+                for &it in items.get(name).into_iter().flatten() {
+                    out.edge(it, why.clone());
+                }
+            }
+        }
+    }
+
+    /// Traits whose methods node `id` can call without naming them: those in
+    /// scope, those of its bounds (and its impl's or trait's), their
+    /// supertraits, and workspace traits an item-level macro of its scope
+    /// names (it may expand to a `use`).
+    fn method_traits(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
+        let n = &self.nodes[id];
+        let mut out = self.traits_in_scope(n.scope, m);
+        out.extend(self.bound_traits(id, m));
+        match n.parent {
+            Parent::Impl(i) => {
+                let im = &self.impls[i];
+                out.extend(self.bound_traits(im.header, m));
+                out.extend(im.trait_node);
+            }
+            Parent::Trait(t) => out.push(t),
+            Parent::Scope if n.kind == Kind::Trait => out.push(id),
+            Parent::Scope => {}
+        }
+        let mut cur = Some(n.scope);
+        while let Some(sc) = cur {
+            let s = &self.scopes[sc];
+            for &call in &s.macro_calls {
+                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
+                    for ident in idents {
+                        for c in self.cone_crates(n.krate) {
+                            out.extend(
+                                self.traits_by_name
+                                    .get(&(c, ident.clone()))
+                                    .into_iter()
+                                    .flatten(),
+                            );
+                        }
+                    }
+                }
+            }
+            cur = if s.is_block { s.parent } else { None };
+        }
+        // Supertraits, transitively.
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut stack = out;
+        while let Some(t) = stack.pop() {
+            if seen.insert(t) {
+                stack.extend(self.bound_traits(t, m));
+            }
+        }
+        let mut v: Vec<NodeId> = seen.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    pub(crate) fn cone_crates(&self, krate: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.crates.len()).filter(move |&c| self.reaches(krate, c))
+    }
+
+    fn macro_edges(&self, id: NodeId, p: &PathRef, out: &mut Deps, m: &mut Memo) {
+        let n = &self.nodes[id];
+        let krate = n.krate;
+        let last = p.segs.last().cloned().unwrap_or_default();
+        let mut found: Vec<NodeId> = Vec::new();
+        let mut external = false;
+        let mut into_proc_macro = false;
+        if p.segs.len() == 1 {
+            // `macro_rules!` scoping is textual: any macro of that name in
+            // the crate, or exported by a crate it reaches, may be it.
+            found.extend(
+                self.macros_by_name
+                    .get(&(krate, last.clone()))
+                    .into_iter()
+                    .flatten(),
+            );
+            for c in self.cone_crates(krate) {
+                found.extend(
+                    self.exported_macros
+                        .get(&(c, last.clone()))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+        let (targets, rest) = self.resolve_prefix(n.scope, p, &[], 0, m);
+        let mut scan = |t: &Target, out: &mut Deps, found: &mut Vec<NodeId>| match t {
+            Target::Scope(s) => {
+                let c = self.scopes[*s].krate;
+                found.extend(
+                    self.exported_macros
+                        .get(&(c, last.clone()))
+                        .into_iter()
+                        .flatten(),
+                );
+                found.extend(
+                    self.macros_by_name
+                        .get(&(c, last.clone()))
+                        .into_iter()
+                        .flatten(),
+                );
+                into_proc_macro |= self.crates[c].info.proc_macro;
+            }
+            Target::Node(x) => {
+                if self.nodes[*x].kind == Kind::MacroDef {
+                    found.push(*x);
+                }
+                into_proc_macro |= self.crates[self.nodes[*x].krate].info.proc_macro;
+            }
+            Target::Ext(c) => {
+                out.ext.push(c.clone());
+                external = true;
+            }
+            Target::Prim | Target::AnySelf(_) => {}
+        };
+        if rest == p.segs.len() {
+            for t in &targets {
+                scan(t, out, &mut found);
+            }
+        } else if p.segs.len() > 1 {
+            // `dep::mac!`: look in the module the prefix names.
+            let prefix = PathRef {
+                segs: p.segs[..p.segs.len() - 1].to_vec(),
+                global: p.global,
+            };
+            for t in self.resolve_prefix(n.scope, &prefix, &[], 0, m).0 {
+                scan(&t, out, &mut found);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let why = Reason::Macro(p.display());
+        for &d in &found {
+            out.edge(d, why.clone());
+            // Items a `macro_rules!` body names resolve where it is invoked.
+            if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
+                for ident in body_idents {
+                    for t in self.lookup_first(n.scope, ident, 0, m) {
+                        self.target_edge(&t, &Reason::Expansion(p.display()), out);
+                    }
+                }
+            }
+        }
+        let known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
+        if into_proc_macro || !known {
+            let mut widened = false;
+            for c in self.cone_crates(krate) {
+                if self.crates[c].info.proc_macro {
+                    for &x in self.crate_nodes.get(c).into_iter().flatten() {
+                        out.edge(
+                            x,
+                            Reason::Widened(format!(
+                                "macro `{}` may come from proc-macro crate {}",
+                                p.display(),
+                                self.crates[c].info.name
+                            )),
+                        );
+                    }
+                    widened = true;
+                }
+            }
+            if widened {
+                out.notes.push(format!(
+                    "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
+                    p.display()
+                ));
+            } else if !known {
+                out.notes.push(format!(
+                    "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
+                    p.display()
+                ));
+            }
+        }
+    }
+
+    /// An identifier of macro input (or of an attribute's arguments when
+    /// `widen` is false): whatever it names in scope.
+    fn loose_edges(&self, id: NodeId, name: &str, widen: bool, out: &mut Deps, m: &mut Memo) {
+        let n = &self.nodes[id];
+        let targets = self.lookup_first(n.scope, name, 0, m);
+        if targets.is_empty() {
+            if widen && !is_prelude(name) {
+                self.widen_by_name(id, name, name, true, out);
+            }
+            return;
+        }
+        let why = Reason::Loose(name.to_owned());
+        for t in &targets {
+            self.target_edge(t, &why, out);
+        }
+    }
+
+    /// A name that resolves nowhere: every item of that name in the crates
+    /// this crate can reach; if there is none, the item-level macro
+    /// invocations that may have made it.
+    fn widen_by_name(
+        &self,
+        id: NodeId,
+        name: &str,
+        written: &str,
+        qualified: bool,
+        out: &mut Deps,
+    ) {
+        let n = &self.nodes[id];
+        let why = Reason::Widened(written.to_owned());
+        let before = out.edges.len();
+        for c in self.cone_crates(n.krate) {
+            for &x in self
+                .free_by_name
+                .get(&(c, name.to_owned()))
+                .into_iter()
+                .flatten()
+            {
+                if self.visible_from(n.krate, x) {
+                    out.edge(x, why.clone());
+                }
+            }
+            if qualified {
+                for &x in self
+                    .assoc_by_name
+                    .get(&(c, name.to_owned()))
+                    .into_iter()
+                    .flatten()
+                {
+                    if self.visible_from(n.krate, x) {
+                        out.edge(x, why.clone());
+                    }
+                }
+            }
+        }
+        if out.edges.len() > before {
+            out.notes.push(format!(
+                "`{written}` is not resolved: every item named `{name}` counts"
+            ));
+            return;
+        }
+        let mut calls = 0;
+        for c in self.cone_crates(n.krate) {
+            for &x in self.crate_nodes.get(c).into_iter().flatten() {
+                if self.nodes[x].kind == Kind::MacroCall && self.nodes[x].parent == Parent::Scope {
+                    out.edge(x, why.clone());
+                    calls += 1;
+                }
+            }
+        }
+        if calls > 0 {
+            out.notes.push(format!(
+                "`{written}` is not defined where syn can see: every item-level macro invocation counts"
+            ));
+        }
+    }
+
+    fn include_edges(&self, id: NodeId, env: EnvFn<'_>, out: &mut Deps) {
+        let n = &self.nodes[id];
+        let dir = n.file.parent().map(PathBuf::from).unwrap_or_default();
+        for inc in &n.refs.includes {
+            match super::eval_path(&inc.path, &dir, &|v| env(n.krate, v)) {
+                Some(p) => out.includes.push(IncludeDep::File(p)),
+                None => {
+                    let what = match inc.kind {
+                        IncludeKind::Data => "`include_str!`/`include_bytes!`",
+                        IncludeKind::Code => "`include!`",
+                    };
+                    out.notes.push(format!(
+                        "{what} of a path computed at build time: every non-Rust file of the package and OUT_DIR count"
+                    ));
+                    out.includes.push(IncludeDep::Unknown {
+                        krate: n.krate,
+                        what: what.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+}

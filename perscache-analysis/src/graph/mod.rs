@@ -1,0 +1,901 @@
+//! The parsed crates as a graph: scopes (modules and blocks) with what they
+//! define and import, one node per item, and the indexes the edge rules use.
+//!
+//! - `mod.rs` (this file): building scopes and nodes from file summaries;
+//! - `resolve.rs`: looking names and paths up in scopes;
+//! - `edges.rs`: what one node depends on, one rule per kind of mention;
+//! - `closure.rs`: what a marked function reaches, and its hash.
+
+mod closure;
+mod edges;
+mod resolve;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) use closure::{Closure, Reason};
+pub(crate) use edges::{Deps, IncludeDep};
+pub(crate) use resolve::Memo;
+
+use crate::model::{CrateInfo, DepRef};
+use crate::parse::{
+    Detail, FileSummary, Generics, Item, Kind, PathExpr, PathRef, Refs, UseEntry, Vis,
+};
+
+pub(crate) type NodeId = usize;
+pub(crate) type ScopeId = usize;
+pub(crate) type ImplId = usize;
+
+/// Source files, parsed on demand.
+pub(crate) trait Files {
+    fn get(&mut self, path: &Path) -> Option<Arc<FileSummary>>;
+}
+
+/// What a node hangs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Parent {
+    /// A module or block scope.
+    Scope,
+    /// An impl block (its items and its header).
+    Impl(ImplId),
+    /// A trait (its items).
+    Trait(NodeId),
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    /// Stable identity: module path and name (`app::m::f`, `app::m::<impl T>::f`).
+    pub key: String,
+    pub name: String,
+    pub kind: Kind,
+    pub vis: Vis,
+    /// The digest of its own normalized tokens.
+    pub hash: [u8; 32],
+    /// Where its mentions are looked up.
+    pub scope: ScopeId,
+    pub krate: usize,
+    pub file: PathBuf,
+    pub line: u32,
+    /// Line of `#[persist]`, 0 when not marked.
+    pub persist: u32,
+    pub refs: Arc<Refs>,
+    pub parent: Parent,
+    /// Generic parameters (functions, traits).
+    pub generics: Generics,
+    /// The macro invocation whose input held this item.
+    pub origin: Option<NodeId>,
+    /// Kind-specific facts the rules need.
+    pub detail: NodeDetail,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) enum NodeDetail {
+    #[default]
+    None,
+    /// An enum's variants (for `use Enum::*` and patterns).
+    Enum(Vec<String>),
+    /// A unit or tuple struct: its name is a value too.
+    ValueStruct,
+    /// A trait: its items by name.
+    Trait(HashMap<String, Vec<NodeId>>),
+    /// A `macro_rules!` definition.
+    MacroDef {
+        body_idents: Vec<String>,
+        exported: bool,
+    },
+    /// An item-level macro invocation: the identifiers it may define.
+    MacroCall { idents: Vec<String>, parsed: bool },
+}
+
+/// A module, or the block scope of an item that declares items or `use`s
+/// in its body.
+#[derive(Debug)]
+pub(crate) struct Scope {
+    pub krate: usize,
+    /// The real module: itself, or the module a block is in.
+    pub module: ScopeId,
+    /// A module's parent module; a block's enclosing scope.
+    pub parent: Option<ScopeId>,
+    pub is_block: bool,
+    /// The module path (`app::m`).
+    pub path: Vec<String>,
+    pub defs: HashMap<String, Vec<Def>>,
+    pub imports: HashMap<String, Vec<(PathRef, bool)>>,
+    pub globs: Vec<(PathRef, bool)>,
+    /// `use Trait as _`: in scope for method calls only.
+    pub anonymous: Vec<PathRef>,
+    /// Item-level macro invocations here: they may define any of their identifiers.
+    pub macro_calls: Vec<NodeId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Def {
+    Node(NodeId),
+    Scope(ScopeId),
+}
+
+#[derive(Debug)]
+pub(crate) struct ImplG {
+    pub header: NodeId,
+    pub items: Vec<NodeId>,
+    /// Invocations inside the impl: possible methods of its type.
+    pub macro_calls: Vec<NodeId>,
+    pub scope: ScopeId,
+    pub self_ty: Option<PathRef>,
+    pub self_text: String,
+    pub trait_: Option<PathRef>,
+    pub generics: Generics,
+    /// Workspace types the self type resolves to.
+    pub self_types: Vec<NodeId>,
+    /// The trait, when it is a workspace trait.
+    pub trait_node: Option<NodeId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CrateG {
+    pub info: CrateInfo,
+    pub root: ScopeId,
+}
+
+/// All crates, with their scopes, nodes and indexes.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    pub crates: Vec<CrateG>,
+    pub scopes: Vec<Scope>,
+    pub nodes: Vec<Node>,
+    pub impls: Vec<ImplG>,
+    lib_by_name: HashMap<String, usize>,
+    /// `cone[a][b]`: crate `a` can reach code of crate `b` (itself and its
+    /// dependencies, transitively, as Cargo's graph says).
+    cone: Vec<Vec<bool>>,
+    /// Impls whose header names each workspace type (self type, trait
+    /// arguments, bounds), through aliases; and item-level invocations that
+    /// name the type (they may implement traits for it).
+    impls_by_type: HashMap<NodeId, Vec<ImplId>>,
+    calls_by_type: HashMap<NodeId, Vec<NodeId>>,
+    /// Impls of each workspace trait.
+    impls_by_trait: HashMap<NodeId, Vec<ImplId>>,
+    /// Inherent methods and associated items by name: (self type, item).
+    inherent: HashMap<String, Vec<(NodeId, NodeId)>>,
+    /// Free items by (crate, name), for widening.
+    free_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    /// Associated items (impl and trait) by (crate, name), for widening.
+    assoc_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    /// Traits by (crate, name).
+    traits_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    macros_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    exported_macros: HashMap<(usize, String), Vec<NodeId>>,
+    /// Every node of each crate (for proc-macro crates, whose output is invisible).
+    crate_nodes: Vec<Vec<NodeId>>,
+    /// Module files that were declared but not found (cfg'd out, usually).
+    pub missing: Vec<String>,
+    /// Every source file a module tree reached.
+    pub used_files: BTreeSet<PathBuf>,
+    /// `include!`d files whose path could not be evaluated, by crate.
+    pub unknown_includes: Vec<(usize, String)>,
+}
+
+const MAX_MOD_DEPTH: usize = 64;
+
+/// In a macro invocation's identifiers: it may define any name (an
+/// `include!` of generated code).
+pub(crate) const ANY_NAME: &str = "*";
+
+fn is_mod_rs(file: &Path) -> bool {
+    matches!(
+        file.file_name().and_then(|n| n.to_str()),
+        Some("mod.rs" | "lib.rs" | "main.rs")
+    )
+}
+
+/// Evaluates an include path: relative paths are relative to `dir` (the
+/// including file's folder); `env!` reads `env`.
+pub(crate) fn eval_path(
+    p: &PathExpr,
+    dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<PathBuf> {
+    fn text(p: &PathExpr, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+        match p {
+            PathExpr::Lit(s) => Some(s.clone()),
+            PathExpr::Env(v) => env(v),
+            PathExpr::Concat(parts) => parts.iter().map(|x| text(x, env)).collect(),
+            PathExpr::Unknown => None,
+        }
+    }
+    let t = text(p, env)?;
+    let path = Path::new(&t);
+    Some(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        dir.join(path)
+    })
+}
+
+struct Builder<'a> {
+    g: Graph,
+    files: &'a mut dyn Files,
+    /// Compile-time environment the include paths of each crate see.
+    env: &'a dyn Fn(usize, &str) -> Option<String>,
+}
+
+impl Graph {
+    /// Builds the scopes and nodes of `crates`. `env(crate, var)` answers the
+    /// `env!` of `include!` paths (`CARGO_MANIFEST_DIR`, and `OUT_DIR` when
+    /// known).
+    pub(crate) fn build(
+        crates: &[CrateInfo],
+        files: &mut dyn Files,
+        env: &dyn Fn(usize, &str) -> Option<String>,
+    ) -> Graph {
+        let mut b = Builder {
+            g: Graph::default(),
+            files,
+            env,
+        };
+        for (ci, c) in crates.iter().enumerate() {
+            let root = b.g.scopes.len();
+            b.g.scopes.push(Scope {
+                krate: ci,
+                module: root,
+                parent: None,
+                is_block: false,
+                path: vec![c.name.clone()],
+                defs: HashMap::new(),
+                imports: HashMap::new(),
+                globs: Vec::new(),
+                anonymous: Vec::new(),
+                macro_calls: Vec::new(),
+            });
+            b.g.crates.push(CrateG {
+                info: c.clone(),
+                root,
+            });
+            b.g.crate_nodes.push(Vec::new());
+            if c.kind == "lib" {
+                b.g.lib_by_name.entry(c.name.clone()).or_insert(ci);
+            }
+        }
+        for (ci, c) in crates.iter().enumerate() {
+            let root = b.g.crates[ci].root;
+            match b.files.get(&c.root) {
+                Some(summary) => {
+                    b.g.used_files.insert(c.root.clone());
+                    // Every crate root is a "mod-rs" file: children sit beside it.
+                    let dir = c.root.parent().map(Path::to_path_buf).unwrap_or_default();
+                    b.add_items(root, &summary.items, &c.root, &dir, None, 0);
+                }
+                None => b.g.missing.push(c.root.display().to_string()),
+            }
+        }
+        let mut g = b.g;
+        g.cone();
+        g.index();
+        g
+    }
+
+    fn cone(&mut self) {
+        let n = self.crates.len();
+        let mut cone = vec![vec![false; n]; n];
+        for (a, row) in cone.iter_mut().enumerate() {
+            let mut stack = vec![a];
+            while let Some(c) = stack.pop() {
+                if row[c] {
+                    continue;
+                }
+                row[c] = true;
+                for dep in self.crates[c].info.deps.values() {
+                    if let DepRef::Local(lib) = dep {
+                        if let Some(&d) = self.lib_by_name.get(lib) {
+                            stack.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        self.cone = cone;
+    }
+
+    /// Whether code of crate `from` can reach code of crate `to`.
+    pub(crate) fn reaches(&self, from: usize, to: usize) -> bool {
+        self.cone[from][to]
+    }
+
+    /// The crates whose code can reach crate `of` (itself included).
+    pub(crate) fn dependents(&self, of: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.crates.len()).filter(move |&c| self.cone[c][of])
+    }
+
+    pub(crate) fn crate_of(&self, id: NodeId) -> &CrateInfo {
+        &self.crates[self.nodes[id].krate].info
+    }
+
+    /// Whether node `id` may be named from crate `from`: same crate, or public.
+    fn visible_from(&self, from: usize, id: NodeId) -> bool {
+        let n = &self.nodes[id];
+        self.reaches(from, n.krate) && (n.krate == from || n.vis == Vis::Public)
+    }
+}
+
+impl Graph {
+    /// Resolves impls' self types and traits, and builds the lookup tables.
+    fn index(&mut self) {
+        // What an item-level invocation may define: the identifiers of its
+        // input (unless it parsed as items, which are in the graph) and of
+        // the bodies of the `macro_rules!` it may be.
+        for id in 0..self.nodes.len() {
+            let NodeDetail::MacroCall { idents, parsed } = &self.nodes[id].detail else {
+                continue;
+            };
+            let name = self.nodes[id].name.clone();
+            let krate = self.nodes[id].krate;
+            let mut defined: Vec<String> = if *parsed { Vec::new() } else { idents.clone() };
+            let parsed = *parsed;
+            for c in (0..self.crates.len()).filter(|&c| self.reaches(krate, c)) {
+                for &d in self
+                    .macros_by_name
+                    .get(&(c, name.clone()))
+                    .into_iter()
+                    .flatten()
+                {
+                    if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
+                        defined.extend(body_idents.iter().cloned());
+                    }
+                }
+            }
+            defined.sort();
+            defined.dedup();
+            self.nodes[id].detail = NodeDetail::MacroCall {
+                idents: defined,
+                parsed,
+            };
+        }
+        let mut m = Memo::default();
+        for i in 0..self.impls.len() {
+            let header = self.impls[i].header;
+            let scope = self.impls[i].scope;
+            let mut self_types = Vec::new();
+            if let Some(p) = self.impls[i].self_ty.clone() {
+                for t in self.resolve_use(scope, &p, 0, &mut m) {
+                    if let resolve::Target::Node(x) = t {
+                        match self.nodes[x].kind {
+                            Kind::Type => self_types.push(x),
+                            Kind::Alias => self_types.extend(
+                                self.alias_targets(x, &mut m, 0)
+                                    .into_iter()
+                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            let trait_node = self.impls[i].trait_.clone().and_then(|t| {
+                self.resolve_use(scope, &t, 0, &mut m)
+                    .into_iter()
+                    .find_map(|t| match t {
+                        resolve::Target::Node(x) if self.nodes[x].kind == Kind::Trait => Some(x),
+                        _ => None,
+                    })
+            });
+            // Every workspace type the header names (through aliases).
+            let mut named: Vec<NodeId> = self_types.clone();
+            let refs = Arc::clone(&self.nodes[header].refs);
+            for p in &refs.paths {
+                for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
+                    if let resolve::Target::Node(x) = t {
+                        match self.nodes[x].kind {
+                            Kind::Type => named.push(x),
+                            Kind::Alias => named.extend(
+                                self.alias_targets(x, &mut m, 0)
+                                    .into_iter()
+                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            named.sort_unstable();
+            named.dedup();
+            for t in named {
+                self.impls_by_type.entry(t).or_default().push(i);
+            }
+            if let Some(t) = trait_node {
+                self.impls_by_trait.entry(t).or_default().push(i);
+            }
+            let im = &mut self.impls[i];
+            im.self_types = self_types.clone();
+            im.trait_node = trait_node;
+            let inherent = im.trait_.is_none();
+            let items = im.items.clone();
+            let calls = im.macro_calls.clone();
+            for id in items {
+                let (krate, name) = (self.nodes[id].krate, self.nodes[id].name.clone());
+                if name.is_empty() {
+                    continue;
+                }
+                self.assoc_by_name
+                    .entry((krate, name.clone()))
+                    .or_default()
+                    .push(id);
+                if inherent {
+                    for &t in &self_types {
+                        self.inherent.entry(name.clone()).or_default().push((t, id));
+                    }
+                }
+            }
+            for call in calls {
+                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
+                    for ident in idents.clone() {
+                        for &t in &self_types {
+                            self.inherent
+                                .entry(ident.clone())
+                                .or_default()
+                                .push((t, call));
+                        }
+                    }
+                }
+            }
+        }
+        for id in 0..self.nodes.len() {
+            let n = &self.nodes[id];
+            let key = (n.krate, n.name.clone());
+            if n.name.is_empty() {
+                continue;
+            }
+            match (n.parent, n.kind) {
+                (Parent::Trait(_), _) => self.assoc_by_name.entry(key).or_default().push(id),
+                (Parent::Scope, Kind::Trait) => {
+                    self.traits_by_name.entry(key.clone()).or_default().push(id);
+                    self.free_by_name.entry(key).or_default().push(id);
+                }
+                (Parent::Scope, Kind::MacroCall | Kind::MacroDef | Kind::Other) => {}
+                (Parent::Scope, _) => self.free_by_name.entry(key).or_default().push(id),
+                (Parent::Impl(_), _) => {}
+            }
+        }
+        // Module-level invocations may implement traits for any type they name.
+        for id in 0..self.nodes.len() {
+            let n = &self.nodes[id];
+            if n.kind != Kind::MacroCall || n.parent != Parent::Scope {
+                continue;
+            }
+            let NodeDetail::MacroCall { idents, .. } = &n.detail else {
+                continue;
+            };
+            let (scope, idents) = (n.scope, idents.clone());
+            for ident in idents {
+                for t in self.lookup(scope, &ident, 0, &mut m) {
+                    if let resolve::Target::Node(x) = t {
+                        if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
+                            self.calls_by_type.entry(x).or_default().push(id);
+                        }
+                    }
+                }
+            }
+        }
+        for v in self.calls_by_type.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        for v in self.inherent.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn new_scope(&mut self, parent: ScopeId, is_block: bool, name: Option<&str>) -> ScopeId {
+        let id = self.g.scopes.len();
+        let p = &self.g.scopes[parent];
+        let mut path = p.path.clone();
+        if let Some(n) = name {
+            path.push(n.to_owned());
+        }
+        let krate = p.krate;
+        let module = if is_block { p.module } else { id };
+        self.g.scopes.push(Scope {
+            krate,
+            module,
+            parent: Some(parent),
+            is_block,
+            path,
+            defs: HashMap::new(),
+            imports: HashMap::new(),
+            globs: Vec::new(),
+            anonymous: Vec::new(),
+            macro_calls: Vec::new(),
+        });
+        id
+    }
+
+    fn define(&mut self, scope: ScopeId, name: &str, d: Def) {
+        if !name.is_empty() && name != "_" {
+            self.g.scopes[scope]
+                .defs
+                .entry(name.to_owned())
+                .or_default()
+                .push(d);
+        }
+    }
+
+    fn add_uses(&mut self, scope: ScopeId, entries: &[UseEntry]) {
+        let s = &mut self.g.scopes[scope];
+        for e in entries {
+            match e.alias.as_str() {
+                "*" => s.globs.push((e.path.clone(), e.public)),
+                "_" => s.anonymous.push(e.path.clone()),
+                a => s
+                    .imports
+                    .entry(a.to_owned())
+                    .or_default()
+                    .push((e.path.clone(), e.public)),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_node(
+        &mut self,
+        it: &Item,
+        key: String,
+        scope: ScopeId,
+        file: &Path,
+        parent: Parent,
+        origin: Option<NodeId>,
+        generics: Generics,
+        detail: NodeDetail,
+    ) -> NodeId {
+        let id = self.g.nodes.len();
+        let krate = self.g.scopes[scope].krate;
+        self.g.crate_nodes[krate].push(id);
+        // Items declaring things or `use`s in their blocks get a block scope.
+        let own_scope = if !it.inner.is_empty() || !it.refs.uses.is_empty() {
+            let b = self.new_scope(scope, true, None);
+            self.add_uses(b, &it.refs.uses);
+            b
+        } else {
+            scope
+        };
+        self.g.nodes.push(Node {
+            key,
+            name: it.name.clone(),
+            kind: it.kind,
+            vis: it.vis,
+            hash: it.hash,
+            scope: own_scope,
+            krate,
+            file: file.to_path_buf(),
+            line: it.line,
+            persist: it.persist,
+            refs: Arc::clone(&it.refs),
+            parent,
+            generics,
+            origin,
+            detail,
+        });
+        if own_scope != scope {
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            self.add_items(own_scope, &it.inner, file, &dir, origin, 0);
+        }
+        id
+    }
+
+    fn add_items(
+        &mut self,
+        scope: ScopeId,
+        items: &[Item],
+        file: &Path,
+        dir: &Path,
+        origin: Option<NodeId>,
+        depth: usize,
+    ) {
+        let prefix = self.g.scopes[scope].path.join("::");
+        for it in items {
+            match &it.detail {
+                Detail::Mod { inline, paths } => self.add_mod(
+                    scope,
+                    it,
+                    inline.as_deref(),
+                    paths,
+                    file,
+                    dir,
+                    origin,
+                    depth,
+                ),
+                Detail::Use(entries) => self.add_uses(scope, entries),
+                Detail::ExternCrate { krate } => {
+                    self.g.scopes[scope]
+                        .imports
+                        .entry(it.name.clone())
+                        .or_default()
+                        .push((
+                            PathRef {
+                                segs: vec![krate.clone()],
+                                global: true,
+                            },
+                            it.vis == Vis::Public,
+                        ));
+                }
+                Detail::Impl(info) => {
+                    let impl_id = self.g.impls.len();
+                    let ikey = match &info.trait_ {
+                        Some(t) => {
+                            format!("{prefix}::<impl {} for {}>", t.display(), info.self_text)
+                        }
+                        None => format!("{prefix}::<impl {}>", info.self_text),
+                    };
+                    let header = self.push_node(
+                        it,
+                        ikey.clone(),
+                        scope,
+                        file,
+                        Parent::Impl(impl_id),
+                        origin,
+                        info.generics.clone(),
+                        NodeDetail::None,
+                    );
+                    // Reserve the impl before its items so their parent is right.
+                    self.g.impls.push(ImplG {
+                        header,
+                        items: Vec::new(),
+                        macro_calls: Vec::new(),
+                        scope,
+                        self_ty: info.self_ty.clone(),
+                        self_text: info.self_text.clone(),
+                        trait_: info.trait_.clone(),
+                        generics: info.generics.clone(),
+                        self_types: Vec::new(),
+                        trait_node: None,
+                    });
+                    for ii in &info.items {
+                        let detail = macro_call_detail(ii);
+                        let generics = fn_generics(ii);
+                        let id = self.push_node(
+                            ii,
+                            format!("{ikey}::{}", ii.name),
+                            scope,
+                            file,
+                            Parent::Impl(impl_id),
+                            origin,
+                            generics,
+                            detail,
+                        );
+                        if ii.kind == Kind::MacroCall {
+                            self.g.impls[impl_id].macro_calls.push(id);
+                        } else {
+                            self.g.impls[impl_id].items.push(id);
+                        }
+                    }
+                }
+                Detail::Trait { items, generics } => {
+                    let key = format!("{prefix}::{}", it.name);
+                    let id = self.push_node(
+                        it,
+                        key.clone(),
+                        scope,
+                        file,
+                        Parent::Scope,
+                        origin,
+                        generics.clone(),
+                        NodeDetail::None,
+                    );
+                    self.define(scope, &it.name, Def::Node(id));
+                    let mut by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
+                    for ti in items {
+                        let tid = self.push_node(
+                            ti,
+                            format!("{key}::{}", ti.name),
+                            scope,
+                            file,
+                            Parent::Trait(id),
+                            origin,
+                            fn_generics(ti),
+                            macro_call_detail(ti),
+                        );
+                        by_name.entry(ti.name.clone()).or_default().push(tid);
+                    }
+                    self.g.nodes[id].detail = NodeDetail::Trait(by_name);
+                }
+                Detail::MacroCall { items: parsed, .. } => {
+                    // Numbered among the scope's invocations of the same
+                    // macro: a key must not move with line numbers.
+                    let nth = self.g.scopes[scope]
+                        .macro_calls
+                        .iter()
+                        .filter(|&&c| self.g.nodes[c].name == it.name)
+                        .count();
+                    let key = format!("{prefix}::{}!#{nth}", it.name);
+                    let id = self.push_node(
+                        it,
+                        key,
+                        scope,
+                        file,
+                        Parent::Scope,
+                        origin,
+                        Generics::default(),
+                        macro_call_detail(it),
+                    );
+                    self.g.scopes[scope].macro_calls.push(id);
+                    if let Some(inner) = parsed {
+                        if depth < MAX_MOD_DEPTH {
+                            self.add_items(scope, inner, file, dir, Some(id), depth + 1);
+                        }
+                    }
+                }
+                Detail::IncludeItems(path) => {
+                    let krate = self.g.scopes[scope].krate;
+                    let base = file.parent().unwrap_or(dir).to_path_buf();
+                    let found = eval_path(path, &base, &|v| (self.env)(krate, v))
+                        .and_then(|p| self.files.get(&p).map(|s| (p, s)));
+                    match found {
+                        Some((p, summary)) if depth < MAX_MOD_DEPTH => {
+                            self.g.used_files.insert(p.clone());
+                            self.add_items(scope, &summary.items, &p, dir, origin, depth + 1);
+                        }
+                        _ => {
+                            // Generated code the sources cannot show: it may
+                            // define any name, and name anything in its crate.
+                            let nth = self.g.scopes[scope].macro_calls.len();
+                            let key = format!("{prefix}::include!#{nth}");
+                            let id = self.push_node(
+                                it,
+                                key,
+                                scope,
+                                file,
+                                Parent::Scope,
+                                origin,
+                                Generics::default(),
+                                NodeDetail::MacroCall {
+                                    idents: vec![ANY_NAME.to_owned()],
+                                    parsed: false,
+                                },
+                            );
+                            self.g.scopes[scope].macro_calls.push(id);
+                            self.g.unknown_includes.push((
+                                krate,
+                                format!("`include!` at {}:{}", file.display(), it.line),
+                            ));
+                        }
+                    }
+                }
+                Detail::MacroDef {
+                    body_idents,
+                    exported,
+                } => {
+                    let key = format!("{prefix}::{}!", it.name);
+                    let id = self.push_node(
+                        it,
+                        key,
+                        scope,
+                        file,
+                        Parent::Scope,
+                        origin,
+                        Generics::default(),
+                        NodeDetail::MacroDef {
+                            body_idents: body_idents.clone(),
+                            exported: *exported,
+                        },
+                    );
+                    let krate = self.g.scopes[scope].krate;
+                    self.g
+                        .macros_by_name
+                        .entry((krate, it.name.clone()))
+                        .or_default()
+                        .push(id);
+                    if *exported {
+                        self.g
+                            .exported_macros
+                            .entry((krate, it.name.clone()))
+                            .or_default()
+                            .push(id);
+                    }
+                }
+                Detail::None | Detail::Fn { .. } | Detail::Enum(_) | Detail::ValueStruct => {
+                    let key = format!("{prefix}::{}", it.name);
+                    let detail = match &it.detail {
+                        Detail::Enum(v) => NodeDetail::Enum(v.clone()),
+                        Detail::ValueStruct => NodeDetail::ValueStruct,
+                        _ => NodeDetail::None,
+                    };
+                    let generics = fn_generics(it);
+                    let id = self.push_node(
+                        it,
+                        key,
+                        scope,
+                        file,
+                        Parent::Scope,
+                        origin,
+                        generics,
+                        detail,
+                    );
+                    if it.kind != Kind::Other {
+                        self.define(scope, &it.name, Def::Node(id));
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_mod(
+        &mut self,
+        scope: ScopeId,
+        it: &Item,
+        inline: Option<&[Item]>,
+        paths: &[String],
+        file: &Path,
+        dir: &Path,
+        origin: Option<NodeId>,
+        depth: usize,
+    ) {
+        let child = self.new_scope(scope, false, Some(&it.name));
+        self.define(scope, &it.name, Def::Scope(child));
+        if depth > MAX_MOD_DEPTH {
+            return;
+        }
+        match inline {
+            Some(inner) => {
+                let sub = dir.join(paths.first().map(String::as_str).unwrap_or(&it.name));
+                self.add_items(child, inner, file, &sub, origin, depth + 1);
+            }
+            None => {
+                // `#[path]`, and every path a `cfg_attr` may choose: all of them
+                // may be the module, so all are read.
+                let mut candidates: Vec<(PathBuf, bool)> = paths
+                    .iter()
+                    .map(|p| (file.parent().unwrap_or(dir).join(p), true))
+                    .collect();
+                candidates.push((dir.join(format!("{}.rs", it.name)), false));
+                candidates.push((dir.join(&it.name).join("mod.rs"), false));
+                let mut found_any = false;
+                let mut default_found = false;
+                for (p, explicit) in &candidates {
+                    if !explicit && default_found {
+                        continue;
+                    }
+                    let Some(summary) = self.files.get(p) else {
+                        continue;
+                    };
+                    found_any = true;
+                    default_found |= !explicit;
+                    self.g.used_files.insert(p.clone());
+                    let sub = if *explicit || is_mod_rs(p) {
+                        p.parent().map(Path::to_path_buf).unwrap_or_default()
+                    } else {
+                        dir.join(&it.name)
+                    };
+                    self.add_items(child, &summary.items, p, &sub, origin, depth + 1);
+                }
+                if !found_any {
+                    let prefix = self.g.scopes[scope].path.join("::");
+                    self.g.missing.push(format!(
+                        "{prefix}::{} (declared in {})",
+                        it.name,
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn fn_generics(it: &Item) -> Generics {
+    match &it.detail {
+        Detail::Fn { generics, .. } => generics.clone(),
+        _ => Generics::default(),
+    }
+}
+
+fn macro_call_detail(it: &Item) -> NodeDetail {
+    match &it.detail {
+        Detail::MacroCall { idents, items, .. } => NodeDetail::MacroCall {
+            idents: idents.clone(),
+            parsed: items.is_some(),
+        },
+        _ => NodeDetail::None,
+    }
+}

@@ -1,0 +1,520 @@
+//! Name lookup in scopes, as Rust does it where syntax shows enough:
+//! definitions and imports first, then glob imports, then (in blocks) the
+//! enclosing scope, then the extern prelude and the standard prelude.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Def, Graph, NodeDetail, NodeId, Parent, ScopeId};
+use crate::model::DepRef;
+use crate::parse::{Kind, PathRef};
+
+/// What a name or path resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    /// A workspace item.
+    Node(NodeId),
+    /// A workspace module.
+    Scope(ScopeId),
+    /// An item of an external crate (`name@version`; empty for the
+    /// standard library, whose version is the toolchain's).
+    Ext(String),
+    /// A standard prelude or primitive name.
+    Prim,
+    /// `Self` in a trait: any type implementing it.
+    AnySelf(NodeId),
+}
+
+/// Lookups already answered, shared by the nodes one thread resolves.
+#[derive(Default)]
+pub(crate) struct Memo {
+    done: HashMap<(ScopeId, String), Vec<Target>>,
+    in_progress: HashSet<(ScopeId, String)>,
+    /// Bumped when a lookup met a cycle or a depth limit: what was computed
+    /// under it may be incomplete and is not memoized.
+    incomplete: usize,
+}
+
+const MAX_DEPTH: usize = 32;
+
+impl Graph {
+    /// `name` in `scope`: definitions, imports, then globs; in a block, then
+    /// the enclosing scope. Not the preludes (see [`Graph::lookup_first`]).
+    pub(crate) fn lookup(
+        &self,
+        scope: ScopeId,
+        name: &str,
+        depth: usize,
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        let key = (scope, name.to_owned());
+        if let Some(r) = m.done.get(&key) {
+            return r.clone();
+        }
+        if depth > MAX_DEPTH || !m.in_progress.insert(key.clone()) {
+            m.incomplete += 1;
+            return Vec::new();
+        }
+        let before = m.incomplete;
+        let r = self.lookup_uncached(scope, name, depth, m);
+        m.in_progress.remove(&key);
+        if m.incomplete == before {
+            m.done.insert(key, r.clone());
+        }
+        r
+    }
+
+    fn lookup_uncached(
+        &self,
+        scope: ScopeId,
+        name: &str,
+        depth: usize,
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        let s = &self.scopes[scope];
+        let mut out: Vec<Target> = s
+            .defs
+            .get(name)
+            .map(|ds| {
+                ds.iter()
+                    .map(|d| match d {
+                        Def::Node(n) => Target::Node(*n),
+                        Def::Scope(x) => Target::Scope(*x),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(paths) = s.imports.get(name) {
+            for (p, _) in paths {
+                out.extend(self.resolve_use(scope, p, depth + 1, m));
+            }
+        }
+        if out.is_empty() {
+            for (g, _) in &s.globs {
+                for t in self.resolve_use(scope, g, depth + 1, m) {
+                    match t {
+                        Target::Scope(gm) => out.extend(self.lookup(gm, name, depth + 1, m)),
+                        Target::Node(n) => {
+                            // `use Enum::*`: its variants.
+                            if let NodeDetail::Enum(v) = &self.nodes[n].detail {
+                                if v.iter().any(|v| v == name) {
+                                    out.push(Target::Node(n));
+                                }
+                            }
+                        }
+                        Target::Ext(c) => {
+                            // A glob of an external crate or module: any name
+                            // not found elsewhere may come from it.
+                            if !is_std_name(name)
+                                && !self.crates[s.krate].info.deps.contains_key(name)
+                            {
+                                out.push(Target::Ext(c));
+                            }
+                        }
+                        Target::Prim | Target::AnySelf(_) => {}
+                    }
+                }
+            }
+        }
+        if out.is_empty() && !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name)
+        {
+            // An item-level macro invocation may have defined it.
+            for &call in &s.macro_calls {
+                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
+                    if idents.iter().any(|i| i == name || i == super::ANY_NAME) {
+                        out.push(Target::Node(call));
+                    }
+                }
+            }
+        }
+        if out.is_empty() && s.is_block {
+            if let Some(p) = s.parent {
+                out = self.lookup(p, name, depth + 1, m);
+            }
+        }
+        out.sort_by_key(target_order);
+        out.dedup();
+        out
+    }
+
+    /// The first segment of a path: scopes, then the extern prelude (the
+    /// crate's dependencies), then the standard prelude.
+    pub(crate) fn lookup_first(
+        &self,
+        scope: ScopeId,
+        name: &str,
+        depth: usize,
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        let out = self.lookup(scope, name, depth, m);
+        if !out.is_empty() {
+            return out;
+        }
+        let out = self.extern_name(self.scopes[scope].krate, name);
+        if !out.is_empty() {
+            return out;
+        }
+        if is_prelude(name) {
+            return vec![Target::Prim];
+        }
+        Vec::new()
+    }
+
+    /// An extern crate name of crate `krate`.
+    pub(crate) fn extern_name(&self, krate: usize, name: &str) -> Vec<Target> {
+        let info = &self.crates[krate].info;
+        match info.deps.get(name) {
+            Some(DepRef::Local(lib)) => match self.lib_by_name.get(lib) {
+                Some(&c) => vec![Target::Scope(self.crates[c].root)],
+                None => Vec::new(),
+            },
+            Some(DepRef::External(v)) => vec![Target::Ext(v.clone())],
+            None if matches!(name, "std" | "core" | "alloc" | "proc_macro" | "test") => {
+                vec![Target::Ext(String::new())]
+            }
+            None if info.name == name && info.kind == "lib" => {
+                vec![Target::Scope(self.crates[krate].root)]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// What `Self` means for node `id`: an impl's self types, a trait's
+    /// implementors, or nothing.
+    pub(crate) fn self_ctx(&self, id: NodeId) -> Vec<Target> {
+        match self.nodes[id].parent {
+            Parent::Impl(i) => {
+                let im = &self.impls[i];
+                if im.self_types.is_empty() {
+                    vec![Target::Prim]
+                } else {
+                    im.self_types.iter().map(|&t| Target::Node(t)).collect()
+                }
+            }
+            Parent::Trait(t) => vec![Target::AnySelf(t)],
+            Parent::Scope if self.nodes[id].kind == Kind::Trait => vec![Target::AnySelf(id)],
+            Parent::Scope => Vec::new(),
+        }
+    }
+
+    /// Resolves the module part of `p`: the targets reached and how many
+    /// segments that took (the rest are associated items of a type or trait,
+    /// or a variant).
+    pub(crate) fn resolve_prefix(
+        &self,
+        scope: ScopeId,
+        p: &PathRef,
+        self_ctx: &[Target],
+        depth: usize,
+        m: &mut Memo,
+    ) -> (Vec<Target>, usize) {
+        let segs = &p.segs;
+        let Some(first) = segs.first() else {
+            return (Vec::new(), 0);
+        };
+        let krate = self.scopes[scope].krate;
+        let module = self.scopes[scope].module;
+        let (mut cur, mut i): (Vec<Target>, usize) = if p.global {
+            (self.extern_name(krate, first), 1)
+        } else {
+            match first.as_str() {
+                "crate" | "$crate" => (vec![Target::Scope(self.crates[krate].root)], 1),
+                "self" => (vec![Target::Scope(module)], 1),
+                "super" => {
+                    let mut mm = module;
+                    let mut i = 0;
+                    while segs.get(i).is_some_and(|s| s == "super") {
+                        mm = self.scopes[mm].parent.map_or(mm, |p| self.scopes[p].module);
+                        i += 1;
+                    }
+                    (vec![Target::Scope(mm)], i)
+                }
+                "Self" => (self_ctx.to_vec(), 1),
+                _ => (self.lookup_first(scope, first, depth, m), 1),
+            }
+        };
+        while i < segs.len() && cur.iter().any(|t| matches!(t, Target::Scope(_))) {
+            let mut next = Vec::new();
+            for t in &cur {
+                match t {
+                    Target::Scope(mm) => next.extend(self.lookup(*mm, &segs[i], depth + 1, m)),
+                    other => next.push(other.clone()),
+                }
+            }
+            next.sort_by_key(target_order);
+            next.dedup();
+            cur = next;
+            i += 1;
+        }
+        if cur.iter().any(|t| matches!(t, Target::Ext(_)))
+            && cur.iter().all(|t| matches!(t, Target::Ext(_)))
+        {
+            // Inside an external crate: only its version matters.
+            return (cur, segs.len());
+        }
+        (cur, i)
+    }
+
+    /// Resolves a `use` path: modules and items, and an enum's variant.
+    pub(crate) fn resolve_use(
+        &self,
+        scope: ScopeId,
+        p: &PathRef,
+        depth: usize,
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        if depth > MAX_DEPTH {
+            m.incomplete += 1;
+            return Vec::new();
+        }
+        let (t, rest) = self.resolve_prefix(scope, p, &[], depth, m);
+        if rest == p.segs.len() {
+            return t;
+        }
+        if rest + 1 == p.segs.len() {
+            let last = &p.segs[rest];
+            return t
+                .into_iter()
+                .filter(|t| match t {
+                    Target::Node(n) => {
+                        matches!(&self.nodes[*n].detail, NodeDetail::Enum(v) if v.iter().any(|v| v == last))
+                    }
+                    _ => false,
+                })
+                .collect();
+        }
+        Vec::new()
+    }
+
+    /// Traits in scope for method calls in `scope`: traits defined or
+    /// imported there (`as _` included, globs too), in blocks and then
+    /// their enclosing scopes.
+    pub(crate) fn traits_in_scope(&self, scope: ScopeId, m: &mut Memo) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut cur = Some(scope);
+        while let Some(sc) = cur {
+            let s = &self.scopes[sc];
+            for ds in s.defs.values() {
+                for d in ds {
+                    if let Def::Node(n) = d {
+                        if self.nodes[*n].kind == Kind::Trait {
+                            out.push(*n);
+                        }
+                    }
+                }
+            }
+            let mut paths: Vec<&PathRef> = s.imports.values().flatten().map(|(p, _)| p).collect();
+            paths.extend(s.anonymous.iter());
+            for p in paths {
+                for t in self.resolve_use(sc, p, 1, m) {
+                    if let Target::Node(n) = t {
+                        if self.nodes[n].kind == Kind::Trait {
+                            out.push(n);
+                        }
+                    }
+                }
+            }
+            for (g, _) in &s.globs {
+                for t in self.resolve_use(sc, g, 1, m) {
+                    if let Target::Scope(gm) = t {
+                        out.extend(self.glob_traits(gm, m, &mut HashSet::new()));
+                    }
+                }
+            }
+            cur = if s.is_block { s.parent } else { None };
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Traits a glob of module `scope` brings in (its definitions, imports
+    /// and, transitively, its own globs).
+    fn glob_traits(
+        &self,
+        scope: ScopeId,
+        m: &mut Memo,
+        seen: &mut HashSet<ScopeId>,
+    ) -> Vec<NodeId> {
+        if !seen.insert(scope) {
+            return Vec::new();
+        }
+        let s = &self.scopes[scope];
+        let mut out = Vec::new();
+        for ds in s.defs.values() {
+            for d in ds {
+                if let Def::Node(n) = d {
+                    if self.nodes[*n].kind == Kind::Trait {
+                        out.push(*n);
+                    }
+                }
+            }
+        }
+        let mut paths: Vec<&PathRef> = s.imports.values().flatten().map(|(p, _)| p).collect();
+        paths.extend(s.anonymous.iter());
+        for p in paths {
+            for t in self.resolve_use(scope, p, 1, m) {
+                if let Target::Node(n) = t {
+                    if self.nodes[n].kind == Kind::Trait {
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        for (g, _) in &s.globs {
+            for t in self.resolve_use(scope, g, 1, m) {
+                if let Target::Scope(gm) = t {
+                    out.extend(self.glob_traits(gm, m, seen));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn target_order(t: &Target) -> (u8, usize, String) {
+    match t {
+        Target::Node(n) => (0, *n, String::new()),
+        Target::Scope(s) => (1, *s, String::new()),
+        Target::Ext(c) => (2, 0, c.clone()),
+        Target::Prim => (3, 0, String::new()),
+        Target::AnySelf(n) => (4, *n, String::new()),
+    }
+}
+
+fn is_std_name(name: &str) -> bool {
+    matches!(name, "std" | "core" | "alloc")
+}
+
+/// Names of the standard prelude and primitive types.
+pub(crate) fn is_prelude(name: &str) -> bool {
+    matches!(
+        name,
+        "Option"
+            | "Some"
+            | "None"
+            | "Result"
+            | "Ok"
+            | "Err"
+            | "Vec"
+            | "String"
+            | "Box"
+            | "ToString"
+            | "ToOwned"
+            | "Clone"
+            | "Copy"
+            | "Default"
+            | "Debug"
+            | "Iterator"
+            | "IntoIterator"
+            | "Extend"
+            | "FromIterator"
+            | "From"
+            | "Into"
+            | "TryFrom"
+            | "TryInto"
+            | "AsRef"
+            | "AsMut"
+            | "Drop"
+            | "Fn"
+            | "FnMut"
+            | "FnOnce"
+            | "PartialEq"
+            | "Eq"
+            | "PartialOrd"
+            | "Ord"
+            | "Hash"
+            | "Send"
+            | "Sync"
+            | "Sized"
+            | "Unpin"
+            | "DoubleEndedIterator"
+            | "ExactSizeIterator"
+            | "drop"
+            | "bool"
+            | "char"
+            | "str"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "derive"
+            | "test"
+            | "cfg"
+            | "self"
+            | "Self"
+            | "Future"
+            | "IntoFuture"
+            | "AsyncFn"
+            | "AsyncFnMut"
+            | "AsyncFnOnce"
+    )
+}
+
+/// Macros of the standard library.
+pub(crate) fn is_std_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "println"
+            | "print"
+            | "eprintln"
+            | "eprint"
+            | "format"
+            | "write"
+            | "writeln"
+            | "panic"
+            | "assert"
+            | "assert_eq"
+            | "assert_ne"
+            | "debug_assert"
+            | "debug_assert_eq"
+            | "debug_assert_ne"
+            | "vec"
+            | "dbg"
+            | "todo"
+            | "unimplemented"
+            | "unreachable"
+            | "format_args"
+            | "include_str"
+            | "include_bytes"
+            | "include"
+            | "matches"
+            | "concat"
+            | "stringify"
+            | "env"
+            | "option_env"
+            | "file"
+            | "line"
+            | "column"
+            | "module_path"
+            | "cfg"
+            | "compile_error"
+            | "macro_rules"
+            | "thread_local"
+            | "const_format_args"
+            | "concat_idents"
+            | "trace_macros"
+            | "log_syntax"
+            | "addr_of"
+            | "addr_of_mut"
+            | "ready"
+            | "pin"
+            | "join"
+            | "select"
+            | "global_asm"
+            | "asm"
+            | "cfg_match"
+            | "is_x86_feature_detected"
+            | "debug_assert_matches"
+            | "assert_matches"
+    )
+}

@@ -1,0 +1,804 @@
+//! syn items → [`Item`] summaries.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::visit::Visit;
+
+use super::collect::{path_ref, use_entries, Collector};
+use super::macros::{body_idents, loose_idents, path_expr};
+use super::{Detail, FileSummary, Generics, ImplInfo, Item, Kind, PathRef, Refs, Vis};
+use crate::tokens;
+
+/// A syntax error: the message and where.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What syn says.
+    pub message: String,
+}
+
+/// Parses `source` into a summary.
+pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
+    let file = syn::parse_file(source).map_err(|e| {
+        let start = e.span().start();
+        SyntaxError {
+            line: start.line,
+            column: start.column + 1,
+            message: e.to_string(),
+        }
+    })?;
+    Ok(FileSummary {
+        items: file.items.iter().flat_map(summarize).collect(),
+    })
+}
+
+fn line_of(span: proc_macro2::Span) -> u32 {
+    span.start().line as u32
+}
+
+fn vis(v: &syn::Visibility) -> Vis {
+    match v {
+        syn::Visibility::Public(_) => Vis::Public,
+        syn::Visibility::Restricted(_) => Vis::Crate,
+        syn::Visibility::Inherited => Vis::Private,
+    }
+}
+
+/// The line of the `#[persist]` attribute, 0 when there is none.
+fn persist_line(attrs: &[syn::Attribute]) -> u32 {
+    attrs
+        .iter()
+        .find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "persist")
+        })
+        .map_or(0, |a| line_of(a.pound_token.span))
+}
+
+fn generics_of(g: &syn::Generics) -> Generics {
+    let mut out = Generics::default();
+    for p in &g.params {
+        match p {
+            syn::GenericParam::Type(t) => out.types.push(t.ident.to_string()),
+            syn::GenericParam::Const(c) => out.consts.push(c.ident.to_string()),
+            syn::GenericParam::Lifetime(_) => {}
+        }
+    }
+    out
+}
+
+/// How many identifier tokens of each name `tokens` holds.
+fn ident_counts(tokens: TokenStream, out: &mut HashMap<String, usize>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => *out.entry(i.to_string()).or_default() += 1,
+            TokenTree::Group(g) => ident_counts(g.stream(), out),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+/// Walks a syntax node with a fresh collector: its refs, inner items, and
+/// the digest of its tokens with consistently renamable locals renamed.
+fn collected<T: ToTokens>(
+    node: &T,
+    generics: &[&[String]],
+    derive_helpers: bool,
+    walk: impl FnOnce(&mut Collector),
+) -> (Refs, Vec<Item>, [u8; 32]) {
+    let mut c = Collector::new();
+    c.derive_helpers = derive_helpers;
+    for g in generics {
+        c.push_generic_names(g.to_vec());
+    }
+    walk(&mut c);
+    let (refs, inner, c) = c.finish();
+    let ts = node.to_token_stream();
+    let mut counts = HashMap::new();
+    ident_counts(ts.clone(), &mut counts);
+    let renamable = c.renamable(&counts);
+    let hash = if renamable.is_empty() {
+        tokens::token_digest(&ts)
+    } else {
+        tokens::token_digest_renaming(&ts, &|s| renamable.contains(s))
+    };
+    (refs, inner, hash)
+}
+
+fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs) -> Item {
+    Item {
+        kind,
+        name,
+        vis: v,
+        hash,
+        line,
+        refs: Arc::new(refs),
+        persist: 0,
+        detail: Detail::None,
+        inner: Vec::new(),
+    }
+}
+
+/// One syn item as summaries (a foreign block gives one per declaration).
+pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
+    match it {
+        syn::Item::Fn(f) => {
+            let (refs, inner, hash) = collected(f, &[], false, |c| c.visit_item_fn(f));
+            let mut out = item(
+                Kind::Fn,
+                f.sig.ident.to_string(),
+                vis(&f.vis),
+                hash,
+                line_of(f.sig.fn_token.span),
+                refs,
+            );
+            out.persist = persist_line(&f.attrs);
+            out.inner = inner;
+            out.detail = Detail::Fn {
+                generics: generics_of(&f.sig.generics),
+                receiver: f.sig.receiver().is_some(),
+            };
+            vec![out]
+        }
+        syn::Item::Struct(s) => {
+            let derives = s.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let g = generics_of(&s.generics);
+            let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+            let (refs, inner, hash) = collected(s, &[&names], derives, |c| c.visit_item_struct(s));
+            let mut out = item(
+                Kind::Type,
+                s.ident.to_string(),
+                vis(&s.vis),
+                hash,
+                line_of(s.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            if !matches!(s.fields, syn::Fields::Named(_)) {
+                out.detail = Detail::ValueStruct;
+            }
+            vec![out]
+        }
+        syn::Item::Enum(e) => {
+            let derives = e.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let g = generics_of(&e.generics);
+            let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+            let (refs, inner, hash) = collected(e, &[&names], derives, |c| c.visit_item_enum(e));
+            let mut out = item(
+                Kind::Type,
+                e.ident.to_string(),
+                vis(&e.vis),
+                hash,
+                line_of(e.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            out.detail = Detail::Enum(e.variants.iter().map(|v| v.ident.to_string()).collect());
+            vec![out]
+        }
+        syn::Item::Union(u) => {
+            let derives = u.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let g = generics_of(&u.generics);
+            let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+            let (refs, inner, hash) = collected(u, &[&names], derives, |c| c.visit_item_union(u));
+            let mut out = item(
+                Kind::Type,
+                u.ident.to_string(),
+                vis(&u.vis),
+                hash,
+                line_of(u.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            vec![out]
+        }
+        syn::Item::Type(t) => {
+            let g = generics_of(&t.generics);
+            let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+            let (refs, inner, hash) = collected(t, &[&names], false, |c| c.visit_item_type(t));
+            let mut out = item(
+                Kind::Alias,
+                t.ident.to_string(),
+                vis(&t.vis),
+                hash,
+                line_of(t.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            vec![out]
+        }
+        syn::Item::Trait(t) => vec![summarize_trait(t)],
+        syn::Item::TraitAlias(t) => {
+            let (refs, _, hash) = collected(t, &[], false, |c| c.visit_item_trait_alias(t));
+            vec![item(
+                Kind::Trait,
+                t.ident.to_string(),
+                vis(&t.vis),
+                hash,
+                line_of(t.ident.span()),
+                refs,
+            )]
+        }
+        syn::Item::Const(k) => {
+            let (refs, inner, hash) = collected(k, &[], false, |c| c.visit_item_const(k));
+            let mut out = item(
+                Kind::Value,
+                k.ident.to_string(),
+                vis(&k.vis),
+                hash,
+                line_of(k.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            vec![out]
+        }
+        syn::Item::Static(s) => {
+            let (refs, inner, hash) = collected(s, &[], false, |c| c.visit_item_static(s));
+            let mut out = item(
+                Kind::Value,
+                s.ident.to_string(),
+                vis(&s.vis),
+                hash,
+                line_of(s.ident.span()),
+                refs,
+            );
+            out.inner = inner;
+            vec![out]
+        }
+        syn::Item::Macro(m) => vec![summarize_item_macro(&m.attrs, &m.mac, m.ident.as_ref(), m)],
+        syn::Item::Mod(m) => {
+            let mut paths = Vec::new();
+            for a in &m.attrs {
+                mod_paths(a, &mut paths);
+            }
+            let mut out = item(
+                Kind::Mod,
+                m.ident.to_string(),
+                vis(&m.vis),
+                [0; 32],
+                line_of(m.ident.span()),
+                Refs::default(),
+            );
+            out.detail = Detail::Mod {
+                inline: m
+                    .content
+                    .as_ref()
+                    .map(|(_, items)| items.iter().flat_map(summarize).collect()),
+                paths,
+            };
+            vec![out]
+        }
+        syn::Item::Use(u) => {
+            let mut entries = Vec::new();
+            use_entries(
+                &u.tree,
+                &mut Vec::new(),
+                u.leading_colon.is_some(),
+                !matches!(u.vis, syn::Visibility::Inherited),
+                &mut entries,
+            );
+            let mut out = item(
+                Kind::Use,
+                String::new(),
+                vis(&u.vis),
+                [0; 32],
+                line_of(u.use_token.span),
+                Refs::default(),
+            );
+            out.detail = Detail::Use(entries);
+            vec![out]
+        }
+        syn::Item::ExternCrate(e) => {
+            let alias = e.rename.as_ref().map_or(&e.ident, |(_, a)| a).to_string();
+            let mut out = item(
+                Kind::ExternCrate,
+                alias,
+                vis(&e.vis),
+                [0; 32],
+                line_of(e.ident.span()),
+                Refs::default(),
+            );
+            out.detail = Detail::ExternCrate {
+                krate: e.ident.to_string(),
+            };
+            vec![out]
+        }
+        syn::Item::Impl(i) => vec![summarize_impl(i)],
+        syn::Item::ForeignMod(f) => f
+            .items
+            .iter()
+            .map(|fi| {
+                let (refs, _, hash) = collected(fi, &[], false, |c| c.visit_foreign_item(fi));
+                let (kind, name, v, line) = match fi {
+                    syn::ForeignItem::Fn(x) => (
+                        Kind::Fn,
+                        x.sig.ident.to_string(),
+                        vis(&x.vis),
+                        line_of(x.sig.ident.span()),
+                    ),
+                    syn::ForeignItem::Static(x) => (
+                        Kind::Value,
+                        x.ident.to_string(),
+                        vis(&x.vis),
+                        line_of(x.ident.span()),
+                    ),
+                    syn::ForeignItem::Type(x) => (
+                        Kind::Type,
+                        x.ident.to_string(),
+                        vis(&x.vis),
+                        line_of(x.ident.span()),
+                    ),
+                    _ => (Kind::Other, String::new(), Vis::Private, 0),
+                };
+                // The ABI of the block is part of each declaration.
+                let mut h = blake3::Hasher::new();
+                h.update(&hash);
+                tokens::walk(f.abi.to_token_stream(), &mut h);
+                item(kind, name, v, *h.finalize().as_bytes(), line, refs)
+            })
+            .collect(),
+        other => {
+            let (refs, inner, hash) =
+                collected(other, &[], false, |c| syn::visit::visit_item(c, other));
+            let mut out = item(Kind::Other, String::new(), Vis::Private, hash, 0, refs);
+            out.inner = inner;
+            vec![out]
+        }
+    }
+}
+
+/// `#[path = "x.rs"]` and `#[cfg_attr(pred, path = "x.rs")]`.
+fn mod_paths(a: &syn::Attribute, out: &mut Vec<String>) {
+    match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                out.push(s.value());
+            }
+        }
+        syn::Meta::List(list) if list.path.is_ident("cfg_attr") => {
+            if let Ok(metas) = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) {
+                for m in metas.iter().skip(1) {
+                    let attr = syn::Attribute {
+                        pound_token: a.pound_token,
+                        style: a.style,
+                        bracket_token: a.bracket_token,
+                        meta: m.clone(),
+                    };
+                    mod_paths(&attr, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An item-level macro: a `macro_rules!` definition, an `include!` of
+/// items, or an invocation that may define items.
+fn summarize_item_macro<T: ToTokens>(
+    attrs: &[syn::Attribute],
+    mac: &syn::Macro,
+    ident: Option<&syn::Ident>,
+    whole: &T,
+) -> Item {
+    let hash = tokens::token_digest(&whole.to_token_stream());
+    let line = line_of(
+        mac.path
+            .segments
+            .first()
+            .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span()),
+    );
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    if mac.path.is_ident("macro_rules") {
+        let mut body = Vec::new();
+        body_idents(mac.tokens.clone(), &mut body);
+        body.sort();
+        body.dedup();
+        let mut refs = Refs::default();
+        // What the expansion may name, as seen from the definition.
+        refs.loose = body.clone();
+        let mut out = item(
+            Kind::MacroDef,
+            ident.map(|i| i.to_string()).unwrap_or_default(),
+            Vis::Public,
+            hash,
+            line,
+            refs,
+        );
+        out.detail = Detail::MacroDef {
+            body_idents: body,
+            exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
+        };
+        return out;
+    }
+    if mac.path.is_ident("include") {
+        let path = super::collect::parse_exprs(mac.tokens.clone())
+            .and_then(|a| a.first().map(path_expr))
+            .unwrap_or(super::PathExpr::Unknown);
+        let mut out = item(
+            Kind::MacroCall,
+            name,
+            Vis::Public,
+            hash,
+            line,
+            Refs::default(),
+        );
+        out.detail = Detail::IncludeItems(path);
+        return out;
+    }
+    let mut idents = Vec::new();
+    loose_idents(mac.tokens.clone(), &mut idents);
+    idents.sort();
+    idents.dedup();
+    let items: Option<Vec<Item>> = syn::parse2::<syn::File>(mac.tokens.clone())
+        .ok()
+        .filter(|f| !f.items.is_empty())
+        .map(|f| f.items.iter().flat_map(summarize).collect());
+    let mut refs = Refs::default();
+    refs.macros.push(path_ref(&mac.path));
+    for a in attrs {
+        let mut c = Collector::new();
+        c.visit_attribute(a);
+        let (r, _, _) = c.finish();
+        refs.paths.extend(r.paths);
+        refs.macros.extend(r.macros);
+    }
+    if items.is_none() {
+        // Custom syntax (`lazy_static!`, `thread_local!`, `bitflags!`): every
+        // identifier may name something.
+        refs.loose = idents.clone();
+    }
+    let mut out = item(Kind::MacroCall, name, Vis::Public, hash, line, refs);
+    out.detail = Detail::MacroCall {
+        path: path_ref(&mac.path),
+        idents,
+        items,
+    };
+    out
+}
+
+fn summarize_trait(t: &syn::ItemTrait) -> Item {
+    let g = generics_of(&t.generics);
+    let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+    // The header: attributes, generics, supertraits; items are their own.
+    let mut h = blake3::Hasher::new();
+    h.update(tokens::WALK_VERSION.as_bytes());
+    h.update(b"trait header");
+    for a in &t.attrs {
+        tokens::walk(a.to_token_stream(), &mut h);
+    }
+    tokens::walk(t.vis.to_token_stream(), &mut h);
+    tokens::walk(t.unsafety.to_token_stream(), &mut h);
+    tokens::walk(t.ident.to_token_stream(), &mut h);
+    tokens::walk(t.generics.to_token_stream(), &mut h);
+    tokens::walk(t.generics.where_clause.to_token_stream(), &mut h);
+    tokens::walk(t.supertraits.to_token_stream(), &mut h);
+    let header_hash = *h.finalize().as_bytes();
+    let mut c = Collector::new();
+    c.push_generic_names(names.clone());
+    for a in &t.attrs {
+        c.visit_attribute(a);
+    }
+    c.visit_generics(&t.generics);
+    for b in &t.supertraits {
+        c.visit_type_param_bound(b);
+    }
+    let (refs, _, _) = c.finish();
+    let items = t
+        .items
+        .iter()
+        .map(|ti| {
+            let (refs, inner, hash) = collected(ti, &[&names], false, |c| c.visit_trait_item(ti));
+            let (kind, name, line, persist, detail) = match ti {
+                syn::TraitItem::Fn(f) => (
+                    Kind::Fn,
+                    f.sig.ident.to_string(),
+                    line_of(f.sig.fn_token.span),
+                    persist_line(&f.attrs),
+                    Detail::Fn {
+                        generics: generics_of(&f.sig.generics),
+                        receiver: f.sig.receiver().is_some(),
+                    },
+                ),
+                syn::TraitItem::Const(k) => (
+                    Kind::Value,
+                    k.ident.to_string(),
+                    line_of(k.ident.span()),
+                    0,
+                    Detail::None,
+                ),
+                syn::TraitItem::Type(ty) => (
+                    Kind::Alias,
+                    ty.ident.to_string(),
+                    line_of(ty.ident.span()),
+                    0,
+                    Detail::None,
+                ),
+                syn::TraitItem::Macro(m) => {
+                    let mut it = summarize_item_macro(&m.attrs, &m.mac, None, m);
+                    it.vis = Vis::Public;
+                    return it;
+                }
+                _ => (Kind::Other, String::new(), 0, 0, Detail::None),
+            };
+            let mut it = item(kind, name, Vis::Public, hash, line, refs);
+            it.persist = persist;
+            it.inner = inner;
+            it.detail = detail;
+            it
+        })
+        .collect();
+    let mut out = item(
+        Kind::Trait,
+        t.ident.to_string(),
+        vis(&t.vis),
+        header_hash,
+        line_of(t.ident.span()),
+        refs,
+    );
+    out.detail = Detail::Trait { items, generics: g };
+    out
+}
+
+fn summarize_impl(i: &syn::ItemImpl) -> Item {
+    // The header (attributes, generics, trait, self type, where clause) is
+    // an item of its own, so that adding a method to an inherent impl leaves
+    // the functions that never call it alone.
+    let mut h = blake3::Hasher::new();
+    h.update(tokens::WALK_VERSION.as_bytes());
+    h.update(b"impl header");
+    for a in &i.attrs {
+        tokens::walk(a.to_token_stream(), &mut h);
+    }
+    if i.unsafety.is_some() {
+        h.update(b"unsafe");
+    }
+    if i.defaultness.is_some() {
+        h.update(b"default");
+    }
+    tokens::walk(i.generics.to_token_stream(), &mut h);
+    tokens::walk(i.generics.where_clause.to_token_stream(), &mut h);
+    if let Some((bang, path, _)) = &i.trait_ {
+        if bang.is_some() {
+            h.update(b"!");
+        }
+        tokens::walk(path.to_token_stream(), &mut h);
+    }
+    h.update(b"for");
+    tokens::walk(i.self_ty.to_token_stream(), &mut h);
+    let header_hash = *h.finalize().as_bytes();
+
+    let g = generics_of(&i.generics);
+    let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
+    let mut c = Collector::new();
+    c.push_generic_names(names.clone());
+    for a in &i.attrs {
+        c.visit_attribute(a);
+    }
+    c.visit_generics(&i.generics);
+    c.visit_type(&i.self_ty);
+    if let Some((_, path, _)) = &i.trait_ {
+        c.visit_path(path);
+    }
+    let (refs, _, _) = c.finish();
+
+    let self_ty =
+        type_path(&i.self_ty).filter(|p| !(p.segs.len() == 1 && names.contains(&p.segs[0])));
+    let self_text = type_text(&i.self_ty);
+
+    let items = i
+        .items
+        .iter()
+        .map(|ii| {
+            if let syn::ImplItem::Macro(m) = ii {
+                return summarize_item_macro(&m.attrs, &m.mac, None, m);
+            }
+            let (refs, inner, hash) = collected(ii, &[&names], false, |c| c.visit_impl_item(ii));
+            let (kind, name, v, line, persist, detail) = match ii {
+                syn::ImplItem::Fn(f) => (
+                    Kind::Fn,
+                    f.sig.ident.to_string(),
+                    vis(&f.vis),
+                    line_of(f.sig.fn_token.span),
+                    persist_line(&f.attrs),
+                    Detail::Fn {
+                        generics: generics_of(&f.sig.generics),
+                        receiver: f.sig.receiver().is_some(),
+                    },
+                ),
+                syn::ImplItem::Const(k) => (
+                    Kind::Value,
+                    k.ident.to_string(),
+                    vis(&k.vis),
+                    line_of(k.ident.span()),
+                    0,
+                    Detail::None,
+                ),
+                syn::ImplItem::Type(t) => (
+                    Kind::Alias,
+                    t.ident.to_string(),
+                    vis(&t.vis),
+                    line_of(t.ident.span()),
+                    0,
+                    Detail::None,
+                ),
+                _ => (Kind::Other, String::new(), Vis::Private, 0, 0, Detail::None),
+            };
+            // Items of a trait impl are as visible as the trait.
+            let v = if i.trait_.is_some() { Vis::Public } else { v };
+            let mut it = item(kind, name, v, hash, line, refs);
+            it.persist = persist;
+            it.inner = inner;
+            it.detail = detail;
+            it
+        })
+        .collect();
+
+    let mut out = item(
+        Kind::Impl,
+        String::new(),
+        Vis::Public,
+        header_hash,
+        line_of(i.impl_token.span),
+        refs,
+    );
+    out.detail = Detail::Impl(Box::new(ImplInfo {
+        self_ty,
+        self_text,
+        trait_: i.trait_.as_ref().map(|(_, p, _)| path_ref(p)),
+        generics: g,
+        items,
+    }));
+    out
+}
+
+/// The path of a type, through references, parentheses and groups.
+pub(crate) fn type_path(t: &syn::Type) -> Option<PathRef> {
+    match t {
+        syn::Type::Path(p) if p.qself.is_none() => Some(path_ref(&p.path)),
+        syn::Type::Reference(r) => type_path(&r.elem),
+        syn::Type::Paren(p) => type_path(&p.elem),
+        syn::Type::Group(g) => type_path(&g.elem),
+        _ => None,
+    }
+}
+
+/// A type as written, without generic arguments of paths (`Vec<T>` → `Vec`,
+/// `[u8]` → `[u8]`), for function names.
+fn type_text(t: &syn::Type) -> String {
+    match type_path(t) {
+        Some(p) => p.segs.join("::"),
+        None => t
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Detail;
+
+    fn parse(s: &str) -> FileSummary {
+        match parse_file(s) {
+            Ok(f) => f,
+            Err(e) => panic!("{}", e.message),
+        }
+    }
+
+    fn paths(it: &Item) -> Vec<String> {
+        it.refs.paths.iter().map(|p| p.segs.join("::")).collect()
+    }
+
+    #[test]
+    fn functions_and_their_mentions() {
+        let s = parse(
+            "use crate::a::b as c;\n#[perscache::persist]\nfn f(x: &Client) -> u32 { let y = helper(x); x.get(); c::go(); println!(\"{LIMIT}\"); y }",
+        );
+        assert_eq!(s.items.len(), 2);
+        let f = &s.items[1];
+        assert_eq!(f.persist, 2);
+        assert_eq!(f.line, 3);
+        let names = paths(f);
+        for n in ["helper", "c::go", "LIMIT", "Client"] {
+            assert!(names.contains(&n.to_owned()), "{n} in {names:?}");
+        }
+        assert!(!names.contains(&"x".to_owned()));
+        assert!(!names.contains(&"y".to_owned()));
+        assert_eq!(f.refs.methods, vec!["get".to_owned()]);
+    }
+
+    #[test]
+    fn a_let_shadows_only_after_it() {
+        let s = parse("fn f() -> u32 { let a = helper(); let helper = 3; helper + a }");
+        assert!(paths(&s.items[0]).contains(&"helper".to_owned()));
+        let s = parse("fn f() -> u32 { let helper = 3; helper }");
+        assert!(!paths(&s.items[0]).contains(&"helper".to_owned()));
+    }
+
+    #[test]
+    fn pattern_identifiers_may_be_constants() {
+        let s = parse("fn f(x: u32) -> u32 { match x { LIMIT => 1, Some(y) => y, _ => 0 } }");
+        assert!(s.items[0].refs.pat_idents.contains(&"LIMIT".to_owned()));
+    }
+
+    #[test]
+    fn block_items_are_inner_items() {
+        let s = parse("const _: () = { impl Display for Money { fn fmt(&self) {} } };\nfn f() { fn g() {} g() }");
+        assert_eq!(s.items[0].inner.len(), 1);
+        assert!(matches!(s.items[0].inner[0].detail, Detail::Impl(_)));
+        assert_eq!(s.items[1].inner[0].name, "g");
+    }
+
+    #[test]
+    fn macro_inputs_that_are_items_are_items() {
+        let s = parse("cfg_rt! { pub mod runtime; pub fn spawn() {} }");
+        let Detail::MacroCall {
+            items: Some(items), ..
+        } = &s.items[0].detail
+        else {
+            panic!("not parsed as items");
+        };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0].detail, Detail::Mod { .. }));
+    }
+
+    #[test]
+    fn renamed_parameters_hash_the_same() {
+        let a = parse("fn f(x: u32) -> u32 { let y = x * 2; y + 1 }");
+        let b = parse("fn f(n: u32) -> u32 { let m = n * 2; m + 1 }");
+        let c = parse("fn f(n: u32) -> u32 { let m = n * 2; m + 2 }");
+        assert_eq!(a.items[0].hash, b.items[0].hash);
+        assert_ne!(b.items[0].hash, c.items[0].hash);
+        // A local used inside a macro that may stringify it is not renamed.
+        let d = parse("fn f(x: u32) -> u32 { dbg!(x) }");
+        let e = parse("fn f(y: u32) -> u32 { dbg!(y) }");
+        assert_ne!(d.items[0].hash, e.items[0].hash);
+        // Field shorthand names the field.
+        let g = parse("fn f(x: u32, y: u32) -> S { S { x, y } }");
+        let h = parse("fn f(y: u32, x: u32) -> S { S { y, x } }");
+        assert_ne!(g.items[0].hash, h.items[0].hash);
+    }
+
+    #[test]
+    fn include_paths_are_expressions() {
+        let s = parse("fn f() -> &'static str { include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/data.txt\")) }");
+        let inc = &s.items[0].refs.includes[0];
+        assert_eq!(
+            inc.path,
+            crate::parse::PathExpr::Concat(vec![
+                crate::parse::PathExpr::Env("CARGO_MANIFEST_DIR".into()),
+                crate::parse::PathExpr::Lit("/data.txt".into())
+            ])
+        );
+        let s = parse("fn f() -> &'static str { env!(\"REGION\") }");
+        assert_eq!(s.items[0].refs.env, vec!["REGION".to_owned()]);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_line() {
+        let e = parse_file("fn ok() {}\nfn broken( {").err();
+        assert_eq!(e.map(|e| e.line), Some(2));
+    }
+}

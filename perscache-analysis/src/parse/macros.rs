@@ -1,0 +1,433 @@
+//! What macro invocations and attributes mention: the input of standard
+//! macros is parsed as expressions, `include*!`/`env!` are recorded as
+//! compile-time inputs, and anything else is kept as loose identifiers.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use super::collect::{parse_exprs, path_ref, Collector};
+use super::{Include, IncludeKind, PathExpr, PathRef};
+use crate::tokens::is_expr_macro;
+
+/// Keywords are identifiers to proc-macro2, never names of items.
+pub(crate) fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "union"
+            | "macro_rules"
+            | "_"
+    )
+}
+
+/// Every identifier in `tokens` (not keywords).
+pub(crate) fn loose_idents(tokens: TokenStream, out: &mut Vec<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                let s = i.to_string();
+                if !is_keyword(&s) {
+                    out.push(s.trim_start_matches("r#").to_owned());
+                }
+            }
+            TokenTree::Group(g) => loose_idents(g.stream(), out),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+/// The identifiers a `macro_rules!` body can emit: those of its
+/// transcribers, without metavariables (`$x`) and fragment specifiers.
+pub(crate) fn body_idents(tokens: TokenStream, out: &mut Vec<String>) {
+    // Rules are `(matcher) => {transcriber};`: every other group after `=>`.
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tts.len() {
+        if let TokenTree::Punct(p) = &tts[i] {
+            if p.as_char() == '>'
+                && i > 0
+                && matches!(&tts[i - 1], TokenTree::Punct(q) if q.as_char() == '=')
+            {
+                if let Some(TokenTree::Group(g)) = tts.get(i + 1) {
+                    transcriber_idents(g.stream(), out);
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+fn transcriber_idents(tokens: TokenStream, out: &mut Vec<String>) {
+    let mut after_dollar = false;
+    for tt in tokens {
+        match tt {
+            TokenTree::Punct(p) => after_dollar = p.as_char() == '$',
+            TokenTree::Ident(i) => {
+                let s = i.to_string();
+                if !after_dollar && !is_keyword(&s) {
+                    out.push(s);
+                }
+                after_dollar = false;
+            }
+            TokenTree::Group(g) => {
+                transcriber_idents(g.stream(), out);
+                after_dollar = false;
+            }
+            TokenTree::Literal(_) => after_dollar = false,
+        }
+    }
+}
+
+/// A path given to `include*!`, as an expression to evaluate later.
+pub(crate) fn path_expr(e: &syn::Expr) -> PathExpr {
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => PathExpr::Lit(s.value()),
+        syn::Expr::Macro(m) => macro_path_expr(&m.mac),
+        syn::Expr::Group(g) => path_expr(&g.expr),
+        syn::Expr::Paren(p) => path_expr(&p.expr),
+        _ => PathExpr::Unknown,
+    }
+}
+
+fn macro_path_expr(m: &syn::Macro) -> PathExpr {
+    let name = m
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let Some(args) = parse_exprs(m.tokens.clone()) else {
+        return PathExpr::Unknown;
+    };
+    match name.as_str() {
+        "concat" => PathExpr::Concat(args.iter().map(path_expr).collect()),
+        "env" => match args.first().map(path_expr) {
+            Some(PathExpr::Lit(v)) => PathExpr::Env(v),
+            _ => PathExpr::Unknown,
+        },
+        _ => PathExpr::Unknown,
+    }
+}
+
+/// A macro invoked inside an item (expression, statement, type or pattern
+/// position).
+pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
+    let p = path_ref(&mac.path);
+    let name = p.segs.last().cloned().unwrap_or_default();
+    c.refs.macros.push(p);
+    match name.as_str() {
+        "include_str" | "include_bytes" | "include" => {
+            let kind = if name == "include" {
+                IncludeKind::Code
+            } else {
+                IncludeKind::Data
+            };
+            let path = parse_exprs(mac.tokens.clone())
+                .and_then(|a| a.first().map(path_expr))
+                .unwrap_or(PathExpr::Unknown);
+            c.refs.includes.push(Include { kind, path });
+            return;
+        }
+        "env" | "option_env" => {
+            match parse_exprs(mac.tokens.clone()).and_then(|a| a.first().map(path_expr)) {
+                Some(PathExpr::Lit(var)) => c.refs.env.push(var),
+                _ => c.refs.notes.push(format!(
+                    "`{name}!` of a variable named by an expression: the environment is not in the key"
+                )),
+            }
+            return;
+        }
+        "cfg" | "stringify" | "concat" | "line" | "column" | "file" | "module_path"
+        | "compile_error" => {
+            // No names of items; `concat!`'s parts are literals.
+            return;
+        }
+        _ => {}
+    }
+    if let Some(args) = parse_exprs(mac.tokens.clone()) {
+        // Most function-like macros take expressions. The identifiers of
+        // standard ones are evaluated; others may turn them into text.
+        let evaluated = is_expr_macro(&name);
+        if !evaluated {
+            c.in_macro_enter();
+        }
+        for (i, e) in args.iter().enumerate() {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = e
+            {
+                if i == 0 || evaluated {
+                    for n in inline_format_args(&s.value()) {
+                        c.format_arg(&n);
+                    }
+                }
+            }
+            match e {
+                // `tracing::warn!(size = n, ...)`: `size` is a field's name.
+                syn::Expr::Assign(a) => c.visit_expr(&a.right),
+                _ => c.visit_expr(e),
+            }
+        }
+        if !evaluated {
+            c.in_macro_leave();
+        }
+        return;
+    }
+    // Statements, items, custom syntax: statements when it parses as such,
+    // else every identifier may name something.
+    c.in_macro_enter();
+    let tokens = mac.tokens.clone();
+    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
+        Ok(stmts) => c.visit_block(&syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        }),
+        Err(_) => loose_idents(tokens, &mut c.refs.loose),
+    }
+    c.in_macro_leave();
+}
+
+/// Names captured by a format string: `{name}`, `{name:?}`, `{0:width$}`.
+pub(crate) fn inline_format_args(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '{' {
+            if chars.get(i + 1) == Some(&'{') {
+                i += 2;
+                continue;
+            }
+            let mut j = i + 1;
+            let mut name = String::new();
+            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                name.push(chars[j]);
+                j += 1;
+            }
+            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push(name);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Built-in attributes: no macro, no names of code.
+fn is_builtin_attr(name: &str) -> bool {
+    matches!(
+        name,
+        "cfg"
+            | "cfg_attr"
+            | "doc"
+            | "allow"
+            | "warn"
+            | "deny"
+            | "forbid"
+            | "expect"
+            | "inline"
+            | "cold"
+            | "must_use"
+            | "test"
+            | "ignore"
+            | "should_panic"
+            | "bench"
+            | "path"
+            | "macro_export"
+            | "macro_use"
+            | "repr"
+            | "non_exhaustive"
+            | "deprecated"
+            | "track_caller"
+            | "automatically_derived"
+            | "no_mangle"
+            | "export_name"
+            | "link_section"
+            | "target_feature"
+            | "rustfmt"
+            | "clippy"
+            | "diagnostic"
+            | "proc_macro"
+            | "proc_macro_attribute"
+            | "proc_macro_derive"
+            | "global_allocator"
+            | "no_std"
+            | "no_implicit_prelude"
+            | "used"
+            | "link"
+            | "link_name"
+            | "unsafe"
+            | "optimize"
+            | "coverage"
+            | "feature"
+            | "default"
+            | "recursion_limit"
+            | "type_length_limit"
+            | "crate_type"
+            | "crate_name"
+            | "windows_subsystem"
+            | "instruction_set"
+            | "naked"
+            | "no_main"
+            | "debugger_visualizer"
+            | "collapse_debuginfo"
+            | "rustc_diagnostic_item"
+            | "doc_cfg"
+    )
+}
+
+/// An attribute: derives are macros and name their traits; other non-built-in
+/// attributes are attribute macros or derive helpers whose identifiers, and
+/// string literals that parse as paths (`#[serde(with = "my::module")]`),
+/// count as names.
+pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
+    let path = a.path();
+    let last = path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let first = path
+        .segments
+        .first()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    if last == "persist" {
+        // The cache's wrapper is not the function's code, and its options
+        // (`ttl`) are not in the hash; but code its arguments name (a custom
+        // format decides what is read back) is reached.
+        if let syn::Meta::List(list) = &a.meta {
+            if let Ok(args) = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for e in &args {
+                    if let syn::Expr::Assign(assign) = e {
+                        c.visit_expr(&assign.right);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if path.is_ident("derive") {
+        if let Ok(list) = a.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) {
+            for p in &list {
+                c.refs.paths.push(path_ref(p));
+                c.refs.macros.push(path_ref(p));
+            }
+        }
+        return;
+    }
+    if path.is_ident("cfg_attr") {
+        // `#[cfg_attr(pred, attr, ...)]`: the attributes it may apply.
+        if let syn::Meta::List(list) = &a.meta {
+            if let Ok(metas) = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) {
+                for m in metas.iter().skip(1) {
+                    let attr = syn::Attribute {
+                        pound_token: a.pound_token,
+                        style: a.style,
+                        bracket_token: a.bracket_token,
+                        meta: m.clone(),
+                    };
+                    attribute(c, &attr);
+                }
+            }
+        }
+        return;
+    }
+    if is_builtin_attr(&last) || is_builtin_attr(&first) {
+        return;
+    }
+    if !c.derive_helpers {
+        c.refs.macros.push(path_ref(path));
+    }
+    match &a.meta {
+        syn::Meta::List(list) => {
+            let mut idents = Vec::new();
+            loose_idents(list.tokens.clone(), &mut idents);
+            c.refs.attr_idents.extend(idents);
+            string_paths(list.tokens.clone(), &mut c.refs.paths);
+        }
+        syn::Meta::NameValue(nv) => {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                if let Ok(p) = syn::parse_str::<syn::Path>(&s.value()) {
+                    c.refs.paths.push(path_ref(&p));
+                }
+            } else {
+                c.in_macro_enter();
+                c.visit_expr(&nv.value);
+                c.in_macro_leave();
+            }
+        }
+        syn::Meta::Path(_) => {}
+    }
+}
+
+/// String literals in attribute input that look like Rust paths
+/// (`"my::module"`, `"default_name"`), as paths.
+fn string_paths(tokens: TokenStream, out: &mut Vec<PathRef>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Literal(l) => {
+                let Ok(lit) = syn::parse_str::<syn::LitStr>(&l.to_string()) else {
+                    continue;
+                };
+                if let Ok(p) = syn::parse_str::<syn::Path>(&lit.value()) {
+                    out.push(path_ref(&p));
+                }
+            }
+            TokenTree::Group(g) => string_paths(g.stream(), out),
+            TokenTree::Ident(_) | TokenTree::Punct(_) => {}
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! One source file → a plain-data summary of its items: what each item is,
+//! the digest of its own normalized tokens, and every name it mentions, with
+//! the scope rules of Rust applied where syntax shows them (locals shadow
+//! items only after their `let`; a pattern identifier may be a constant;
+//! items inside blocks are scoped to the block).
+//!
+//! Summaries hold no syn or proc-macro2 values, so files are parsed in
+//! parallel and summaries can be cached on disk between runs.
+
+mod collect;
+mod items;
+mod macros;
+
+use serde::{Deserialize, Serialize};
+
+pub use items::{parse_file, SyntaxError};
+
+/// A parsed file: its items, in source order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FileSummary {
+    /// Top-level items.
+    pub items: Vec<Item>,
+}
+
+/// What kind of item a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    /// A function, method or trait method.
+    Fn,
+    /// A struct, enum or union.
+    Type,
+    /// A type alias (`type A = B;`, or an associated type).
+    Alias,
+    /// A trait (its header: generics, supertraits; its items are their own).
+    Trait,
+    /// A const or static (or an associated const).
+    Value,
+    /// A `macro_rules!` definition.
+    MacroDef,
+    /// A macro invoked at item level: it may define items syn cannot see.
+    MacroCall,
+    /// A module.
+    Mod,
+    /// A `use` declaration.
+    Use,
+    /// An impl block's header (its items are their own).
+    Impl,
+    /// `extern crate`.
+    ExternCrate,
+    /// Anything else: hashed, never looked up by name.
+    Other,
+}
+
+/// Who may name an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Vis {
+    /// `pub`: other crates too.
+    Public,
+    /// `pub(crate)`, `pub(super)`, `pub(in ...)`: this crate.
+    Crate,
+    /// No `pub`: its module and the modules inside it.
+    Private,
+}
+
+/// A path as written: `a::b::C`, `::std::x`, `crate::m::f`, `Self::X`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PathRef {
+    /// Segments without generic arguments.
+    pub segs: Vec<String>,
+    /// Written with a leading `::`.
+    pub global: bool,
+}
+
+impl PathRef {
+    /// A one-segment path.
+    pub fn single(name: &str) -> PathRef {
+        PathRef {
+            segs: vec![name.to_owned()],
+            global: false,
+        }
+    }
+
+    /// `a::b::c`.
+    pub fn display(&self) -> String {
+        let s = self.segs.join("::");
+        if self.global {
+            format!("::{s}")
+        } else {
+            s
+        }
+    }
+}
+
+/// One name a `use` brings in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseEntry {
+    /// The name in scope, `*` for a glob, `_` for `use Trait as _`.
+    pub alias: String,
+    /// What it names (for a glob, the module or enum).
+    pub path: PathRef,
+    /// `pub use`: other modules (and crates) see it through this module.
+    pub public: bool,
+}
+
+/// A path expression given to `include!`/`include_str!`/`include_bytes!`,
+/// evaluated once the environment of the compilation is known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PathExpr {
+    /// A string literal.
+    Lit(String),
+    /// `env!("NAME")`.
+    Env(String),
+    /// `concat!(a, b, ...)`.
+    Concat(Vec<PathExpr>),
+    /// Anything else: the file cannot be known from syntax.
+    Unknown,
+}
+
+/// What an `include*!` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IncludeKind {
+    /// `include_str!` / `include_bytes!`: data.
+    Data,
+    /// `include!`: Rust code, parsed and resolved as code.
+    Code,
+}
+
+/// One `include*!`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Include {
+    /// Data or code.
+    pub kind: IncludeKind,
+    /// The path, relative to the file that includes it when relative.
+    pub path: PathExpr,
+}
+
+/// Everything an item mentions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Refs {
+    /// Paths in expressions, types, patterns, bounds and attributes.
+    pub paths: Vec<PathRef>,
+    /// Identifiers bound by patterns that would name a constant, a unit
+    /// struct or a unit variant if one is in scope (`match x { LIMIT => .. }`).
+    pub pat_idents: Vec<String>,
+    /// Names of methods called (`x.name()`).
+    pub methods: Vec<String>,
+    /// Macros invoked.
+    pub macros: Vec<PathRef>,
+    /// Identifiers inside macro input that syn could not parse: each may
+    /// name anything in scope.
+    pub loose: Vec<String>,
+    /// Identifiers in attribute arguments: resolved when they name
+    /// something in scope, never widened.
+    pub attr_idents: Vec<String>,
+    /// Traits whose methods are callable without an import here: generic
+    /// bounds, `impl Trait` and `dyn Trait`.
+    pub bounds: Vec<PathRef>,
+    /// Traits used as `dyn Trait`: any of their impls may be behind one.
+    pub dyn_traits: Vec<PathRef>,
+    /// Files read at compile time.
+    pub includes: Vec<Include>,
+    /// Environment variables read at compile time (`env!`, `option_env!`).
+    pub env: Vec<String>,
+    /// `use` declarations inside the item's blocks.
+    pub uses: Vec<UseEntry>,
+    /// Why the analysis had to widen.
+    pub notes: Vec<String>,
+}
+
+/// The generic parameters of an item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generics {
+    /// Type parameters.
+    pub types: Vec<String>,
+    /// Const parameters.
+    pub consts: Vec<String>,
+}
+
+impl Generics {
+    /// Neither type nor const parameters.
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.consts.is_empty()
+    }
+}
+
+/// An impl block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImplInfo {
+    /// The self type's path, when it is one (`Vec<T>` → `Vec`).
+    pub self_ty: Option<PathRef>,
+    /// The self type as written, for names (`Vec<T>`, `[u8]`).
+    pub self_text: String,
+    /// The trait implemented.
+    pub trait_: Option<PathRef>,
+    /// Generic parameters of the impl.
+    pub generics: Generics,
+    /// The methods, associated consts and types.
+    pub items: Vec<Item>,
+}
+
+/// Kind-specific details.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub enum Detail {
+    /// Nothing more.
+    #[default]
+    None,
+    /// A function: its generic parameters and whether it takes `self`.
+    Fn {
+        /// Generic parameters.
+        generics: Generics,
+        /// Takes `self` in some form.
+        receiver: bool,
+    },
+    /// `mod name;` (`inline` is `None`) or `mod name { ... }`.
+    Mod {
+        /// The items of an inline module.
+        inline: Option<Vec<Item>>,
+        /// `#[path = "..."]`, and every `path` a `cfg_attr` may set.
+        paths: Vec<String>,
+    },
+    /// The names a `use` brings in.
+    Use(Vec<UseEntry>),
+    /// An impl block.
+    Impl(Box<ImplInfo>),
+    /// A trait: its items and generic parameters.
+    Trait {
+        /// Methods (with or without a default body), consts, types.
+        items: Vec<Item>,
+        /// Generic parameters.
+        generics: Generics,
+    },
+    /// An enum: its variants' names.
+    Enum(Vec<String>),
+    /// A unit or tuple struct, whose name is a value too.
+    ValueStruct,
+    /// `macro_rules!`: the identifiers of its rules' bodies (what an
+    /// expansion may name or define besides its input), and `#[macro_export]`.
+    MacroDef {
+        /// Identifiers in the rules' transcribers.
+        body_idents: Vec<String>,
+        /// `#[macro_export]`.
+        exported: bool,
+    },
+    /// A macro invoked at item level.
+    MacroCall {
+        /// The macro.
+        path: PathRef,
+        /// Every identifier of its input.
+        idents: Vec<String>,
+        /// Its input, when it parses as items: what most wrapper macros
+        /// (`cfg_rt! { mod runtime; }`) expand to.
+        items: Option<Vec<Item>>,
+    },
+    /// `include!(...)` at item level: the file's items belong here.
+    IncludeItems(PathExpr),
+    /// `extern crate name as alias;`.
+    ExternCrate {
+        /// The crate's name.
+        krate: String,
+    },
+}
+
+/// One item of a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Item {
+    /// What it is.
+    pub kind: Kind,
+    /// Its name (the macro's name for a macro call; empty for impls and uses).
+    pub name: String,
+    /// Who may name it.
+    pub vis: Vis,
+    /// The digest of its own normalized tokens (an impl: its header; a
+    /// trait: its header).
+    pub hash: [u8; 32],
+    /// 1-based line (of the `fn` keyword for functions).
+    pub line: u32,
+    /// What it mentions.
+    pub refs: std::sync::Arc<Refs>,
+    /// The line of its `#[persist]` attribute, 0 when not marked.
+    pub persist: u32,
+    /// Kind-specific details.
+    pub detail: Detail,
+    /// Items declared inside its blocks (a fn body, a const's initializer):
+    /// visible from the item only, and part of its tokens.
+    pub inner: Vec<Item>,
+}
