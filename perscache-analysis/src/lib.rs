@@ -21,6 +21,7 @@
 //! crate only reads manifests and computes the macro's fallback, which is all
 //! `#[persist]` needs at compile time.
 
+#[cfg(feature = "analysis")]
 pub mod macro_side;
 pub mod manifest;
 pub mod tokens;

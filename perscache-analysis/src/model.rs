@@ -87,6 +87,25 @@ impl Workspace {
         Ok(Workspace::from_metadata(&metadata))
     }
 
+    /// [`Workspace::load`] without the network, as the `#[persist]` macro
+    /// runs it inside a build: with every feature when every optional
+    /// dependency is at hand, else with the features cargo can resolve.
+    pub fn load_offline(manifest_path: &Path) -> Result<Workspace, Error> {
+        let run = |all_features: bool| {
+            let mut cmd = cargo_metadata::MetadataCommand::new();
+            cmd.manifest_path(manifest_path);
+            if all_features {
+                cmd.features(cargo_metadata::CargoOpt::AllFeatures);
+            }
+            cmd.other_options(vec!["--offline".to_owned()]);
+            cmd.exec()
+        };
+        let metadata = run(true)
+            .or_else(|_| run(false))
+            .map_err(|e| Error::Metadata(e.to_string()))?;
+        Ok(Workspace::from_metadata(&metadata))
+    }
+
     /// Builds the model from `cargo metadata` output (with its resolve graph).
     pub fn from_metadata(md: &cargo_metadata::Metadata) -> Workspace {
         use cargo_metadata::{DependencyKind, TargetKind};

@@ -11,15 +11,24 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 
-/// What the macro needs to know about a marked function's code.
+pub use perscache_analysis::macro_side::{FnContext, FunctionName};
+
+/// What the macro needs to know about a marked function's code and build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
-    /// The code hash that goes into every key of the function (hex).
+    /// The function's name, as the runtime and `cargo perscache` name it.
+    pub function: FunctionName,
+    /// The code hash (hex): names the folder of the function's entries.
     pub hash: String,
-    /// Files whose change must make rustc expand the macro again (the
-    /// manifest, say). The expansion `include_bytes!`s each one so that
-    /// cargo's dep-info tracks it.
+    /// The code hash with every build input of this compilation (hex): goes
+    /// into every key.
+    pub key_salt: String,
+    /// Files whose change must make rustc expand the macro again. The
+    /// expansion `include_bytes!`s each one so that cargo's dep-info tracks it.
     pub track: Vec<PathBuf>,
+    /// The impl or trait around the function: its generic parameters and
+    /// `Self` enter the key.
+    pub context: FnContext,
 }
 
 /// Where a marked function sits, as the macro sees it.
@@ -29,25 +38,28 @@ pub struct Location<'a> {
     pub name: &'a str,
     /// The source file, when the compiler says (`Span::local_file`).
     pub file: Option<&'a std::path::Path>,
-    /// The 1-based line of the `#[persist]` attribute (the manifest records
+    /// The 1-based line of the `#[persist]` attribute (the analysis records
     /// both that line and the `fn` keyword's, and matches either).
     pub line: usize,
 }
 
-/// The code hash of a marked function whose whole item (attributes, signature,
-/// body) is `item`.
+/// The code hash and key salt of a marked function whose whole item
+/// (attributes, signature, body) is `item`.
 ///
-/// With a current manifest (written by `cargo perscache build`), the hash is
-/// the function's transitive code hash, and the manifest is tracked so that
-/// rustc expands the macro again when it changes. Without one, or when any
-/// source it was computed from has changed since, the hash is widened over
-/// every source of the crate and its path dependencies (and `Cargo.lock`):
-/// sound, never the function's own tokens alone. Both are computed once per
-/// rustc process (see `perscache_analysis::macro_side`).
+/// The analysis runs inside rustc, once per crate being compiled, so the
+/// hash is the function's transitive one whatever command built the program;
+/// the salt adds the build configuration (features, `--cfg`, profile, target,
+/// compiler, dependencies' versions and features, `env!` values, files read
+/// at compile time). When the analysis cannot run, the hash is widened over
+/// every source of the crate and its path dependencies: sound, never the
+/// function's own tokens alone.
 pub fn resolve(item: &TokenStream, at: Location<'_>) -> Resolved {
     let found = perscache_analysis::macro_side::code_hash(item, at.name, at.file, at.line);
     Resolved {
+        function: found.function,
         hash: found.hash,
+        key_salt: found.key_salt,
         track: found.track,
+        context: found.context,
     }
 }

@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::ItemFn;
 
 use crate::attr::{Options, Ttl};
-use crate::code_hash::Resolved;
+use crate::code_hash::{FunctionName, Resolved};
 use crate::valid::{arg_type_span, Checked, Policy};
 
 pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolved) -> TokenStream {
@@ -18,8 +18,6 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         sig,
         block,
     } = item;
-    let name = sig.ident.to_string();
-    let hash = &code.hash;
     let ret = &checked.ret;
 
     let track = code.track.iter().map(|path| {
@@ -39,11 +37,15 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         Some(expr) => quote_spanned!(expr.span()=> &(#expr)),
         None => quote!(#p::Cache::format(__perscache_cache)),
     };
-    let function = if checked.uses_self {
-        quote!(__PERSCACHE_SITE.function_in::<Self>())
-    } else {
-        quote!(__PERSCACHE_SITE.function())
+    let hash_literal = &code.hash;
+    let salt = &code.key_salt;
+    let function = match &code.function {
+        FunctionName::Full(f) => quote!(#f),
+        FunctionName::InModule(suffix) => quote!(::core::concat!(::core::module_path!(), "::", #suffix)),
     };
+    // `Self` of an impl or trait is an instantiation the key must tell
+    // apart (`impl<T> S<T>`, a trait's default method per implementing type).
+    let has_self = code.context.has_self.unwrap_or(checked.uses_self);
 
     let mut key_parts = Vec::new();
     if checked.per_instance {
@@ -73,8 +75,17 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&#ident));));
         }
     }
-    if checked.uses_self {
+    if has_self {
         key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<Self>());));
+    }
+    for t in &code.context.types {
+        let t = format_ident!("{}", t);
+        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<#t>());));
+    }
+    for c in &code.context.consts {
+        let label = c.clone();
+        let c = format_ident!("{}", c);
+        key_parts.push(quote!(__perscache_key.arg(#label, &#c)?;));
     }
     for t in &checked.type_params {
         key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<#t>());));
@@ -138,7 +149,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         #(#attrs)*
         #vis #sig {
             #(#track)*
-            static __PERSCACHE_SITE: #p::Site = #p::Site::new(::core::module_path!(), #name, #hash);
+            static __PERSCACHE_SITE: #p::Site = #p::Site::new(#function, #hash_literal, #salt);
             let __perscache_cache_source = #cache;
             let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;
@@ -147,8 +158,8 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 #[allow(unused_imports)]
                 use #p::{ViaScalar as _, ViaScalars as _, ViaSerde as _};
                 let mut __perscache_key = #p::KeyHasher::for_site(
-                    #function,
-                    __PERSCACHE_SITE.code_hash(),
+                    __PERSCACHE_SITE.function(),
+                    __PERSCACHE_SITE.key_salt(),
                     #p::Format::name(__perscache_codec),
                 );
                 #(#key_parts)*

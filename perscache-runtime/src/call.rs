@@ -26,9 +26,9 @@ use crate::storage::{function_dir, Storage};
 /// A marked function, as `#[persist]` describes it in a `static`.
 #[derive(Debug)]
 pub struct Site {
-    module: &'static str,
-    name: &'static str,
+    function: &'static str,
     code_hash: &'static str,
+    key_salt: &'static str,
     ident: OnceLock<Ident>,
     counters: Counters,
     /// Set when the format cannot read back what it wrote for this function.
@@ -39,7 +39,6 @@ pub struct Site {
 
 #[derive(Debug)]
 struct Ident {
-    function: String,
     dir: String,
     /// `dir/<code hash[..16]>/`: every entry path starts with it. Made once
     /// here rather than on every call (the hit path names the entry only
@@ -48,13 +47,14 @@ struct Ident {
 }
 
 impl Site {
-    /// Describes function `name` in `module` (from `module_path!()`), whose
-    /// code hashes to `code_hash`.
-    pub const fn new(module: &'static str, name: &'static str, code_hash: &'static str) -> Self {
+    /// Describes function `function` (its full path, as `cargo perscache`
+    /// names it), whose code hashes to `code_hash`, built with the inputs
+    /// `key_salt` stands for (the code hash and the build configuration).
+    pub const fn new(function: &'static str, code_hash: &'static str, key_salt: &'static str) -> Self {
         Site {
-            module,
-            name,
+            function,
             code_hash,
+            key_salt,
             ident: OnceLock::new(),
             counters: Counters::new(),
             uncacheable: AtomicBool::new(false),
@@ -62,26 +62,10 @@ impl Site {
         }
     }
 
-    /// The full path of a free function: `module::name`.
-    pub fn function(&self) -> &str {
-        &self
-            .ident
-            .get_or_init(|| Ident::new(format!("{}::{}", self.module, self.name), self.code_hash))
-            .function
-    }
-
-    /// The full path of a function in an `impl` of `S`: `module::Type::name`.
-    /// Generic arguments are left out of the path (they enter the key instead),
-    /// so all instantiations share one folder.
-    pub fn function_in<S: ?Sized>(&self) -> &str {
-        &self
-            .ident
-            .get_or_init(|| {
-                let ty = std::any::type_name::<S>();
-                let ty = ty.split('<').next().unwrap_or(ty);
-                Ident::new(format!("{ty}::{}", self.name), self.code_hash)
-            })
-            .function
+    /// The function's full path: `module::name`, `module::Type::name`,
+    /// `<module::Type as module::Trait>::name`.
+    pub fn function(&self) -> &'static str {
+        self.function
     }
 
     /// Whether the cache may still be used (the format can round-trip the type).
@@ -89,28 +73,26 @@ impl Site {
         !self.uncacheable.load(Ordering::Relaxed)
     }
 
-    /// The code hash the key is built on.
+    /// The code hash: it names the folder of the function's entries.
     pub fn code_hash(&self) -> &'static str {
         self.code_hash
     }
 
+    /// The code hash with the build inputs: it goes into every key.
+    pub fn key_salt(&self) -> &'static str {
+        self.key_salt
+    }
+
     fn ident(&self) -> &Ident {
-        // `function()` or `function_in()` ran while the key was built; this is
-        // only a fallback for a caller that skipped it.
-        self.function();
-        self.ident.get().expect("initialised just above")
+        self.ident.get_or_init(|| Ident::new(self.function, self.code_hash))
     }
 }
 
 impl Ident {
-    fn new(function: String, code_hash: &str) -> Ident {
-        let dir = function_dir(&function);
+    fn new(function: &str, code_hash: &str) -> Ident {
+        let dir = function_dir(function);
         let entry_prefix = format!("{dir}/{}/", code_folder(code_hash));
-        Ident {
-            function,
-            dir,
-            entry_prefix,
-        }
+        Ident { dir, entry_prefix }
     }
 }
 
@@ -292,18 +274,18 @@ where
     let key = match key {
         Ok(key) => key,
         Err(e) => {
-            cache.failed(&ident.function, "an argument cannot be part of the key", &e);
+            cache.failed(site.function, "an argument cannot be part of the key", &e);
             return compute().await;
         }
     };
     let storage = options.storage.unwrap_or(&cache.storage);
     let written_after = options.written_after(cache);
-    stats::register(&ident.function, &ident.dir, &site.counters, storage);
+    stats::register(site.function, &ident.dir, &site.counters, storage);
 
     let lookup = Lookup {
         cache,
         storage: &**storage,
-        function: &ident.function,
+        function: site.function,
         ident,
         extension: codec.extension(),
         path: OnceLock::new(),

@@ -79,11 +79,8 @@ pub(crate) enum NodeDetail {
     ValueStruct,
     /// A trait: its items by name.
     Trait(HashMap<String, Vec<NodeId>>),
-    /// A `macro_rules!` definition.
-    MacroDef {
-        body_idents: Vec<String>,
-        exported: bool,
-    },
+    /// A `macro_rules!` definition: the identifiers of its bodies.
+    MacroDef { body_idents: Vec<String> },
     /// An item-level macro invocation: the identifiers it may define.
     MacroCall { idents: Vec<String>, parsed: bool },
 }
@@ -300,11 +297,6 @@ impl Graph {
     /// Whether code of crate `from` can reach code of crate `to`.
     pub(crate) fn reaches(&self, from: usize, to: usize) -> bool {
         self.cone[from][to]
-    }
-
-    /// The crates whose code can reach crate `of` (itself included).
-    pub(crate) fn dependents(&self, of: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.crates.len()).filter(move |&c| self.cone[c][of])
     }
 
     pub(crate) fn crate_of(&self, id: NodeId) -> &CrateInfo {
@@ -777,7 +769,6 @@ impl Builder<'_> {
                         Generics::default(),
                         NodeDetail::MacroDef {
                             body_idents: body_idents.clone(),
-                            exported: *exported,
                         },
                     );
                     let krate = self.g.scopes[scope].krate;

@@ -1,0 +1,597 @@
+//! What the `#[persist]` macro asks while rustc runs it: for one marked
+//! function, its name, its code hash (the entry folder), the key salt (the
+//! code hash with every build input of this compilation), the files rustc
+//! must watch, and the generic context the key must separate.
+//!
+//! Once per rustc process the macro reads the compilation (rustc's command
+//! line, [`rustc`]), loads the workspace model (cached under
+//! `<target>/perscache/`, else `cargo metadata --offline`), and runs the
+//! incremental analysis for the crate being compiled on a thread of its own
+//! (where proc-macro2 parses with line numbers). Each marked function then
+//! costs a lookup and a few small hashes.
+//!
+//! When the analysis cannot run (no cargo, a file syn cannot parse, a
+//! function inside another macro's expansion), the code hash falls back to a
+//! hash widened over every source of the crate and its path dependencies
+//! ([`fallback`]): sound, never the function's own tokens alone.
+
+mod depinfo;
+mod fallback;
+mod rustc;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use proc_macro2::TokenStream;
+use serde::{Deserialize, Serialize};
+
+pub use fallback::widened_hash;
+
+use crate::analyze::{analyze, Analysis, FunctionDetail, Options};
+use crate::graph::{eval_path, IncludeDep, Parent};
+use crate::model::{DepRef, Workspace};
+use crate::parse::{Detail, FileSummary, Item};
+use crate::tokens;
+use rustc::Compilation;
+
+/// Bumped when what the key salt covers changes.
+const SALT_VERSION: &str = "perscache build inputs v1";
+
+/// How the runtime names a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FunctionName {
+    /// The full path, as the analysis names it.
+    Full(String),
+    /// A path under the function's module: the expansion prefixes it with
+    /// `module_path!()`.
+    InModule(String),
+}
+
+/// Where the function sits, for the key: an impl's or trait's generic
+/// parameters and `Self` are instantiations the key must tell apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FnContext {
+    /// Inside an impl or a trait (`Self` is a type); `None`: unknown.
+    pub has_self: Option<bool>,
+    /// The impl's or trait's type parameters.
+    pub types: Vec<String>,
+    /// The impl's or trait's const parameters.
+    pub consts: Vec<String>,
+}
+
+/// The macro's answer for one function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroHash {
+    /// The function's name.
+    pub function: FunctionName,
+    /// The code hash (hex): names the folder of its entries.
+    pub hash: String,
+    /// The code hash with every build input of this compilation (hex): goes
+    /// into every key.
+    pub key_salt: String,
+    /// Files whose change must re-run the macro.
+    pub track: Vec<PathBuf>,
+    /// The generic context.
+    pub context: FnContext,
+    /// Whether the hash came from the analysis (`false`: the fallback).
+    pub from_analysis: bool,
+}
+
+/// The code hash and key salt of function `name`, whose whole item is
+/// `item`, at `file:line` (the line of its `#[persist]` or of its `fn`).
+pub fn code_hash(item: &TokenStream, name: &str, file: Option<&Path>, line: usize) -> MacroHash {
+    let s = session();
+    let found = file.and_then(|f| {
+        let a = s.analyzed.as_ref().ok()?;
+        let key = (canonical(&absolute(f)), line as u32, name.to_owned());
+        a.by_site.get(&key).map(|&i| (a, i))
+    });
+    if let Some((a, i)) = found {
+        let entry = &a.analysis.manifest.functions[i];
+        let detail = &a.analysis.details[i];
+        let salt = s.salt(a, detail, &entry.code_hash);
+        return MacroHash {
+            function: FunctionName::Full(entry.function.clone()),
+            hash: entry.code_hash.clone(),
+            key_salt: salt,
+            track: detail.closure.outside_files.iter().cloned().collect(),
+            context: a.context(detail),
+            from_analysis: true,
+        };
+    }
+    s.fallback(item, name, file, line)
+}
+
+/// Why the analysis could not serve this compilation (for tests and notes).
+pub fn analysis_error() -> Option<String> {
+    session().analyzed.as_ref().err().cloned()
+}
+
+struct Session {
+    compilation: Compilation,
+    cwd: PathBuf,
+    analyzed: Result<Analyzed, String>,
+    /// Dep-info files read, by path.
+    depinfo: Mutex<HashMap<PathBuf, Option<depinfo::DepInfo>>>,
+}
+
+struct Analyzed {
+    ws: Workspace,
+    analysis: Analysis,
+    /// The crate being compiled.
+    krate: usize,
+    /// `(file, line, name)` → index into the manifest's functions.
+    by_site: HashMap<(PathBuf, u32, String), usize>,
+}
+
+fn session() -> &'static Session {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    SESSION.get_or_init(|| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let compilation = Compilation::from_args(&rustc::args(), &cwd);
+        let analyzed = analyzed(&compilation);
+        if std::env::var_os("PERSCACHE_DEBUG_MACRO").is_some() {
+            match &analyzed {
+                Ok(a) => eprintln!(
+                    "perscache: analysed {} ({} marked functions)",
+                    a.ws.crates[a.krate].name,
+                    a.analysis.manifest.functions.len()
+                ),
+                Err(e) => eprintln!("perscache: no analysis, falling back: {e}"),
+            }
+        }
+        Session {
+            compilation,
+            cwd,
+            analyzed,
+            depinfo: Mutex::new(HashMap::new()),
+        }
+    })
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
+    if std::env::var_os("PERSCACHE_NO_ANALYSIS").is_some() {
+        return Err("PERSCACHE_NO_ANALYSIS is set".into());
+    }
+    let input = c.input.as_ref().ok_or("rustc's command line names no crate root")?;
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("not built by cargo")?;
+    let manifest = PathBuf::from(dir).join("Cargo.toml");
+    let target = c.target_dir();
+    let ws = load_model(&manifest, target.as_deref())?;
+    let root = canonical(input);
+    let krate = ws
+        .crates
+        .iter()
+        .position(|k| canonical(&k.root) == root)
+        .ok_or_else(|| format!("{} is not a crate of the workspace", root.display()))?;
+    let cache = target
+        .unwrap_or_else(|| ws.target_dir.clone())
+        .join("perscache")
+        .join("parse-cache.bin");
+    // proc-macro2 answers from the compiler inside a proc macro, and only on
+    // rustc's thread; the analysis parses with proc-macro2's own lexer (line
+    // numbers, any thread). Nothing else touches tokens meanwhile.
+    proc_macro2::fallback::force();
+    let run = std::panic::catch_unwind(|| {
+        analyze(
+            &ws,
+            &Options {
+                cache: Some(cache),
+                only_crate: Some(root),
+                ..Options::default()
+            },
+        )
+    });
+    proc_macro2::fallback::unforce();
+    let analysis = run
+        .map_err(|e| {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            format!("the analysis panicked: {msg}")
+        })?
+        .map_err(|e| e.to_string())?;
+    let mut by_site = HashMap::new();
+    for (i, f) in analysis.manifest.functions.iter().enumerate() {
+        let file = canonical(&analysis.manifest.absolute(&f.file));
+        for line in [f.line, f.attr_line] {
+            by_site.insert((file.clone(), line, f.name.clone()), i);
+        }
+    }
+    Ok(Analyzed {
+        ws,
+        analysis,
+        krate,
+        by_site,
+    })
+}
+
+/// The workspace model as last read, when no `Cargo.toml`, build script or
+/// `Cargo.lock` changed since; else `cargo metadata --offline`.
+#[derive(Serialize, Deserialize)]
+struct CachedModel {
+    version: String,
+    digests: Vec<(PathBuf, String)>,
+    workspace: Workspace,
+}
+
+const MODEL_VERSION: &str = concat!("perscache model 1 / ", env!("CARGO_PKG_VERSION"));
+
+fn digest_file(p: &Path) -> String {
+    std::fs::read(p).map_or_else(|_| "missing".to_owned(), |b| blake3::hash(&b).to_hex().to_string())
+}
+
+fn load_model(manifest: &Path, target: Option<&Path>) -> Result<Workspace, String> {
+    let cache = target.map(|t| t.join("perscache").join("workspace.json"));
+    if let Some(c) = &cache {
+        if let Some(m) = std::fs::read(c)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<CachedModel>(&b).ok())
+            .filter(|m| m.version == MODEL_VERSION)
+            .filter(|m| m.digests.iter().all(|(p, d)| digest_file(p) == *d))
+            .filter(|m| m.workspace.crates.iter().any(|k| k.package_dir.join("Cargo.toml") == manifest))
+        {
+            return Ok(m.workspace);
+        }
+    }
+    let ws = Workspace::load_offline(manifest).map_err(|e| e.to_string())?;
+    if let Some(c) = &cache {
+        let mut files = ws.cargo_files.clone();
+        files.push(ws.root.join("Cargo.toml"));
+        files.sort();
+        files.dedup();
+        let digests = files.into_iter().map(|p| {
+            let d = digest_file(&p);
+            (p, d)
+        });
+        let model = CachedModel {
+            version: MODEL_VERSION.to_owned(),
+            digests: digests.collect(),
+            workspace: ws.clone(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&model) {
+            let _ = crate::manifest::write_atomic(c, &bytes);
+        }
+    }
+    Ok(ws)
+}
+
+impl Analyzed {
+    fn context(&self, d: &FunctionDetail) -> FnContext {
+        let g = &self.analysis.graph;
+        match g.nodes[d.node].parent {
+            Parent::Impl(i) => FnContext {
+                has_self: Some(true),
+                types: g.impls[i].generics.types.clone(),
+                consts: g.impls[i].generics.consts.clone(),
+            },
+            Parent::Trait(t) => FnContext {
+                has_self: Some(true),
+                types: g.nodes[t].generics.types.clone(),
+                consts: g.nodes[t].generics.consts.clone(),
+            },
+            Parent::Scope => FnContext {
+                has_self: Some(false),
+                ..FnContext::default()
+            },
+        }
+    }
+}
+
+impl Session {
+    fn depinfo(&self, path: &Path) -> Option<depinfo::DepInfo> {
+        let mut cache = self.depinfo.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| depinfo::for_library(path))
+            .clone()
+    }
+
+    /// The dep-info of crate `name` of the workspace: through this
+    /// compilation's `--extern` when it names it, else every build of it in
+    /// the dependency folder.
+    fn depinfos_of(&self, a: &Analyzed, name: &str) -> Vec<depinfo::DepInfo> {
+        let here = &a.ws.crates[a.krate];
+        for (ext, dep) in &here.deps {
+            if matches!(dep, DepRef::Local(l) if l == name) {
+                if let Some(e) = self.compilation.externs.get(ext) {
+                    return self.depinfo(&e.path).into_iter().collect();
+                }
+            }
+        }
+        self.compilation
+            .dep_dirs
+            .iter()
+            .flat_map(|d| depinfo::for_crate_in(d, name))
+            .collect()
+    }
+
+    /// Paths as the same build would write them in another folder.
+    fn normalize(&self, a: Option<&Analyzed>, value: &str) -> String {
+        let mut v = value.to_owned();
+        let mut prefixes: Vec<(String, &str)> = Vec::new();
+        if let Some(out) = std::env::var_os("OUT_DIR") {
+            prefixes.push((out.to_string_lossy().into_owned(), "$OUT_DIR"));
+        }
+        if let Some(t) = self.compilation.target_dir() {
+            prefixes.push((t.to_string_lossy().into_owned(), "$TARGET"));
+        }
+        if let Some(a) = a {
+            prefixes.push((a.ws.root.to_string_lossy().into_owned(), "$WORKSPACE"));
+        } else {
+            prefixes.push((self.cwd.to_string_lossy().into_owned(), "$WORKSPACE"));
+        }
+        if let Some(h) = std::env::var_os("CARGO_HOME") {
+            prefixes.push((h.to_string_lossy().into_owned(), "$CARGO_HOME"));
+        }
+        for (p, name) in prefixes {
+            if !p.is_empty() {
+                v = v.replace(&p, name);
+            }
+        }
+        v
+    }
+
+    /// The key salt: the code hash with what this compilation adds.
+    fn salt(&self, a: &Analyzed, d: &FunctionDetail, code_hash: &str) -> String {
+        let g = &a.analysis.graph;
+        let c = &d.closure;
+        let mut parts: BTreeSet<String> = BTreeSet::new();
+        // Dependencies the closure reaches, by the hash cargo gives their
+        // files: version, features, source and profile, transitively.
+        let here = &a.ws.crates[a.krate];
+        for (name, dep) in &here.deps {
+            let reached = match dep {
+                DepRef::External(v) => c.ext.contains(v),
+                DepRef::Local(lib) => g.crates.iter().enumerate().any(|(i, k)| {
+                    k.info.kind == "lib" && &k.info.name == lib && c.crates.iter().any(|&r| g.reaches(i, r))
+                }),
+            };
+            if reached {
+                let hash = self
+                    .compilation
+                    .externs
+                    .get(name)
+                    .map_or("not passed", |e| e.hash.as_str());
+                parts.insert(format!("extern {name} {hash}"));
+            }
+        }
+        // Environment variables the closure reads, as its crates see them.
+        let mut by_crate: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        for (k, var) in &c.env {
+            by_crate.entry(*k).or_default().push(var);
+        }
+        for (k, vars) in by_crate {
+            let info = &g.crates[k].info;
+            if k == a.krate {
+                for var in vars {
+                    let v = std::env::var(var).ok();
+                    parts.insert(format!("env {} {var}={:?}", info.name, v.map(|v| self.normalize(Some(a), &v))));
+                }
+                continue;
+            }
+            let infos = self.depinfos_of(a, &info.name);
+            for var in vars {
+                let mut values: BTreeSet<String> = infos
+                    .iter()
+                    .filter_map(|i| i.env.get(var))
+                    .map(|v| format!("{:?}", v.as_deref().map(|v| self.normalize(Some(a), v))))
+                    .collect();
+                if values.is_empty() {
+                    values.insert(format!("{:?}", std::env::var(var).ok().map(|v| self.normalize(Some(a), &v))));
+                }
+                for v in values {
+                    parts.insert(format!("env {} {var}={v}", info.name));
+                }
+            }
+        }
+        // Files read at compile time whose path only the build knows.
+        let unknown: BTreeSet<usize> = c
+            .includes
+            .iter()
+            .filter_map(|i| match i {
+                IncludeDep::Unknown { krate, .. } => Some(*krate),
+                IncludeDep::File(_) => None,
+            })
+            .collect();
+        for k in unknown {
+            for (label, digest) in self.unknown_include_files(a, d, k) {
+                parts.insert(format!("file {label} {digest}"));
+            }
+        }
+        let mut h = blake3::Hasher::new();
+        h.update(SALT_VERSION.as_bytes());
+        h.update(code_hash.as_bytes());
+        h.update(&self.compilation.fingerprint);
+        for p in &parts {
+            h.update(&(p.len() as u64).to_le_bytes());
+            h.update(p.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    }
+
+    /// `(label, digest)` of the files behind the include paths of crate `k`
+    /// that the sources alone cannot evaluate.
+    fn unknown_include_files(&self, a: &Analyzed, d: &FunctionDetail, k: usize) -> Vec<(String, String)> {
+        let g = &a.analysis.graph;
+        let info = &g.crates[k].info;
+        let mut out = Vec::new();
+        if k == a.krate {
+            // This crate: rustc's environment evaluates them.
+            let mut widen = false;
+            for (n, _) in &d.closure.reached {
+                let node = &g.nodes[*n];
+                if node.krate != k {
+                    continue;
+                }
+                let dir = node.file.parent().map(Path::to_path_buf).unwrap_or_default();
+                for inc in &node.refs.includes {
+                    match eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
+                        Some(p) => out.push((self.normalize(Some(a), &p.to_string_lossy()), digest_file(&p))),
+                        None => widen = true,
+                    }
+                }
+                if matches!(&node.detail, crate::graph::NodeDetail::MacroCall { idents, .. } if idents.iter().any(|i| i == crate::graph::ANY_NAME))
+                {
+                    widen = true;
+                }
+            }
+            if widen {
+                let mut dirs = vec![info.package_dir.clone()];
+                dirs.extend(std::env::var_os("OUT_DIR").map(PathBuf::from));
+                for dir in dirs {
+                    for e in walkdir::WalkDir::new(&dir)
+                        .sort_by_file_name()
+                        .into_iter()
+                        .filter_entry(|e| {
+                            let n = e.file_name().to_string_lossy();
+                            e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+                        })
+                        .flatten()
+                    {
+                        if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs") {
+                            out.push((self.normalize(Some(a), &e.path().to_string_lossy()), digest_file(e.path())));
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+        // Another crate: what its compilation read, as its dep-info says.
+        let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
+        for di in self.depinfos_of(a, &info.name) {
+            for f in &di.files {
+                let f = if f.is_absolute() { f.clone() } else { self.cwd.join(f) };
+                let module = f.extension().is_some_and(|x| x == "rs") && f.starts_with(&info.package_dir);
+                let registry = cargo_home.as_ref().is_some_and(|h| f.starts_with(h));
+                if !module && !registry {
+                    out.push((self.normalize(Some(a), &f.to_string_lossy()), digest_file(&f)));
+                }
+            }
+        }
+        out
+    }
+
+    /// No analysis for this function: the widened hash of the crate's
+    /// sources, and a salt over every dependency and every variable the
+    /// sources read.
+    fn fallback(&self, item: &TokenStream, name: &str, file: Option<&Path>, line: usize) -> MacroHash {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let (widened, env) = match &dir {
+            Some(d) => fallback::widened(d),
+            // Not under cargo: nothing to vouch for, so never match an old entry.
+            None => (format!("no cargo {:?}", std::time::SystemTime::now()), BTreeSet::new()),
+        };
+        let mut h = blake3::Hasher::new();
+        h.update(b"perscache fallback v2\0");
+        h.update(widened.as_bytes());
+        h.update(name.as_bytes());
+        h.update(&tokens::token_digest(item));
+        let hash = h.finalize().to_hex().to_string();
+        let mut s = blake3::Hasher::new();
+        s.update(SALT_VERSION.as_bytes());
+        s.update(hash.as_bytes());
+        s.update(&self.compilation.fingerprint);
+        for (n, e) in &self.compilation.externs {
+            s.update(format!("extern {n} {}\0", e.hash).as_bytes());
+        }
+        for var in &env {
+            let v = std::env::var(var).ok().map(|v| self.normalize(None, &v));
+            s.update(format!("env {var}={v:?}\0").as_bytes());
+        }
+        if let Some(out) = std::env::var_os("OUT_DIR") {
+            for e in walkdir::WalkDir::new(&out).sort_by_file_name().into_iter().flatten() {
+                if e.file_type().is_file() {
+                    s.update(format!("file {} {}\0", self.normalize(None, &e.path().to_string_lossy()), digest_file(e.path())).as_bytes());
+                }
+            }
+        }
+        let (function, context) = file
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .and_then(|text| crate::parse::parse_file(&text).ok())
+            .and_then(|summary| find_context(&summary, line as u32, name))
+            .unwrap_or_else(|| (FunctionName::InModule(name.to_owned()), FnContext::default()));
+        MacroHash {
+            function,
+            hash,
+            key_salt: s.finalize().to_hex().to_string(),
+            track: Vec::new(),
+            context,
+            from_analysis: false,
+        }
+    }
+}
+
+/// The enclosing impl or trait of the function `name` at `line` of a file,
+/// for the fallback: its name under the module, and its generic context.
+fn find_context(summary: &FileSummary, line: u32, name: &str) -> Option<(FunctionName, FnContext)> {
+    fn matches(it: &Item, line: u32, name: &str) -> bool {
+        it.name == name && (it.line == line || it.persist == line)
+    }
+    fn walk(items: &[Item], line: u32, name: &str) -> Option<(FunctionName, FnContext)> {
+        for it in items {
+            if matches(it, line, name) {
+                return Some((
+                    FunctionName::InModule(name.to_owned()),
+                    FnContext {
+                        has_self: Some(false),
+                        ..FnContext::default()
+                    },
+                ));
+            }
+            let found = match &it.detail {
+                Detail::Impl(im) => im.items.iter().find(|ii| matches(ii, line, name)).map(|_| {
+                    let ty = im.self_text.clone();
+                    let path = match &im.trait_ {
+                        Some(t) => format!("<{ty} as {}>::{name}", t.display()),
+                        None => format!("{ty}::{name}"),
+                    };
+                    (
+                        FunctionName::InModule(path),
+                        FnContext {
+                            has_self: Some(true),
+                            types: im.generics.types.clone(),
+                            consts: im.generics.consts.clone(),
+                        },
+                    )
+                }),
+                Detail::Trait { items, generics } => items.iter().find(|ti| matches(ti, line, name)).map(|_| {
+                    (
+                        FunctionName::InModule(format!("{}::{name}", it.name)),
+                        FnContext {
+                            has_self: Some(true),
+                            types: generics.types.clone(),
+                            consts: generics.consts.clone(),
+                        },
+                    )
+                }),
+                Detail::Mod { inline: Some(inner), .. } => walk(inner, line, name),
+                Detail::MacroCall { items: Some(inner), .. } => walk(inner, line, name),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+            if let Some(f) = walk(&it.inner, line, name) {
+                return Some(f);
+            }
+        }
+        None
+    }
+    walk(&summary.items, line, name)
+}
