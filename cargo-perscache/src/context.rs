@@ -102,7 +102,12 @@ impl Context {
 
     /// Whether a function path belongs to the selected crates.
     pub fn selected(&self, function: &str) -> bool {
-        let krate = function.split("::").next().unwrap_or_default();
+        // `<app::Money as app::Tr>::m` belongs to `app`.
+        let krate = function
+            .trim_start_matches('<')
+            .split("::")
+            .next()
+            .unwrap_or_default();
         self.crates.contains(krate)
     }
 

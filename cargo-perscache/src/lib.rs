@@ -1,7 +1,8 @@
 //! `cargo perscache`: the command around perscache's code-hash analysis.
 //!
-//! - `build [-- cargo args]`: analyse, write the manifest `#[persist]` reads, build;
+//! - `build [cargo build flags]`: analyse, write the manifest, build;
 //! - `list [--json]`: each marked function, its file and line, its code hash;
+//! - `explain FUNCTION [--json]`: what a function's hash covers, and why;
 //! - `stats [--json]`: hits, misses, hit ratio, entries, bytes, time saved;
 //! - `clear --stale | --all | --function NAME | --older-than 7d [--dry-run]`.
 //!
@@ -10,6 +11,7 @@
 mod build;
 mod clear;
 mod context;
+mod explain;
 mod list;
 mod opt;
 mod shell;
@@ -17,7 +19,8 @@ mod stats;
 
 pub use context::Context;
 pub use opt::{
-    BuildArgs, ClearArgs, Cli, Color, Command, Global, ListArgs, Opt, StatsArgs, StorageArgs,
+    BuildArgs, ClearArgs, Cli, Color, Command, ExplainArgs, Global, ListArgs, Opt, StatsArgs,
+    StorageArgs,
 };
 pub use shell::Shell;
 
@@ -27,6 +30,7 @@ pub fn run(opt: Opt) -> anyhow::Result<i32> {
     match opt.command {
         Command::Build(args) => build::run(&shell, &opt.global, &args),
         Command::List(args) => list::run(&shell, &opt.global, &args).map(|()| 0),
+        Command::Explain(args) => explain::run(&shell, &opt.global, &args).map(|()| 0),
         Command::Stats(args) => stats::run(&shell, &opt.global, &args).map(|()| 0),
         Command::Clear(args) => clear::run(&shell, &opt.global, &args).map(|()| 0),
     }

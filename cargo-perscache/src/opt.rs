@@ -76,6 +76,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Every marked function with its file, line and current code hash.
     List(ListArgs),
+    /// What a function's code hash covers, and why each item is there.
+    Explain(ExplainArgs),
     /// Hits, misses, hit ratio, entries, bytes and time saved per function.
     Stats(StatsArgs),
     /// Remove stored entries.
@@ -88,9 +90,27 @@ pub struct BuildArgs {
     /// Write the manifest but do not run `cargo build`.
     #[arg(long)]
     pub no_build: bool,
-    /// Passed to `cargo build` (after `--`).
-    #[arg(last = true, value_name = "CARGO_BUILD_ARGS")]
+    /// `cargo build`'s own flags, passed on: `--release`, `--profile`,
+    /// `--features`, `--all-features`, `--no-default-features`, `--target`,
+    /// `--bin`, ... (and anything after `--`).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CARGO_BUILD_ARGS"
+    )]
     pub cargo_args: Vec<String>,
+}
+
+/// `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The function: its full path (`app::reports::daily`), or the end of it
+    /// (`reports::daily`, `daily`) when that names one function.
+    #[arg(value_name = "FUNCTION")]
+    pub function: String,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `list`.
@@ -134,4 +154,65 @@ pub struct ClearArgs {
     /// Where the cache is.
     #[command(flatten)]
     pub storage: StorageArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    fn build_args(args: &[&str]) -> (bool, Vec<String>) {
+        let mut all = vec!["cargo", "perscache", "build"];
+        all.extend(args);
+        let Cli::Perscache(opt) = Cli::parse_from(all);
+        match opt.command {
+            Command::Build(b) => (b.no_build, b.cargo_args),
+            other => panic!("not build: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn build_takes_cargos_flags_directly() {
+        let (no_build, args) = build_args(&[
+            "--release",
+            "--features",
+            "alt,beta",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+        ]);
+        assert!(!no_build);
+        assert_eq!(
+            args,
+            [
+                "--release",
+                "--features",
+                "alt,beta",
+                "--target",
+                "x86_64-unknown-linux-gnu"
+            ]
+        );
+        let (_, args) = build_args(&[
+            "--profile=bench",
+            "--all-features",
+            "--no-default-features",
+            "--bin",
+            "x",
+        ]);
+        assert_eq!(
+            args,
+            [
+                "--profile=bench",
+                "--all-features",
+                "--no-default-features",
+                "--bin",
+                "x"
+            ]
+        );
+        let (no_build, args) = build_args(&["--no-build", "--release"]);
+        assert!(no_build);
+        assert_eq!(args, ["--release"]);
+        let (_, args) = build_args(&["--", "--release"]);
+        assert_eq!(args, ["--release"]);
+    }
 }

@@ -1,7 +1,7 @@
-//! End to end with the real macro: a workspace using `#[persist]`, built
-//! with plain `cargo build` (the macro's fallback) and with
-//! `cargo perscache build` (the manifest), checking which code-hash folder
-//! each run's entries land in, and that an edited callee is never served stale.
+//! End to end with the real macro: a workspace using `#[persist]`, built with
+//! plain `cargo run` and with `cargo perscache build`: the macro computes the
+//! function's transitive hash itself, so an edited callee is never served
+//! stale, and edits the function cannot reach keep its entries.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -56,20 +56,32 @@ fn perscache_build(ws: &Path, cache: &Path) {
     );
 }
 
-fn manifest_hash() -> String {
-    let path = target_dir().join("perscache/manifest.json");
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("json");
-    m["functions"]
-        .as_array()
-        .and_then(|f| f.iter().find(|f| f["function"] == "demo::answer"))
+/// The code hash `cargo perscache list` reports for `demo::answer` (first 16
+/// hex digits: the name of its entries' folder).
+fn listed_hash(ws: &Path) -> String {
+    let out = Command::cargo_bin("cargo-perscache")
+        .expect("binary")
+        .args(["perscache", "list", "--json", "-q", "--manifest-path"])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target_dir())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    rows.iter()
+        .find(|f| f["function"] == "demo::answer")
         .and_then(|f| f["code_hash"].as_str())
         .map(|h| h[..16].to_owned())
-        .expect("demo::answer in the manifest")
+        .expect("demo::answer listed")
 }
 
-/// Runs the program; returns its output and the hash folders now in the cache.
-fn run(ws: &Path, cache: &Path) -> (String, Vec<String>) {
+/// Runs the program; returns its output, whether the body ran, and the
+/// hash folders now in the cache.
+fn run(ws: &Path, cache: &Path) -> (String, bool, Vec<String>) {
     let out = cargo(ws, &["run", "-q"], cache);
     let mut folders: Vec<String> = std::fs::read_dir(cache.join("demo.answer"))
         .map(|d| {
@@ -82,25 +94,9 @@ fn run(ws: &Path, cache: &Path) -> (String, Vec<String>) {
     folders.sort();
     (
         String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&out.stderr).contains("computing"),
         folders,
     )
-}
-
-/// `cargo perscache build`, then a run, until the run uses the manifest's
-/// hash. `perscache` itself is a path dependency of the demo, so its sources
-/// are in the manifest: when someone edits them between the two steps (this
-/// repository is shared while it is developed), the macro rightly finds the
-/// manifest out of date and falls back. Returns the hash and the run.
-fn build_then_run(ws: &Path, cache: &Path) -> (String, String, Vec<String>) {
-    for _ in 0..5 {
-        perscache_build(ws, cache);
-        let h = manifest_hash();
-        let (out, folders) = run(ws, cache);
-        if folders.contains(&h) {
-            return (h, out, folders);
-        }
-    }
-    panic!("the manifest's hash was never used");
 }
 
 fn write(path: &Path, text: &str) {
@@ -111,7 +107,7 @@ fn write(path: &Path, text: &str) {
 }
 
 #[test]
-fn plain_builds_fall_back_and_perscache_build_uses_the_manifest() {
+fn plain_cargo_run_is_precise_and_never_stale() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let ws = tmp.path().join("ws");
     let cache = tmp.path().join("cache");
@@ -129,45 +125,58 @@ fn plain_builds_fall_back_and_perscache_build_uses_the_manifest() {
     );
     write(
         &ws.join("demo/src/main.rs"),
-        "mod helpers;\n\n#[perscache::persist]\nfn answer(x: u32) -> u32 {\n    helpers::helper(x)\n}\n\nfn main() {\n    println!(\"{}\", answer(2));\n}\n",
+        "mod helpers;\nmod other;\n\n#[perscache::persist]\nfn answer(x: u32) -> u32 {\n    eprintln!(\"computing\");\n    helpers::helper(x)\n}\n\nfn main() {\n    println!(\"{} {}\", answer(2), other::unrelated());\n}\n",
     );
     let helpers = ws.join("demo/src/helpers.rs");
+    let other = ws.join("demo/src/other.rs");
     write(&helpers, "pub fn helper(x: u32) -> u32 {\n    x + 1\n}\n");
-    // The manifest of an earlier run of this test must not be taken for this one's.
-    let _ = std::fs::remove_file(target_dir().join("perscache/manifest.json"));
+    write(&other, "pub fn unrelated() -> u32 {\n    7\n}\n");
 
-    // Plain cargo: the fallback hash.
-    let (out, folders) = run(&ws, &cache);
-    assert_eq!(out, "3");
-    assert_eq!(folders.len(), 1);
-    let fallback = folders[0].clone();
+    // Plain cargo: the analysis's hash, the one `list` reports.
+    let (out, computed, folders) = run(&ws, &cache);
+    assert_eq!(out, "3 7");
+    assert!(computed);
+    let h1 = listed_hash(&ws);
+    assert_eq!(
+        folders,
+        vec![h1.clone()],
+        "plain cargo run uses the analysed hash"
+    );
+    let (_, computed, _) = run(&ws, &cache);
+    assert!(!computed, "the second run is served from the cache");
 
-    // cargo perscache build: the manifest's hash.
-    let (h1, out, _) = build_then_run(&ws, &cache);
-    assert_ne!(h1, fallback);
-    assert_eq!(out, "3");
+    // An unrelated edit: same hash, still served.
+    write(&other, "pub fn unrelated() -> u32 {\n    8\n}\n");
+    let (out, computed, folders) = run(&ws, &cache);
+    assert_eq!(out, "3 8");
+    assert!(
+        !computed,
+        "an edit the function cannot reach keeps its entries"
+    );
+    assert_eq!(folders, vec![h1.clone()]);
 
     // Edit the callee, plain cargo again: never the old result.
-    let before = run(&ws, &cache).1;
     write(&helpers, "pub fn helper(x: u32) -> u32 {\n    x + 2\n}\n");
-    let (out, folders) = run(&ws, &cache);
-    assert_eq!(out, "4", "stale result after editing a callee");
-    assert!(
-        folders.iter().any(|f| !before.contains(f)),
-        "a new code-hash folder: {folders:?}"
-    );
-
-    // cargo perscache build again: a new manifest hash, and the right result.
-    let (h2, out, _) = build_then_run(&ws, &cache);
+    let (out, computed, folders) = run(&ws, &cache);
+    assert_eq!(out, "4 8", "stale result after editing a callee");
+    assert!(computed);
+    let h2 = listed_hash(&ws);
     assert_ne!(h1, h2);
-    assert_eq!(out, "4");
+    assert!(folders.contains(&h2), "{folders:?}");
 
     // A comment: same hash, entries still served.
     write(
         &helpers,
         "// Adds two.\npub fn helper(x: u32) -> u32 {\n    x + 2\n}\n",
     );
-    let (h3, out, _) = build_then_run(&ws, &cache);
-    assert_eq!(h3, h2);
-    assert_eq!(out, "4");
+    let (out, computed, _) = run(&ws, &cache);
+    assert_eq!(out, "4 8");
+    assert!(!computed, "a comment keeps the entries");
+    assert_eq!(listed_hash(&ws), h2);
+
+    // `cargo perscache build` computes the same hash.
+    perscache_build(&ws, &cache);
+    let (out, computed, _) = run(&ws, &cache);
+    assert_eq!(out, "4 8");
+    assert!(!computed, "cargo perscache build and cargo build agree");
 }

@@ -29,6 +29,8 @@ pub mod tokens;
 #[cfg(feature = "analysis")]
 mod analyze;
 #[cfg(feature = "analysis")]
+mod explain;
+#[cfg(feature = "analysis")]
 mod graph;
 #[cfg(feature = "analysis")]
 pub mod model;
@@ -37,6 +39,8 @@ pub mod parse;
 
 #[cfg(feature = "analysis")]
 pub use analyze::{analyze, Analysis, Options, Progress};
+#[cfg(feature = "analysis")]
+pub use explain::{ExplainedItem, Explanation};
 pub use manifest::{FileDigest, FunctionEntry, Manifest};
 #[cfg(feature = "analysis")]
 pub use model::Workspace;

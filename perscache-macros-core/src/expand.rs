@@ -41,7 +41,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     let salt = &code.key_salt;
     let function = match &code.function {
         FunctionName::Full(f) => quote!(#f),
-        FunctionName::InModule(suffix) => quote!(::core::concat!(::core::module_path!(), "::", #suffix)),
+        FunctionName::InModule(suffix) => {
+            quote!(::core::concat!(::core::module_path!(), "::", #suffix))
+        }
     };
     // `Self` of an impl or trait is an instantiation the key must tell
     // apart (`impl<T> S<T>`, a trait's default method per implementing type).

@@ -50,7 +50,11 @@ impl Site {
     /// Describes function `function` (its full path, as `cargo perscache`
     /// names it), whose code hashes to `code_hash`, built with the inputs
     /// `key_salt` stands for (the code hash and the build configuration).
-    pub const fn new(function: &'static str, code_hash: &'static str, key_salt: &'static str) -> Self {
+    pub const fn new(
+        function: &'static str,
+        code_hash: &'static str,
+        key_salt: &'static str,
+    ) -> Self {
         Site {
             function,
             code_hash,
@@ -84,7 +88,8 @@ impl Site {
     }
 
     fn ident(&self) -> &Ident {
-        self.ident.get_or_init(|| Ident::new(self.function, self.code_hash))
+        self.ident
+            .get_or_init(|| Ident::new(self.function, self.code_hash))
     }
 }
 

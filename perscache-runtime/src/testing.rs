@@ -553,7 +553,11 @@ pub mod fuzz {
         Vec::new()
     }
 
-    static SITE: Site = Site::new("perscache_fuzz::read_path", "fuzz0000fuzz0000", "fuzz0000fuzz0000");
+    static SITE: Site = Site::new(
+        "perscache_fuzz::read_path",
+        "fuzz0000fuzz0000",
+        "fuzz0000fuzz0000",
+    );
 
     /// The whole read path: the first byte picks a format, the rest is the
     /// stored entry. The call must return the computed value or a value the

@@ -236,6 +236,17 @@ impl Graph {
         let n = &self.nodes[id];
         let (targets, rest) = self.resolve_prefix(n.scope, p, self_ctx, 0, m);
         let why = Reason::Named(p.display());
+        for t in &targets {
+            if let Target::Node(x) = t {
+                if self.nodes[*x].kind == Kind::MacroCall {
+                    out.notes.push(format!(
+                        "`{}` is not visible to syn: the macro invocation `{}!` that may define it counts whole",
+                        p.display(),
+                        self.nodes[*x].name
+                    ));
+                }
+            }
+        }
         if !targets.is_empty() {
             for t in &targets {
                 if rest < p.segs.len() {

@@ -38,7 +38,11 @@ pub(crate) fn for_crate_in(dir: &Path, name: &str) -> Vec<DepInfo> {
                 && p.file_name()
                     .and_then(|n| n.to_str())
                     .and_then(|n| n.strip_prefix(&prefix))
-                    .is_some_and(|h| h.trim_end_matches(".d").chars().all(|c| c.is_ascii_hexdigit()))
+                    .is_some_and(|h| {
+                        h.trim_end_matches(".d")
+                            .chars()
+                            .all(|c| c.is_ascii_hexdigit())
+                    })
         })
         .collect();
     found.sort();

@@ -154,7 +154,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
@@ -166,7 +168,10 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
     if std::env::var_os("PERSCACHE_NO_ANALYSIS").is_some() {
         return Err("PERSCACHE_NO_ANALYSIS is set".into());
     }
-    let input = c.input.as_ref().ok_or("rustc's command line names no crate root")?;
+    let input = c
+        .input
+        .as_ref()
+        .ok_or("rustc's command line names no crate root")?;
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("not built by cargo")?;
     let manifest = PathBuf::from(dir).join("Cargo.toml");
     let target = c.target_dir();
@@ -233,7 +238,10 @@ struct CachedModel {
 const MODEL_VERSION: &str = concat!("perscache model 1 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
-    std::fs::read(p).map_or_else(|_| "missing".to_owned(), |b| blake3::hash(&b).to_hex().to_string())
+    std::fs::read(p).map_or_else(
+        |_| "missing".to_owned(),
+        |b| blake3::hash(&b).to_hex().to_string(),
+    )
 }
 
 fn load_model(manifest: &Path, target: Option<&Path>) -> Result<Workspace, String> {
@@ -244,7 +252,12 @@ fn load_model(manifest: &Path, target: Option<&Path>) -> Result<Workspace, Strin
             .and_then(|b| serde_json::from_slice::<CachedModel>(&b).ok())
             .filter(|m| m.version == MODEL_VERSION)
             .filter(|m| m.digests.iter().all(|(p, d)| digest_file(p) == *d))
-            .filter(|m| m.workspace.crates.iter().any(|k| k.package_dir.join("Cargo.toml") == manifest))
+            .filter(|m| {
+                m.workspace
+                    .crates
+                    .iter()
+                    .any(|k| k.package_dir.join("Cargo.toml") == manifest)
+            })
         {
             return Ok(m.workspace);
         }
@@ -359,7 +372,9 @@ impl Session {
             let reached = match dep {
                 DepRef::External(v) => c.ext.contains(v),
                 DepRef::Local(lib) => g.crates.iter().enumerate().any(|(i, k)| {
-                    k.info.kind == "lib" && &k.info.name == lib && c.crates.iter().any(|&r| g.reaches(i, r))
+                    k.info.kind == "lib"
+                        && &k.info.name == lib
+                        && c.crates.iter().any(|&r| g.reaches(i, r))
                 }),
             };
             if reached {
@@ -381,7 +396,11 @@ impl Session {
             if k == a.krate {
                 for var in vars {
                     let v = std::env::var(var).ok();
-                    parts.insert(format!("env {} {var}={:?}", info.name, v.map(|v| self.normalize(Some(a), &v))));
+                    parts.insert(format!(
+                        "env {} {var}={:?}",
+                        info.name,
+                        v.map(|v| self.normalize(Some(a), &v))
+                    ));
                 }
                 continue;
             }
@@ -393,7 +412,10 @@ impl Session {
                     .map(|v| format!("{:?}", v.as_deref().map(|v| self.normalize(Some(a), v))))
                     .collect();
                 if values.is_empty() {
-                    values.insert(format!("{:?}", std::env::var(var).ok().map(|v| self.normalize(Some(a), &v))));
+                    values.insert(format!(
+                        "{:?}",
+                        std::env::var(var).ok().map(|v| self.normalize(Some(a), &v))
+                    ));
                 }
                 for v in values {
                     parts.insert(format!("env {} {var}={v}", info.name));
@@ -427,7 +449,12 @@ impl Session {
 
     /// `(label, digest)` of the files behind the include paths of crate `k`
     /// that the sources alone cannot evaluate.
-    fn unknown_include_files(&self, a: &Analyzed, d: &FunctionDetail, k: usize) -> Vec<(String, String)> {
+    fn unknown_include_files(
+        &self,
+        a: &Analyzed,
+        d: &FunctionDetail,
+        k: usize,
+    ) -> Vec<(String, String)> {
         let g = &a.analysis.graph;
         let info = &g.crates[k].info;
         let mut out = Vec::new();
@@ -439,10 +466,17 @@ impl Session {
                 if node.krate != k {
                     continue;
                 }
-                let dir = node.file.parent().map(Path::to_path_buf).unwrap_or_default();
+                let dir = node
+                    .file
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 for inc in &node.refs.includes {
                     match eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
-                        Some(p) => out.push((self.normalize(Some(a), &p.to_string_lossy()), digest_file(&p))),
+                        Some(p) => out.push((
+                            self.normalize(Some(a), &p.to_string_lossy()),
+                            digest_file(&p),
+                        )),
                         None => widen = true,
                     }
                 }
@@ -460,12 +494,18 @@ impl Session {
                         .into_iter()
                         .filter_entry(|e| {
                             let n = e.file_name().to_string_lossy();
-                            e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+                            e.depth() == 0
+                                || !(n.starts_with('.')
+                                    || (e.file_type().is_dir() && n == "target"))
                         })
                         .flatten()
                     {
-                        if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs") {
-                            out.push((self.normalize(Some(a), &e.path().to_string_lossy()), digest_file(e.path())));
+                        if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs")
+                        {
+                            out.push((
+                                self.normalize(Some(a), &e.path().to_string_lossy()),
+                                digest_file(e.path()),
+                            ));
                         }
                     }
                 }
@@ -476,11 +516,19 @@ impl Session {
         let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
         for di in self.depinfos_of(a, &info.name) {
             for f in &di.files {
-                let f = if f.is_absolute() { f.clone() } else { self.cwd.join(f) };
-                let module = f.extension().is_some_and(|x| x == "rs") && f.starts_with(&info.package_dir);
+                let f = if f.is_absolute() {
+                    f.clone()
+                } else {
+                    self.cwd.join(f)
+                };
+                let module =
+                    f.extension().is_some_and(|x| x == "rs") && f.starts_with(&info.package_dir);
                 let registry = cargo_home.as_ref().is_some_and(|h| f.starts_with(h));
                 if !module && !registry {
-                    out.push((self.normalize(Some(a), &f.to_string_lossy()), digest_file(&f)));
+                    out.push((
+                        self.normalize(Some(a), &f.to_string_lossy()),
+                        digest_file(&f),
+                    ));
                 }
             }
         }
@@ -490,12 +538,21 @@ impl Session {
     /// No analysis for this function: the widened hash of the crate's
     /// sources, and a salt over every dependency and every variable the
     /// sources read.
-    fn fallback(&self, item: &TokenStream, name: &str, file: Option<&Path>, line: usize) -> MacroHash {
+    fn fallback(
+        &self,
+        item: &TokenStream,
+        name: &str,
+        file: Option<&Path>,
+        line: usize,
+    ) -> MacroHash {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
         let (widened, env) = match &dir {
             Some(d) => fallback::widened(d),
             // Not under cargo: nothing to vouch for, so never match an old entry.
-            None => (format!("no cargo {:?}", std::time::SystemTime::now()), BTreeSet::new()),
+            None => (
+                format!("no cargo {:?}", std::time::SystemTime::now()),
+                BTreeSet::new(),
+            ),
         };
         let mut h = blake3::Hasher::new();
         h.update(b"perscache fallback v2\0");
@@ -515,9 +572,20 @@ impl Session {
             s.update(format!("env {var}={v:?}\0").as_bytes());
         }
         if let Some(out) = std::env::var_os("OUT_DIR") {
-            for e in walkdir::WalkDir::new(&out).sort_by_file_name().into_iter().flatten() {
+            for e in walkdir::WalkDir::new(&out)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if e.file_type().is_file() {
-                    s.update(format!("file {} {}\0", self.normalize(None, &e.path().to_string_lossy()), digest_file(e.path())).as_bytes());
+                    s.update(
+                        format!(
+                            "file {} {}\0",
+                            self.normalize(None, &e.path().to_string_lossy()),
+                            digest_file(e.path())
+                        )
+                        .as_bytes(),
+                    );
                 }
             }
         }
@@ -525,7 +593,12 @@ impl Session {
             .and_then(|f| std::fs::read_to_string(f).ok())
             .and_then(|text| crate::parse::parse_file(&text).ok())
             .and_then(|summary| find_context(&summary, line as u32, name))
-            .unwrap_or_else(|| (FunctionName::InModule(name.to_owned()), FnContext::default()));
+            .unwrap_or_else(|| {
+                (
+                    FunctionName::InModule(name.to_owned()),
+                    FnContext::default(),
+                )
+            });
         MacroHash {
             function,
             hash,
@@ -570,18 +643,25 @@ fn find_context(summary: &FileSummary, line: u32, name: &str) -> Option<(Functio
                         },
                     )
                 }),
-                Detail::Trait { items, generics } => items.iter().find(|ti| matches(ti, line, name)).map(|_| {
-                    (
-                        FunctionName::InModule(format!("{}::{name}", it.name)),
-                        FnContext {
-                            has_self: Some(true),
-                            types: generics.types.clone(),
-                            consts: generics.consts.clone(),
-                        },
-                    )
-                }),
-                Detail::Mod { inline: Some(inner), .. } => walk(inner, line, name),
-                Detail::MacroCall { items: Some(inner), .. } => walk(inner, line, name),
+                Detail::Trait { items, generics } => {
+                    items.iter().find(|ti| matches(ti, line, name)).map(|_| {
+                        (
+                            FunctionName::InModule(format!("{}::{name}", it.name)),
+                            FnContext {
+                                has_self: Some(true),
+                                types: generics.types.clone(),
+                                consts: generics.consts.clone(),
+                            },
+                        )
+                    })
+                }
+                Detail::Mod {
+                    inline: Some(inner),
+                    ..
+                } => walk(inner, line, name),
+                Detail::MacroCall {
+                    items: Some(inner), ..
+                } => walk(inner, line, name),
                 _ => None,
             };
             if found.is_some() {

@@ -125,7 +125,9 @@ impl Compilation {
                 *i += 1;
                 args.get(*i).cloned()
             } else {
-                arg.strip_prefix(flag).and_then(|r| r.strip_prefix('=')).map(str::to_owned)
+                arg.strip_prefix(flag)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_owned)
             }
         };
         while i < args.len() {
@@ -245,7 +247,11 @@ fn takes_value(a: &str) -> Option<&'static str> {
         "-l",
     ]
     .into_iter()
-    .find(|f| a == *f || a.strip_prefix(f).is_some_and(|r| r.starts_with('=') || (f.len() == 2 && !r.is_empty())))
+    .find(|f| {
+        a == *f
+            || a.strip_prefix(f)
+                .is_some_and(|r| r.starts_with('=') || (f.len() == 2 && !r.is_empty()))
+    })
 }
 
 fn is_inert_flag(a: &str) -> bool {
@@ -310,7 +316,10 @@ mod tests {
             .replace("/ws/", "/elsewhere/")
             .replace("debuginfo=2", "debuginfo=0")
             .replace("metadata=2ce5480f64e6f592", "metadata=ffffffffffffffff");
-        assert_eq!(Compilation::from_args(&args(&moved), Path::new("/elsewhere")).fingerprint, base);
+        assert_eq!(
+            Compilation::from_args(&args(&moved), Path::new("/elsewhere")).fingerprint,
+            base
+        );
         for changed in [
             format!("{CARGO_LINE} --cfg feature=\"alt\""),
             format!("{CARGO_LINE} -C opt-level=3"),
@@ -321,7 +330,11 @@ mod tests {
             format!("{CARGO_LINE} --test"),
             CARGO_LINE.replace("--edition=2021", "--edition=2024"),
         ] {
-            assert_ne!(Compilation::from_args(&args(&changed), Path::new("/ws")).fingerprint, base, "{changed}");
+            assert_ne!(
+                Compilation::from_args(&args(&changed), Path::new("/ws")).fingerprint,
+                base,
+                "{changed}"
+            );
         }
     }
 }

@@ -15,7 +15,11 @@ use perscache_runtime::{AnyFormat, Cache, Format, Key, KeyHasher};
 use serde::{Deserialize, Serialize};
 
 /// The marked function every reliability test calls.
-pub static SITE: Site = Site::new("reliability::value_of", "0123456789abcdef", "0123456789abcdef");
+pub static SITE: Site = Site::new(
+    "reliability::value_of",
+    "0123456789abcdef",
+    "0123456789abcdef",
+);
 
 /// `PERSCACHE_RELIABILITY_LONG=1` selects the long versions (see RELIABILITY.md).
 pub fn long() -> bool {
