@@ -45,9 +45,6 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
             quote!(::core::concat!(::core::module_path!(), "::", #suffix))
         }
     };
-    // `Self` of an impl or trait is an instantiation the key must tell
-    // apart (`impl<T> S<T>`, a trait's default method per implementing type).
-    let has_self = code.context.has_self.unwrap_or(checked.uses_self);
 
     let mut key_parts = Vec::new();
     if checked.per_instance {
@@ -77,8 +74,18 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&#ident));));
         }
     }
-    if has_self {
-        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<Self>());));
+    // `Self` and the generic parameters of an impl or trait are
+    // instantiations the key must tell apart (`impl<T> S<T>`, `impl<const N:
+    // usize> R<N>`, a trait's default method per implementing type).
+    match code.context.has_self {
+        Some(true) => {
+            key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<Self>());))
+        }
+        Some(false) => {}
+        // Where the function sits is unknown (inside another macro's
+        // expansion): a closure's type names every generic argument in scope.
+        None => key_parts
+            .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&|| ()));)),
     }
     for t in &code.context.types {
         let t = format_ident!("{}", t);

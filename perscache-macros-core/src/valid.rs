@@ -2,7 +2,6 @@
 //! what expansion needs. Every problem is reported on its own token, with
 //! what to do about it; all problems are reported at once.
 
-use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
@@ -31,8 +30,6 @@ pub struct Checked {
     /// Where `self` is, for errors about the instance key.
     pub receiver: Option<proc_macro2::Span>,
     pub per_instance: bool,
-    /// The body or signature names `Self`: the function lives in an impl.
-    pub uses_self: bool,
     pub key_args: Vec<KeyArg>,
     pub type_params: Vec<Ident>,
     pub const_params: Vec<Ident>,
@@ -188,15 +185,11 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
         }
     }
 
-    let uses_self =
-        mentions_self(&item.sig.to_token_stream()) || mentions_self(&item.block.to_token_stream());
-
     match errors.0 {
         Some(e) => Err(e),
         None => Ok(Checked {
             receiver,
             per_instance: has_receiver && options.per_instance(),
-            uses_self: uses_self || has_receiver,
             key_args,
             type_params,
             const_params,
@@ -241,14 +234,6 @@ fn contains_impl_trait(ty: &Type) -> bool {
     let mut f = Finder(false);
     syn::visit::visit_type(&mut f, ty);
     f.0
-}
-
-fn mentions_self(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => i == "Self",
-        TokenTree::Group(g) => mentions_self(&g.stream()),
-        _ => false,
-    })
 }
 
 /// Spans used by expansion for errors raised by the compiler later (a type

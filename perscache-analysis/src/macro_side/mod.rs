@@ -100,7 +100,11 @@ pub fn code_hash(item: &TokenStream, name: &str, file: Option<&Path>, line: usiz
             from_analysis: true,
         };
     }
-    s.fallback(item, name, file, line)
+    let answer = s.fallback(item, name, file, line);
+    if std::env::var_os("PERSCACHE_DEBUG_MACRO").is_some() {
+        eprintln!("perscache: {name} at {file:?}:{line}: fallback {answer:?}");
+    }
+    answer
 }
 
 /// Why the analysis could not serve this compilation (for tests and notes).
@@ -164,6 +168,17 @@ fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// Runs `f` with proc-macro2 on its own lexer. Inside a proc macro it
+/// answers from the compiler, and only on rustc's thread, with spans that do
+/// not give a file's line numbers; parsing files needs its own lexer (line
+/// numbers, any thread). Nothing else touches tokens meanwhile.
+fn with_own_lexer<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    proc_macro2::fallback::force();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    proc_macro2::fallback::unforce();
+    r
+}
+
 fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
     if std::env::var_os("PERSCACHE_NO_ANALYSIS").is_some() {
         return Err("PERSCACHE_NO_ANALYSIS is set".into());
@@ -186,11 +201,7 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
         .unwrap_or_else(|| ws.target_dir.clone())
         .join("perscache")
         .join("parse-cache.bin");
-    // proc-macro2 answers from the compiler inside a proc macro, and only on
-    // rustc's thread; the analysis parses with proc-macro2's own lexer (line
-    // numbers, any thread). Nothing else touches tokens meanwhile.
-    proc_macro2::fallback::force();
-    let run = std::panic::catch_unwind(|| {
+    let run = with_own_lexer(|| {
         analyze(
             &ws,
             &Options {
@@ -200,7 +211,6 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
             },
         )
     });
-    proc_macro2::fallback::unforce();
     let analysis = run
         .map_err(|e| {
             let msg = e
@@ -591,7 +601,11 @@ impl Session {
         }
         let (function, context) = file
             .and_then(|f| std::fs::read_to_string(f).ok())
-            .and_then(|text| crate::parse::parse_file(&text).ok())
+            .and_then(|text| {
+                with_own_lexer(|| crate::parse::parse_file(&text).ok())
+                    .ok()
+                    .flatten()
+            })
             .and_then(|summary| find_context(&summary, line as u32, name))
             .unwrap_or_else(|| {
                 (
