@@ -21,7 +21,12 @@ const ANALYSIS_VERSION: &str = "perscache analysis v2";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
-const CACHE_VERSION: &str = concat!("perscache parse cache 5 / ", env!("CARGO_PKG_VERSION"));
+const CACHE_VERSION: &str = concat!(
+    "perscache parse cache 5 / ",
+    env!("CARGO_PKG_VERSION"),
+    " / ",
+    env!("PERSCACHE_PARSER_DIGEST")
+);
 
 /// How to run the analysis.
 #[derive(Default)]

@@ -415,6 +415,7 @@ fn summarize_item_macro<T: ToTokens>(
         let mut refs = Refs::default();
         // What the expansion may name, as seen from the definition.
         refs.loose = body.clone();
+        super::macros::body_inputs(mac.tokens.clone(), &mut refs);
         let mut out = item(
             Kind::MacroDef,
             ident.map(|i| i.to_string()).unwrap_or_default(),

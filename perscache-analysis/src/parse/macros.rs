@@ -114,6 +114,49 @@ fn transcriber_idents(tokens: TokenStream, out: &mut Vec<String>) {
     }
 }
 
+/// Compile-time inputs a `macro_rules!` body reads: `include*!` (whose
+/// path usually depends on the invocation, so it is taken as unknown unless
+/// it is a plain literal) and `env!`/`option_env!` of a literal name.
+pub(crate) fn body_inputs(tokens: TokenStream, refs: &mut super::Refs) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => body_inputs(g.stream(), refs),
+            TokenTree::Ident(id) => {
+                let bang = matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+                let Some(TokenTree::Group(arg)) = tts.get(i + 2).filter(|_| bang) else {
+                    continue;
+                };
+                let name = id.to_string();
+                let literal = parse_exprs(arg.stream())
+                    .and_then(|a| a.first().map(path_expr))
+                    .filter(|p| matches!(p, PathExpr::Lit(_)));
+                match name.as_str() {
+                    "include_str" | "include_bytes" | "include" => {
+                        let kind = if name == "include" {
+                            IncludeKind::Code
+                        } else {
+                            IncludeKind::Data
+                        };
+                        refs.includes.push(Include {
+                            kind,
+                            path: literal.unwrap_or(PathExpr::Unknown),
+                        });
+                    }
+                    "env" | "option_env" => match literal {
+                        Some(PathExpr::Lit(var)) => refs.env.push(var),
+                        _ => refs.notes.push(format!(
+                            "`{name}!` in a macro body, of a variable its invocation names: the environment is not in the key"
+                        )),
+                    },
+                    _ => {}
+                }
+            }
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
 /// A path given to `include*!`, as an expression to evaluate later.
 pub(crate) fn path_expr(e: &syn::Expr) -> PathExpr {
     match e {
