@@ -95,7 +95,13 @@ impl Walk<'_> {
             self.seen[n] = true;
             self.queue.push_back(n);
             let node = &self.g.nodes[n];
-            self.out.crates.insert(node.krate);
+            if self.out.crates.insert(node.krate) {
+                // A crate's build script decides cfgs, variables and
+                // generated code of everything in it.
+                if let Some(b) = &self.g.crates[node.krate].info.build_script {
+                    self.out.includes.insert(IncludeDep::File(b.clone()));
+                }
+            }
             if !self.g.reaches(self.root_crate, node.krate) {
                 self.out.outside_files.insert(node.file.clone());
             }

@@ -432,6 +432,16 @@ impl Session {
                 }
             }
         }
+        // What the build scripts of other crates it reaches told rustc
+        // (`cargo:rustc-cfg`, `cargo:rustc-env`): this compilation's command
+        // line shows only its own crate's.
+        for &k in &c.crates {
+            if k != a.krate && g.crates[k].info.build_script.is_some() {
+                for line in self.build_script_output(a, k) {
+                    parts.insert(format!("build {} {line}", g.crates[k].info.name));
+                }
+            }
+        }
         // Files read at compile time whose path only the build knows.
         let unknown: BTreeSet<usize> = c
             .includes
@@ -455,6 +465,60 @@ impl Session {
             h.update(p.as_bytes());
         }
         h.finalize().to_hex().to_string()
+    }
+
+    /// The `rustc-cfg` and `rustc-env` lines the build script of crate `k`
+    /// printed: from the run whose `OUT_DIR` its dep-info shows, else from
+    /// every run of it in the profile's `build` folder.
+    fn build_script_output(&self, a: &Analyzed, k: usize) -> BTreeSet<String> {
+        let info = &a.analysis.graph.crates[k].info;
+        let Some(build) = self
+            .compilation
+            .dep_dirs
+            .first()
+            .and_then(|d| d.parent())
+            .map(|p| p.join("build"))
+        else {
+            return BTreeSet::new();
+        };
+        let prefix = format!("{}-", info.package);
+        let from_depinfo: BTreeSet<PathBuf> = self
+            .depinfos_of(a, &info.name)
+            .iter()
+            .flat_map(|d| d.files.iter())
+            .filter_map(|f| {
+                let rel = f.strip_prefix(&build).ok()?;
+                let run = rel.components().next()?;
+                Some(build.join(run).join("output"))
+            })
+            .collect();
+        let outputs: Vec<PathBuf> = if from_depinfo.is_empty() {
+            std::fs::read_dir(&build)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&prefix))
+                })
+                .map(|p| p.join("output"))
+                .filter(|p| p.is_file())
+                .collect()
+        } else {
+            from_depinfo.into_iter().collect()
+        };
+        let mut lines = BTreeSet::new();
+        for o in outputs {
+            for line in std::fs::read_to_string(&o).unwrap_or_default().lines() {
+                let l = line.trim_start_matches("cargo::").trim_start_matches("cargo:");
+                if l.starts_with("rustc-cfg=") || l.starts_with("rustc-env=") {
+                    lines.insert(self.normalize(Some(a), l));
+                }
+            }
+        }
+        lines
     }
 
     /// `(label, digest)` of the files behind the include paths of crate `k`
