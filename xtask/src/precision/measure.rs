@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use cpu_time::ProcessTime;
 use perscache_analysis::{analyze, Analysis, Options, Workspace};
 
 use super::cargo_graph::CrateGraph;
@@ -107,8 +108,13 @@ pub struct Outcome {
     /// Marks whose hash differed after all edits were reverted.
     pub drift: Vec<String>,
     pub metadata: Duration,
+    /// Wall times.
     pub cold: Vec<Duration>,
     pub warm: Vec<Duration>,
+    /// The process's CPU time over the same runs (all threads): on a shared
+    /// machine, what the work cost whatever else ran.
+    pub cold_cpu: Vec<Duration>,
+    pub warm_cpu: Vec<Duration>,
     /// Analyses with the parse cache after an edit (the file edited, and
     /// the one the previous edit reverted, changed).
     pub one_edit: Vec<Duration>,
@@ -235,12 +241,13 @@ pub fn run(
     let _ = std::fs::remove_file(&cache);
 
     log("cold analyses (no parse cache)");
-    let mut cold = Vec::new();
+    let (mut cold, mut cold_cpu) = (Vec::new(), Vec::new());
     let mut first = None;
     for _ in 0..plan.cold_samples.max(1) {
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), ProcessTime::now());
         let a = analyze(&ws, &Options::default()).context("analysing the workspace")?;
         cold.push(t.elapsed());
+        cold_cpu.push(cpu.elapsed());
         first = Some(a);
     }
     let first = first.context("no cold run")?;
@@ -256,12 +263,13 @@ pub fn run(
     };
     run.analyze().context("filling the parse cache")?;
     log("warm analyses (nothing changed)");
-    let mut warm = Vec::new();
+    let (mut warm, mut warm_cpu) = (Vec::new(), Vec::new());
     let mut base = None;
     for _ in 0..plan.warm_samples.max(1) {
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), ProcessTime::now());
         let a = run.analyze()?;
         warm.push(t.elapsed());
+        warm_cpu.push(cpu.elapsed());
         base = Some(a);
     }
     run.one_edit.clear();
@@ -383,6 +391,16 @@ pub fn run(
                 r.by_category.entry(category).or_default().add(kept);
             }
         }
+        if counts.kept < counts.eligible {
+            log(&format!(
+                "edit {n} changed {} of {} unreachable hashes: {} ({}) {}",
+                counts.eligible - counts.kept,
+                counts.eligible,
+                e.file.display(),
+                e.kind,
+                e.what
+            ));
+        }
         edits.push(EditResult {
             edit: e,
             package,
@@ -421,6 +439,8 @@ pub fn run(
         metadata,
         cold,
         warm,
+        cold_cpu,
+        warm_cpu,
         one_edit,
         files: base.files,
         lines: base.lines,
@@ -465,11 +485,11 @@ impl Outcome {
             .fold((0, 0), |(n, d), m| (n + m.controls.0, d + m.controls.1))
     }
 
-    pub fn median_cold(&self) -> Duration {
-        median(&self.cold)
+    pub fn median_cold(&self) -> (Duration, Duration) {
+        (median(&self.cold), median(&self.cold_cpu))
     }
-    pub fn median_warm(&self) -> Duration {
-        median(&self.warm)
+    pub fn median_warm(&self) -> (Duration, Duration) {
+        (median(&self.warm), median(&self.warm_cpu))
     }
     pub fn median_one_edit(&self) -> Duration {
         median(&self.one_edit)
