@@ -14,7 +14,7 @@ mod analysis;
 mod harness;
 mod hashing;
 mod large;
-mod machine;
+pub(crate) mod machine;
 mod report;
 mod small;
 mod writes;
@@ -156,6 +156,12 @@ pub fn run(options: &Options) -> Result<()> {
     let text = report.markdown();
     println!("{text}");
     if let Some(out) = &options.out {
+        // The precision section is `cargo xtask precision`'s: kept as it is.
+        let old = std::fs::read_to_string(out).unwrap_or_default();
+        let text = match crate::precision::block(&old) {
+            Some(block) => crate::precision::splice(&text, block),
+            None => text,
+        };
         std::fs::write(out, &text).with_context(|| format!("writing {}", out.display()))?;
         eprintln!("wrote {}", out.display());
     }
@@ -174,7 +180,7 @@ pub fn profile(case: &str, n: u64) -> Result<()> {
 }
 
 /// Now, as `YYYY-MM-DD HH:MM UTC` (no date crate for one line).
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
