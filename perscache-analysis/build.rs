@@ -21,10 +21,16 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RUSTC");
 
     let mut h = 0xcbf2_9ce4_8422_2325_u64;
-    let mut files: Vec<_> = ["src/tokens.rs", "src/parse/mod.rs", "src/parse/items.rs", "src/parse/collect.rs", "src/parse/macros.rs"]
-        .into_iter()
-        .map(Path::new)
-        .collect();
+    let mut files: Vec<_> = [
+        "src/tokens.rs",
+        "src/parse/mod.rs",
+        "src/parse/items.rs",
+        "src/parse/collect.rs",
+        "src/parse/macros.rs",
+    ]
+    .into_iter()
+    .map(Path::new)
+    .collect();
     files.sort();
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());

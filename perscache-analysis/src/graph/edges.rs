@@ -558,6 +558,19 @@ impl Graph {
     /// `widen` is false): whatever it names in scope.
     fn loose_edges(&self, id: NodeId, name: &str, widen: bool, out: &mut Deps, m: &mut Memo) {
         let n = &self.nodes[id];
+        // A macro named in macro input (`outer!(inner!(x))`).
+        for c in self.cone_crates(n.krate) {
+            for &d in self
+                .macros_by_name
+                .get(&(c, name.to_owned()))
+                .into_iter()
+                .flatten()
+            {
+                if c == n.krate || self.exported_macros.contains_key(&(c, name.to_owned())) {
+                    out.edge(d, Reason::Loose(name.to_owned()));
+                }
+            }
+        }
         let targets = self.lookup_first(n.scope, name, 0, m);
         if targets.is_empty() {
             if widen && !is_prelude(name) {

@@ -9,6 +9,8 @@
 mod closure;
 mod edges;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ pub(crate) use resolve::Memo;
 
 use crate::model::{CrateInfo, DepRef};
 use crate::parse::{
-    Detail, FileSummary, Generics, Item, Kind, PathExpr, PathRef, Refs, UseEntry, Vis,
+    Detail, FileSummary, Generics, IncludeKind, Item, Kind, PathExpr, PathRef, Refs, UseEntry, Vis,
 };
 
 pub(crate) type NodeId = usize;
@@ -552,6 +554,7 @@ impl Builder<'_> {
         } else {
             scope
         };
+        let refs = self.with_included_code(&it.refs, krate, file);
         self.g.nodes.push(Node {
             key,
             name: it.name.clone(),
@@ -563,7 +566,7 @@ impl Builder<'_> {
             file: file.to_path_buf(),
             line: it.line,
             persist: it.persist,
-            refs: Arc::clone(&it.refs),
+            refs,
             parent,
             generics,
             origin,
@@ -574,6 +577,40 @@ impl Builder<'_> {
             self.add_items(own_scope, &it.inner, file, &dir, origin, 0);
         }
         id
+    }
+
+    /// `include!` of Rust code in an expression: the file's code is the
+    /// item's code, so what it mentions counts as the item's mentions.
+    fn with_included_code(&mut self, refs: &Arc<Refs>, krate: usize, file: &Path) -> Arc<Refs> {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut merged: Option<Refs> = None;
+        for inc in refs.includes.iter().filter(|i| i.kind == IncludeKind::Code) {
+            let Some(path) = eval_path(&inc.path, &dir, &|v| (self.env)(krate, v)) else {
+                continue;
+            };
+            let Some(code) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| crate::parse::code_refs(&t))
+            else {
+                continue;
+            };
+            let m = merged.get_or_insert_with(|| (**refs).clone());
+            m.paths.extend(code.paths);
+            m.pat_idents.extend(code.pat_idents);
+            m.methods.extend(code.methods);
+            m.macros.extend(code.macros);
+            m.loose.extend(code.loose);
+            m.bounds.extend(code.bounds);
+            m.dyn_traits.extend(code.dyn_traits);
+            m.env.extend(code.env);
+            m.uses.extend(code.uses);
+            // Its own includes are relative to it: recorded as unknown here.
+            m.includes.extend(code.includes.into_iter().map(|mut i| {
+                i.path = PathExpr::Unknown;
+                i
+            }));
+        }
+        merged.map_or_else(|| Arc::clone(refs), Arc::new)
     }
 
     fn add_items(

@@ -512,7 +512,9 @@ impl Session {
         let mut lines = BTreeSet::new();
         for o in outputs {
             for line in std::fs::read_to_string(&o).unwrap_or_default().lines() {
-                let l = line.trim_start_matches("cargo::").trim_start_matches("cargo:");
+                let l = line
+                    .trim_start_matches("cargo::")
+                    .trim_start_matches("cargo:");
                 if l.starts_with("rustc-cfg=") || l.starts_with("rustc-env=") {
                     lines.insert(self.normalize(Some(a), l));
                 }

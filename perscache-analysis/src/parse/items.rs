@@ -38,6 +38,20 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
     })
 }
 
+/// What Rust code pulled in by an `include!` in expression position
+/// mentions (statements and a final expression), as if written in place.
+pub(crate) fn code_refs(source: &str) -> Option<Refs> {
+    let tokens: TokenStream = source.parse().ok()?;
+    let stmts = syn::parse::Parser::parse2(syn::Block::parse_within, tokens).ok()?;
+    let mut c = Collector::new();
+    c.visit_block(&syn::Block {
+        brace_token: Default::default(),
+        stmts,
+    });
+    let (refs, _, _) = c.finish();
+    Some(refs)
+}
+
 fn line_of(span: proc_macro2::Span) -> u32 {
     span.start().line as u32
 }

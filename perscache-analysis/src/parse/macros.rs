@@ -123,7 +123,8 @@ pub(crate) fn body_inputs(tokens: TokenStream, refs: &mut super::Refs) {
         match tt {
             TokenTree::Group(g) => body_inputs(g.stream(), refs),
             TokenTree::Ident(id) => {
-                let bang = matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+                let bang =
+                    matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
                 let Some(TokenTree::Group(arg)) = tts.get(i + 2).filter(|_| bang) else {
                     continue;
                 };

@@ -13,6 +13,7 @@ mod macros;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use items::code_refs;
 pub use items::{parse_file, SyntaxError};
 
 /// A parsed file: its items, in source order.

@@ -1,0 +1,330 @@
+//! The resolver's rules, one by one, on small in-memory crates: each test
+//! checks that a closure holds what the rule must reach and nothing the rule
+//! must leave out.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Files, Graph, Memo, NodeId};
+use crate::model::{CrateInfo, DepRef};
+use crate::parse::{parse_file, FileSummary};
+
+struct Mem(HashMap<PathBuf, Arc<FileSummary>>);
+
+impl Files for Mem {
+    fn get(&mut self, path: &Path) -> Option<Arc<FileSummary>> {
+        self.0.get(path).cloned()
+    }
+}
+
+/// A crate for [`graph`]: its name, its files (`lib.rs` first) and the
+/// crates it depends on.
+struct Krate<'a> {
+    name: &'a str,
+    files: &'a [(&'a str, &'a str)],
+    deps: &'a [&'a str],
+}
+
+fn graph(crates: &[Krate<'_>]) -> Graph {
+    let mut files = HashMap::new();
+    let mut infos = Vec::new();
+    for k in crates {
+        let dir = PathBuf::from(format!("/ws/{}", k.name));
+        for (path, text) in k.files {
+            let summary = match parse_file(text) {
+                Ok(s) => s,
+                Err(e) => panic!("{}/{path}: {}", k.name, e.message),
+            };
+            files.insert(dir.join("src").join(path), Arc::new(summary));
+        }
+        let deps: BTreeMap<String, DepRef> = k
+            .deps
+            .iter()
+            .map(|d| ((*d).to_owned(), DepRef::Local((*d).to_owned())))
+            .collect();
+        infos.push(CrateInfo {
+            name: k.name.to_owned(),
+            package: k.name.to_owned(),
+            package_dir: dir.clone(),
+            kind: "lib".into(),
+            root: dir.join("src/lib.rs"),
+            member: true,
+            proc_macro: false,
+            deps,
+            build_script: None,
+        });
+    }
+    let env = |_: usize, _: &str| None;
+    Graph::build(&infos, &mut Mem(files), &env)
+}
+
+fn node(g: &Graph, key: &str) -> NodeId {
+    match g.nodes.iter().position(|n| n.key == key) {
+        Some(i) => i,
+        None => panic!(
+            "no node {key}; nodes: {:?}",
+            g.nodes.iter().map(|n| n.key.as_str()).collect::<Vec<_>>()
+        ),
+    }
+}
+
+/// The keys of everything `function` reaches.
+fn reach(g: &Graph, function: &str) -> BTreeSet<String> {
+    let root = node(g, function);
+    let env = |_: usize, _: &str| None;
+    let mut deps = |n: NodeId| Arc::new(g.deps(n, &env, &mut Memo::default()));
+    g.closure(root, &mut deps, &mut Memo::default())
+        .reached
+        .iter()
+        .map(|(n, _)| g.nodes[*n].key.clone())
+        .collect()
+}
+
+fn one(src: &str) -> Graph {
+    graph(&[Krate {
+        name: "app",
+        files: &[("lib.rs", src)],
+        deps: &[],
+    }])
+}
+
+#[track_caller]
+fn has(r: &BTreeSet<String>, key: &str) {
+    assert!(r.contains(key), "{key} not reached; reached: {r:#?}");
+}
+
+#[track_caller]
+fn lacks(r: &BTreeSet<String>, key: &str) {
+    assert!(
+        !r.contains(key),
+        "{key} reached but must not be; reached: {r:#?}"
+    );
+}
+
+#[test]
+fn a_let_shadows_only_after_it() {
+    let g = one("fn helper() -> u32 { 1 }\nfn f() -> u32 { let a = helper(); let helper = 3; helper + a }\nfn g() -> u32 { let helper = 3; helper }");
+    has(&reach(&g, "app::f"), "app::helper");
+    lacks(&reach(&g, "app::g"), "app::helper");
+}
+
+#[test]
+fn pattern_identifiers_name_constants_in_scope() {
+    let g = one(
+        "const LIMIT: u32 = 3;\nfn f(x: u32) -> u32 { match x { LIMIT => 1, other => other } }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::LIMIT");
+}
+
+#[test]
+fn items_in_blocks_and_const_underscore_impls() {
+    let g = one(
+        "pub struct Money(pub i64);\n\
+         const _: () = { impl std::fmt::Display for Money { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, \"{}\", self.0) } } };\n\
+         fn f(m: Money) -> String { fn inner(m: Money) -> String { m.to_string() } inner(m) }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::inner");
+    has(&r, "app::<impl std::fmt::Display for Money>::fmt");
+}
+
+#[test]
+fn types_reach_every_impl_naming_them() {
+    let g = one(
+        "pub struct Money(pub i64);\n\
+         impl From<Money> for String { fn from(m: Money) -> String { m.0.to_string() } }\n\
+         impl std::ops::Mul<Money> for i64 { type Output = Money; fn mul(self, m: Money) -> Money { Money(self * m.0) } }\n\
+         pub struct Other;\n\
+         impl From<Other> for String { fn from(_: Other) -> String { String::new() } }\n\
+         fn price() -> Money { Money(3) }\n\
+         fn f(q: i64) -> String { let m = q * price(); m.into() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl From for String>::from");
+    has(&r, "app::<impl std::ops::Mul for i64>::mul");
+    // Both `From` impls have the same key; the one for `Other` is reached
+    // only when `Other` is: count the impls' headers reached.
+    let g2 = one("pub struct Other;\nimpl From<Other> for String { fn from(_: Other) -> String { String::new() } }\nfn f() -> String { String::new() }");
+    lacks(&reach(&g2, "app::f"), "app::<impl From for String>::from");
+}
+
+#[test]
+fn inherent_methods_join_with_their_type() {
+    let g = one("pub struct Client; pub struct Server;\n\
+         impl Client { pub fn describe(&self) -> u32 { 1 } }\n\
+         impl Server { pub fn describe(&self) -> u32 { 2 } }\n\
+         fn f(c: Box<Client>) -> u32 { c.describe() }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Client>::describe");
+    lacks(&r, "app::<impl Server>::describe");
+}
+
+#[test]
+fn aliases_reach_inherent_items_and_associated_consts() {
+    let g = one(
+        "pub struct Limits;\nimpl Limits { pub const MAX: u32 = 10; pub fn new() -> Limits { Limits } }\n\
+         pub type Caps = Limits;\nfn f() -> u32 { let _c = Caps::new(); Caps::MAX }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Limits>::MAX");
+    has(&r, "app::<impl Limits>::new");
+}
+
+#[test]
+fn trait_methods_through_traits_in_scope_only() {
+    let g = one("mod a { pub trait Area { fn area(&self) -> u32 { 1 } } }\n\
+         mod b { pub trait Other { fn area(&self) -> u32 { 2 } } }\n\
+         use a::Area as _;\n\
+         pub struct Sq;\nimpl a::Area for Sq {}\n\
+         fn f(s: Sq) -> u32 { s.area() }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::a::Area::area");
+    lacks(&r, "app::b::Other::area");
+}
+
+#[test]
+fn generic_bounds_bring_trait_methods_into_scope() {
+    let g = one(
+        "mod a { pub trait Shape { fn area(&self) -> u32; fn double(&self) -> u32 { self.area() * 2 } } }\n\
+         fn f<T: a::Shape>(t: &T) -> u32 { t.double() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::a::Shape::double");
+    has(&r, "app::a::Shape::area");
+}
+
+#[test]
+fn macro_made_methods_and_impls() {
+    let g = one(
+        "macro_rules! getter { ($f:ident) => { pub fn $f(&self) -> u32 { self.0 } } }\n\
+         macro_rules! show { ($t:ident) => { impl std::fmt::Display for $t { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, \"x\") } } } }\n\
+         pub struct Money(u32);\n\
+         impl Money { getter!(amount); }\n\
+         show!(Money);\n\
+         fn f(m: Money) -> String { format!(\"{}{}\", m.amount(), m) }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Money>::getter");
+    has(&r, "app::show!#0");
+    has(&r, "app::getter!");
+    has(&r, "app::show!");
+}
+
+#[test]
+fn modules_declared_inside_macro_invocations() {
+    let g = graph(&[Krate {
+        name: "app",
+        files: &[
+            ("lib.rs", "macro_rules! cfg_rt { ($($i:item)*) => { $($i)* } }\ncfg_rt! { pub mod runtime; }\nfn f() -> u32 { runtime::spawn() }"),
+            ("runtime.rs", "pub fn spawn() -> u32 { 1 }\n#[perscache::persist]\npub fn marked() -> u32 { 2 }"),
+        ],
+        deps: &[],
+    }]);
+    has(&reach(&g, "app::f"), "app::runtime::spawn");
+    assert!(g
+        .nodes
+        .iter()
+        .any(|n| n.key == "app::runtime::marked" && n.persist > 0));
+}
+
+#[test]
+fn generated_names_resolve_to_their_invocation() {
+    let g = one(
+        "macro_rules! make_fn { ($n:ident, $v:expr) => { pub fn $n() -> u32 { $v } } }\n\
+         mod other { pub fn compute() -> u32 { 9 } }\n\
+         make_fn!(compute, 1);\nfn f() -> u32 { compute() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::make_fn!#0");
+    lacks(&r, "app::other::compute");
+}
+
+#[test]
+fn crate_graph_bounds_widening() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[("lib.rs", "fn f() -> u32 { mystery!(); 1 }")],
+            deps: &["base"],
+        },
+        Krate {
+            name: "base",
+            files: &[("lib.rs", "pub fn mystery() -> u32 { 1 }")],
+            deps: &[],
+        },
+        Krate {
+            name: "unrelated",
+            files: &[(
+                "lib.rs",
+                "pub fn mystery() -> u32 { 2 }\nmacro_rules! mystery { () => {} }",
+            )],
+            deps: &[],
+        },
+    ]);
+    for k in reach(&g, "app::f") {
+        assert!(!k.starts_with("unrelated"), "{k} is outside app's cone");
+    }
+}
+
+#[test]
+fn generic_functions_reach_downstream_impls() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[("lib.rs", "pub trait Conv { fn conv(&self) -> u32; }\npub fn total<T: Conv>(t: &T) -> u32 { t.conv() }\npub fn plain() -> u32 { 1 }")],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[("lib.rs", "pub struct D;\nimpl lib::Conv for D { fn conv(&self) -> u32 { 7 } }")],
+            deps: &["lib"],
+        },
+    ]);
+    has(
+        &reach(&g, "lib::total"),
+        "down::<impl lib::Conv for D>::conv",
+    );
+    for k in reach(&g, "lib::plain") {
+        assert!(
+            !k.starts_with("down"),
+            "{k}: a non-generic function never reaches downstream code"
+        );
+    }
+}
+
+#[test]
+fn dyn_traits_reach_every_impl() {
+    let g = one("pub trait Plugin { fn run(&self) -> u32; }\n\
+         pub struct A; impl Plugin for A { fn run(&self) -> u32 { 1 } }\n\
+         pub fn f(ps: &[Box<dyn Plugin>]) -> u32 { ps.iter().map(|p| p.run()).sum() }");
+    has(&reach(&g, "app::f"), "app::<impl Plugin for A>::run");
+}
+
+#[test]
+fn serde_attribute_paths_are_names() {
+    let g = one(
+        "mod codec { pub fn ser<S>(_: &u32, _: S) {} pub fn unused() {} }\n\
+         #[derive(serde::Serialize)] pub struct Row { #[serde(serialize_with = \"codec::ser\")] pub x: u32 }\n\
+         fn f() -> Row { Row { x: 1 } }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::codec::ser");
+    lacks(&r, "app::codec::unused");
+}
+
+#[test]
+fn included_code_is_resolved_as_code() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let code = dir.path().join("expr.rs");
+    std::fs::write(&code, "helper() + 1").unwrap_or_else(|e| panic!("{e}"));
+    let src = format!(
+        "fn helper() -> u32 {{ 1 }}\nfn other() -> u32 {{ 2 }}\nfn f() -> u32 {{ include!({:?}) }}",
+        code.display().to_string()
+    );
+    let g = one(&src);
+    let r = reach(&g, "app::f");
+    has(&r, "app::helper");
+    lacks(&r, "app::other");
+}
