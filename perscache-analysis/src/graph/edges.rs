@@ -71,6 +71,9 @@ impl Graph {
         for p in &n.refs.paths {
             self.path_edges(id, p, &self_ctx, &mut out, m);
         }
+        for p in &n.refs.attr_paths {
+            self.attr_path_edges(id, p, &self_ctx, &mut out, m);
+        }
         for name in &n.refs.pat_idents {
             self.pattern_edges(id, name, &mut out, m);
         }
@@ -271,6 +274,32 @@ impl Graph {
         }
         let last = p.segs.last().cloned().unwrap_or_default();
         self.widen_by_name(id, &last, &p.display(), p.segs.len() > 1, out);
+    }
+
+    /// A path written as a string in an attribute: like a path, and a module
+    /// named there counts whole (`#[serde(with = "codec")]` calls its
+    /// `serialize` and `deserialize`).
+    fn attr_path_edges(
+        &self,
+        id: NodeId,
+        p: &PathRef,
+        self_ctx: &[Target],
+        out: &mut Deps,
+        m: &mut Memo,
+    ) {
+        let (targets, rest) = self.resolve_prefix(self.nodes[id].scope, p, self_ctx, 0, m);
+        if rest == p.segs.len() {
+            for t in &targets {
+                if let Target::Scope(s) = t {
+                    for d in self.scopes[*s].defs.values().flatten() {
+                        if let super::Def::Node(x) = d {
+                            out.edge(*x, Reason::Named(p.display()));
+                        }
+                    }
+                }
+            }
+        }
+        self.path_edges(id, p, self_ctx, out, m);
     }
 
     /// `T::name`, `Trait::name`, `Alias::name`, `Enum::Variant`.

@@ -328,3 +328,15 @@ fn included_code_is_resolved_as_code() {
     has(&r, "app::helper");
     lacks(&r, "app::other");
 }
+
+#[test]
+fn attribute_strings_naming_a_module_reach_all_of_it() {
+    let g = one(
+        "mod codec { pub fn serialize<S>(_: &u32, _: S) {} pub fn deserialize() {} }\n\
+         #[derive(serde::Serialize)] pub struct Row { #[serde(with = \"codec\")] pub x: u32 }\n\
+         fn f() -> Row { Row { x: 1 } }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::codec::serialize");
+    has(&r, "app::codec::deserialize");
+}

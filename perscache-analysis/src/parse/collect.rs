@@ -63,6 +63,8 @@ impl Collector {
         let r = &mut self.refs;
         r.paths.sort();
         r.paths.dedup();
+        r.attr_paths.sort();
+        r.attr_paths.dedup();
         for v in [
             &mut r.pat_idents,
             &mut r.methods,

@@ -436,7 +436,7 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
             let mut idents = Vec::new();
             loose_idents(list.tokens.clone(), &mut idents);
             c.refs.attr_idents.extend(idents);
-            string_paths(list.tokens.clone(), &mut c.refs.paths);
+            string_paths(list.tokens.clone(), &mut c.refs.attr_paths);
         }
         syn::Meta::NameValue(nv) => {
             if let syn::Expr::Lit(syn::ExprLit {
@@ -445,7 +445,7 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
             }) = &nv.value
             {
                 if let Ok(p) = syn::parse_str::<syn::Path>(&s.value()) {
-                    c.refs.paths.push(path_ref(&p));
+                    c.refs.attr_paths.push(path_ref(&p));
                 }
             } else {
                 c.in_macro_enter();

@@ -153,6 +153,10 @@ pub struct Refs {
     /// Identifiers in attribute arguments: resolved when they name
     /// something in scope, never widened.
     pub attr_idents: Vec<String>,
+    /// Paths written as strings in attribute arguments (`#[serde(with =
+    /// "codec")]`): a module named there counts whole, since the macro may
+    /// call any of its functions.
+    pub attr_paths: Vec<PathRef>,
     /// Traits whose methods are callable without an import here: generic
     /// bounds, `impl Trait` and `dyn Trait`.
     pub bounds: Vec<PathRef>,
