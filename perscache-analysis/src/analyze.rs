@@ -522,7 +522,7 @@ fn function_entry(
         h.update(&(e.len() as u64).to_le_bytes());
         h.update(e.as_bytes());
     }
-    let mut notes: Vec<String> = closure.notes.iter().cloned().collect();
+    let mut notes: Vec<String> = closure.notes.iter().map(|n| n.to_string()).collect();
     for inc in &closure.includes {
         match inc {
             IncludeDep::File(p) => {

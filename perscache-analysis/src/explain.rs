@@ -138,7 +138,7 @@ impl Analysis {
                 "values of the environment variables above".into(),
                 "files read at compile time through paths only the build knows (OUT_DIR)".into(),
             ],
-            notes: d.closure.notes.iter().cloned().collect(),
+            notes: d.closure.notes.iter().map(|n| n.to_string()).collect(),
         }
     }
 }

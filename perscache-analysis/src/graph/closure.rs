@@ -1,5 +1,5 @@
 //! What a marked function reaches: a breadth-first walk over the edges,
-//! with conditional edges (an inherent method joins once its type does),
+//! where an inherent method called by name joins once its type is reached,
 //! and the two rules that look beyond the crate's dependency cone: a generic
 //! marked function reaches its bound traits' impls in every crate, a `dyn
 //! Trait` every impl of the trait.
@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::edges::IncludeDep;
 use super::{Deps, Graph, Memo, NodeId, Parent};
+use crate::parse::Kind;
 
 /// Why an item is in a function's closure: how the item that reached it
 /// mentions it.
@@ -23,21 +24,21 @@ pub(crate) enum Reason {
     /// type outside the workspace.
     ImplOf,
     /// Named by this path.
-    Named(String),
+    Named(Arc<str>),
     /// A method of this name is called.
-    Method(String),
+    Method(Arc<str>),
     /// This macro is invoked.
-    Macro(String),
+    Macro(Arc<str>),
     /// Named in the body of this `macro_rules!`, resolved where it is invoked.
-    Expansion(String),
+    Expansion(Arc<str>),
     /// An identifier of macro input or of an attribute.
-    Loose(String),
+    Loose(Arc<str>),
     /// This name could not be resolved: every item of its name counts.
-    Widened(String),
+    Widened(Arc<str>),
     /// A bound trait of a generic marked function: its impls in every crate.
-    Generic(String),
+    Generic(Arc<str>),
     /// Behind this `dyn Trait`: every impl.
-    Dyn(String),
+    Dyn(Arc<str>),
 }
 
 impl std::fmt::Display for Reason {
@@ -71,7 +72,7 @@ pub(crate) struct Closure {
     /// Environment variables read at compile time, with the crate reading them.
     pub env: BTreeSet<(usize, String)>,
     /// Why the analysis widened.
-    pub notes: BTreeSet<String>,
+    pub notes: BTreeSet<Arc<str>>,
     /// Crates of reached nodes.
     pub crates: BTreeSet<usize>,
     /// Source files of reached items in crates outside the function's
@@ -85,11 +86,12 @@ struct Walk<'g> {
     root_crate: usize,
     seen: Vec<bool>,
     queue: VecDeque<NodeId>,
-    waiting: HashMap<NodeId, Vec<(NodeId, NodeId, Reason)>>,
+    /// Method names called so far, with the first caller from each crate.
+    called: HashMap<&'g str, Vec<(usize, NodeId)>>,
     out: Closure,
 }
 
-impl Walk<'_> {
+impl<'g> Walk<'g> {
     fn push(&mut self, n: NodeId, from: Option<(NodeId, Reason)>) {
         if !self.seen[n] {
             self.seen[n] = true;
@@ -106,6 +108,38 @@ impl Walk<'_> {
                 self.out.outside_files.insert(node.file.clone());
             }
             self.out.reached.push((n, from));
+        }
+    }
+
+    /// `caller` calls method `name`: the inherent methods of that name of
+    /// every type reached so far, visible from the caller's crate.
+    fn call(&mut self, name: &'g str, caller: NodeId) {
+        let krate = self.g.nodes[caller].krate;
+        let callers = self.called.entry(name).or_default();
+        if callers.iter().any(|&(k, _)| k == krate) {
+            return;
+        }
+        callers.push((krate, caller));
+        for &(ty, item) in self.g.inherent.get(name).into_iter().flatten() {
+            if self.seen[ty] && self.g.visible_from(krate, item) {
+                self.push(item, Some((caller, Reason::Method(name.into()))));
+            }
+        }
+    }
+
+    /// Type `ty` is reached: its inherent methods already called by name.
+    fn type_reached(&mut self, ty: NodeId) {
+        let g = self.g;
+        for (name, item) in g.inherent_by_type.get(&ty).into_iter().flatten() {
+            let from = self.called.get(name.as_str()).and_then(|callers| {
+                callers
+                    .iter()
+                    .find(|&&(k, _)| g.visible_from(k, *item))
+                    .map(|&(_, c)| c)
+            });
+            if let Some(caller) = from {
+                self.push(*item, Some((caller, Reason::Method(name.as_str().into()))));
+            }
         }
     }
 
@@ -138,21 +172,24 @@ impl Graph {
             root_crate: self.nodes[root].krate,
             seen: vec![false; self.nodes.len()],
             queue: VecDeque::new(),
-            waiting: HashMap::new(),
+            called: HashMap::new(),
             out: Closure::default(),
         };
         w.push(root, None);
         let generic = self.generic_bounds(root, m);
         if !generic.is_empty() {
             let names: Vec<String> = generic.iter().map(|&t| self.nodes[t].key.clone()).collect();
-            w.out.notes.insert(format!(
-                "{}: generic: the impls of {} in every crate of the workspace count",
-                self.nodes[root].key,
-                names.join(", ")
-            ));
+            w.out.notes.insert(
+                format!(
+                    "{}: generic: the impls of {} in every crate of the workspace count",
+                    self.nodes[root].key,
+                    names.join(", ")
+                )
+                .into(),
+            );
         }
         for tr in generic {
-            let name = self.nodes[tr].name.clone();
+            let name: Arc<str> = self.nodes[tr].name.as_str().into();
             w.universe(tr, Reason::Generic(name));
         }
         while let Some(x) = w.queue.pop_front() {
@@ -160,29 +197,21 @@ impl Graph {
             for (y, why) in &d.edges {
                 w.push(*y, Some((x, why.clone())));
             }
-            for (t, y, why) in &d.cond {
-                if w.seen[*t] {
-                    w.push(*y, Some((x, why.clone())));
-                } else {
-                    w.waiting.entry(*t).or_default().push((*y, x, why.clone()));
-                }
+            for name in &self.nodes[x].refs.methods {
+                w.call(name, x);
+            }
+            if self.nodes[x].kind == Kind::Type {
+                w.type_reached(x);
             }
             for &tr in &d.universe {
-                let name = self.nodes[tr].name.clone();
+                let name: Arc<str> = self.nodes[tr].name.as_str().into();
                 w.universe(tr, Reason::Dyn(name));
             }
             let krate = self.nodes[x].krate;
             w.out.ext.extend(d.ext.iter().cloned());
             w.out.includes.extend(d.includes.iter().cloned());
             w.out.env.extend(d.env.iter().map(|e| (krate, e.clone())));
-            for note in &d.notes {
-                w.out.notes.insert(format!("{}: {note}", self.nodes[x].key));
-            }
-            if let Some(ws) = w.waiting.remove(&x) {
-                for (y, from, why) in ws {
-                    w.push(y, Some((from, why)));
-                }
-            }
+            w.out.notes.extend(d.notes.iter().cloned());
         }
         w.out
     }

@@ -8,8 +8,8 @@
 //!   non-workspace types;
 //! - paths, resolved in the node's scope, with associated items;
 //! - pattern identifiers that name constants;
-//! - method calls: inherent methods of reached types (conditional edges),
-//!   items of traits in scope;
+//! - method calls: items of traits in scope (inherent methods join in the
+//!   closure once their type is reached);
 //! - macros, and what a `macro_rules!` body names at the call site;
 //! - loose identifiers of macro input; attribute arguments;
 //! - compile-time inputs: included files, environment variables;
@@ -17,6 +17,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::resolve::{is_prelude, is_std_macro, Memo, Target};
 use super::{Graph, NodeDetail, NodeId, Parent, Reason};
@@ -37,9 +38,6 @@ pub(crate) enum IncludeDep {
 pub(crate) struct Deps {
     /// Nodes it reaches.
     pub edges: Vec<(NodeId, Reason)>,
-    /// Nodes it reaches once the first (a type) is reached: inherent
-    /// methods called by name.
-    pub cond: Vec<(NodeId, NodeId, Reason)>,
     /// External crates (`name@version`).
     pub ext: Vec<String>,
     /// Files read at compile time.
@@ -48,13 +46,17 @@ pub(crate) struct Deps {
     pub env: Vec<String>,
     /// Workspace traits any of whose impls may be behind a `dyn`.
     pub universe: Vec<NodeId>,
-    /// Why the analysis widened.
-    pub notes: Vec<String>,
+    /// Why the analysis widened, each prefixed with the node's key.
+    pub notes: Vec<Arc<str>>,
 }
 
 impl Deps {
     fn edge(&mut self, n: NodeId, why: Reason) {
         self.edges.push((n, why));
+    }
+
+    fn note(&mut self, note: String) {
+        self.notes.push(note.into());
     }
 }
 
@@ -77,8 +79,11 @@ impl Graph {
         for name in &n.refs.pat_idents {
             self.pattern_edges(id, name, &mut out, m);
         }
-        for name in &n.refs.methods {
-            self.method_edges(id, name, &mut out, m);
+        if !n.refs.methods.is_empty() {
+            let traits = self.method_traits(id, m);
+            for name in &n.refs.methods {
+                self.method_edges(name, &traits, &mut out);
+            }
         }
         for p in &n.refs.macros {
             self.macro_edges(id, p, &mut out, m);
@@ -100,7 +105,15 @@ impl Graph {
                 }
             }
         }
-        out.notes.extend(n.refs.notes.iter().cloned());
+        out.notes
+            .extend(n.refs.notes.iter().map(|x| Arc::from(x.as_str())));
+        out.notes = out
+            .notes
+            .iter()
+            .map(|note| Arc::from(format!("{}: {note}", n.key)))
+            .collect();
+        out.notes.sort();
+        out.notes.dedup();
         out.edges.retain(|(x, _)| *x != id);
         out.edges.sort_by_key(|(x, _)| *x);
         out.edges.dedup_by_key(|(x, _)| *x);
@@ -238,11 +251,11 @@ impl Graph {
     ) {
         let n = &self.nodes[id];
         let (targets, rest) = self.resolve_prefix(n.scope, p, self_ctx, 0, m);
-        let why = Reason::Named(p.display());
+        let why = Reason::Named((p.display()).into());
         for t in &targets {
             if let Target::Node(x) = t {
                 if self.nodes[*x].kind == Kind::MacroCall {
-                    out.notes.push(format!(
+                    out.note(format!(
                         "`{}` is not visible to syn: the macro invocation `{}!` that may define it counts whole",
                         p.display(),
                         self.nodes[*x].name
@@ -293,7 +306,7 @@ impl Graph {
                 if let Target::Scope(s) = t {
                     for d in self.scopes[*s].defs.values().flatten() {
                         if let super::Def::Node(x) = d {
-                            out.edge(*x, Reason::Named(p.display()));
+                            out.edge(*x, Reason::Named((p.display()).into()));
                         }
                     }
                 }
@@ -386,7 +399,7 @@ impl Graph {
                         || matches!(node.detail, NodeDetail::ValueStruct)
                         || matches!(&node.detail, NodeDetail::Enum(v) if v.iter().any(|v| v == name));
                     if value {
-                        out.edge(x, Reason::Named(name.to_owned()));
+                        out.edge(x, Reason::Named((name.to_owned()).into()));
                     }
                 }
                 Target::Ext(c) => out.ext.push(c),
@@ -395,17 +408,12 @@ impl Graph {
         }
     }
 
-    /// `x.name()`: inherent methods named `name` of types this crate can
-    /// reach, once their type is reached; items of traits in scope.
-    fn method_edges(&self, id: NodeId, name: &str, out: &mut Deps, m: &mut Memo) {
-        let n = &self.nodes[id];
-        let why = Reason::Method(name.to_owned());
-        for &(ty, item) in self.inherent.get(name).into_iter().flatten() {
-            if self.visible_from(n.krate, item) {
-                out.cond.push((ty, item, why.clone()));
-            }
-        }
-        for tr in self.method_traits(id, m) {
+    /// `x.name()`: the items of that name of traits in scope. (Inherent
+    /// methods of that name join in the closure once their type is reached:
+    /// see `closure.rs`.)
+    fn method_edges(&self, name: &str, traits: &[NodeId], out: &mut Deps) {
+        let why = Reason::Method(name.into());
+        for &tr in traits {
             if let NodeDetail::Trait(items) = &self.nodes[tr].detail {
                 for &it in items.get(name).into_iter().flatten() {
                     out.edge(it, why.clone());
@@ -420,7 +428,7 @@ impl Graph {
     /// names (it may expand to a `use`).
     fn method_traits(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
         let n = &self.nodes[id];
-        let mut out = self.traits_in_scope(n.scope, m);
+        let mut out = self.traits_in_scope(n.scope, m).to_vec();
         out.extend(self.bound_traits(id, m));
         match n.parent {
             Parent::Impl(i) => {
@@ -539,14 +547,14 @@ impl Graph {
         }
         found.sort_unstable();
         found.dedup();
-        let why = Reason::Macro(p.display());
+        let why = Reason::Macro((p.display()).into());
         for &d in &found {
             out.edge(d, why.clone());
             // Items a `macro_rules!` body names resolve where it is invoked.
             if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
                 for ident in body_idents {
                     for t in self.lookup_first(n.scope, ident, 0, m) {
-                        self.target_edge(&t, &Reason::Expansion(p.display()), out);
+                        self.target_edge(&t, &Reason::Expansion((p.display()).into()), out);
                     }
                 }
             }
@@ -556,26 +564,27 @@ impl Graph {
             let mut widened = false;
             for c in self.cone_crates(krate) {
                 if self.crates[c].info.proc_macro {
+                    let why = Reason::Widened(
+                        format!(
+                            "macro `{}` may come from proc-macro crate {}",
+                            p.display(),
+                            self.crates[c].info.name
+                        )
+                        .into(),
+                    );
                     for &x in self.crate_nodes.get(c).into_iter().flatten() {
-                        out.edge(
-                            x,
-                            Reason::Widened(format!(
-                                "macro `{}` may come from proc-macro crate {}",
-                                p.display(),
-                                self.crates[c].info.name
-                            )),
-                        );
+                        out.edge(x, why.clone());
                     }
                     widened = true;
                 }
             }
             if widened {
-                out.notes.push(format!(
+                out.note(format!(
                     "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
                     p.display()
                 ));
             } else if !known {
-                out.notes.push(format!(
+                out.note(format!(
                     "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
                     p.display()
                 ));
@@ -596,7 +605,7 @@ impl Graph {
                 .flatten()
             {
                 if c == n.krate || self.exported_macros.contains_key(&(c, name.to_owned())) {
-                    out.edge(d, Reason::Loose(name.to_owned()));
+                    out.edge(d, Reason::Loose((name.to_owned()).into()));
                 }
             }
         }
@@ -607,7 +616,7 @@ impl Graph {
             }
             return;
         }
-        let why = Reason::Loose(name.to_owned());
+        let why = Reason::Loose((name.to_owned()).into());
         for t in &targets {
             self.target_edge(t, &why, out);
         }
@@ -625,7 +634,7 @@ impl Graph {
         out: &mut Deps,
     ) {
         let n = &self.nodes[id];
-        let why = Reason::Widened(written.to_owned());
+        let why = Reason::Widened((written.to_owned()).into());
         let before = out.edges.len();
         for c in self.cone_crates(n.krate) {
             for &x in self
@@ -652,7 +661,7 @@ impl Graph {
             }
         }
         if out.edges.len() > before {
-            out.notes.push(format!(
+            out.note(format!(
                 "`{written}` is not resolved: every item named `{name}` counts"
             ));
             return;
@@ -667,7 +676,7 @@ impl Graph {
             }
         }
         if calls > 0 {
-            out.notes.push(format!(
+            out.note(format!(
                 "`{written}` is not defined where syn can see: every item-level macro invocation counts"
             ));
         }
@@ -684,7 +693,7 @@ impl Graph {
                         IncludeKind::Data => "`include_str!`/`include_bytes!`",
                         IncludeKind::Code => "`include!`",
                     };
-                    out.notes.push(format!(
+                    out.note(format!(
                         "{what} of a path computed at build time: every non-Rust file of the package and OUT_DIR count"
                     ));
                     out.includes.push(IncludeDep::Unknown {

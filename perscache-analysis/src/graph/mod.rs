@@ -157,6 +157,8 @@ pub(crate) struct Graph {
     impls_by_trait: HashMap<NodeId, Vec<ImplId>>,
     /// Inherent methods and associated items by name: (self type, item).
     inherent: HashMap<String, Vec<(NodeId, NodeId)>>,
+    /// The same by self type: (name, item).
+    inherent_by_type: HashMap<NodeId, Vec<(String, NodeId)>>,
     /// Free items by (crate, name), for widening.
     free_by_name: HashMap<(usize, String), Vec<NodeId>>,
     /// Associated items (impl and trait) by (crate, name), for widening.
@@ -477,6 +479,14 @@ impl Graph {
         for v in self.inherent.values_mut() {
             v.sort_unstable();
             v.dedup();
+        }
+        for (name, v) in &self.inherent {
+            for &(ty, item) in v {
+                self.inherent_by_type
+                    .entry(ty)
+                    .or_default()
+                    .push((name.clone(), item));
+            }
         }
     }
 }

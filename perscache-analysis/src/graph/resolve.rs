@@ -3,6 +3,7 @@
 //! enclosing scope, then the extern prelude and the standard prelude.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::{Def, Graph, NodeDetail, NodeId, Parent, ScopeId};
 use crate::model::DepRef;
@@ -27,11 +28,26 @@ pub(crate) enum Target {
 /// Lookups already answered, shared by the nodes one thread resolves.
 #[derive(Default)]
 pub(crate) struct Memo {
-    done: HashMap<(ScopeId, String), Vec<Target>>,
-    in_progress: HashSet<(ScopeId, String)>,
+    /// Names seen, numbered: the keys below hold numbers, not strings.
+    names: HashMap<Box<str>, u32>,
+    done: HashMap<(ScopeId, u32), Vec<Target>>,
+    in_progress: HashSet<(ScopeId, u32)>,
     /// Bumped when a lookup met a cycle or a depth limit: what was computed
     /// under it may be incomplete and is not memoized.
     incomplete: usize,
+    /// Traits in scope, by scope.
+    traits: HashMap<ScopeId, Arc<[NodeId]>>,
+}
+
+impl Memo {
+    fn name(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.names.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.insert(name.into(), i);
+        i
+    }
 }
 
 const MAX_DEPTH: usize = 32;
@@ -46,11 +62,11 @@ impl Graph {
         depth: usize,
         m: &mut Memo,
     ) -> Vec<Target> {
-        let key = (scope, name.to_owned());
+        let key = (scope, m.name(name));
         if let Some(r) = m.done.get(&key) {
             return r.clone();
         }
-        if depth > MAX_DEPTH || !m.in_progress.insert(key.clone()) {
+        if depth > MAX_DEPTH || !m.in_progress.insert(key) {
             m.incomplete += 1;
             return Vec::new();
         }
@@ -288,7 +304,16 @@ impl Graph {
     /// Traits in scope for method calls in `scope`: traits defined or
     /// imported there (`as _` included, globs too), in blocks and then
     /// their enclosing scopes.
-    pub(crate) fn traits_in_scope(&self, scope: ScopeId, m: &mut Memo) -> Vec<NodeId> {
+    pub(crate) fn traits_in_scope(&self, scope: ScopeId, m: &mut Memo) -> Arc<[NodeId]> {
+        if let Some(t) = m.traits.get(&scope) {
+            return Arc::clone(t);
+        }
+        let t: Arc<[NodeId]> = self.traits_in_scope_uncached(scope, m).into();
+        m.traits.insert(scope, Arc::clone(&t));
+        t
+    }
+
+    fn traits_in_scope_uncached(&self, scope: ScopeId, m: &mut Memo) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut cur = Some(scope);
         while let Some(sc) = cur {
