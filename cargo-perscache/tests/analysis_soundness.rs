@@ -304,7 +304,12 @@ fn soundness_cases() -> Vec<Case> {
             r#"pub const JPY: &str = "JPY";"#,
             r#"pub const JPY: &str = "JPN";"#,
             &["minor_digits", "describe_units", "classify"],
-        ),
+        )
+        // `convert` and `cross` read `include!`d code that money's build
+        // script generates from data/rates.csv, where `JPY` is a word: the
+        // generated code may name the constant (syntax cannot tell a word the
+        // script writes as a string from one it writes as a name).
+        .may(&["convert", "cross"]),
         case(
             CONST_PATTERN,
             "const KWD matched in its module",
@@ -320,7 +325,9 @@ fn soundness_cases() -> Vec<Case> {
             r#"pub const EUR: &str = "EUR";"#,
             r#"pub const EUR: &str = "EUX";"#,
             &["classify"],
-        ),
+        )
+        // As for JPY: `EUR` is a word of data/rates.csv.
+        .may(&["convert", "cross"]),
         case(
             CONST_PATTERN,
             "const in a module declared inside a macro, matched by its callee",

@@ -82,8 +82,9 @@ struct Walker<'a> {
     h: &'a mut blake3::Hasher,
     locals: Option<&'a dyn Fn(&str) -> bool>,
     renamed: HashMap<String, usize>,
-    /// The delimiters of the groups being walked, innermost last.
-    delim: Vec<Delimiter>,
+    /// The delimiters of the groups being walked, innermost last, and
+    /// whether the group is a call's or a signature's list (after a name).
+    delim: Vec<(Delimiter, bool)>,
 }
 
 impl Walker<'_> {
@@ -150,7 +151,13 @@ impl Walker<'_> {
                         Delimiter::None => b'0',
                     };
                     self.h.update(&[b'g', open]);
-                    self.group(g.delimiter(), g.stream(), inner);
+                    let after_name = i > 0
+                        && match &tts[i - 1] {
+                            TokenTree::Ident(id) => !is_expr_keyword(&id.to_string()),
+                            TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
+                            _ => false,
+                        };
+                    self.group(g.delimiter(), after_name, g.stream(), inner);
                     self.h.update(b"e");
                 }
             }
@@ -158,24 +165,25 @@ impl Walker<'_> {
         }
     }
 
-    fn group(&mut self, delim: Delimiter, stream: TokenStream, cx: Context) {
-        self.delim.push(delim);
+    fn group(&mut self, delim: Delimiter, after_name: bool, stream: TokenStream, cx: Context) {
+        self.delim.push((delim, after_name));
         self.stream(stream, cx);
         self.delim.pop();
     }
 
     /// Whether a comma that ends the current group can go: in a parenthesis
-    /// only when another comma separates two elements (`(x,)` is a tuple).
+    /// when it is a call's or a signature's list (`f(x,)`, `fn f(x: u32,)`,
+    /// `Some(x,)`), or when another comma separates two elements; a lone
+    /// `(x,)` is a tuple.
     fn trailing_ok(&self, tts: &[TokenTree]) -> bool {
         match self.delim.last() {
-            Some(Delimiter::Parenthesis) => {
-                tts[..tts.len() - 1]
-                    .iter()
-                    .filter(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
-                    .count()
-                    >= 1
+            Some((Delimiter::Parenthesis, after_name)) => {
+                *after_name
+                    || tts[..tts.len() - 1]
+                        .iter()
+                        .any(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
             }
-            Some(Delimiter::Bracket | Delimiter::Brace) => true,
+            Some((Delimiter::Bracket | Delimiter::Brace, _)) => true,
             _ => false,
         }
     }
@@ -208,6 +216,36 @@ fn is_macro_input(tts: &[TokenTree], i: usize) -> bool {
 
 fn is_expr_macro_call(tts: &[TokenTree], i: usize) -> bool {
     matches!(&tts[i - 2], TokenTree::Ident(name) if is_expr_macro(&name.to_string()))
+}
+
+/// Keywords after which a parenthesis is an expression (`return (x,)`).
+fn is_expr_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "return"
+            | "in"
+            | "match"
+            | "if"
+            | "while"
+            | "let"
+            | "else"
+            | "as"
+            | "break"
+            | "yield"
+            | "move"
+            | "mut"
+            | "ref"
+            | "for"
+            | "loop"
+            | "unsafe"
+            | "async"
+            | "await"
+            | "dyn"
+            | "impl"
+            | "where"
+            | "static"
+            | "const"
+    )
 }
 
 /// Standard macros whose input is expressions (and a format string), so
@@ -307,6 +345,9 @@ mod tests {
         let pairs = [
             ("let x = 1000;", "let x = 1_000;"),
             ("f(a, b)", "f(a, b,)"),
+            ("f(a)", "f(a,)"),
+            ("fn f(a: u32) {}", "fn f(a: u32,) {}"),
+            ("Some(x)", "Some(x,)"),
             ("[1, 2]", "[1, 2,]"),
             ("S { a: 1, b: 2 }", "S { a: 1, b: 2, }"),
             ("match x { 1 => a, _ => b }", "match x { 1 => a, _ => b, }"),
@@ -332,6 +373,14 @@ mod tests {
         }
         // A one-element tuple is not a parenthesised value; macros may match commas.
         assert_ne!(token_hash(&ts("(x,)")), token_hash(&ts("(x)")));
+        assert_ne!(
+            token_hash(&ts("return (x,)")),
+            token_hash(&ts("return (x)"))
+        );
+        assert_ne!(
+            token_hash(&ts("let a = (x,);")),
+            token_hash(&ts("let a = (x);"))
+        );
         assert_ne!(token_hash(&ts("m!(x,)")), token_hash(&ts("m!(x)")));
         assert_ne!(token_hash(&ts("0x10")), token_hash(&ts("16")));
     }

@@ -1,8 +1,8 @@
 //! What a marked function reaches: a breadth-first walk over the edges,
 //! where an inherent method called by name joins once its type is reached,
-//! and the two rules that look beyond the crate's dependency cone: a generic
-//! marked function reaches its bound traits' impls in every crate, a `dyn
-//! Trait` every impl of the trait.
+//! and the one rule that looks beyond the crate's dependency cone: when the
+//! caller chooses a type (generic parameters, `impl Trait` or `dyn Trait`
+//! arguments), the impls of its traits in every crate count.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
@@ -35,10 +35,9 @@ pub(crate) enum Reason {
     Loose(Arc<str>),
     /// This name could not be resolved: every item of its name counts.
     Widened(Arc<str>),
-    /// A bound trait of a generic marked function: its impls in every crate.
+    /// A bound trait of a generic marked function, or of an `impl Trait` or
+    /// `dyn Trait` argument: its impls in every crate.
     Generic(Arc<str>),
-    /// Behind this `dyn Trait`: every impl.
-    Dyn(Arc<str>),
 }
 
 impl std::fmt::Display for Reason {
@@ -53,8 +52,7 @@ impl std::fmt::Display for Reason {
             Reason::Expansion(m) => write!(f, "named by the expansion of `{m}!`"),
             Reason::Loose(n) => write!(f, "`{n}` in macro or attribute input"),
             Reason::Widened(n) => write!(f, "widened: `{n}` is not resolved"),
-            Reason::Generic(t) => write!(f, "generic over `{t}`: its impls in every crate"),
-            Reason::Dyn(t) => write!(f, "`dyn {t}`: every impl"),
+            Reason::Generic(t) => write!(f, "the caller chooses a `{t}`: its impls in every crate"),
         }
     }
 }
@@ -88,22 +86,29 @@ struct Walk<'g> {
     queue: VecDeque<NodeId>,
     /// Method names called so far, with the first caller from each crate.
     called: HashMap<&'g str, Vec<(usize, NodeId)>>,
+    /// Crates whose impls the generic rule brought in.
+    entered: Vec<usize>,
+    /// Trait impls waiting for some of their types.
+    impl_types_left: HashMap<usize, usize>,
     out: Closure,
 }
 
 impl<'g> Walk<'g> {
     fn push(&mut self, n: NodeId, from: Option<(NodeId, Reason)>) {
+        // Code of the function's crate reaches only that crate's cone (an
+        // impl of one of its types in a crate depending on it cannot run);
+        // crates entered by the generic rule reach their own cones.
+        let krate = self.g.nodes[n].krate;
+        if !self.g.reaches(self.root_crate, krate)
+            && !self.entered.iter().any(|&c| self.g.reaches(c, krate))
+        {
+            return;
+        }
         if !self.seen[n] {
             self.seen[n] = true;
             self.queue.push_back(n);
             let node = &self.g.nodes[n];
-            if self.out.crates.insert(node.krate) {
-                // A crate's build script decides cfgs, variables and
-                // generated code of everything in it.
-                if let Some(b) = &self.g.crates[node.krate].info.build_script {
-                    self.out.includes.insert(IncludeDep::File(b.clone()));
-                }
-            }
+            self.out.crates.insert(node.krate);
             if !self.g.reaches(self.root_crate, node.krate) {
                 self.out.outside_files.insert(node.file.clone());
             }
@@ -127,9 +132,24 @@ impl<'g> Walk<'g> {
         }
     }
 
-    /// Type `ty` is reached: its inherent methods already called by name.
+    /// Type `ty` is reached: its inherent methods already called by name,
+    /// and the trait impls whose every type is now reached.
     fn type_reached(&mut self, ty: NodeId) {
         let g = self.g;
+        for &i in g.impls_by_type.get(&ty).into_iter().flatten() {
+            let im = &g.impls[i];
+            if im.trait_.is_none() {
+                continue;
+            }
+            let left = self.impl_types_left.entry(i).or_insert(im.key_types.len());
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.push(im.header, Some((ty, Reason::ImplOf)));
+                for &item in &im.items {
+                    self.push(item, Some((ty, Reason::ImplOf)));
+                }
+            }
+        }
         for (name, item) in g.inherent_by_type.get(&ty).into_iter().flatten() {
             let from = self.called.get(name.as_str()).and_then(|callers| {
                 callers
@@ -147,12 +167,20 @@ impl<'g> Walk<'g> {
     fn universe(&mut self, tr: NodeId, why: Reason) {
         for &i in self.g.impls_by_trait.get(&tr).into_iter().flatten() {
             let im = &self.g.impls[i];
+            let krate = self.g.nodes[im.header].krate;
+            if !self.entered.contains(&krate) {
+                self.entered.push(krate);
+            }
             self.push(im.header, Some((tr, why.clone())));
             for &item in &im.items {
                 self.push(item, Some((tr, why.clone())));
             }
         }
-        for &c in self.g.calls_by_type.get(&tr).into_iter().flatten() {
+        for &c in self.g.calls_by_trait.get(&tr).into_iter().flatten() {
+            let krate = self.g.nodes[c].krate;
+            if !self.entered.contains(&krate) {
+                self.entered.push(krate);
+            }
             self.push(c, Some((tr, why.clone())));
         }
     }
@@ -173,6 +201,8 @@ impl Graph {
             seen: vec![false; self.nodes.len()],
             queue: VecDeque::new(),
             called: HashMap::new(),
+            entered: Vec::new(),
+            impl_types_left: HashMap::new(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -202,10 +232,6 @@ impl Graph {
             }
             if self.nodes[x].kind == Kind::Type {
                 w.type_reached(x);
-            }
-            for &tr in &d.universe {
-                let name: Arc<str> = self.nodes[tr].name.as_str().into();
-                w.universe(tr, Reason::Dyn(name));
             }
             let krate = self.nodes[x].krate;
             w.out.ext.extend(d.ext.iter().cloned());

@@ -12,8 +12,7 @@
 //!   closure once their type is reached);
 //! - macros, and what a `macro_rules!` body names at the call site;
 //! - loose identifiers of macro input; attribute arguments;
-//! - compile-time inputs: included files, environment variables;
-//! - `dyn Trait` of a workspace trait: every impl.
+//! - compile-time inputs: included files, environment variables.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -44,8 +43,6 @@ pub(crate) struct Deps {
     pub includes: Vec<IncludeDep>,
     /// Environment variables read at compile time.
     pub env: Vec<String>,
-    /// Workspace traits any of whose impls may be behind a `dyn`.
-    pub universe: Vec<NodeId>,
     /// Why the analysis widened, each prefixed with the node's key.
     pub notes: Vec<Arc<str>>,
 }
@@ -88,23 +85,18 @@ impl Graph {
         for p in &n.refs.macros {
             self.macro_edges(id, p, &mut out, m);
         }
+        // The input of an item-level invocation: its identifiers name what
+        // they find; only a macro that puts them after `::` (or one whose body
+        // is unknown) may reach an item elsewhere, found by widening.
+        let widen_loose = n.kind != Kind::MacroCall || self.input_may_be_paths(id);
         for name in &n.refs.loose {
-            self.loose_edges(id, name, true, &mut out, m);
+            self.loose_edges(id, name, widen_loose, &mut out, m);
         }
         for name in &n.refs.attr_idents {
             self.loose_edges(id, name, false, &mut out, m);
         }
         self.include_edges(id, env, &mut out);
         out.env.extend(n.refs.env.iter().cloned());
-        for t in &n.refs.dyn_traits {
-            for target in self.resolve_full(id, t, &self_ctx, m) {
-                if let Target::Node(tr) = target {
-                    if self.nodes[tr].kind == Kind::Trait {
-                        out.universe.push(tr);
-                    }
-                }
-            }
-        }
         out.notes
             .extend(n.refs.notes.iter().map(|x| Arc::from(x.as_str())));
         out.notes = out
@@ -121,6 +113,22 @@ impl Graph {
         out.ext.sort();
         out.ext.dedup();
         out
+    }
+
+    /// Whether the input of invocation `call` may hold names of items
+    /// elsewhere: its macro is unknown, or puts its input after `::`.
+    fn input_may_be_paths(&self, call: NodeId) -> bool {
+        let defs = self.macro_defs_named(call);
+        defs.is_empty()
+            || defs.iter().any(|&d| {
+                matches!(
+                    self.nodes[d].detail,
+                    NodeDetail::MacroDef {
+                        input_in_paths: true,
+                        ..
+                    }
+                )
+            })
     }
 
     fn resolve_full(
@@ -166,25 +174,27 @@ impl Graph {
         }
         if let NodeDetail::MacroCall { idents, .. } = &n.detail {
             if idents.iter().any(|i| i == super::ANY_NAME) {
+                // Generated code names only what its generator writes.
                 for &x in &self.crate_nodes[n.krate] {
-                    out.edge(x, Reason::Widened("generated code".into()));
+                    if self.generated_may_name(n.krate, &self.nodes[x].name) {
+                        out.edge(x, Reason::Widened("generated code".into()));
+                    }
                 }
-                out.notes
-                    .push("`include!` of generated code: every item of its crate counts".into());
+                out.note(
+                    "`include!` of generated code: the items of its crate its build script names count"
+                        .into(),
+                );
+                // Its content comes from the build script and what it reads.
+                for f in &self.build_inputs[n.krate] {
+                    out.includes.push(IncludeDep::File(f.clone()));
+                }
             }
         }
         match n.kind {
             Kind::Type => {
-                // Values of this type reach every impl naming it.
-                for &i in self.impls_by_type.get(&id).into_iter().flatten() {
-                    let im = &self.impls[i];
-                    if im.trait_.is_some() {
-                        out.edge(im.header, Reason::ImplOf);
-                        for &item in &im.items {
-                            out.edge(item, Reason::ImplOf);
-                        }
-                    }
-                }
+                // Trait impls naming this type join in the closure once all
+                // their types are reached (`closure.rs`); invocations that may
+                // implement traits for it join now.
                 for &c in self.calls_by_type.get(&id).into_iter().flatten() {
                     out.edge(c, Reason::ImplOf);
                 }
@@ -286,7 +296,8 @@ impl Graph {
             return;
         }
         let last = p.segs.last().cloned().unwrap_or_default();
-        self.widen_by_name(id, &last, &p.display(), p.segs.len() > 1, out);
+        let qualified = p.segs.len() > 1;
+        self.widen_by_name(id, &last, &p.display(), qualified, qualified, out);
     }
 
     /// A path written as a string in an attribute: like a path, and a module
@@ -535,7 +546,8 @@ impl Graph {
             for t in &targets {
                 scan(t, out, &mut found);
             }
-        } else if p.segs.len() > 1 {
+        }
+        if p.segs.len() > 1 {
             // `dep::mac!`: look in the module the prefix names.
             let prefix = PathRef {
                 segs: p.segs[..p.segs.len() - 1].to_vec(),
@@ -548,14 +560,35 @@ impl Graph {
         found.sort_unstable();
         found.dedup();
         let why = Reason::Macro((p.display()).into());
+        let expansion = Reason::Expansion(p.display().into());
         for &d in &found {
             out.edge(d, why.clone());
-            // Items a `macro_rules!` body names resolve where it is invoked.
-            if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
-                for ident in body_idents {
-                    for t in self.lookup_first(n.scope, ident, 0, m) {
-                        self.target_edge(&t, &Reason::Expansion((p.display()).into()), out);
+            // Items a `macro_rules!` body names resolve where it is invoked
+            // too (its `$crate` paths were resolved where it is defined).
+            let body = Arc::clone(&self.nodes[d].refs);
+            for bp in body
+                .paths
+                .iter()
+                .filter(|bp| bp.segs.first().is_none_or(|f| f != "crate"))
+            {
+                let (targets, rest) = self.resolve_prefix(n.scope, bp, &[], 0, m);
+                for t in &targets {
+                    if rest < bp.segs.len() {
+                        self.assoc_edges(t, &bp.segs[rest], &expansion, out, m, 0);
+                    } else {
+                        self.target_edge(t, &expansion, out);
                     }
+                }
+            }
+            for ident in &body.attr_idents {
+                for t in self.lookup_first(n.scope, ident, 0, m) {
+                    self.target_edge(&t, &expansion, out);
+                }
+            }
+            if !body.methods.is_empty() {
+                let traits = self.method_traits(id, m);
+                for name in &body.methods {
+                    self.method_edges(name, &traits, out);
                 }
             }
         }
@@ -612,7 +645,7 @@ impl Graph {
         let targets = self.lookup_first(n.scope, name, 0, m);
         if targets.is_empty() {
             if widen && !is_prelude(name) {
-                self.widen_by_name(id, name, name, true, out);
+                self.widen_by_name(id, name, name, true, false, out);
             }
             return;
         }
@@ -625,17 +658,29 @@ impl Graph {
     /// A name that resolves nowhere: every item of that name in the crates
     /// this crate can reach; if there is none, the item-level macro
     /// invocations that may have made it.
+    /// `assoc`: the name may be an associated item or a variant too;
+    /// `qualified`: it was written after a path, so a module anywhere may
+    /// hold it.
     fn widen_by_name(
         &self,
         id: NodeId,
         name: &str,
         written: &str,
+        assoc: bool,
         qualified: bool,
         out: &mut Deps,
     ) {
         let n = &self.nodes[id];
         let why = Reason::Widened((written.to_owned()).into());
         let before = out.edges.len();
+        if assoc {
+            // A variant: its enum.
+            for &e in self.variants.get(name).into_iter().flatten() {
+                if self.visible_from(n.krate, e) {
+                    out.edge(e, why.clone());
+                }
+            }
+        }
         for c in self.cone_crates(n.krate) {
             for &x in self
                 .free_by_name
@@ -647,7 +692,7 @@ impl Graph {
                     out.edge(x, why.clone());
                 }
             }
-            if qualified {
+            if assoc {
                 for &x in self
                     .assoc_by_name
                     .get(&(c, name.to_owned()))
@@ -666,18 +711,38 @@ impl Graph {
             ));
             return;
         }
+        // No item has that name: a macro invocation that mentions it may
+        // have made it, or, where the name is looked up, one whose expansion
+        // cannot be read.
+        let mut local_scopes = Vec::new();
+        let mut cur = Some(n.scope);
+        while let Some(sc) = cur {
+            local_scopes.push(self.scopes[sc].module);
+            cur = if self.scopes[sc].is_block {
+                self.scopes[sc].parent
+            } else {
+                None
+            };
+        }
         let mut calls = 0;
         for c in self.cone_crates(n.krate) {
             for &x in self.crate_nodes.get(c).into_iter().flatten() {
-                if self.nodes[x].kind == Kind::MacroCall && self.nodes[x].parent == Parent::Scope {
-                    out.edge(x, why.clone());
-                    calls += 1;
+                if self.nodes[x].parent != Parent::Scope {
+                    continue;
+                }
+                if let NodeDetail::MacroCall { idents, opaque, .. } = &self.nodes[x].detail {
+                    let here = qualified
+                        || local_scopes.contains(&self.scopes[self.nodes[x].scope].module);
+                    if idents.iter().any(|i| i == name) || (*opaque && here) {
+                        out.edge(x, why.clone());
+                        calls += 1;
+                    }
                 }
             }
         }
         if calls > 0 {
             out.note(format!(
-                "`{written}` is not defined where syn can see: every item-level macro invocation counts"
+                "`{written}` is not defined where syn can see: the macro invocations that may make it count"
             ));
         }
     }
@@ -700,6 +765,9 @@ impl Graph {
                         krate: n.krate,
                         what: what.to_owned(),
                     });
+                    for f in &self.build_inputs[n.krate] {
+                        out.includes.push(IncludeDep::File(f.clone()));
+                    }
                 }
             }
         }

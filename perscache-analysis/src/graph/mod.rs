@@ -82,9 +82,26 @@ pub(crate) enum NodeDetail {
     /// A trait: its items by name.
     Trait(HashMap<String, Vec<NodeId>>),
     /// A `macro_rules!` definition: the identifiers of its bodies.
-    MacroDef { body_idents: Vec<String> },
-    /// An item-level macro invocation: the identifiers it may define.
-    MacroCall { idents: Vec<String>, parsed: bool },
+    MacroDef {
+        body_idents: Vec<String>,
+        body_defines: Vec<String>,
+        defines_from_input: bool,
+        input_in_paths: bool,
+        may_impl: bool,
+        /// Its body invokes a macro from outside the workspace (`paste!`):
+        /// what it defines cannot be read off its tokens.
+        opaque: bool,
+    },
+    /// An item-level macro invocation: the identifiers it may define, and
+    /// those of its own input.
+    MacroCall {
+        idents: Vec<String>,
+        input: Vec<String>,
+        parsed: bool,
+        /// What it defines cannot be read off its tokens (a macro from
+        /// outside the workspace, or one that uses such a macro).
+        opaque: bool,
+    },
 }
 
 /// A module, or the block scope of an item that declares items or `use`s
@@ -124,7 +141,11 @@ pub(crate) struct ImplG {
     pub self_ty: Option<PathRef>,
     pub self_text: String,
     pub trait_: Option<PathRef>,
+    pub key_paths: Vec<PathRef>,
     pub generics: Generics,
+    /// The workspace types of the self type and trait arguments: a trait
+    /// impl runs only once all of them are reached.
+    pub key_types: Vec<NodeId>,
     /// Workspace types the self type resolves to.
     pub self_types: Vec<NodeId>,
     /// The trait, when it is a workspace trait.
@@ -153,6 +174,8 @@ pub(crate) struct Graph {
     /// name the type (they may implement traits for it).
     impls_by_type: HashMap<NodeId, Vec<ImplId>>,
     calls_by_type: HashMap<NodeId, Vec<NodeId>>,
+    /// Item-level invocations that may implement each workspace trait.
+    calls_by_trait: HashMap<NodeId, Vec<NodeId>>,
     /// Impls of each workspace trait.
     impls_by_trait: HashMap<NodeId, Vec<ImplId>>,
     /// Inherent methods and associated items by name: (self type, item).
@@ -163,6 +186,8 @@ pub(crate) struct Graph {
     free_by_name: HashMap<(usize, String), Vec<NodeId>>,
     /// Associated items (impl and trait) by (crate, name), for widening.
     assoc_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    /// Enums by the names of their variants.
+    variants: HashMap<String, Vec<NodeId>>,
     /// Traits by (crate, name).
     traits_by_name: HashMap<(usize, String), Vec<NodeId>>,
     macros_by_name: HashMap<(usize, String), Vec<NodeId>>,
@@ -175,6 +200,12 @@ pub(crate) struct Graph {
     pub used_files: BTreeSet<PathBuf>,
     /// `include!`d files whose path could not be evaluated, by crate.
     pub unknown_includes: Vec<(usize, String)>,
+    /// What each crate's build script reads, as far as the sources show.
+    pub build_inputs: Vec<Vec<PathBuf>>,
+    /// The names generated code of each crate may use: the words of its
+    /// build script's string literals and of the files the script reads
+    /// (`None`: no build script, any name).
+    generated_names: Vec<Option<std::collections::HashSet<String>>>,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -271,6 +302,12 @@ impl Graph {
             }
         }
         let mut g = b.g;
+        g.build_inputs = crates.iter().map(build_script_inputs).collect();
+        g.generated_names = crates
+            .iter()
+            .zip(&g.build_inputs)
+            .map(|(c, inputs)| c.build_script.as_ref().map(|_| generator_words(inputs)))
+            .collect();
         g.cone();
         g.index();
         g
@@ -320,36 +357,80 @@ impl Graph {
         // What an item-level invocation may define: the identifiers of its
         // input (unless it parsed as items, which are in the graph) and of
         // the bodies of the `macro_rules!` it may be.
+        // A macro whose body invokes a macro from outside the workspace (not
+        // the standard library's) is opaque: `paste!` makes new names.
+        for d in 0..self.nodes.len() {
+            if self.nodes[d].kind != Kind::MacroDef {
+                continue;
+            }
+            let krate = self.nodes[d].krate;
+            let opaque = self.nodes[d].refs.macros.iter().any(|p| {
+                let name = p.segs.last().cloned().unwrap_or_default();
+                !resolve::is_std_macro(&name)
+                    && !(0..self.crates.len())
+                        .filter(|&c| self.reaches(krate, c))
+                        .any(|c| self.macros_by_name.contains_key(&(c, name.clone())))
+            });
+            if let NodeDetail::MacroDef { opaque: o, .. } = &mut self.nodes[d].detail {
+                *o = opaque;
+            }
+        }
         for id in 0..self.nodes.len() {
-            let NodeDetail::MacroCall { idents, parsed } = &self.nodes[id].detail else {
+            let NodeDetail::MacroCall {
+                idents,
+                input,
+                parsed,
+                ..
+            } = &self.nodes[id].detail
+            else {
                 continue;
             };
-            let name = self.nodes[id].name.clone();
-            let krate = self.nodes[id].krate;
-            let mut defined: Vec<String> = if *parsed { Vec::new() } else { idents.clone() };
-            let parsed = *parsed;
-            for c in (0..self.crates.len()).filter(|&c| self.reaches(krate, c)) {
-                for &d in self
-                    .macros_by_name
-                    .get(&(c, name.clone()))
-                    .into_iter()
-                    .flatten()
+            let (input, parsed) = (input.clone(), *parsed);
+            let defs = self.macro_defs_named(id);
+            // Its input's identifiers may become names of items unless its
+            // macro is known not to name items after its input.
+            let from_input = !parsed
+                && (defs.is_empty()
+                    || defs.iter().any(|&d| {
+                        matches!(
+                            self.nodes[d].detail,
+                            NodeDetail::MacroDef {
+                                defines_from_input: true,
+                                ..
+                            }
+                        )
+                    }));
+            let mut defined: Vec<String> = if from_input {
+                idents.clone()
+            } else {
+                Vec::new()
+            };
+            let mut opaque = defs.is_empty() && !resolve::is_std_macro(&self.nodes[id].name);
+            for d in defs {
+                if let NodeDetail::MacroDef {
+                    body_defines,
+                    opaque: o,
+                    ..
+                } = &self.nodes[d].detail
                 {
-                    if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
-                        defined.extend(body_idents.iter().cloned());
-                    }
+                    defined.extend(body_defines.iter().cloned());
+                    opaque |= *o;
                 }
             }
             defined.sort();
             defined.dedup();
+            if idents.iter().any(|i| i == ANY_NAME) {
+                opaque = true;
+            }
             self.nodes[id].detail = NodeDetail::MacroCall {
                 idents: defined,
+                input,
                 parsed,
+                opaque,
             };
         }
         let mut m = Memo::default();
         for i in 0..self.impls.len() {
-            let header = self.impls[i].header;
             let scope = self.impls[i].scope;
             let mut self_types = Vec::new();
             if let Some(p) = self.impls[i].self_ty.clone() {
@@ -375,15 +456,15 @@ impl Graph {
                         _ => None,
                     })
             });
-            // Every workspace type the header names (through aliases).
-            let mut named: Vec<NodeId> = self_types.clone();
-            let refs = Arc::clone(&self.nodes[header].refs);
-            for p in &refs.paths {
+            // The workspace types of the self type and the trait's
+            // arguments (through aliases).
+            let mut key: Vec<NodeId> = self_types.clone();
+            for p in &self.impls[i].key_paths.clone() {
                 for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
                     if let resolve::Target::Node(x) = t {
                         match self.nodes[x].kind {
-                            Kind::Type => named.push(x),
-                            Kind::Alias => named.extend(
+                            Kind::Type => key.push(x),
+                            Kind::Alias => key.extend(
                                 self.alias_targets(x, &mut m, 0)
                                     .into_iter()
                                     .filter(|&t| self.nodes[t].kind == Kind::Type),
@@ -393,11 +474,12 @@ impl Graph {
                     }
                 }
             }
-            named.sort_unstable();
-            named.dedup();
-            for t in named {
+            key.sort_unstable();
+            key.dedup();
+            for &t in &key {
                 self.impls_by_type.entry(t).or_default().push(i);
             }
+            self.impls[i].key_types = key;
             if let Some(t) = trait_node {
                 self.impls_by_trait.entry(t).or_default().push(i);
             }
@@ -436,6 +518,13 @@ impl Graph {
             }
         }
         for id in 0..self.nodes.len() {
+            if let NodeDetail::Enum(vs) = &self.nodes[id].detail {
+                for v in vs.clone() {
+                    self.variants.entry(v).or_default().push(id);
+                }
+            }
+        }
+        for id in 0..self.nodes.len() {
             let n = &self.nodes[id];
             let key = (n.krate, n.name.clone());
             if n.name.is_empty() {
@@ -452,27 +541,77 @@ impl Graph {
                 (Parent::Impl(_), _) => {}
             }
         }
-        // Module-level invocations may implement traits for any type they name.
+        // A module-level invocation whose macro may write an `impl` may
+        // implement traits for the types its input names (or, when its input
+        // names none, for those its macro's body names).
         for id in 0..self.nodes.len() {
             let n = &self.nodes[id];
             if n.kind != Kind::MacroCall || n.parent != Parent::Scope {
                 continue;
             }
-            let NodeDetail::MacroCall { idents, .. } = &n.detail else {
+            let NodeDetail::MacroCall { input, .. } = &n.detail else {
                 continue;
             };
-            let (scope, idents) = (n.scope, idents.clone());
-            for ident in idents {
-                for t in self.lookup(scope, &ident, 0, &mut m) {
-                    if let resolve::Target::Node(x) = t {
-                        if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
-                            self.calls_by_type.entry(x).or_default().push(id);
+            let defs = self.macro_defs_named(id);
+            let may_impl = defs.is_empty()
+                || defs.iter().any(|&d| {
+                    matches!(
+                        self.nodes[d].detail,
+                        NodeDetail::MacroDef { may_impl: true, .. }
+                    )
+                });
+            if !may_impl {
+                continue;
+            }
+            let scope = n.scope;
+            let input = input.clone();
+            let mut named = self.types_named(&[scope], &input, &mut m);
+            // The trait of a generated impl is usually written in the body;
+            // its type comes from the input, or else from the body too.
+            let input_names_a_type = named.iter().any(|&x| self.nodes[x].kind == Kind::Type);
+            for &d in &defs {
+                let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail else {
+                    continue;
+                };
+                let body = body_idents.clone();
+                let def_scope = self.nodes[d].scope;
+                let mut from_body = self.types_named(&[scope, def_scope], &body, &mut m);
+                // `$crate::traits::Priced`: the body's paths, where it is defined.
+                let paths = Arc::clone(&self.nodes[d].refs);
+                for p in &paths.paths {
+                    for t in self.resolve_prefix(def_scope, p, &[], 0, &mut m).0 {
+                        if let resolve::Target::Node(x) = t {
+                            if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
+                                from_body.push(x);
+                            }
                         }
                     }
                 }
+                named.extend(
+                    from_body
+                        .into_iter()
+                        .filter(|&x| !input_names_a_type || self.nodes[x].kind == Kind::Trait),
+                );
+            }
+            named.sort_unstable();
+            named.dedup();
+            for x in named {
+                let is_trait = self.nodes[x].kind == Kind::Trait;
+                if is_trait {
+                    self.calls_by_trait.entry(x).or_default().push(id);
+                }
+                // Through a trait only when the impl may be for a type from
+                // outside the workspace (the input names none of ours).
+                if !is_trait || !input_names_a_type {
+                    self.calls_by_type.entry(x).or_default().push(id);
+                }
             }
         }
-        for v in self.calls_by_type.values_mut() {
+        for v in self
+            .calls_by_type
+            .values_mut()
+            .chain(self.calls_by_trait.values_mut())
+        {
             v.sort_unstable();
             v.dedup();
         }
@@ -488,6 +627,48 @@ impl Graph {
                     .push((name.clone(), item));
             }
         }
+    }
+}
+
+impl Graph {
+    /// The `macro_rules!` an invocation may be: those of its name in the
+    /// crates its crate reaches.
+    /// Whether generated code of crate `krate` may name an item called `name`.
+    pub(crate) fn generated_may_name(&self, krate: usize, name: &str) -> bool {
+        self.generated_names[krate]
+            .as_ref()
+            .is_none_or(|words| words.contains(name))
+    }
+
+    pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
+        let (name, krate) = (&self.nodes[call].name, self.nodes[call].krate);
+        let mut out = Vec::new();
+        for c in (0..self.crates.len()).filter(|&c| self.reaches(krate, c)) {
+            out.extend(
+                self.macros_by_name
+                    .get(&(c, name.clone()))
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        out
+    }
+
+    /// The workspace types and traits the identifiers name in any of the scopes.
+    fn types_named(&self, scopes: &[ScopeId], idents: &[String], m: &mut Memo) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        for ident in idents {
+            for &scope in scopes {
+                for t in self.lookup(scope, ident, 0, m) {
+                    if let resolve::Target::Node(x) = t {
+                        if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
+                            out.push(x);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -686,7 +867,9 @@ impl Builder<'_> {
                         self_ty: info.self_ty.clone(),
                         self_text: info.self_text.clone(),
                         trait_: info.trait_.clone(),
+                        key_paths: info.key_paths.clone(),
                         generics: info.generics.clone(),
+                        key_types: Vec::new(),
                         self_types: Vec::new(),
                         trait_node: None,
                     });
@@ -790,7 +973,9 @@ impl Builder<'_> {
                                 Generics::default(),
                                 NodeDetail::MacroCall {
                                     idents: vec![ANY_NAME.to_owned()],
+                                    input: Vec::new(),
                                     parsed: false,
+                                    opaque: true,
                                 },
                             );
                             self.g.scopes[scope].macro_calls.push(id);
@@ -803,7 +988,11 @@ impl Builder<'_> {
                 }
                 Detail::MacroDef {
                     body_idents,
+                    body_defines,
+                    defines_from_input,
+                    input_in_paths,
                     exported,
+                    may_impl,
                 } => {
                     let key = format!("{prefix}::{}!", it.name);
                     let id = self.push_node(
@@ -816,6 +1005,12 @@ impl Builder<'_> {
                         Generics::default(),
                         NodeDetail::MacroDef {
                             body_idents: body_idents.clone(),
+                            body_defines: body_defines.clone(),
+                            defines_from_input: *defines_from_input,
+                            input_in_paths: *input_in_paths,
+                            may_impl: *may_impl,
+                            // Set by `index` once every macro is known.
+                            opaque: false,
                         },
                     );
                     let krate = self.g.scopes[scope].krate;
@@ -921,6 +1116,101 @@ impl Builder<'_> {
     }
 }
 
+/// What a crate's build script reads: the build script itself, the files
+/// and folders it names with string literals (`"data/rates.csv"`,
+/// `cargo:rerun-if-changed=...`), or when it names none, every file of its
+/// package that is not Rust source (what it reads is only known when it runs).
+fn build_script_inputs(c: &CrateInfo) -> Vec<PathBuf> {
+    let Some(script) = &c.build_script else {
+        return Vec::new();
+    };
+    let mut out = vec![script.clone()];
+    let text = std::fs::read_to_string(script).unwrap_or_default();
+    let mut named = Vec::new();
+    if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
+        string_literals(tokens, &mut named);
+    }
+    let mut found = false;
+    for lit in named {
+        let rel = lit
+            .trim_start_matches("cargo::rerun-if-changed=")
+            .trim_start_matches("cargo:rerun-if-changed=");
+        if rel.is_empty() || rel.contains('\n') {
+            continue;
+        }
+        let p = c.package_dir.join(rel);
+        if p.is_file() {
+            out.push(p);
+            found = true;
+        } else if p.is_dir() && p != c.package_dir {
+            out.extend(files_under(&p, false));
+            found = true;
+        }
+    }
+    if !found {
+        out.extend(files_under(&c.package_dir, true));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The identifier-like words of a build script's string literals and of
+/// the other files it reads: all that code it generates can name.
+fn generator_words(inputs: &[PathBuf]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for f in inputs {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let mut texts = Vec::new();
+        if f.extension().is_some_and(|x| x == "rs") {
+            if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
+                string_literals(tokens, &mut texts);
+            }
+        } else {
+            texts.push(text);
+        }
+        for t in texts {
+            for w in t.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if w.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                    out.insert(w.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn string_literals(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Literal(l) => {
+                if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                    out.push(s.value());
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => string_literals(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Files under `dir` (not `target` or hidden folders); only non-Rust files
+/// when `non_rust`.
+fn files_under(dir: &Path, non_rust: bool) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !non_rust || e.path().extension().is_none_or(|x| x != "rs"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
 fn fn_generics(it: &Item) -> Generics {
     match &it.detail {
         Detail::Fn { generics, .. } => generics.clone(),
@@ -932,7 +1222,9 @@ fn macro_call_detail(it: &Item) -> NodeDetail {
     match &it.detail {
         Detail::MacroCall { idents, items, .. } => NodeDetail::MacroCall {
             idents: idents.clone(),
+            input: idents.clone(),
             parsed: items.is_some(),
+            opaque: false,
         },
         _ => NodeDetail::None,
     }

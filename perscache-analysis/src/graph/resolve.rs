@@ -131,12 +131,16 @@ impl Graph {
                 }
             }
         }
-        if out.is_empty() && !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name)
-        {
-            // An item-level macro invocation may have defined it.
+        if !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name) {
+            // An item-level macro invocation may define it too (beside a
+            // written item of that name, each under its own `cfg`).
+            let found = !out.is_empty();
             for &call in &s.macro_calls {
                 if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
-                    if idents.iter().any(|i| i == name || i == super::ANY_NAME) {
+                    // Generated code of unknown content may define any name,
+                    // but not one also written here.
+                    let any = !found && idents.iter().any(|i| i == super::ANY_NAME);
+                    if any || idents.iter().any(|i| i == name) {
                         out.push(Target::Node(call));
                     }
                 }

@@ -340,3 +340,44 @@ fn attribute_strings_naming_a_module_reach_all_of_it() {
     has(&r, "app::codec::serialize");
     has(&r, "app::codec::deserialize");
 }
+
+#[test]
+fn dyn_values_built_inside_reach_only_the_types_named() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[("lib.rs", "pub trait Rule { fn apply(&self) -> u32; }\npub struct Flat;\nimpl Rule for Flat { fn apply(&self) -> u32 { 1 } }\npub fn run() -> u32 { let rules: Vec<Box<dyn Rule>> = vec![Box::new(Flat)]; rules.iter().map(|r| r.apply()).sum() }")],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[("lib.rs", "pub struct D;\nimpl lib::Rule for D { fn apply(&self) -> u32 { 7 } }")],
+            deps: &["lib"],
+        },
+    ]);
+    let r = reach(&g, "lib::run");
+    has(&r, "lib::<impl Rule for Flat>::apply");
+    for k in &r {
+        assert!(!k.starts_with("down"), "{k}: no `D` can be built upstream");
+    }
+}
+
+#[test]
+fn impl_trait_arguments_are_chosen_by_the_caller() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[("lib.rs", "pub trait Conv { fn conv(&self) -> u32; }\npub fn total(t: impl Conv) -> u32 { t.conv() }")],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[("lib.rs", "pub struct D;\nimpl lib::Conv for D { fn conv(&self) -> u32 { 7 } }")],
+            deps: &["lib"],
+        },
+    ]);
+    has(
+        &reach(&g, "lib::total"),
+        "down::<impl lib::Conv for D>::conv",
+    );
+}

@@ -77,6 +77,39 @@ fn persist_line(attrs: &[syn::Attribute]) -> u32 {
         .map_or(0, |a| line_of(a.pound_token.span))
 }
 
+/// A function's generics, with the traits of its `impl Trait` and `dyn
+/// Trait` arguments.
+fn fn_generics_of(sig: &syn::Signature) -> Generics {
+    struct Traits(Vec<PathRef>);
+    impl<'ast> Visit<'ast> for Traits {
+        fn visit_type_impl_trait(&mut self, t: &'ast syn::TypeImplTrait) {
+            for b in &t.bounds {
+                if let syn::TypeParamBound::Trait(tb) = b {
+                    self.0.push(path_ref(&tb.path));
+                }
+            }
+            syn::visit::visit_type_impl_trait(self, t);
+        }
+        fn visit_type_trait_object(&mut self, t: &'ast syn::TypeTraitObject) {
+            for b in &t.bounds {
+                if let syn::TypeParamBound::Trait(tb) = b {
+                    self.0.push(path_ref(&tb.path));
+                }
+            }
+            syn::visit::visit_type_trait_object(self, t);
+        }
+    }
+    let mut g = generics_of(&sig.generics);
+    let mut t = Traits(Vec::new());
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(pt) = input {
+            t.visit_type(&pt.ty);
+        }
+    }
+    g.arg_traits = t.0;
+    g
+}
+
 fn generics_of(g: &syn::Generics) -> Generics {
     let mut out = Generics::default();
     for p in &g.params {
@@ -157,7 +190,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             out.persist = persist_line(&f.attrs);
             out.inner = inner;
             out.detail = Detail::Fn {
-                generics: generics_of(&f.sig.generics),
+                generics: fn_generics_of(&f.sig),
                 receiver: f.sig.receiver().is_some(),
             };
             vec![out]
@@ -428,7 +461,7 @@ fn summarize_item_macro<T: ToTokens>(
         body.dedup();
         let mut refs = Refs::default();
         // What the expansion may name, as seen from the definition.
-        refs.loose = body.clone();
+        super::macros::body_refs(mac.tokens.clone(), &mut refs);
         super::macros::body_inputs(mac.tokens.clone(), &mut refs);
         let mut out = item(
             Kind::MacroDef,
@@ -438,9 +471,32 @@ fn summarize_item_macro<T: ToTokens>(
             line,
             refs,
         );
+        let may_impl = contains_impl(mac.tokens.clone())
+            || out.refs.macros.iter().any(|m| {
+                m.segs.last().is_none_or(|n| {
+                    !crate::tokens::is_expr_macro(n)
+                        && !matches!(
+                            n.as_str(),
+                            "concat"
+                                | "stringify"
+                                | "cfg"
+                                | "env"
+                                | "include_str"
+                                | "include_bytes"
+                        )
+                })
+            });
+        let mut defines = Vec::new();
+        super::macros::body_defines(mac.tokens.clone(), &mut defines);
+        defines.sort();
+        defines.dedup();
         out.detail = Detail::MacroDef {
             body_idents: body,
+            body_defines: defines,
+            defines_from_input: super::macros::defines_from_input(mac.tokens.clone()),
+            input_in_paths: super::macros::input_in_paths(mac.tokens.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
+            may_impl,
         };
         return out;
     }
@@ -467,6 +523,21 @@ fn summarize_item_macro<T: ToTokens>(
         .ok()
         .filter(|f| !f.items.is_empty())
         .map(|f| f.items.iter().flat_map(summarize).collect());
+    // When the input is items, they are nodes with their own hashes: the
+    // invocation is the macro's name (and attributes), so that an edit of
+    // one wrapped item does not reach every user of another.
+    let hash = if items.is_some() {
+        let mut h = blake3::Hasher::new();
+        h.update(tokens::WALK_VERSION.as_bytes());
+        h.update(b"wrapper invocation");
+        for a in attrs {
+            tokens::walk(a.to_token_stream(), &mut h);
+        }
+        tokens::walk(mac.path.to_token_stream(), &mut h);
+        *h.finalize().as_bytes()
+    } else {
+        hash
+    };
     let mut refs = Refs::default();
     refs.macros.push(path_ref(&mac.path));
     for a in attrs {
@@ -488,6 +559,15 @@ fn summarize_item_macro<T: ToTokens>(
         items,
     };
     out
+}
+
+/// Whether tokens hold the keyword `impl`.
+fn contains_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == "impl",
+        TokenTree::Group(g) => contains_impl(g.stream()),
+        _ => false,
+    })
 }
 
 fn summarize_trait(t: &syn::ItemTrait) -> Item {
@@ -529,7 +609,7 @@ fn summarize_trait(t: &syn::ItemTrait) -> Item {
                     line_of(f.sig.fn_token.span),
                     persist_line(&f.attrs),
                     Detail::Fn {
-                        generics: generics_of(&f.sig.generics),
+                        generics: fn_generics_of(&f.sig),
                         receiver: f.sig.receiver().is_some(),
                     },
                 ),
@@ -615,6 +695,17 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
     }
     let (refs, _, _) = c.finish();
 
+    let key_paths = {
+        let mut k = Collector::new();
+        k.push_generic_names(names.clone());
+        k.visit_type(&i.self_ty);
+        if let Some((_, path, _)) = &i.trait_ {
+            for seg in &path.segments {
+                k.visit_path_arguments(&seg.arguments);
+            }
+        }
+        k.finish().0.paths
+    };
     let self_ty =
         type_path(&i.self_ty).filter(|p| !(p.segs.len() == 1 && names.contains(&p.segs[0])));
     let self_text = type_text(&i.self_ty);
@@ -635,7 +726,7 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
                     line_of(f.sig.fn_token.span),
                     persist_line(&f.attrs),
                     Detail::Fn {
-                        generics: generics_of(&f.sig.generics),
+                        generics: fn_generics_of(&f.sig),
                         receiver: f.sig.receiver().is_some(),
                     },
                 ),
@@ -679,6 +770,7 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
         self_ty,
         self_text,
         trait_: i.trait_.as_ref().map(|(_, p, _)| path_ref(p)),
+        key_paths,
         generics: g,
         items,
     }));

@@ -93,6 +93,141 @@ pub(crate) fn body_idents(tokens: TokenStream, out: &mut Vec<String>) {
     }
 }
 
+/// The names a `macro_rules!` body can define by itself: those written
+/// after an item keyword in its transcribers (`fn helper`, `struct Row`),
+/// or every identifier when it writes a `use` (which may import anything).
+/// Other names it defines come from its invocation's input.
+pub(crate) fn body_defines(tokens: TokenStream, out: &mut Vec<String>) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tts.len() {
+        if let TokenTree::Punct(p) = &tts[i] {
+            if p.as_char() == '>'
+                && i > 0
+                && matches!(&tts[i - 1], TokenTree::Punct(q) if q.as_char() == '=')
+            {
+                if let Some(TokenTree::Group(g)) = tts.get(i + 1) {
+                    if contains_use(g.stream()) {
+                        transcriber_idents(g.stream(), out);
+                    } else {
+                        defined_after_keywords(g.stream(), out);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Whether a `macro_rules!` body can name an item after its input: an item
+/// keyword followed by a metavariable (`fn $name`), or another macro
+/// invoked with its input (which may do so).
+pub(crate) fn defines_from_input(tokens: TokenStream) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        let tts: Vec<TokenTree> = tokens.into_iter().collect();
+        tts.iter().enumerate().any(|(i, tt)| match tt {
+            TokenTree::Ident(k) => {
+                let s = k.to_string();
+                let item_kw = matches!(
+                    s.as_str(),
+                    "fn" | "const"
+                        | "static"
+                        | "struct"
+                        | "enum"
+                        | "union"
+                        | "type"
+                        | "trait"
+                        | "mod"
+                        | "use"
+                );
+                let macro_call =
+                    is_punct(tts.get(i + 1), '!') && s != "macro_rules" && !is_expr_macro(&s);
+                (item_kw && is_punct(tts.get(i + 1), '$'))
+                    || (macro_call && contains_dollar(tts.get(i + 2)))
+            }
+            TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    fn contains_dollar(t: Option<&TokenTree>) -> bool {
+        match t {
+            Some(TokenTree::Group(g)) => g.stream().into_iter().any(|t| match &t {
+                TokenTree::Punct(p) => p.as_char() == '$',
+                TokenTree::Group(_) => contains_dollar(Some(&t)),
+                _ => false,
+            }),
+            _ => false,
+        }
+    }
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    (0..tts.len()).any(|i| {
+        is_punct(tts.get(i), '>')
+            && i > 0
+            && is_punct(tts.get(i - 1), '=')
+            && matches!(tts.get(i + 1), Some(TokenTree::Group(g)) if walk(g.stream()))
+    })
+}
+
+/// Whether a `macro_rules!` body puts its input after `::`
+/// (`$crate::util::$name`): then an identifier of an invocation's input may
+/// name an item of another module, found only by widening.
+pub(crate) fn input_in_paths(tokens: TokenStream) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    tts.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Punct(p) if p.as_char() == ':' => {
+            is_punct(tts.get(i + 1), ':') && is_punct(tts.get(i + 2), '$')
+        }
+        TokenTree::Group(g) => input_in_paths(g.stream()),
+        _ => false,
+    })
+}
+
+fn contains_use(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == "use",
+        TokenTree::Group(g) => contains_use(g.stream()),
+        _ => false,
+    })
+}
+
+fn defined_after_keywords(tokens: TokenStream, out: &mut Vec<String>) {
+    let mut after_item_keyword = false;
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                let s = i.to_string();
+                if after_item_keyword && !is_keyword(&s) {
+                    out.push(s.clone());
+                }
+                after_item_keyword = matches!(
+                    s.as_str(),
+                    "fn" | "const"
+                        | "static"
+                        | "struct"
+                        | "enum"
+                        | "union"
+                        | "type"
+                        | "trait"
+                        | "mod"
+                        | "macro_rules"
+                );
+            }
+            // Inside braces (an impl's or a function's body) names are not
+            // the module's; repetitions `$( ... )*` are still top level.
+            TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace => {
+                after_item_keyword = false;
+            }
+            TokenTree::Group(g) => {
+                defined_after_keywords(g.stream(), out);
+                after_item_keyword = false;
+            }
+            // `macro_rules! name`.
+            TokenTree::Punct(p) if p.as_char() == '!' => {}
+            _ => after_item_keyword = false,
+        }
+    }
+}
+
 fn transcriber_idents(tokens: TokenStream, out: &mut Vec<String>) {
     let mut after_dollar = false;
     for tt in tokens {
@@ -112,6 +247,139 @@ fn transcriber_idents(tokens: TokenStream, out: &mut Vec<String>) {
             TokenTree::Literal(_) => after_dollar = false,
         }
     }
+}
+
+/// What the transcribers of a `macro_rules!` name, read from their tokens
+/// (they are not Rust until expanded): paths (`$crate::amount::Money::new`,
+/// `a::b`) and called functions (`helper(`) resolve like paths; `.name(`
+/// is a method call; `name!` a macro; any other identifier (a local, a
+/// field, an attribute's word) names what it finds in scope, never widened.
+pub(crate) fn body_refs(tokens: TokenStream, refs: &mut super::Refs) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    // Rules are `(matcher) => {transcriber};`: only transcribers.
+    while i < tts.len() {
+        if let TokenTree::Punct(p) = &tts[i] {
+            if p.as_char() == '>'
+                && i > 0
+                && matches!(&tts[i - 1], TokenTree::Punct(q) if q.as_char() == '=')
+            {
+                if let Some(TokenTree::Group(g)) = tts.get(i + 1) {
+                    transcriber_refs(g.stream(), refs);
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+fn is_punct(t: Option<&TokenTree>, c: char) -> bool {
+    matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c)
+}
+
+fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tts.len() {
+        match &tts[i] {
+            TokenTree::Group(g) => {
+                transcriber_refs(g.stream(), refs);
+                i += 1;
+            }
+            TokenTree::Punct(p) if p.as_char() == '$' => {
+                // `$crate::path` is a path of the macro's crate; `$x` a
+                // metavariable (and `$x::y` a path under it: unknown).
+                match tts.get(i + 1) {
+                    Some(TokenTree::Ident(id)) if id == "crate" => {
+                        let (segs, next) = path_at(&tts, i + 2);
+                        if !segs.is_empty() {
+                            let mut all = vec!["crate".to_owned()];
+                            all.extend(segs);
+                            refs.paths.push(PathRef {
+                                segs: all,
+                                global: false,
+                            });
+                        }
+                        i = next;
+                    }
+                    _ => {
+                        i += 2;
+                        // Skip `::rest` after a metavariable.
+                        while is_punct(tts.get(i), ':')
+                            && matches!(tts.get(i + 2), Some(TokenTree::Ident(_)))
+                        {
+                            i += 3;
+                        }
+                    }
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '.' => {
+                if let Some(TokenTree::Ident(id)) = tts.get(i + 1) {
+                    let call = matches!(tts.get(i + 2), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis)
+                        || is_punct(tts.get(i + 2), ':');
+                    if call {
+                        refs.methods.push(id.to_string());
+                    }
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
+            TokenTree::Ident(id)
+                if i > 0
+                    && matches!(&tts[i - 1], TokenTree::Ident(k) if matches!(k.to_string().as_str(), "fn" | "struct" | "enum" | "union" | "trait" | "type" | "mod" | "const" | "static")) =>
+            {
+                // A name being defined (`fn price(`), not used.
+                let _ = id;
+                i += 1;
+            }
+            TokenTree::Ident(id) => {
+                let global =
+                    i >= 2 && is_punct(tts.get(i - 1), ':') && is_punct(tts.get(i - 2), ':');
+                let start = i;
+                let (segs, next) = path_at(&tts, i);
+                let name = id.to_string();
+                if is_punct(tts.get(next), '!') && segs.len() == 1 {
+                    if name != "macro_rules" {
+                        refs.macros.push(PathRef::single(&name));
+                    }
+                } else if segs.len() > 1 {
+                    refs.paths.push(PathRef { segs, global });
+                } else if !is_keyword(&name) {
+                    let called = matches!(tts.get(next), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis);
+                    if called {
+                        refs.paths.push(PathRef::single(&name));
+                    } else {
+                        refs.attr_idents.push(name);
+                    }
+                }
+                i = next.max(start + 1);
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// The path starting at `i` (`a::b::c`, generic arguments skipped): its
+/// segments and where it ends.
+fn path_at(tts: &[TokenTree], mut i: usize) -> (Vec<String>, usize) {
+    let mut segs = Vec::new();
+    if is_punct(tts.get(i), ':') && is_punct(tts.get(i + 1), ':') {
+        i += 2;
+    }
+    while let Some(TokenTree::Ident(id)) = tts.get(i) {
+        segs.push(id.to_string());
+        i += 1;
+        if is_punct(tts.get(i), ':')
+            && is_punct(tts.get(i + 1), ':')
+            && matches!(tts.get(i + 2), Some(TokenTree::Ident(_)))
+        {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    (segs, i)
 }
 
 /// Compile-time inputs a `macro_rules!` body reads: `include*!` (whose

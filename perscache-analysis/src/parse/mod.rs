@@ -172,19 +172,23 @@ pub struct Refs {
     pub notes: Vec<String>,
 }
 
-/// The generic parameters of an item.
+/// What the caller of an item chooses: its generic parameters, and the
+/// traits of its `impl Trait` and `dyn Trait` arguments.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Generics {
     /// Type parameters.
     pub types: Vec<String>,
     /// Const parameters.
     pub consts: Vec<String>,
+    /// Traits of `impl Trait` and `dyn Trait` in argument types: any type
+    /// implementing them may come in.
+    pub arg_traits: Vec<PathRef>,
 }
 
 impl Generics {
-    /// Neither type nor const parameters.
+    /// Nothing the caller chooses.
     pub fn is_empty(&self) -> bool {
-        self.types.is_empty() && self.consts.is_empty()
+        self.types.is_empty() && self.consts.is_empty() && self.arg_traits.is_empty()
     }
 }
 
@@ -197,6 +201,9 @@ pub struct ImplInfo {
     pub self_text: String,
     /// The trait implemented.
     pub trait_: Option<PathRef>,
+    /// The paths of the self type and of the trait's arguments (not of
+    /// bounds): the types a value must be of, or be named, for the impl to run.
+    pub key_paths: Vec<PathRef>,
     /// Generic parameters of the impl.
     pub generics: Generics,
     /// The methods, associated consts and types.
@@ -243,8 +250,17 @@ pub enum Detail {
     MacroDef {
         /// Identifiers in the rules' transcribers.
         body_idents: Vec<String>,
+        /// The names its transcribers can define by themselves.
+        body_defines: Vec<String>,
+        /// It can name items after its input (`fn $name`).
+        defines_from_input: bool,
+        /// It puts its input after `::` (`$crate::m::$name`).
+        input_in_paths: bool,
         /// `#[macro_export]`.
         exported: bool,
+        /// Its expansion may hold an `impl` (its transcribers write `impl`,
+        /// or invoke another macro that may).
+        may_impl: bool,
     },
     /// A macro invoked at item level.
     MacroCall {
