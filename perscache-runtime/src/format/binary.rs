@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, Rules};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// The default format: compact binary through [`postcard`], for any
@@ -35,9 +36,11 @@ impl Format for Binary {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        let buf = std::mem::take(out);
-        *out = postcard::to_extend(value, buf).map_err(FormatError::new)?;
-        Ok(())
+        guard::write(&Rules::BINARY, out, value, |out, value| {
+            let buf = std::mem::take(out);
+            *out = postcard::to_extend(value, buf)?;
+            Ok::<_, postcard::Error>(())
+        })
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
@@ -51,7 +54,7 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
         Ok(value)
     }
 
-    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-        check::same_after_decode(self, value, bytes)
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }

@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, Rules};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// JSON through `serde_json`: entries are `.json` files any tool can read.
@@ -51,15 +52,15 @@ macro_rules! json_format {
 
         impl<T: Serialize + DeserializeOwned> Codec<T> for $ty {
             fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-                $write(out, value).map_err(FormatError::new)
+                guard::write(&Rules::JSON, out, value, |out, value| $write(out, value))
             }
 
             fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
                 serde_json::from_slice(bytes).map_err(FormatError::new)
             }
 
-            fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-                check::same_after_decode(self, value, bytes)
+            fn checks_on_encode(&self) -> bool {
+                true
             }
         }
     };

@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, Rules, State};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// YAML through [`serde_norway`], the maintained fork of the deprecated
@@ -41,7 +42,8 @@ impl Format for Yaml {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        match serde_norway::to_value(value) {
+        let state = State::new(&Rules::YAML);
+        match serde_norway::to_value(state.value(value)) {
             // The tree turns integers beyond 64 bits into strings; a document
             // that may hold one goes through the library's own writer, which
             // writes them as numbers.
@@ -49,7 +51,10 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
                 emit::document(&tree, out);
                 Ok(())
             }
-            _ => serde_norway::to_writer(out, value).map_err(FormatError::new),
+            Err(e) if state.refused() => state.finish(Err(e)),
+            _ => guard::write(&Rules::YAML, out, value, |out, value| {
+                serde_norway::to_writer(out, value)
+            }),
         }
     }
 
@@ -57,8 +62,8 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
         serde_norway::from_slice(bytes).map_err(FormatError::new)
     }
 
-    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-        check::same_after_decode(self, value, bytes)
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }
 

@@ -1,0 +1,1026 @@
+//! The guard: while a built-in format writes a value, refuse what it would
+//! read back as another value.
+//!
+//! Decoding without error is not enough: JSON writes `Some(None)` as `null`
+//! and reads it back as `None`; CSV writes `Some("")` as an empty field, as it
+//! writes `None`. Reading every write back and comparing would find these, at
+//! the cost of a second decode (and a walk of both values) on every miss. The
+//! guard finds them in the pass that writes: it wraps the format's own
+//! [`Serializer`](ser::Serializer), forwards every call to it, and watches
+//! the few shapes each format cannot keep apart ([`Rules`]). A refused value
+//! is an error from `encode`; [`is_lossy_value`] tells the cache whether
+//! another value of the type may fit (skip storing this one result) or none
+//! can (stop caching the function).
+//!
+//! This is one of the two serde walkers of the runtime; the other writes a
+//! key's canonical stream (`key.rs`). They stay apart because they do
+//! different jobs on different paths: the key's walker is the whole of a
+//! key, on every call, and owns its bytes; the guard only forwards to a
+//! format's serializer, on a miss, and owns no output.
+//!
+//! What the guard cannot see is a `Deserialize` that does not mirror its
+//! `Serialize`. An `#[serde(untagged)]` enum reads back as the first variant
+//! that fits, which is another variant when two look alike (`A(u8)` and
+//! `B(u16)` for `B(5)`; in CSV, `Text("5")` and `Number(5)`), and
+//! `Serialize` writes no variant to compare with. The compact binary format
+//! cannot read such types at all: the cache reads the next write back once
+//! after a failed read and turns caching off for the function. A field with
+//! `skip_serializing` but not `skip_deserializing` is read from the next
+//! field's bytes in the binary format. docs/formats.md lists these gaps.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+use crate::error::FormatError;
+
+/// What one format cannot keep apart.
+#[derive(Debug)]
+pub(crate) struct Rules {
+    /// The format's name, for messages.
+    pub(crate) format: &'static str,
+    /// `Some(x)` reads back as `None` when `x` is `None` or `()` (which is
+    /// also how a null `serde_json::Value` writes itself): the format writes
+    /// them as it writes `None`.
+    pub(crate) none_is_unit: bool,
+    /// The same for a unit struct (`struct Marker;`, `PhantomData`).
+    pub(crate) none_is_unit_struct: bool,
+    /// The same for an empty string or byte string (CSV's empty field).
+    pub(crate) none_is_empty: bool,
+    /// NaN and the infinities are written as something else (JSON's `null`).
+    pub(crate) finite_floats: bool,
+    /// Fields are stored by position, not by name: a field that
+    /// `skip_serializing_if` leaves out moves every later one.
+    pub(crate) positional: bool,
+    /// Lengths are written before the elements: a `Serialize` that declares
+    /// one length and writes another leaves bytes that read as other values.
+    pub(crate) counted: bool,
+    /// The deepest nesting of sequences, maps, structs and enum variants
+    /// the format's reader accepts.
+    pub(crate) max_depth: u32,
+    /// Values are rows under one header (CSV): each must be a struct, with
+    /// the same fields in the same order as the first row.
+    pub(crate) rows: bool,
+    /// An enum variant with data cannot hold another one directly (YAML
+    /// writes both as tags on one node; a node has one tag).
+    pub(crate) flat_variants: bool,
+    /// Byte strings (`serialize_bytes`) are written but cannot be read.
+    pub(crate) no_bytes: bool,
+}
+
+/// The deepest nesting of any kind (`Some` and newtypes too) the guard
+/// follows. Each level costs the guard a few hundred bytes of stack (over a
+/// kilobyte in a debug build), so a thread's 2 MiB always suffice.
+const MAX_NESTING: u32 = 1024;
+
+impl Rules {
+    /// No rule but the depth, to build the formats' rules from. 512 levels,
+    /// where a debug build of postcard's reader overflows a 2 MiB stack at
+    /// about 2700; formats whose readers stop earlier say so.
+    const NONE: Rules = Rules {
+        format: "",
+        none_is_unit: false,
+        none_is_unit_struct: false,
+        none_is_empty: false,
+        finite_floats: false,
+        positional: false,
+        counted: false,
+        max_depth: 512,
+        rows: false,
+        flat_variants: false,
+        no_bytes: false,
+    };
+
+    /// postcard: no null, so `Option`s nest; but positional and counted.
+    pub(crate) const BINARY: Rules = Rules {
+        format: "postcard",
+        positional: true,
+        counted: true,
+        ..Rules::NONE
+    };
+
+    /// serde_json: `null` for `None`, `()`, unit structs, NaN and infinities.
+    /// Its reader refuses more than 128 nested arrays and objects.
+    pub(crate) const JSON: Rules = Rules {
+        format: "json",
+        none_is_unit: true,
+        none_is_unit_struct: true,
+        finite_floats: true,
+        max_depth: 127,
+        ..Rules::NONE
+    };
+
+    /// serde_norway: `null` for `None`, `()` and unit structs; one tag per
+    /// node; byte strings it cannot read. Its reader accepts 128 levels, and
+    /// a sequence in a sequence (`- - x`) costs it two.
+    pub(crate) const YAML: Rules = Rules {
+        format: "yaml",
+        none_is_unit: true,
+        none_is_unit_struct: true,
+        max_depth: 63,
+        flat_variants: true,
+        no_bytes: true,
+        ..Rules::NONE
+    };
+
+    /// rmp_serde: `nil` for `None` and `()`; a unit struct is an empty
+    /// array. Lengths first. Its reader accepts 1024 levels, but a debug
+    /// build of it overflows a 2 MiB stack at about 550.
+    pub(crate) const MSGPACK: Rules = Rules {
+        format: "msgpack",
+        none_is_unit: true,
+        counted: true,
+        max_depth: 255,
+        ..Rules::NONE
+    };
+
+    /// ciborium: `null` for `None`, `()` and unit structs. Lengths first;
+    /// its reader accepts 256 levels.
+    pub(crate) const CBOR: Rules = Rules {
+        format: "cbor",
+        none_is_unit: true,
+        none_is_unit_struct: true,
+        counted: true,
+        max_depth: 255,
+        ..Rules::NONE
+    };
+
+    /// csv: an empty field for `None`, `()`, unit structs and `""`; rows
+    /// under one header.
+    pub(crate) const CSV: Rules = Rules {
+        format: "csv",
+        none_is_unit: true,
+        none_is_unit_struct: true,
+        none_is_empty: true,
+        rows: true,
+        ..Rules::NONE
+    };
+
+    /// serde_arrow: a null for `None`, `()` and unit structs.
+    pub(crate) const PARQUET: Rules = Rules {
+        format: "parquet",
+        none_is_unit: true,
+        none_is_unit_struct: true,
+        ..Rules::NONE
+    };
+}
+
+/// Why a value was refused, and where in it.
+#[derive(Debug)]
+struct Refusal {
+    what: String,
+    /// Innermost first: pushed while the error travels out.
+    path: Vec<Segment>,
+    /// Whether another value of the same type may fit (skip this call) or
+    /// none can (stop caching the function).
+    value_level: bool,
+}
+
+#[derive(Debug)]
+enum Segment {
+    Index(usize),
+    Field(&'static str),
+    Variant(&'static str),
+    MapValue,
+    Some,
+}
+
+/// The error `encode` returns for a refused value.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    format: &'static str,
+    refusal: Refusal,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let format = self.format;
+        let what = &self.refusal.what;
+        if self.refusal.value_level {
+            write!(
+                f,
+                "`{format}` would read this value back as another: {what}"
+            )?;
+        } else {
+            write!(f, "`{format}` cannot hold this type: {what}")?;
+        }
+        if !self.refusal.path.is_empty() {
+            f.write_str(" (at `")?;
+            for segment in self.refusal.path.iter().rev() {
+                match segment {
+                    Segment::Index(i) => write!(f, "[{i}]")?,
+                    Segment::Field(name) => write!(f, ".{name}")?,
+                    Segment::Variant(name) => write!(f, "::{name}")?,
+                    Segment::MapValue => f.write_str("[..]")?,
+                    Segment::Some => f.write_str("?")?,
+                }
+            }
+            f.write_str("`)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Whether `encode` failed on this one value, which the format would read
+/// back as another, so that the call is not cached but later ones may be.
+pub(crate) fn is_lossy_value(e: &FormatError) -> bool {
+    e.0.downcast_ref::<Refused>()
+        .is_some_and(|r| r.refusal.value_level)
+}
+
+/// Appends `value` to `out` with `write`, a format's own entry point, given
+/// the guarded value in place of the value. On failure `out` is left as it was.
+pub(crate) fn write<T: ?Sized, E: Into<crate::error::BoxError>>(
+    rules: &'static Rules,
+    out: &mut Vec<u8>,
+    value: &T,
+    write: impl FnOnce(&mut Vec<u8>, &Guarded<'_, T>) -> Result<(), E>,
+) -> Result<(), FormatError> {
+    let start = out.len();
+    let state = State::new(rules);
+    let written = write(out, &state.value(value));
+    let result = state.finish(written);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// The guard's memory for one `encode`: the rules, the refusal if any, and
+/// for CSV the first row's fields.
+pub(crate) struct State {
+    rules: &'static Rules,
+    refusal: RefCell<Option<Refusal>>,
+    header: RefCell<Vec<&'static str>>,
+    row: Cell<usize>,
+}
+
+impl State {
+    pub(crate) fn new(rules: &'static Rules) -> State {
+        State {
+            rules,
+            refusal: RefCell::new(None),
+            header: RefCell::new(Vec::new()),
+            row: Cell::new(0),
+        }
+    }
+
+    /// `value`, to hand to the format's serializer in place of the value itself.
+    pub(crate) fn value<'a, T: ?Sized>(&'a self, value: &'a T) -> Guarded<'a, T> {
+        Guarded {
+            value,
+            ctx: Ctx {
+                state: self,
+                in_some: false,
+                depth: 0,
+                nesting: 0,
+                row: false,
+                in_variant: false,
+            },
+        }
+    }
+
+    /// The next row of a table (CSV), to hand to the format's serializer.
+    pub(crate) fn row<'a, T: ?Sized>(&'a self, value: &'a T) -> Guarded<'a, T> {
+        Guarded {
+            value,
+            ctx: Ctx {
+                state: self,
+                in_some: false,
+                depth: 0,
+                nesting: 0,
+                row: true,
+                in_variant: false,
+            },
+        }
+    }
+
+    /// Whether the guard refused the value.
+    pub(crate) fn refused(&self) -> bool {
+        self.refusal.borrow().is_some()
+    }
+
+    /// The outcome of writing: the refusal if the guard made one, whatever
+    /// the format's serializer made of it, else the format's own error.
+    pub(crate) fn finish<E: Into<crate::error::BoxError>>(
+        self,
+        written: Result<(), E>,
+    ) -> Result<(), FormatError> {
+        match self.refusal.into_inner() {
+            Some(refusal) => Err(FormatError::new(Refused {
+                format: self.rules.format,
+                refusal,
+            })),
+            None => written.map_err(FormatError::new),
+        }
+    }
+
+    fn refuse<E: ser::Error>(&self, what: String, value_level: bool) -> E {
+        let message = format!("{what} (refused by perscache)");
+        *self.refusal.borrow_mut() = Some(Refusal {
+            what,
+            path: Vec::new(),
+            value_level,
+        });
+        E::custom(message)
+    }
+
+    /// Notes where a refusal happened, on its way out.
+    #[cold]
+    fn at(&self, segment: Segment) {
+        if let Some(refusal) = self.refusal.borrow_mut().as_mut() {
+            refusal.path.push(segment);
+        }
+    }
+}
+
+/// Where a value sits, as far as the rules care.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    state: &'a State,
+    /// Directly inside a `Some` (newtypes are transparent).
+    in_some: bool,
+    /// Compound levels above this value (what readers count).
+    depth: u32,
+    /// Levels of any kind above this value (what the stack counts).
+    nesting: u32,
+    /// A row of a table (CSV).
+    row: bool,
+    /// Directly the data of an enum variant (through `Some` and newtypes).
+    in_variant: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn rules(&self) -> &'static Rules {
+        self.state.rules
+    }
+
+    /// The context of an element of a compound at this level, after
+    /// checking that the reader accepts one more level.
+    fn enter<E: ser::Error>(&self) -> Result<Ctx<'a>, E> {
+        if self.depth >= self.rules().max_depth {
+            return Err(self.too_deep(self.rules().max_depth));
+        }
+        Ok(Ctx {
+            state: self.state,
+            in_some: false,
+            depth: self.depth + 1,
+            nesting: self.nest()?.nesting,
+            row: false,
+            in_variant: false,
+        })
+    }
+
+    /// This context one level down, for a `Some` or a newtype.
+    fn nest<E: ser::Error>(&self) -> Result<Ctx<'a>, E> {
+        if self.nesting >= MAX_NESTING {
+            return Err(self.too_deep(MAX_NESTING));
+        }
+        Ok(Ctx {
+            nesting: self.nesting + 1,
+            ..*self
+        })
+    }
+
+    #[cold]
+    fn too_deep<E: ser::Error>(&self, levels: u32) -> E {
+        self.state.refuse(
+            format!("nesting deeper than {levels} levels, which it does not follow"),
+            true,
+        )
+    }
+
+    /// `Some(x)` where `x` is written as the format writes `None`.
+    #[cold]
+    fn none_like<E: ser::Error>(&self, what: &str) -> E {
+        self.state.refuse(
+            format!("{what}, which it writes as it writes `None`; it would read back as `None`"),
+            true,
+        )
+    }
+
+    /// An enum variant with data, which may not sit directly in another.
+    fn variant<E: ser::Error>(&self, variant: &str) -> Result<(), E> {
+        if self.row {
+            return Err(self.not_a_record("an enum"));
+        }
+        if self.in_variant {
+            return Err(self.state.refuse(
+                format!(
+                    "enum variant `{variant}` with data directly inside another one, \
+                     which its reader refuses (wrap it in a struct or a tuple)"
+                ),
+                true,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A table's row that is not a struct.
+    fn not_a_record<E: ser::Error>(&self, what: &str) -> E {
+        self.state.refuse(
+            format!(
+                "a row that is {what}, not a struct with named fields; \
+                 the header row holds the fields' names"
+            ),
+            false,
+        )
+    }
+}
+
+/// A value on its way into a format's serializer, with the guard around it.
+pub(crate) struct Guarded<'a, T: ?Sized> {
+    value: &'a T,
+    ctx: Ctx<'a>,
+}
+
+impl<T: Serialize + ?Sized> Serialize for Guarded<'_, T> {
+    #[inline]
+    fn serialize<S: ser::Serializer>(&self, inner: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(Guard {
+            inner,
+            ctx: self.ctx,
+        })
+    }
+}
+
+/// A format's serializer with the guard around it.
+struct Guard<'a, S> {
+    inner: S,
+    ctx: Ctx<'a>,
+}
+
+impl<S> Guard<'_, S> {
+    fn scalar<E: ser::Error>(&self) -> Result<(), E> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a single value"));
+        }
+        Ok(())
+    }
+}
+
+macro_rules! forward_scalars {
+    ($($method:ident($ty:ty);)*) => {
+        $(#[inline]
+        fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
+            self.scalar()?;
+            self.inner.$method(v)
+        })*
+    };
+}
+
+impl<'a, S: ser::Serializer> ser::Serializer for Guard<'a, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Compound<'a, S::SerializeSeq>;
+    type SerializeTuple = Compound<'a, S::SerializeTuple>;
+    type SerializeTupleStruct = Compound<'a, S::SerializeTupleStruct>;
+    type SerializeTupleVariant = Compound<'a, S::SerializeTupleVariant>;
+    type SerializeMap = Compound<'a, S::SerializeMap>;
+    type SerializeStruct = Compound<'a, S::SerializeStruct>;
+    type SerializeStructVariant = Compound<'a, S::SerializeStructVariant>;
+
+    forward_scalars! {
+        serialize_bool(bool);
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_i128(i128);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_u128(u128);
+        serialize_char(char);
+    }
+
+    #[inline]
+    fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        if self.ctx.rules().finite_floats && !v.is_finite() {
+            return Err(non_finite(&self.ctx));
+        }
+        self.inner.serialize_f32(v)
+    }
+
+    #[inline]
+    fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        if self.ctx.rules().finite_floats && !v.is_finite() {
+            return Err(non_finite(&self.ctx));
+        }
+        self.inner.serialize_f64(v)
+    }
+
+    #[inline]
+    fn serialize_str(self, v: &str) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        if v.is_empty() && self.ctx.in_some && self.ctx.rules().none_is_empty {
+            return Err(self.ctx.none_like("`Some(\"\")`"));
+        }
+        self.inner.serialize_str(v)
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        if self.ctx.rules().no_bytes {
+            return Err(self.ctx.state.refuse(
+                "a byte string (`serialize_bytes`, as in `serde_bytes`), which it writes \
+                 but cannot read"
+                    .to_owned(),
+                false,
+            ));
+        }
+        if v.is_empty() && self.ctx.in_some && self.ctx.rules().none_is_empty {
+            return Err(self.ctx.none_like("`Some(b\"\")`"));
+        }
+        self.inner.serialize_bytes(v)
+    }
+
+    fn serialize_none(self) -> Result<S::Ok, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("an `Option`"));
+        }
+        if self.ctx.in_some && self.ctx.rules().none_is_unit {
+            return Err(self.ctx.none_like("`Some(None)`"));
+        }
+        self.inner.serialize_none()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("an `Option`"));
+        }
+        let ctx = Ctx {
+            in_some: true,
+            ..self.ctx.nest()?
+        };
+        let state = self.ctx.state;
+        self.inner
+            .serialize_some(&Guarded { value, ctx })
+            .inspect_err(|_| state.at(Segment::Some))
+    }
+
+    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        if self.ctx.in_some && self.ctx.rules().none_is_unit {
+            return Err(self
+                .ctx
+                .none_like("`Some(())` (or `Some` of a null `serde_json::Value`)"));
+        }
+        self.inner.serialize_unit()
+    }
+
+    fn serialize_unit_struct(self, name: &'static str) -> Result<S::Ok, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a unit struct"));
+        }
+        if self.ctx.in_some && self.ctx.rules().none_is_unit_struct {
+            return Err(self.ctx.none_like(&format!("`Some({name})`")));
+        }
+        self.inner.serialize_unit_struct(name)
+    }
+
+    fn serialize_unit_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+    ) -> Result<S::Ok, S::Error> {
+        self.scalar()?;
+        self.inner.serialize_unit_variant(name, index, variant)
+    }
+
+    #[inline]
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        // Transparent in every format: the rules of the inner value are this one's.
+        let ctx = self.ctx.nest()?;
+        self.inner
+            .serialize_newtype_struct(name, &Guarded { value, ctx })
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        self.ctx.variant(variant)?;
+        if self.ctx.rules().rows {
+            // CSV reads an enum from a field by its name alone.
+            return Err(self.ctx.state.refuse(
+                format!("enum variant `{variant}` with data, which a CSV field cannot hold"),
+                true,
+            ));
+        }
+        let ctx = Ctx {
+            in_variant: self.ctx.rules().flat_variants,
+            ..self.ctx.enter()?
+        };
+        let state = self.ctx.state;
+        self.inner
+            .serialize_newtype_variant(name, index, variant, &Guarded { value, ctx })
+            .inspect_err(|_| state.at(Segment::Variant(variant)))
+    }
+
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a sequence"));
+        }
+        let ctx = self.ctx.enter()?;
+        let inner = self.inner.serialize_seq(len)?;
+        Ok(Compound::new(inner, ctx, len))
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a tuple"));
+        }
+        let ctx = self.ctx.enter()?;
+        let inner = self.inner.serialize_tuple(len)?;
+        Ok(Compound::new(inner, ctx, Some(len)))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a tuple struct"));
+        }
+        let ctx = self.ctx.enter()?;
+        let inner = self.inner.serialize_tuple_struct(name, len)?;
+        Ok(Compound::new(inner, ctx, Some(len)))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant, S::Error> {
+        self.ctx.variant(variant)?;
+        let ctx = self.ctx.enter()?;
+        let inner = self
+            .inner
+            .serialize_tuple_variant(name, index, variant, len)?;
+        Ok(Compound::new(inner, ctx, Some(len)).in_variant(variant))
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
+        if self.ctx.row {
+            return Err(self.ctx.not_a_record("a map"));
+        }
+        let ctx = self.ctx.enter()?;
+        let inner = self.inner.serialize_map(len)?;
+        Ok(Compound::new(inner, ctx, len))
+    }
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        let ctx = self.ctx.enter()?;
+        let inner = self.inner.serialize_struct(name, len)?;
+        let mut compound = Compound::new(inner, ctx, Some(len));
+        if self.ctx.row {
+            compound.row = Some(self.ctx.state.row.replace(self.ctx.state.row.get() + 1));
+        }
+        Ok(compound)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStructVariant, S::Error> {
+        self.ctx.variant(variant)?;
+        let ctx = self.ctx.enter()?;
+        let inner = self
+            .inner
+            .serialize_struct_variant(name, index, variant, len)?;
+        Ok(Compound::new(inner, ctx, Some(len)).in_variant(variant))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+#[cold]
+fn non_finite<E: ser::Error>(ctx: &Ctx<'_>) -> E {
+    ctx.state.refuse(
+        "a NaN or infinite float, which it writes as `null`".to_owned(),
+        true,
+    )
+}
+
+/// The elements of a sequence, tuple, map or struct, each guarded in turn.
+struct Compound<'a, C> {
+    inner: C,
+    /// The elements' context.
+    ctx: Ctx<'a>,
+    /// The length the `Serialize` impl declared.
+    declared: Option<usize>,
+    /// Elements written so far.
+    count: usize,
+    /// The enum variant this compound is the data of, for messages.
+    variant: Option<&'static str>,
+    /// Which row of the table this struct is (CSV).
+    row: Option<usize>,
+}
+
+impl<'a, C> Compound<'a, C> {
+    fn new(inner: C, ctx: Ctx<'a>, declared: Option<usize>) -> Self {
+        Compound {
+            inner,
+            ctx,
+            declared,
+            count: 0,
+            variant: None,
+            row: None,
+        }
+    }
+
+    fn in_variant(mut self, variant: &'static str) -> Self {
+        self.variant = Some(variant);
+        self
+    }
+
+    /// The next element, guarded.
+    #[inline]
+    fn next<'v, T: ?Sized>(&mut self, value: &'v T) -> Guarded<'v, T>
+    where
+        'a: 'v,
+    {
+        self.count += 1;
+        Guarded {
+            value,
+            ctx: self.ctx,
+        }
+    }
+
+    /// Marks where a refusal inside the element just written happened.
+    #[cold]
+    fn located<E>(&self, e: E, segment: Segment) -> E {
+        self.ctx.state.at(segment);
+        if let Some(variant) = self.variant {
+            self.ctx.state.at(Segment::Variant(variant));
+        }
+        e
+    }
+
+    /// Checks the element count against the declared length.
+    fn check_count<E: ser::Error>(&self) -> Result<(), E> {
+        match self.declared {
+            Some(declared) if self.ctx.rules().counted && declared != self.count => {
+                Err(self.ctx.state.refuse(
+                    format!(
+                        "a `Serialize` impl that declared {declared} elements and wrote {}",
+                        self.count
+                    ),
+                    true,
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A field of a table's row: in the header's place.
+    fn check_column<E: ser::Error>(&self, row: usize, name: &'static str) -> Result<(), E> {
+        let mut header = self.ctx.state.header.borrow_mut();
+        if row == 0 {
+            header.push(name);
+            return Ok(());
+        }
+        match header.get(self.count) {
+            Some(column) if std::ptr::eq(*column, name) || *column == name => Ok(()),
+            column => Err(self.ctx.state.refuse(
+                format!(
+                    "a row has field `{name}` where the header has {}; \
+                     CSV matches fields to columns by position \
+                     (a field left out by `skip_serializing_if`?)",
+                    column.map_or_else(|| "no column".to_owned(), |c| format!("`{c}`"))
+                ),
+                true,
+            )),
+        }
+    }
+
+    /// At the end of a table's row: as many fields as the header, and some.
+    fn check_row<E: ser::Error>(&self, row: usize) -> Result<(), E> {
+        let header = self.ctx.state.header.borrow();
+        if row == 0 && self.count == 0 {
+            return Err(self
+                .ctx
+                .state
+                .refuse("a row with no fields".to_owned(), false));
+        }
+        if header.len() != self.count {
+            return Err(self.ctx.state.refuse(
+                format!(
+                    "a row has {} fields where the header has {}; CSV matches fields \
+                     to columns by position (a field left out by `skip_serializing_if`?)",
+                    self.count,
+                    header.len()
+                ),
+                true,
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<C: ser::SerializeSeq> ser::SerializeSeq for Compound<'_, C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
+        let at = self.count;
+        let element = self.next(value);
+        self.inner
+            .serialize_element(&element)
+            .map_err(|e| self.located(e, Segment::Index(at)))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.check_count()?;
+        self.inner.end()
+    }
+}
+
+macro_rules! positional {
+    ($($trait:ident :: $method:ident),*) => {
+        $(impl<C: ser::$trait> ser::$trait for Compound<'_, C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            #[inline]
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
+                let at = self.count;
+                let element = self.next(value);
+                self.inner
+                    .$method(&element)
+                    .map_err(|e| self.located(e, Segment::Index(at)))
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.check_count()?;
+                self.inner.end()
+            }
+        })*
+    };
+}
+
+positional!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl<C: ser::SerializeMap> ser::SerializeMap for Compound<'_, C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), C::Error> {
+        // Counted with its value.
+        let key = Guarded {
+            value: key,
+            ctx: self.ctx,
+        };
+        self.inner.serialize_key(&key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
+        let value = self.next(value);
+        self.inner
+            .serialize_value(&value)
+            .map_err(|e| self.located(e, Segment::MapValue))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.check_count()?;
+        self.inner.end()
+    }
+}
+
+macro_rules! named {
+    ($($trait:ident),*) => {
+        $(impl<C: ser::$trait> ser::$trait for Compound<'_, C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            #[inline]
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), C::Error> {
+                if let Some(row) = self.row {
+                    self.check_column(row, name)?;
+                }
+                let field = self.next(value);
+                self.inner
+                    .serialize_field(name, &field)
+                    .map_err(|e| self.located(e, Segment::Field(name)))
+            }
+            fn skip_field(&mut self, name: &'static str) -> Result<(), C::Error> {
+                if self.ctx.rules().positional {
+                    return Err(self.located(
+                        self.ctx.state.refuse(
+                            "a field left out by `skip_serializing_if`; fields are stored \
+                             by position, so the next one would be read in its place"
+                                .to_owned(),
+                            true,
+                        ),
+                        Segment::Field(name),
+                    ));
+                }
+                self.inner.skip_field(name)
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                if let Some(row) = self.row {
+                    self.check_row(row)?;
+                }
+                self.check_count()?;
+                self.inner.end()
+            }
+        })*
+    };
+}
+
+named!(SerializeStruct, SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `value` as JSON through the guard with `rules`.
+    fn json<T: Serialize>(rules: &'static Rules, value: &T) -> Result<String, String> {
+        let state = State::new(rules);
+        let mut out = Vec::new();
+        let written = serde_json::to_writer(&mut out, &state.value(value));
+        state
+            .finish(written)
+            .map(|()| String::from_utf8_lossy(&out).into_owned())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn forwards_what_it_allows_unchanged() {
+        let value = (
+            Some(Some(1u8)),
+            vec![Some("x"), None],
+            std::collections::BTreeMap::from([(1u32, Some(2.5f64))]),
+        );
+        assert_eq!(
+            json(&Rules::JSON, &value),
+            Ok(serde_json::to_string(&value).expect("writes"))
+        );
+    }
+
+    #[test]
+    fn names_what_it_refuses_and_where() {
+        #[derive(serde::Serialize)]
+        struct Row {
+            id: u8,
+            note: Option<Option<u8>>,
+        }
+        let rows = vec![
+            Row {
+                id: 1,
+                note: Some(Some(1)),
+            },
+            Row {
+                id: 2,
+                note: Some(None),
+            },
+        ];
+        let e = json(&Rules::JSON, &rows).expect_err("refused");
+        assert!(e.contains("`Some(None)`"), "{e}");
+        assert!(e.contains("at `[1].note?`"), "{e}");
+    }
+
+    #[test]
+    fn a_declared_length_must_match_where_lengths_are_written() {
+        struct Liar;
+        impl Serialize for Liar {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeSeq;
+                let mut seq = s.serialize_seq(Some(3))?;
+                seq.serialize_element(&1u8)?;
+                seq.end()
+            }
+        }
+        let e = json(&Rules::BINARY, &Liar).expect_err("refused");
+        assert!(e.contains("declared 3 elements and wrote 1"), "{e}");
+        assert!(json(&Rules::JSON, &Liar).is_ok());
+    }
+}
