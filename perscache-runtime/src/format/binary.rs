@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{self, Rules};
+use super::guard::{self, BinaryRules};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -36,7 +36,7 @@ impl Format for Binary {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        guard::write(&Rules::BINARY, out, value, |out, value| {
+        guard::write::<BinaryRules, _, _>(out, value, |out, value| {
             let buf = std::mem::take(out);
             *out = postcard::to_extend(value, buf)?;
             Ok::<_, postcard::Error>(())

@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{self, Rules};
+use super::guard::{self, CborRules};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -32,9 +32,7 @@ impl Format for Cbor {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Cbor {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        guard::write(&Rules::CBOR, out, value, |out, value| {
-            ciborium::into_writer(value, out)
-        })
+        guard::write::<CborRules, _, _>(out, value, |out, value| ciborium::into_writer(value, out))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {

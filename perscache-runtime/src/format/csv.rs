@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{Rules, State};
+use super::guard::{CsvRules, State};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -71,7 +71,7 @@ impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Csv {
         // Whether a table survives CSV depends on its values (an empty
         // string in an `Option`, rows with different fields), so the guard
         // watches every row as it is written.
-        let state = State::new(&Rules::CSV);
+        let state = State::<CsvRules>::new();
         let written = (|| {
             let mut writer = csv::WriterBuilder::new()
                 .has_headers(true)

@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{self, Rules};
+use super::guard::{self, JsonRules};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -52,7 +52,7 @@ macro_rules! json_format {
 
         impl<T: Serialize + DeserializeOwned> Codec<T> for $ty {
             fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-                guard::write(&Rules::JSON, out, value, |out, value| $write(out, value))
+                guard::write::<JsonRules, _, _>(out, value, |out, value| $write(out, value))
             }
 
             fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {

@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{self, Rules};
+use super::guard::{self, MsgpackRules};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -34,7 +34,7 @@ impl Format for MessagePack {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for MessagePack {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        guard::write(&Rules::MSGPACK, out, value, |out, value| {
+        guard::write::<MsgpackRules, _, _>(out, value, |out, value| {
             rmp_serde::encode::write_named(out, value)
         })
     }

@@ -12,7 +12,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_arrow::schema::{SchemaLike, TracingOptions};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::guard::{Rules, State};
+use super::guard::{ParquetRules, State};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -169,7 +169,7 @@ fn batch_of<R: Serialize>(rows: &[R]) -> Result<RecordBatch, FormatError> {
 
 /// `rows` in the batch of `fields`, through the guard.
 fn to_batch<R: Serialize>(fields: &[FieldRef], rows: &[R]) -> Result<RecordBatch, FormatError> {
-    let state = State::new(&Rules::PARQUET);
+    let state = State::<ParquetRules>::new();
     let batch = serde_arrow::to_record_batch(fields, &state.value(rows));
     let mut out = None;
     state

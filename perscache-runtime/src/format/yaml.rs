@@ -1,6 +1,6 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::guard::{self, Rules, State};
+use super::guard::{self, State, YamlRules};
 use super::{Codec, Format};
 use crate::error::FormatError;
 
@@ -42,7 +42,7 @@ impl Format for Yaml {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        let state = State::new(&Rules::YAML);
+        let state = State::<YamlRules>::new();
         match serde_norway::to_value(state.value(value)) {
             // The tree turns integers beyond 64 bits into strings; a document
             // that may hold one goes through the library's own writer, which
@@ -52,7 +52,7 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
                 Ok(())
             }
             Err(e) if state.refused() => state.finish(Err(e)),
-            _ => guard::write(&Rules::YAML, out, value, |out, value| {
+            _ => guard::write::<YamlRules, _, _>(out, value, |out, value| {
                 serde_norway::to_writer(out, value)
             }),
         }
