@@ -8,10 +8,13 @@ use crate::error::FormatError;
 /// `Serialize + DeserializeOwned` type. The `pickle` of perscache.
 ///
 /// Postcard is not self-describing, so types that need to inspect their input
-/// to deserialize (`#[serde(untagged)]` or `flatten`, `serde_json::Value`,
-/// `skip_serializing_if`) cannot be read back. The cache notices at the first
-/// write and stops caching that function, with a warning; choose
-/// [`Json`](crate::Json) for such types.
+/// to deserialize (`#[serde(untagged)]`, internally tagged enums,
+/// `serde_json::Value`) cannot be read back: the cache notices at the first
+/// read and stops caching that function, with a warning; `flatten` cannot be
+/// written. Fields are stored by position, so a value whose
+/// `skip_serializing_if` leaves a field out is refused while it is written
+/// (that result is not stored; others are). Choose [`Json`](crate::Json) or
+/// [`Cbor`](crate::Cbor) for such types.
 ///
 /// ```
 /// use perscache::{Binary, Codec};

@@ -13,7 +13,7 @@ use crate::error::FormatError;
 /// that, each field of `R` must be a scalar: numbers, strings, bools, unit
 /// enum variants, `Option`s of these, or types serializing as a string (such
 /// as timestamps). A nested struct, a list or a map in a field is an error at
-/// the first write, naming the type.
+/// the first write, naming the type, and the cache stops caching the function.
 ///
 /// CSV writes `None` and `""` alike, as an empty field, and matches fields
 /// to columns by position. So a table whose `Option<String>` holds

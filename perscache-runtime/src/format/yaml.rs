@@ -8,10 +8,11 @@ use crate::error::FormatError;
 /// `serde_yaml`: entries are `.yaml` files any YAML reader opens.
 ///
 /// Holds any `Serialize + DeserializeOwned` type that YAML can express. YAML,
-/// like JSON, writes `Some(x)` as `x`, so `Option<Option<T>>` cannot tell
-/// `Some(None)` from `None`; the cache finds that out at the first write and
-/// stops caching the function with a warning, rather than ever returning a
-/// different value.
+/// like JSON, writes `Some(x)` as `x`, so it cannot tell `Some(None)` from
+/// `None`: such a value is refused while it is written (the cache does not
+/// store that result, with a warning), rather than ever read back different.
+/// So is an enum variant with data directly inside another (one tag per node)
+/// and nesting deeper than 63 levels; byte strings it cannot read at all.
 ///
 /// ```
 /// use perscache::{Codec, Yaml};
