@@ -606,6 +606,13 @@ fn rows() -> Vec<(&'static str, Vec<Cell>)> {
             }]]),
         ),
         (
+            "table of `serde_json::Value` objects, keys differ by row",
+            table_row(vec![vec![
+                serde_json::json!({"id": 1, "a": 1}),
+                serde_json::json!({"id": 2, "b": 2}),
+            ]]),
+        ),
+        (
             "table with an untagged enum (`Text(\"5\")`)",
             known_gap(|| {
                 table_row(vec![vec![LooseRow {

@@ -528,6 +528,57 @@ where
         .collect()
 }
 
+/// Parquet (through serde_arrow) stores maps and `serde_json::Value` objects as
+/// structs, a column per key: maps in one place with different keys would
+/// read back with the missing keys present and empty.
+#[test]
+fn parquet_never_stores_maps_whose_keys_differ() {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn documents() -> Vec<(&'static str, Vec<serde_json::Value>)> {
+        vec![
+            (
+                "keys differ",
+                vec![json!({"id": 1, "a": 1}), json!({"id": 2, "b": 2})],
+            ),
+            (
+                "same keys",
+                vec![json!({"id": 1, "a": 1}), json!({"a": 2, "id": 2})],
+            ),
+            (
+                "null and absent",
+                vec![json!({"id": 1, "a": null}), json!({"id": 2})],
+            ),
+            (
+                "nested keys differ",
+                vec![json!({"id": 1, "m": {"x": 1}}), json!({"id": 2, "m": {"y": 1}})],
+            ),
+            (
+                "each field its own keys",
+                vec![
+                    json!({"id": 1, "m": {"x": 1}, "n": {"y": 1}}),
+                    json!({"id": 2, "m": {"x": 2}, "n": {"y": 2}}),
+                ],
+            ),
+        ]
+    }
+
+    #[persist(cache = cache, ignore = [cache], serializer = perscache::Parquet)]
+    fn table(cache: &Cache, i: usize) -> Vec<serde_json::Value> {
+        CALLS.fetch_add(1, SeqCst);
+        documents().swap_remove(i).1
+    }
+
+    exercise(
+        &documents(),
+        &["keys differ", "null and absent", "nested keys differ"],
+        &CALLS,
+        encodes(&perscache::Parquet),
+        cache_in,
+        table,
+    );
+}
+
 /// Parquet keeps a column of timestamps as timestamps only where every value
 /// reads back as the same text; the other columns keep their text.
 #[test]

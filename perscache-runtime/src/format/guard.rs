@@ -29,6 +29,7 @@
 //! field's bytes in the binary format. docs/formats.md lists these gaps.
 
 use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -69,6 +70,10 @@ pub(crate) trait Rules: 'static {
     const FLAT_VARIANTS: bool = false;
     /// Byte strings (`serialize_bytes`) are written but cannot be read.
     const NO_BYTES: bool = false;
+    /// Maps with text keys are stored as structs, a column per key (Parquet,
+    /// through serde_arrow): every map at one place in the value must have
+    /// the same keys, or a missing one reads back as a key with no value.
+    const UNIFORM_MAPS: bool = false;
 }
 
 /// The deepest nesting of any kind (`Some` and newtypes too) the guard
@@ -164,6 +169,7 @@ impl Rules for ParquetRules {
     const FORMAT: &'static str = "parquet";
     const NONE_IS_UNIT: bool = true;
     const NONE_IS_UNIT_STRUCT: bool = true;
+    const UNIFORM_MAPS: bool = true;
 }
 
 /// Why a value was refused, and where in it.
@@ -254,6 +260,12 @@ pub(crate) struct State<R> {
     refusal: RefCell<Option<Refusal>>,
     header: RefCell<Vec<&'static str>>,
     row: Cell<usize>,
+    /// The keys of the first map seen at each place ([`Ctx::site`]), or
+    /// `None` where a key is not text ([`Rules::UNIFORM_MAPS`]).
+    maps: RefCell<HashMap<u64, Option<BTreeSet<String>>>>,
+    /// The text of the map key being written, if it is text.
+    key: RefCell<String>,
+    key_is_text: Cell<bool>,
     rules: PhantomData<R>,
 }
 
@@ -263,6 +275,9 @@ impl<R: Rules> State<R> {
             refusal: RefCell::new(None),
             header: RefCell::new(Vec::new()),
             row: Cell::new(0),
+            maps: RefCell::new(HashMap::new()),
+            key: RefCell::new(String::new()),
+            key_is_text: Cell::new(false),
             rules: PhantomData,
         }
     }
@@ -315,6 +330,22 @@ impl<R: Rules> State<R> {
         E::custom(message)
     }
 
+    /// A map begins at `site`: the first there ([`FIRST_MAP`]), a later one
+    /// ([`LATER_MAP`]), or one where keys are not all text ([`UNCHECKED`]).
+    #[cold]
+    fn begin_map(&self, site: u64) -> usize {
+        match self.maps.borrow_mut().entry(site) {
+            std::collections::hash_map::Entry::Occupied(e) => match e.get() {
+                Some(_) => LATER_MAP,
+                None => UNCHECKED,
+            },
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Some(BTreeSet::new()));
+                FIRST_MAP
+            }
+        }
+    }
+
     /// Notes where a refusal happened, on its way out.
     #[cold]
     fn at(&self, segment: Segment) {
@@ -334,8 +365,12 @@ struct Ctx<'a, R> {
     state: &'a State<R>,
     /// The compound levels above this value (what readers count) in bits
     /// 0-15, levels of any kind (what the stack counts) in bits 16-31, and
-    /// the flags [`IN_SOME`], [`ROW`], [`IN_VARIANT`].
+    /// the flags [`IN_SOME`], [`ROW`], [`IN_VARIANT`], [`KEY`].
     bits: u64,
+    /// Where in the value this is, as a hash of the fields, variants and
+    /// map keys on the way to it (sequence elements share their sequence's
+    /// place); only kept for [`Rules::UNIFORM_MAPS`].
+    site: u64,
 }
 
 /// Directly inside a `Some` (newtypes are transparent).
@@ -344,6 +379,16 @@ const IN_SOME: u64 = 1 << 32;
 const ROW: u64 = 1 << 33;
 /// Directly the data of an enum variant (through `Some` and newtypes).
 const IN_VARIANT: u64 = 1 << 34;
+/// The place one step (a field, a variant, a map key) past `site`: FNV-1a
+/// over the step's text, from `site`.
+fn next_site(site: u64, step: &str) -> u64 {
+    step.bytes().fold(site ^ 0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A map key (its text is noted for [`Rules::UNIFORM_MAPS`]).
+const KEY: u64 = 1 << 35;
 /// One level of nesting, in [`Ctx::bits`].
 const NESTED: u64 = 1 << 16;
 
@@ -357,7 +402,24 @@ impl<R> Copy for Ctx<'_, R> {}
 
 impl<'a, R: Rules> Ctx<'a, R> {
     fn top(state: &'a State<R>, flags: u64) -> Self {
-        Ctx { state, bits: flags }
+        Ctx {
+            state,
+            bits: flags,
+            site: 0,
+        }
+    }
+
+    /// This context one step further in the value (a field, a variant, a
+    /// map key), where places matter.
+    #[inline]
+    fn at(self, step: &str) -> Self {
+        if !R::UNIFORM_MAPS {
+            return self;
+        }
+        Ctx {
+            site: next_site(self.site, step),
+            ..self
+        }
     }
 
     #[inline]
@@ -394,8 +456,8 @@ impl<'a, R: Rules> Ctx<'a, R> {
         }
         let nested = self.nest()?;
         Ok(Ctx {
-            state: self.state,
             bits: (nested.bits & 0xffff_ffff) + 1,
+            ..nested
         })
     }
 
@@ -407,8 +469,8 @@ impl<'a, R: Rules> Ctx<'a, R> {
             return Err(self.too_deep(MAX_NESTING));
         }
         Ok(Ctx {
-            state: self.state,
             bits: self.bits + NESTED,
+            ..*self
         })
     }
 
@@ -547,6 +609,12 @@ impl<'a, S: ser::Serializer, R: Rules> ser::Serializer for Guard<'a, S, R> {
     #[inline]
     fn serialize_str(self, v: &str) -> Result<S::Ok, S::Error> {
         self.scalar()?;
+        if R::UNIFORM_MAPS && self.ctx.bits & KEY != 0 {
+            let mut key = self.ctx.state.key.borrow_mut();
+            key.clear();
+            key.push_str(v);
+            self.ctx.state.key_is_text.set(true);
+        }
         if v.is_empty() && self.ctx.in_some() && R::NONE_IS_EMPTY {
             return Err(self.ctx.none_like("`Some(\"\")`"));
         }
@@ -658,7 +726,7 @@ impl<'a, S: ser::Serializer, R: Rules> ser::Serializer for Guard<'a, S, R> {
                 true,
             ));
         }
-        let entered = self.ctx.enter()?;
+        let entered = self.ctx.enter()?.at(variant);
         let ctx = Ctx {
             bits: entered.bits | IN_VARIANT,
             ..entered
@@ -712,7 +780,7 @@ impl<'a, S: ser::Serializer, R: Rules> ser::Serializer for Guard<'a, S, R> {
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
         self.ctx.variant(variant)?;
-        let ctx = self.ctx.enter()?;
+        let ctx = self.ctx.enter()?.at(variant);
         let inner = self
             .inner
             .serialize_tuple_variant(name, index, variant, len)?;
@@ -726,7 +794,11 @@ impl<'a, S: ser::Serializer, R: Rules> ser::Serializer for Guard<'a, S, R> {
         }
         let ctx = self.ctx.enter()?;
         let inner = self.inner.serialize_map(len)?;
-        Ok(Compound::new(inner, ctx, len))
+        let mut compound = Compound::new(inner, ctx, len);
+        if R::UNIFORM_MAPS {
+            compound.map = self.ctx.state.begin_map(self.ctx.site);
+        }
+        Ok(compound)
     }
 
     #[inline]
@@ -753,7 +825,7 @@ impl<'a, S: ser::Serializer, R: Rules> ser::Serializer for Guard<'a, S, R> {
         len: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
         self.ctx.variant(variant)?;
-        let ctx = self.ctx.enter()?;
+        let ctx = self.ctx.enter()?.at(variant);
         let inner = self
             .inner
             .serialize_struct_variant(name, index, variant, len)?;
@@ -789,10 +861,21 @@ struct Compound<'a, C, R> {
     variant: &'static str,
     /// Which row of the table this struct is (CSV), or [`UNKNOWN`].
     row: usize,
+    /// For [`Rules::UNIFORM_MAPS`]: which map this is at its place
+    /// ([`FIRST_MAP`], [`LATER_MAP`], [`UNCHECKED`]), and the place of the
+    /// value of the key just written.
+    map: usize,
+    value_site: u64,
 }
 
 /// No length declared; not a row.
 const UNKNOWN: usize = usize::MAX;
+/// The first map at its place: its keys are the place's.
+const FIRST_MAP: usize = 1;
+/// A later map at a place: its keys must be the first's.
+const LATER_MAP: usize = 2;
+/// Not a map, or a map with keys that are not text.
+const UNCHECKED: usize = 0;
 
 impl<'a, C, R: Rules> Compound<'a, C, R> {
     #[inline]
@@ -804,6 +887,8 @@ impl<'a, C, R: Rules> Compound<'a, C, R> {
             count: 0,
             variant: "",
             row: UNKNOWN,
+            map: UNCHECKED,
+            value_site: 0,
         }
     }
 
@@ -843,6 +928,67 @@ impl<'a, C, R: Rules> Compound<'a, C, R> {
                 format!(
                     "a `Serialize` impl that declared {} elements and wrote {}",
                     self.declared, self.count
+                ),
+                true,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The key just written, against the keys of the first map at this
+    /// place (a map of this compound's parent's place).
+    fn note_key<E: ser::Error>(&mut self) -> Result<(), E> {
+        let state = self.ctx.state;
+        // The map's own place: its elements' context is one level in, at
+        // the same place.
+        let site = self.ctx.site;
+        if !state.key_is_text.get() {
+            if self.map != UNCHECKED {
+                state.maps.borrow_mut().insert(site, None);
+                self.map = UNCHECKED;
+            }
+            self.value_site = next_site(site, "");
+            return Ok(());
+        }
+        let key = state.key.borrow();
+        self.value_site = next_site(site, &key);
+        let mut maps = state.maps.borrow_mut();
+        let Some(Some(keys)) = maps.get_mut(&site) else {
+            return Ok(());
+        };
+        match self.map {
+            FIRST_MAP => {
+                keys.insert(key.clone());
+            }
+            LATER_MAP if !keys.contains(key.as_str()) => {
+                return Err(state.refuse(
+                    format!(
+                        "a map with key `{key}`, which an earlier map in the same place lacks; \
+                         it stores maps as columns, one per key, so a key missing from \
+                         a map would read back as present with no value"
+                    ),
+                    true,
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// At the end of a later map at a place: all of the first one's keys.
+    fn check_keys<E: ser::Error>(&self) -> Result<(), E> {
+        let state = self.ctx.state;
+        let expected = match state.maps.borrow().get(&self.ctx.site) {
+            Some(Some(keys)) => keys.len(),
+            _ => return Ok(()),
+        };
+        if self.count != expected {
+            return Err(state.refuse(
+                format!(
+                    "a map with {} keys where an earlier map in the same place has {expected}; \
+                     it stores maps as columns, one per key, so a key missing from a map \
+                     would read back as present with no value",
+                    self.count
                 ),
                 true,
             ));
@@ -947,15 +1093,23 @@ impl<C: ser::SerializeMap, R: Rules> ser::SerializeMap for Compound<'_, C, R> {
     #[inline]
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), C::Error> {
         // Counted with its value.
-        let key = Guarded {
-            value: key,
-            ctx: self.ctx,
-        };
-        self.inner.serialize_key(&key)
+        let mut ctx = self.ctx;
+        if R::UNIFORM_MAPS {
+            ctx.bits |= KEY;
+            self.ctx.state.key_is_text.set(false);
+        }
+        self.inner.serialize_key(&Guarded { value: key, ctx })?;
+        if R::UNIFORM_MAPS {
+            self.note_key()?;
+        }
+        Ok(())
     }
     #[inline]
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
-        let value = self.next(value);
+        let mut value = self.next(value);
+        if R::UNIFORM_MAPS {
+            value.ctx.site = self.value_site;
+        }
         self.inner
             .serialize_value(&value)
             .map_err(|e| self.located(e, Segment::MapValue))
@@ -963,6 +1117,9 @@ impl<C: ser::SerializeMap, R: Rules> ser::SerializeMap for Compound<'_, C, R> {
     #[inline]
     fn end(self) -> Result<C::Ok, C::Error> {
         self.check_count()?;
+        if R::UNIFORM_MAPS && self.map == LATER_MAP {
+            self.check_keys()?;
+        }
         self.inner.end()
     }
 }
@@ -981,7 +1138,8 @@ macro_rules! named {
                 if R::ROWS && self.row != UNKNOWN {
                     self.check_column(self.row, name)?;
                 }
-                let field = self.next(value);
+                let mut field = self.next(value);
+                field.ctx = field.ctx.at(name);
                 self.inner
                     .serialize_field(name, &field)
                     .map_err(|e| self.located(e, Segment::Field(name)))
