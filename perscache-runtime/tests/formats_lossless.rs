@@ -551,7 +551,10 @@ fn parquet_never_stores_maps_whose_keys_differ() {
             ),
             (
                 "nested keys differ",
-                vec![json!({"id": 1, "m": {"x": 1}}), json!({"id": 2, "m": {"y": 1}})],
+                vec![
+                    json!({"id": 1, "m": {"x": 1}}),
+                    json!({"id": 2, "m": {"y": 1}}),
+                ],
             ),
             (
                 "each field its own keys",
