@@ -18,7 +18,7 @@ use bytes::Bytes;
 use crate::cache::Cache;
 use crate::entry;
 use crate::error::{Error, FormatError, Result};
-use crate::format::Codec;
+use crate::format::{is_lossy_value, Codec};
 use crate::key::Key;
 use crate::stats::{self, Counters};
 use crate::storage::{function_dir, Storage};
@@ -35,6 +35,9 @@ pub struct Site {
     uncacheable: AtomicBool,
     /// Set once a write has been checked to read back.
     verified: AtomicBool,
+    /// Set when an entry of this function failed to decode: the next write
+    /// is read back once, whatever the format checks while it encodes.
+    recheck: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -63,6 +66,7 @@ impl Site {
             counters: Counters::new(),
             uncacheable: AtomicBool::new(false),
             verified: AtomicBool::new(false),
+            recheck: AtomicBool::new(false),
         }
     }
 
@@ -289,6 +293,7 @@ where
 
     let lookup = Lookup {
         cache,
+        site,
         storage: &**storage,
         function: site.function,
         ident,
@@ -336,7 +341,7 @@ where
     site.counters.miss(started.elapsed());
 
     if let Some(value) = P::stored(&result) {
-        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(site, codec, value) {
+        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(codec, value) {
             if let Some(tier) = &cache.tier {
                 tier.insert(key, payload.clone(), SystemTime::now());
             }
@@ -370,6 +375,7 @@ fn flush_check_due() -> bool {
 /// Where one call's entry is and how to read it.
 struct Lookup<'a> {
     cache: &'a Cache,
+    site: &'a Site,
     storage: &'a dyn Storage,
     function: &'a str,
     ident: &'a Ident,
@@ -451,6 +457,12 @@ impl Lookup<'_> {
     }
 
     fn report_undecodable<T, C: Codec<T>>(&self, codec: &C, e: FormatError) {
+        // Damaged, or a type the format writes but cannot read (an untagged
+        // enum in the binary format): the next write tells which. A panic
+        // is blamed on the bytes, as parsers panic on hostile input.
+        if !e.0.is::<Panicked>() {
+            self.site.recheck.store(true, Ordering::Relaxed);
+        }
         let e = Error::Format {
             format: codec.name().to_owned(),
             type_name: std::any::type_name::<T>(),
@@ -461,9 +473,13 @@ impl Lookup<'_> {
     }
 
     /// The bytes to store (framed for binary formats) and the payload within.
-    /// The first write of each function is read back once, so a type the
-    /// format cannot round-trip is found at once, not as endless misses.
-    fn encode<T, C: Codec<T>>(&self, site: &Site, codec: &C, value: &T) -> Option<(Bytes, Bytes)> {
+    /// A value the format would read back as another is not stored; a
+    /// format that does not refuse such values while it encodes has the
+    /// first write of each function read back once, and so has the next
+    /// write after an entry failed to decode, so that a type the format
+    /// cannot read back is found at once, not as endless misses.
+    fn encode<T, C: Codec<T>>(&self, codec: &C, value: &T) -> Option<(Bytes, Bytes)> {
+        let site = self.site;
         let binary = codec.framed();
         let mut buf = if binary { entry::begin() } else { Vec::new() };
         let format_error = |source| Error::Format {
@@ -472,6 +488,14 @@ impl Lookup<'_> {
             source,
         };
         if let Err(e) = codec.encode(value, &mut buf) {
+            if is_lossy_value(&e) {
+                self.cache.failed(
+                    self.function,
+                    "this result would read back as another value; it is not stored",
+                    &format_error(e.0),
+                );
+                return None;
+            }
             site.uncacheable.store(true, Ordering::Relaxed);
             self.cache.failed(
                 self.function,
@@ -489,8 +513,13 @@ impl Lookup<'_> {
         } else {
             framed.clone()
         };
-        if !site.verified.load(Ordering::Relaxed) {
-            if let Err(e) = codec.check(value, &payload) {
+        let recheck = site.recheck.load(Ordering::Relaxed);
+        if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                codec.check(value, &payload)
+            }))
+            .unwrap_or_else(|_| Err(FormatError::new(Panicked)));
+            if let Err(e) = checked {
                 site.uncacheable.store(true, Ordering::Relaxed);
                 self.cache.failed(
                     self.function,
@@ -500,6 +529,7 @@ impl Lookup<'_> {
                 return None;
             }
             site.verified.store(true, Ordering::Relaxed);
+            site.recheck.store(false, Ordering::Relaxed);
         }
         Some((framed, payload))
     }
@@ -509,8 +539,20 @@ impl Lookup<'_> {
 /// (third-party parsers do) must cost a miss, not the caller's call.
 fn decode<T, C: Codec<T>>(codec: &C, payload: &[u8]) -> std::result::Result<T, FormatError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
-        .unwrap_or_else(|_| Err(FormatError::new("the decoder panicked")))
+        .unwrap_or_else(|_| Err(FormatError::new(Panicked)))
 }
+
+/// A decoder's panic, blamed on the bytes it was given.
+#[derive(Debug)]
+struct Panicked;
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the decoder panicked")
+    }
+}
+
+impl std::error::Error for Panicked {}
 
 /// The folder of one code version: the code hash's first 16 alphanumeric
 /// characters, so paths stay readable and one folder holds one version.

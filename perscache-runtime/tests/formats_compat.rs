@@ -2,10 +2,11 @@
 //! every format. The test writes the table and fails if the docs differ, so
 //! the docs cannot drift from the code; `PERSCACHE_BLESS=1` rewrites them.
 //!
-//! Every cell is also a guarantee checked here: where a format reads back a
-//! different value, `Codec::check` (what the cache runs on a function's first
-//! write) must say so, so that the cache turns itself off for that function
-//! instead of ever returning the different value.
+//! Every cell is also a guarantee checked here: a value a format writes
+//! reads back equal, or the format says so (it refuses to write it, or
+//! cannot read it at all). The only exceptions are the rows marked as known
+//! gaps (`#[serde(untagged)]` enums whose variants look alike), which the
+//! docs explain.
 #![cfg(all(
     feature = "yaml",
     feature = "msgpack",
@@ -15,6 +16,7 @@
     feature = "zstd"
 ))]
 
+use std::cell::Cell as Flag;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Debug;
 use std::path::PathBuf;
@@ -27,16 +29,19 @@ use perscache::arrow_array::{
 use perscache::{Binary, Cbor, Codec, Csv, Json, MessagePack, Parquet, Yaml};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-/// What happened to one type in one format.
+/// What happened to one type in one format, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cell {
     Yes,
-    /// Reads back different; `check` catches it at the first write.
-    Lossy,
-    /// Cannot read back what it wrote.
+    /// Some values are refused while they are written: they would read
+    /// back as other values. Those calls are not cached; others are.
+    Refused,
+    /// Writes, but cannot read back.
     ReadError,
-    /// Refuses at encode.
+    /// Refuses at encode, whatever the value.
     WriteError,
+    /// Reads back as another value and nothing notices: a known gap.
+    Undetected,
     /// `Codec` is not implemented: a compile error.
     NoImpl,
 }
@@ -45,12 +50,19 @@ impl Cell {
     fn text(self) -> &'static str {
         match self {
             Cell::Yes => "yes",
-            Cell::Lossy => "no¹",
+            Cell::Refused => "some¹",
             Cell::ReadError => "no²",
             Cell::WriteError => "no³",
+            Cell::Undetected => "no⁴",
             Cell::NoImpl => "—",
         }
     }
+}
+
+thread_local! {
+    /// Whether the row being made is a known gap, where a value may read
+    /// back different unnoticed.
+    static KNOWN_GAP: Flag<bool> = const { Flag::new(false) };
 }
 
 /// Every sample of a type through one format; the worst outcome wins.
@@ -59,39 +71,40 @@ fn cell<T: PartialEq + Debug, C: Codec<T>>(codec: &C, samples: &[T]) -> Cell {
         .iter()
         .map(|value| {
             let mut buf = Vec::new();
-            if codec.encode(value, &mut buf).is_err() {
-                return Cell::WriteError;
+            if let Err(e) = codec.encode(value, &mut buf) {
+                return if e
+                    .to_string()
+                    .contains("would read this value back as another")
+                {
+                    Cell::Refused
+                } else {
+                    Cell::WriteError
+                };
             }
             match codec.decode(&buf) {
-                Err(_) => {
-                    assert!(
-                        codec.check(value, &buf).is_err(),
-                        "{} check missed a read error",
-                        codec.name()
-                    );
-                    Cell::ReadError
-                }
-                Ok(back) if back == *value => {
-                    if let Err(e) = codec.check(value, &buf) {
-                        panic!(
-                            "{}: check rejects a faithful round trip of {value:?}: {e}",
-                            codec.name()
-                        );
-                    }
-                    Cell::Yes
-                }
+                Err(_) => Cell::ReadError,
+                Ok(back) if back == *value => Cell::Yes,
                 Ok(back) => {
                     assert!(
-                        codec.check(value, &buf).is_err(),
-                        "{}: {value:?} reads back as {back:?} and check does not notice",
+                        KNOWN_GAP.with(Flag::get),
+                        "{}: {value:?} was written and reads back as {back:?}",
                         codec.name()
                     );
-                    Cell::Lossy
+                    Cell::Undetected
                 }
             }
         })
         .max()
         .unwrap_or(Cell::Yes)
+}
+
+/// The cells of a row whose values may read back different unnoticed.
+fn known_gap(row: impl FnOnce() -> Vec<Cell>) -> Vec<Cell> {
+    KNOWN_GAP.with(|gap| gap.set(true));
+    let cells = row();
+    KNOWN_GAP.with(|gap| gap.set(false));
+    assert!(cells.contains(&Cell::Undetected), "not a gap any more");
+    cells
 }
 
 const FORMATS: [&str; 7] = [
@@ -201,6 +214,131 @@ struct Deep {
     point: Point,
 }
 
+/// A float compared bit for bit, so that NaN equals itself.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+struct Bits(f64);
+
+impl PartialEq for Bits {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct Marker;
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct NewUnit(());
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct Empty {}
+
+/// A byte string: `serialize_bytes`, as `serde_bytes` writes one.
+#[derive(PartialEq, Debug, Clone)]
+struct ByteString(Vec<u8>);
+
+impl Serialize for ByteString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ByteString;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<ByteString, E> {
+                Ok(ByteString(v.to_vec()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ByteString, A::Error> {
+                let mut bytes = Vec::new();
+                while let Some(b) = seq.next_element()? {
+                    bytes.push(b);
+                }
+                Ok(ByteString(bytes))
+            }
+        }
+        d.deserialize_bytes(Visitor)
+    }
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+enum Tag {
+    Plain,
+    Wrap(Box<Tag>),
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct Chain {
+    next: Option<Box<Chain>>,
+}
+
+fn chain(depth: usize) -> Chain {
+    (1..depth).fold(Chain { next: None }, |c, _| Chain {
+        next: Some(Box::new(c)),
+    })
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct Sparse {
+    id: u8,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    extra: Option<u8>,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+#[serde(untagged)]
+enum Overlapping {
+    Small(u8),
+    Large(u16),
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+#[serde(untagged)]
+enum Loose {
+    Number(u32),
+    Text(String),
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+#[serde(tag = "type")]
+enum Internal {
+    Circle { r: f64 },
+    Square { side: f64, label: Option<String> },
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct Flattened {
+    id: u32,
+    #[serde(flatten)]
+    point: Point,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct LooseRow {
+    id: u32,
+    value: Loose,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+enum Size {
+    Small(u8),
+    Large { size: u64 },
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Debug, Clone)]
+struct SizedRow {
+    id: u32,
+    size: Size,
+}
+
 fn utc(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)
         .single()
@@ -232,11 +370,19 @@ fn rows() -> Vec<(&'static str, Vec<Cell>)> {
         ),
         ("`i64`, `u64`", value_row(vec![(i64::MIN, u64::MAX)])),
         ("`i128`", value_row(vec![i128::MIN])),
+        ("`u128`", value_row(vec![u128::MAX])),
         (
             "`f64`",
             value_row(vec![0.1, -0.0, 1e300, f64::MIN_POSITIVE]),
         ),
-        ("`f64` NaN, infinity", value_row(vec![f64::INFINITY])),
+        (
+            "`f64` NaN, infinity",
+            value_row(vec![
+                Bits(f64::NAN),
+                Bits(f64::INFINITY),
+                Bits(f64::NEG_INFINITY),
+            ]),
+        ),
         ("`bool`, `char`", value_row(vec![(true, 'ß')])),
         ("`DateTime<Utc>`", value_row(vec![utc(1_709_296_245_123)])),
         ("`DateTime<FixedOffset>`", value_row(vec![zoned()])),
@@ -275,8 +421,30 @@ fn rows() -> Vec<(&'static str, Vec<Cell>)> {
             ]),
         ),
         ("`Option<i32>`", value_row(vec![None, Some(3)])),
-        ("`Option<Option<i32>>`", value_row(vec![Some(None::<i32>)])),
+        (
+            "`Option<Option<i32>>`",
+            value_row(vec![None, Some(None::<i32>), Some(Some(1))]),
+        ),
+        ("`Option<()>`", value_row(vec![None, Some(())])),
+        ("`Option<unit struct>`", value_row(vec![None, Some(Marker)])),
+        (
+            "`Option<newtype of ()>`",
+            value_row(vec![None, Some(NewUnit(()))]),
+        ),
+        (
+            "`Option<serde_json::Value>`",
+            value_row(vec![
+                None,
+                Some(serde_json::json!(1)),
+                Some(serde_json::Value::Null),
+            ]),
+        ),
         ("`()`", value_row(vec![()])),
+        ("empty struct", value_row(vec![Some(Empty {})])),
+        (
+            "byte string (`serialize_bytes`)",
+            value_row(vec![ByteString(vec![0, 255]), ByteString(Vec::new())]),
+        ),
         (
             "nested record",
             value_row(vec![Nested {
@@ -289,6 +457,56 @@ fn rows() -> Vec<(&'static str, Vec<Cell>)> {
         (
             "`serde_json::Value`",
             value_row(vec![serde_json::json!({"a": [1, "two", null]})]),
+        ),
+        (
+            "`BTreeMap<(u8, u8), u8>` (tuple keys)",
+            value_row(vec![BTreeMap::from([((1u8, 2u8), 3u8)])]),
+        ),
+        (
+            "enum variant holding another (`Wrap(Wrap(Plain))`)",
+            value_row(vec![
+                Tag::Wrap(Box::new(Tag::Plain)),
+                Tag::Wrap(Box::new(Tag::Wrap(Box::new(Tag::Plain)))),
+            ]),
+        ),
+        (
+            "nesting 100 / 300 / 600 levels deep",
+            value_row(vec![chain(100), chain(300), chain(600)]),
+        ),
+        (
+            "`skip_serializing_if` field",
+            value_row(vec![
+                Sparse {
+                    id: 1,
+                    extra: Some(2),
+                },
+                Sparse { id: 1, extra: None },
+            ]),
+        ),
+        (
+            "`#[serde(untagged)]` enum",
+            value_row(vec![Loose::Number(5), Loose::Text("5".into())]),
+        ),
+        (
+            "`#[serde(untagged)]` enum, variants alike (`Large(5)`)",
+            known_gap(|| value_row(vec![Overlapping::Large(5)])),
+        ),
+        (
+            "`#[serde(tag = \"type\")]` enum",
+            value_row(vec![
+                Internal::Circle { r: 1.5 },
+                Internal::Square {
+                    side: 2.0,
+                    label: None,
+                },
+            ]),
+        ),
+        (
+            "`#[serde(flatten)]` field",
+            value_row(vec![Flattened {
+                id: 1,
+                point: point.clone(),
+            }]),
         ),
         (
             "table: `Vec<flat record>`",
@@ -369,6 +587,39 @@ fn rows() -> Vec<(&'static str, Vec<Cell>)> {
                 tags: vec!["t".into()],
                 point,
             }]]),
+        ),
+        (
+            "table with a field left out in some rows",
+            table_row(vec![vec![
+                Sparse {
+                    id: 1,
+                    extra: Some(2),
+                },
+                Sparse { id: 2, extra: None },
+            ]]),
+        ),
+        (
+            "table with an enum with data",
+            table_row(vec![vec![SizedRow {
+                id: 1,
+                size: Size::Large { size: 7 },
+            }]]),
+        ),
+        (
+            "table of `serde_json::Value` objects, keys differ by row",
+            table_row(vec![vec![
+                serde_json::json!({"id": 1, "a": 1}),
+                serde_json::json!({"id": 2, "b": 2}),
+            ]]),
+        ),
+        (
+            "table with an untagged enum (`Text(\"5\")`)",
+            known_gap(|| {
+                table_row(vec![vec![LooseRow {
+                    id: 1,
+                    value: Loose::Text("5".into()),
+                }]])
+            }),
         ),
         ("Arrow `RecordBatch` (timestamps with zone, nulls)", {
             let mut cells = vec![Cell::NoImpl; 5];

@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, CborRules};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// CBOR (RFC 8949) through [`ciborium`]: a self-describing binary format, so
@@ -31,14 +32,14 @@ impl Format for Cbor {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Cbor {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        ciborium::into_writer(value, out).map_err(FormatError::new)
+        guard::write::<CborRules, _, _>(out, value, |out, value| ciborium::into_writer(value, out))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
         ciborium::from_reader(bytes).map_err(FormatError::new)
     }
 
-    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-        check::same_after_decode(self, value, bytes)
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }

@@ -165,6 +165,10 @@ impl<T, F: Codec<T>> Codec<T> for Zstd<F> {
     fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
         self.inner.check(value, &decompress(bytes)?)
     }
+
+    fn checks_on_encode(&self) -> bool {
+        self.inner.checks_on_encode()
+    }
 }
 
 /// The largest window a reader accepts (and levels 20 to 22 write): 16 MiB,

@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{CsvRules, State};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// CSV through the [`csv`](https://docs.rs/csv) crate, for a `Vec` of flat
@@ -12,11 +13,13 @@ use crate::error::FormatError;
 /// that, each field of `R` must be a scalar: numbers, strings, bools, unit
 /// enum variants, `Option`s of these, or types serializing as a string (such
 /// as timestamps). A nested struct, a list or a map in a field is an error at
-/// the first write, naming the type.
+/// the first write, naming the type, and the cache stops caching the function.
 ///
-/// CSV writes `None` and `""` alike, as an empty field. Every write is read
-/// back and compared, so a table whose `Option<String>` holds `Some("")` is
-/// an error and not a value that comes back as `None`.
+/// CSV writes `None` and `""` alike, as an empty field, and matches fields
+/// to columns by position. So a table whose `Option<String>` holds
+/// `Some("")`, or whose rows leave out different fields
+/// (`skip_serializing_if`), is refused while it is written (the cache then
+/// does not store that result) rather than read back as another table.
 ///
 /// ```
 /// use perscache::{Codec, Csv};
@@ -65,19 +68,25 @@ impl Format for Csv {
 impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Csv {
     fn encode(&self, rows: &Vec<R>, out: &mut Vec<u8>) -> Result<(), FormatError> {
         let start = out.len();
-        {
+        // Whether a table survives CSV depends on its values (an empty
+        // string in an `Option`, rows with different fields), so the guard
+        // watches every row as it is written.
+        let state = State::<CsvRules>::new();
+        let written = (|| {
             let mut writer = csv::WriterBuilder::new()
                 .has_headers(true)
                 .from_writer(&mut *out);
             for row in rows {
-                writer.serialize(row).map_err(FormatError::new)?;
+                writer.serialize(state.row(row))?;
             }
-            writer.flush().map_err(FormatError::new)?;
+            writer.flush()?;
+            Ok::<(), csv::Error>(())
+        })();
+        let result = state.finish(written);
+        if result.is_err() {
+            out.truncate(start);
         }
-        // Whether a table survives CSV depends on its values (an empty
-        // string, a tuple row with no header), not only on its type, so every
-        // write is checked, not only a function's first.
-        check::same_after_decode(self, rows, &out[start..])
+        result
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<Vec<R>, FormatError> {
@@ -87,5 +96,9 @@ impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Csv {
             .deserialize()
             .collect::<Result<_, _>>()
             .map_err(FormatError::new)
+    }
+
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }

@@ -13,8 +13,8 @@
 //! from configuration.
 
 mod binary;
-mod check;
 mod custom;
+mod guard;
 mod json;
 
 #[cfg(feature = "cbor")]
@@ -48,6 +48,8 @@ pub use self::msgpack::MessagePack;
 pub use self::parquet::Parquet;
 #[cfg(feature = "yaml")]
 pub use self::yaml::Yaml;
+
+pub(crate) use guard::is_lossy_value;
 
 use crate::error::FormatError;
 
@@ -154,15 +156,39 @@ pub trait Codec<T>: Format {
 
     /// Checks that `bytes`, which [`encode`](Self::encode) wrote for `value`,
     /// read back as `value`. The cache calls it on the first write of each
-    /// function and turns caching off for that function, with a warning
-    /// naming the format and the type, if it fails.
+    /// function, unless [`checks_on_encode`](Self::checks_on_encode) says
+    /// `encode` already refuses such values, and on the next write after an
+    /// entry of the function failed to decode. If it fails, the cache turns
+    /// caching off for that function, with a warning naming the format and
+    /// the type.
     ///
-    /// The default only decodes. The built-in serde formats also compare what
-    /// they read with `value`, so that a type they cannot represent exactly
-    /// (`Some(None)` in JSON) is found.
+    /// The default only decodes; a format of your own may also compare.
     fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
         let _ = value;
         self.decode(bytes).map(drop)
+    }
+
+    /// Whether [`encode`](Self::encode) refuses, in the pass that writes,
+    /// every value it would read back as another, so that the cache need not
+    /// read a function's first write back. The default is `false`.
+    ///
+    /// The built-in formats say `true` (except Parquet for a `RecordBatch`):
+    /// they refuse `Some(None)` in JSON, `Some("")` in CSV and the like while
+    /// they write, and the cache then skips storing that one result, with a
+    /// warning; the function's other results are still cached.
+    ///
+    /// ```
+    /// use perscache::{Codec, Json};
+    ///
+    /// assert!(Codec::<Option<Option<u8>>>::checks_on_encode(&Json));
+    /// let mut buf = Vec::new();
+    /// assert!(Json.encode(&Some(None::<u8>), &mut buf).is_err());
+    /// Json.encode(&Some(Some(1u8)), &mut buf)?;
+    /// assert_eq!(buf, b"1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn checks_on_encode(&self) -> bool {
+        false
     }
 }
 
@@ -193,6 +219,9 @@ impl<T, F: Codec<T> + ?Sized> Codec<T> for &F {
     }
     fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
         (**self).check(value, bytes)
+    }
+    fn checks_on_encode(&self) -> bool {
+        (**self).checks_on_encode()
     }
 }
 
@@ -510,6 +539,9 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for AnyFormat {
     }
     fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
         dispatch!(self, |f| f.check(value, bytes))
+    }
+    fn checks_on_encode(&self) -> bool {
+        dispatch!(self, |f| Codec::<T>::checks_on_encode(&f))
     }
 }
 

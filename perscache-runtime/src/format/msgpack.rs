@@ -1,6 +1,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, MsgpackRules};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// MessagePack through [`rmp_serde`]: compact, binary, and readable from
@@ -33,14 +34,16 @@ impl Format for MessagePack {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for MessagePack {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        rmp_serde::encode::write_named(out, value).map_err(FormatError::new)
+        guard::write::<MsgpackRules, _, _>(out, value, |out, value| {
+            rmp_serde::encode::write_named(out, value)
+        })
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
         rmp_serde::from_slice(bytes).map_err(FormatError::new)
     }
 
-    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-        check::same_after_decode(self, value, bytes)
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
-use arrow_schema::{FieldRef, Schema};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, FieldRef, Schema};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
@@ -12,7 +12,8 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_arrow::schema::{SchemaLike, TracingOptions};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::{check, Codec, Format};
+use super::guard::{ParquetRules, State};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// Apache Parquet, for a `Vec` of records (through Arrow, with
@@ -25,8 +26,9 @@ use crate::error::FormatError;
 /// `Option`s, enums); `None` is stored as a Parquet null. Timestamps in a
 /// record (`chrono` types, which serialize as RFC 3339 text) are stored as
 /// Parquet timestamps (millisecond precision, UTC or naive) when every value
-/// survives that; otherwise as text, so the value read back is always the
-/// value written: every write of a `Vec` is read back and compared. A
+/// of the column reads back as the same text; otherwise as text, so the value
+/// read back is always the value written. `Some(())` and the like, which
+/// Parquet would store as a null, are refused while the table is written. A
 /// `RecordBatch` keeps its Arrow schema exactly, time zones included.
 ///
 /// Unlike the binary formats, Parquet entries are not wrapped in
@@ -95,32 +97,125 @@ impl<R: Serialize + DeserializeOwned> Codec<Vec<R>> for Parquet {
         if rows.is_empty() {
             return write_empty::<R>(out);
         }
+        let batch = contained(|| batch_of(rows))?;
         let start = out.len();
-        // First try real timestamp columns; if some value would not survive
-        // them (sub-millisecond precision, a string that only looks like a
-        // date), fall back to the schema the types alone give.
-        let mut last = None;
-        for guess_dates in [true, false] {
-            out.truncate(start);
-            let attempt = schema_of(rows, options().guess_dates(guess_dates))
-                .and_then(|fields| {
-                    serde_arrow::to_record_batch(&fields, rows).map_err(FormatError::new)
-                })
-                .and_then(|batch| write_batch(&batch, out))
-                .and_then(|()| check::same_after_decode(self, rows, &out[start..]));
-            match attempt {
-                Ok(()) => return Ok(()),
-                Err(e) => last = Some(e),
-            }
-        }
-        out.truncate(start);
-        Err(last.unwrap_or_else(|| FormatError::new("no schema fits these records")))
+        contained(|| write_batch(&batch, out)).inspect_err(|_| out.truncate(start))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<Vec<R>, FormatError> {
         let batch = read_batch(bytes)?;
         serde_arrow::from_record_batch(&batch).map_err(FormatError::new)
     }
+
+    fn checks_on_encode(&self) -> bool {
+        true
+    }
+}
+
+/// Runs `f`, turning a panic into an error: the Parquet writer panics on
+/// Arrow types it does not implement (unions, from enums with data), and a
+/// result that cannot be stored must not cost the caller its call.
+fn contained<T>(f: impl FnOnce() -> Result<T, FormatError>) -> Result<T, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(FormatError::new(format!(
+            "the Parquet writer cannot store this table ({message})"
+        )))
+    })
+}
+
+/// The rows as one Arrow batch, through the guard. Strings that look like
+/// dates become date, time or timestamp columns where every value of the
+/// column reads back as the same text; other columns keep them as text.
+fn batch_of<R: Serialize>(rows: &[R]) -> Result<RecordBatch, FormatError> {
+    let guessed = match schema_of(rows, options().guess_dates(true)) {
+        Ok(fields) => fields,
+        // Values that look like dates in some rows and not in others.
+        Err(_) => return to_batch(&schema_of(rows, options())?, rows),
+    };
+    if !guessed.iter().any(|f| has_guessed_type(f.data_type())) {
+        return to_batch(&guessed, rows);
+    }
+    let plain_fields = schema_of(rows, options())?;
+    let plain = to_batch(&plain_fields, rows)?;
+    let Ok(dated) = to_batch(&guessed, rows) else {
+        return Ok(plain);
+    };
+    let mut fields = Vec::with_capacity(plain_fields.len());
+    let mut columns = Vec::with_capacity(plain_fields.len());
+    for (i, (field, text)) in plain_fields.iter().zip(plain.columns()).enumerate() {
+        let exact = guessed
+            .get(i)
+            .filter(|g| g.name() == field.name() && is_date_type(g.data_type()))
+            .and_then(|g| Some((g, dated.columns().get(i)?)))
+            .filter(|(g, column)| reads_back_as(g, column, text));
+        match exact {
+            Some((g, column)) => {
+                fields.push(Arc::clone(g));
+                columns.push(Arc::clone(column));
+            }
+            None => {
+                fields.push(Arc::clone(field));
+                columns.push(Arc::clone(text));
+            }
+        }
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(FormatError::new)
+}
+
+/// `rows` in the batch of `fields`, through the guard.
+fn to_batch<R: Serialize>(fields: &[FieldRef], rows: &[R]) -> Result<RecordBatch, FormatError> {
+    let state = State::<ParquetRules>::new();
+    let batch = serde_arrow::to_record_batch(fields, &state.value(rows));
+    let mut out = None;
+    state
+        .finish(batch.map(|b| out = Some(b)))
+        .and_then(|()| out.ok_or_else(|| FormatError::new("no batch")))
+}
+
+/// The types `guess_dates` gives to text that looks like a date.
+fn is_date_type(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) | DataType::Time64(_)
+    )
+}
+
+/// Whether a guessed date type is anywhere in `t`.
+fn has_guessed_type(t: &DataType) -> bool {
+    match t {
+        DataType::Struct(fields) => fields.iter().any(|f| has_guessed_type(f.data_type())),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::Map(f, _) => has_guessed_type(f.data_type()),
+        t => is_date_type(t),
+    }
+}
+
+/// Whether the date column `column` (of field `field`) reads back as the
+/// text column `text`, value by value, through serde_arrow as `decode` does.
+fn reads_back_as(field: &FieldRef, column: &ArrayRef, text: &ArrayRef) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Cell {
+        v: Option<String>,
+    }
+    let Some(text) = text.as_any().downcast_ref::<StringArray>() else {
+        return false;
+    };
+    let field: FieldRef = Arc::new(Field::new("v", field.data_type().clone(), true));
+    let Ok(back) = serde_arrow::from_arrow::<Vec<Cell>, _>(&[field], &[Arc::clone(column)]) else {
+        return false;
+    };
+    back.len() == text.len()
+        && back.iter().enumerate().all(|(i, cell)| match &cell.v {
+            None => text.is_null(i),
+            Some(v) => text.is_valid(i) && text.value(i) == v,
+        })
 }
 
 /// The Arrow fields traced from the values.
@@ -144,7 +239,8 @@ fn write_empty<R: DeserializeOwned>(out: &mut Vec<u8>) -> Result<(), FormatError
 
 impl Codec<RecordBatch> for Parquet {
     fn encode(&self, batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        write_batch(batch, out)
+        let start = out.len();
+        contained(|| write_batch(batch, out)).inspect_err(|_| out.truncate(start))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<RecordBatch, FormatError> {

@@ -1,16 +1,18 @@
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{check, Codec, Format};
+use super::guard::{self, State, YamlRules};
+use super::{Codec, Format};
 use crate::error::FormatError;
 
 /// YAML through [`serde_norway`], the maintained fork of the deprecated
 /// `serde_yaml`: entries are `.yaml` files any YAML reader opens.
 ///
 /// Holds any `Serialize + DeserializeOwned` type that YAML can express. YAML,
-/// like JSON, writes `Some(x)` as `x`, so `Option<Option<T>>` cannot tell
-/// `Some(None)` from `None`; the cache finds that out at the first write and
-/// stops caching the function with a warning, rather than ever returning a
-/// different value.
+/// like JSON, writes `Some(x)` as `x`, so it cannot tell `Some(None)` from
+/// `None`: such a value is refused while it is written (the cache does not
+/// store that result, with a warning), rather than ever read back different.
+/// So is an enum variant with data directly inside another (one tag per node)
+/// and nesting deeper than 63 levels; byte strings it cannot read at all.
 ///
 /// ```
 /// use perscache::{Codec, Yaml};
@@ -41,7 +43,8 @@ impl Format for Yaml {
 
 impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<(), FormatError> {
-        match serde_norway::to_value(value) {
+        let state = State::<YamlRules>::new();
+        match serde_norway::to_value(state.value(value)) {
             // The tree turns integers beyond 64 bits into strings; a document
             // that may hold one goes through the library's own writer, which
             // writes them as numbers.
@@ -49,7 +52,10 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
                 emit::document(&tree, out);
                 Ok(())
             }
-            _ => serde_norway::to_writer(out, value).map_err(FormatError::new),
+            Err(e) if state.refused() => state.finish(Err(e)),
+            _ => guard::write::<YamlRules, _, _>(out, value, |out, value| {
+                serde_norway::to_writer(out, value)
+            }),
         }
     }
 
@@ -57,8 +63,8 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Yaml {
         serde_norway::from_slice(bytes).map_err(FormatError::new)
     }
 
-    fn check(&self, value: &T, bytes: &[u8]) -> Result<(), FormatError> {
-        check::same_after_decode(self, value, bytes)
+    fn checks_on_encode(&self) -> bool {
+        true
     }
 }
 

@@ -11,6 +11,7 @@
 //!   format, with no cache logic; for key hashing, BLAKE3 over the raw bytes.
 
 mod analysis;
+mod encode;
 mod harness;
 mod hashing;
 mod large;
@@ -113,11 +114,12 @@ pub fn run(options: &Options) -> Result<()> {
     let started_at = utc_now();
 
     type Runner = fn(&Scale, &Path) -> Result<Section>;
-    let runners: [(&str, Runner); 6] = [
+    let runners: [(&str, Runner); 7] = [
         ("small", small::run),
         ("large", large::run),
         ("hashing", hashing::run),
         ("writes", writes::run),
+        ("encode", encode::run),
         ("threads", small::run_threads),
         ("analysis", analysis::run),
     ];

@@ -58,10 +58,11 @@ fn peer(dir: &Path, name: &str) -> Result<RedbCache<u64, Small>> {
     Ok(store)
 }
 
+/// The floor's bytes: the format alone, without the cache's guard.
 fn encoded(value: &Small) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     Binary
-        .encode(value, &mut bytes)
+        .encode_unguarded(value, &mut bytes)
         .map_err(|e| anyhow::anyhow!("encoding: {e}"))?;
     Ok(bytes)
 }
