@@ -655,7 +655,7 @@ fn a_decoder_that_calls_a_cached_function_does_not_deadlock() {
         .recv_timeout(Duration::from_secs(60))
         .expect("finished, not deadlocked");
     assert_eq!(OUTER_CALLS.load(SeqCst), 1, "served from the memory tier");
-    assert!(NEXT.load(SeqCst) >= 3, "every hit decoded");
+    assert!(NEXT.load(SeqCst) >= 2, "every hit decoded");
 }
 
 #[test]
