@@ -154,6 +154,14 @@ fn session() -> &'static Session {
     })
 }
 
+/// Cargo's home: `CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
 fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
@@ -359,7 +367,7 @@ impl Session {
         } else {
             prefixes.push((self.cwd.to_string_lossy().into_owned(), "$WORKSPACE"));
         }
-        if let Some(h) = std::env::var_os("CARGO_HOME") {
+        if let Some(h) = cargo_home() {
             prefixes.push((h.to_string_lossy().into_owned(), "$CARGO_HOME"));
         }
         for (p, name) in prefixes {
@@ -589,7 +597,7 @@ impl Session {
             return out;
         }
         // Another crate: what its compilation read, as its dep-info says.
-        let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
+        let cargo_home = cargo_home();
         for di in self.depinfos_of(a, &info.name) {
             for f in &di.files {
                 let f = if f.is_absolute() {
