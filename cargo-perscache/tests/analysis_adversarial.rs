@@ -47,10 +47,14 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("one_tuple", "textkit::api::one_tuple"),
     ("limit_text", "textkit::api::limit_text"),
     ("paired", "textkit::api::paired"),
+    ("checksum", "textkit::api::checksum"),
     // shapes
     ("picked_text", "shapes::catalog::picked_text"),
+    ("picked_headline", "shapes::catalog::picked_headline"),
     ("circle_text", "shapes::catalog::imported::circle_text"),
     ("run", "shapes::engine::Engine::run"),
+    ("run_generic", "shapes::engine::GenericEngine::run_generic"),
+    ("apply", "shapes::pipeline::Pipeline::apply"),
     ("passes", "shapes::lint::Linter::passes"),
     // units
     ("shelf_price", "units::pricing::shelf_price"),
@@ -63,12 +67,15 @@ const FUNCTIONS: &[(&str, &str)] = &[
     // report
     ("render", "report::render"),
     ("sum_cents", "report::sum_cents"),
+    ("decode", "report::decode"),
     ("html", "report::html"),
     ("margin", "report::margin"),
     ("euro_cents", "report::euro_cents"),
+    ("bank_cents", "report::bank_cents"),
     // cli
     ("help", "cli::help"),
     ("about", "cli::about"),
+    ("timeout_of", "cli::timeout_of"),
     // idioms
     ("vat_by_path", "idioms::vat_by_path"),
     ("cents_text", "idioms::cents_text"),
@@ -90,6 +97,12 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("mix", "idioms::tables::mix"),
     ("order_weight", "idioms::layout::order_weight"),
     ("digit_count", "idioms::digits::digit_count"),
+    ("shipping_cost", "idioms::shipping_cost"),
+    ("framed", "idioms::framed"),
+    // legacy
+    ("legacy_framed", "legacy::framed"),
+    // cmath
+    ("c_scaled", "cmath::scaled"),
 ];
 
 fn full_name(id: &str) -> &'static str {
@@ -188,6 +201,14 @@ fn stale_today() -> Vec<Case> {
             &["passes"],
         ),
         case(
+            "closure_in_a_field",
+            "dyn Fn: a closure held in `self`, made by a constructor the marked method never calls",
+            "shapes/src/pipeline.rs",
+            "x * 3",
+            "x * 4",
+            &["apply"],
+        ),
+        case(
             "generic_fn_bounded_by_display_instantiated_elsewhere",
             "generics: a marked fn bounded by a std trait (`T: Display`) runs the impls of every type its callers choose",
             "money/src/lib.rs",
@@ -204,6 +225,14 @@ fn stale_today() -> Vec<Case> {
             &["sum_cents"],
         ),
         case(
+            "generic_fn_bounded_by_deserialize_instantiated_elsewhere",
+            "generics: `T: DeserializeOwned` runs the derived impl of the type its callers choose, serde attributes included",
+            "money/src/lib.rs",
+            "pub struct Coins {\n    pub count: u32,",
+            "pub struct Coins {\n    #[serde(rename = \"qty\")]\n    pub count: u32,",
+            &["decode"],
+        ),
+        case(
             "default_method_called_on_dyn_without_import",
             "methods: a `dyn Trait`'s methods (default bodies too) are callable where the trait is not imported",
             "shapes/src/geometry.rs",
@@ -212,12 +241,28 @@ fn stale_today() -> Vec<Case> {
             &["picked_text", "circle_text"],
         ),
         case(
+            "inherent_impl_on_dyn_trait",
+            "methods: `impl dyn Shape { fn headline(&self) }` is an inherent impl of the trait object type",
+            "shapes/src/geometry.rs",
+            r#"format!("{}!", self.name().to_uppercase())"#,
+            r#"format!("{}?", self.name().to_uppercase())"#,
+            &["picked_headline"],
+        ),
+        case(
             "modules_declared_in_cfg_if",
             "modules: `cfg_if! { if #[cfg(unix)] { mod unix; use unix as platform; } else { ... } }` declares modules",
             "textkit/src/unix.rs",
             r#"part.replace('\\', "/")"#,
             r#"part.replace('\\', "/").to_lowercase()"#,
             &["join_path"],
+        ),
+        case(
+            "modules_declared_by_a_workspace_macro",
+            "modules: `modules!(shipping)` whose `macro_rules!` writes `pub mod $m;`",
+            "idioms/src/shipping.rs",
+            "5 + kg * 2",
+            "5 + kg * 3",
+            &["shipping_cost"],
         ),
         case(
             "cfg_on_use_declarations",
@@ -318,12 +363,28 @@ fn stale_today() -> Vec<Case> {
             &["help", "about"],
         ),
         case(
+            "function_path_in_a_derive_helper_attribute",
+            "attributes: `#[arg(value_parser = crate::parse::seconds)]` names a function by a path",
+            "cli/src/lib.rs",
+            ".parse::<u64>()",
+            ".parse::<u64>().map(|v| v * 1000)",
+            &["timeout_of"],
+        ),
+        case(
             "include_str_in_a_macro_body",
             "files: `include_str!(\"banner.txt\")` in a `macro_rules!` body reads next to the file that invokes the macro",
             "units/src/pricing/banner.txt",
             "Prices include VAT.",
             "Prices exclude VAT.",
             &["price_banner"],
+        ),
+        case(
+            "c_function_compiled_by_the_build_script",
+            "files: a foreign function the build script compiles from C (`cc::Build::new().file(\"csrc/scale.c\")`)",
+            "cmath/csrc/scale.c",
+            "x * 3 + 1",
+            "x * 4 + 1",
+            &["c_scaled"],
         ),
         case(
             "locals_swapped_in_inline_format_args",
@@ -365,12 +426,46 @@ fn stale_today() -> Vec<Case> {
             "    ($a:expr, $b:expr) => {",
             &["paired"],
         ),
+        // Two packages give their library one name (`[lib] name = "wire"`):
+        // one of these two edits is missed, whichever package comes second.
+        case(
+            "lib_name_shared_by_two_packages_first",
+            "crates: a crate is its package, not its library's name (`wire-v1` and `wire-v2` are both `wire`)",
+            "wire1/src/lib.rs",
+            r#"format!("{}:{}", payload.len(), payload)"#,
+            r#"format!("{}={}", payload.len(), payload)"#,
+            &["legacy_framed"],
+        ),
+        case(
+            "lib_name_shared_by_two_packages_second",
+            "crates: a crate is its package, not its library's name (`wire-v1` and `wire-v2` are both `wire`)",
+            "wire2/src/lib.rs",
+            r#""{:x}|{}""#,
+            r#""{:x}/{}""#,
+            &["framed"],
+        ),
+        case(
+            "extern_block_calling_a_workspace_fn",
+            "names: `extern \"C\" { fn textkit_checksum(..); }` calls the workspace's `#[no_mangle]` fn of that name",
+            "textkit/src/api.rs",
+            "x.wrapping_mul(31) ^ 7",
+            "x.wrapping_mul(37) ^ 7",
+            &["checksum"],
+        ),
     ]
 }
 
 /// Cases the analysis gets right today, kept so that they stay right.
 fn held_today() -> Vec<Case> {
     vec![
+        case(
+            "generic_engine_over_a_strategy",
+            "generics: `impl<S: Strategy> GenericEngine<S>` reaches every impl of `Strategy`",
+            "shapes/src/engine.rs",
+            "x / 2",
+            "x / 4",
+            &["run_generic"],
+        ),
         case(
             "workspace_derive_code",
             "macros: a workspace proc-macro crate's code counts for the types deriving from it",
@@ -394,6 +489,14 @@ fn held_today() -> Vec<Case> {
             "$cents * 105 / 100",
             "$cents * 106 / 100",
             &["shelf_price"],
+        ),
+        case(
+            "dollar_crate_function_inside_a_macro",
+            "macros: a macro body calling `$crate::__private::round_half_even(..)`",
+            "units/src/lib.rs",
+            "r as i64 - x.signum() as i64",
+            "r as i64",
+            &["bank_cents"],
         ),
         case(
             "macro_by_module_path",
@@ -633,10 +736,14 @@ case_tests!(
     dyn_trait_in_a_field_impl_in_the_same_crate,
     dyn_trait_in_a_field_impl_downstream,
     vec_of_trait_objects_in_a_field,
+    closure_in_a_field,
     generic_fn_bounded_by_display_instantiated_elsewhere,
     generic_fn_bounded_by_into_instantiated_elsewhere,
+    generic_fn_bounded_by_deserialize_instantiated_elsewhere,
     default_method_called_on_dyn_without_import,
+    inherent_impl_on_dyn_trait,
     modules_declared_in_cfg_if,
+    modules_declared_by_a_workspace_macro,
     cfg_on_use_declarations,
     cfg_on_module_declarations,
     path_attribute_inside_an_inline_module,
@@ -648,16 +755,23 @@ case_tests!(
     format_width_and_precision_arguments,
     macro_use_attribute_on_a_module,
     doc_comments_read_by_derives,
+    function_path_in_a_derive_helper_attribute,
     include_str_in_a_macro_body,
+    c_function_compiled_by_the_build_script,
     locals_swapped_in_inline_format_args,
     line_macro_moves_with_a_comment,
     labelled_break_of_a_one_tuple,
     stringify_of_digit_separators,
     trailing_comma_in_a_macro_matcher,
+    lib_name_shared_by_two_packages_first,
+    lib_name_shared_by_two_packages_second,
+    extern_block_calling_a_workspace_fn,
     // Held today.
+    generic_engine_over_a_strategy,
     workspace_derive_code,
     impl_of_a_type_behind_impl_and_dyn,
     macro_rules_of_one_name_in_two_modules,
+    dollar_crate_function_inside_a_macro,
     macro_by_module_path,
     renamed_reexport_chain_and_renamed_dependency,
     default_written_by_another_crates_macro,
@@ -932,7 +1046,8 @@ fn check_workspace(root: &Path) -> PathBuf {
         repo().display().to_string()
     );
     for krate in [
-        "textkit", "shapes", "units", "money", "report", "derive", "cli", "idioms",
+        "textkit", "shapes", "units", "money", "report", "derive", "cli", "idioms", "legacy",
+        "cmath",
     ] {
         let path = ws.join(krate).join("Cargo.toml");
         let text = std::fs::read_to_string(&path).expect("Cargo.toml");
