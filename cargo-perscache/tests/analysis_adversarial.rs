@@ -20,8 +20,9 @@
 //! `cargo test -p cargo-perscache --test analysis_adversarial -- --ignored --nocapture`.
 //!
 //! The last tests build small packages with the real macro and plain
-//! `cargo run` (`fixtures/adversarial/builds`, `slugs`) and compare the
-//! cached output with `PERSCACHE=off`: build inputs the key must hold.
+//! `cargo run` (`fixtures/adversarial/builds`, `slugs`, `twins`) and compare
+//! the cached output with `PERSCACHE=off`: build inputs and instantiations
+//! the key must hold.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -1220,6 +1221,9 @@ fn package(parent: &Path, name: &str) -> PathBuf {
         repo().display().to_string()
     );
     std::fs::write(&manifest, text.replace(in_place, &here)).expect("write Cargo.toml");
+    // The repository's lock: perscache's dependencies as the repository
+    // builds them, nothing to fetch.
+    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
     dir
 }
 
@@ -1380,6 +1384,24 @@ fn dependency_build_script_env_is_in_the_key() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// `default_text::<gen1::Header>()` and `default_text::<gen2::Header>()`
+/// in one run: two types from two packages whose library has one name
+/// (`gen-v1` and `gen-v2`, as two major versions of a crate in one graph),
+/// so `type_name` gives `gen::Header` for both.
+#[test]
+fn same_type_name_from_two_crates_is_two_instantiations() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = package(tmp.path(), "twins");
+    let cache = tmp.path().join("cache");
+    let wrong = same_as_uncached(&dir, &[], &cache, "one run");
+    assert!(
+        wrong.is_empty(),
+        "WRONG VALUE: generics: the key tells instantiations apart by `type_name`, which two crates can share:\n{}",
+        wrong.join("\n")
+    );
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let out = StdCommand::new("git")
         .current_dir(dir)
@@ -1418,9 +1440,8 @@ fn version_bump_of_a_dependency_used_through_its_trait_is_in_the_key() {
     let text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
     let url = format!("file://{}", repo_dir.display());
     std::fs::write(&manifest, text.replace("SLUGKIT_URL", &url)).expect("write");
-    // Everything else is locked as in the repository, so nothing is fetched
-    // but the local git repository.
-    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
+    // Everything else is locked as in the repository (`package`), so
+    // nothing is fetched but the local git repository.
     let cache = tmp.path().join("cache");
     let mut wrong = same_as_uncached(&dir, &[], &cache, "0.1.0");
 
