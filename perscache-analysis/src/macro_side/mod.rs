@@ -132,15 +132,17 @@ struct Analyzed {
 fn session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| {
+        let started = std::time::Instant::now();
         let cwd = std::env::current_dir().unwrap_or_default();
         let compilation = Compilation::from_args(&rustc::args(), &cwd);
         let analyzed = analyzed(&compilation);
         if std::env::var_os("PERSCACHE_DEBUG_MACRO").is_some() {
             match &analyzed {
                 Ok(a) => eprintln!(
-                    "perscache: analysed {} ({} marked functions)",
+                    "perscache: analysed {} ({} marked functions) in {:?}",
                     a.ws.crates[a.krate].name,
-                    a.analysis.manifest.functions.len()
+                    a.analysis.manifest.functions.len(),
+                    started.elapsed()
                 ),
                 Err(e) => eprintln!("perscache: no analysis, falling back: {e}"),
             }
