@@ -255,7 +255,7 @@ struct CachedModel {
     workspace: Workspace,
 }
 
-const MODEL_VERSION: &str = concat!("perscache model 1 / ", env!("CARGO_PKG_VERSION"));
+const MODEL_VERSION: &str = concat!("perscache model 2 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
     std::fs::read(p).map_or_else(
@@ -338,10 +338,13 @@ impl Session {
     /// The dep-info of crate `name` of the workspace: through this
     /// compilation's `--extern` when it names it, else every build of it in
     /// the dependency folder.
-    fn depinfos_of(&self, a: &Analyzed, name: &str) -> Vec<depinfo::DepInfo> {
+    fn depinfos_of(&self, a: &Analyzed, k: usize) -> Vec<depinfo::DepInfo> {
         let here = &a.ws.crates[a.krate];
+        let info = &a.ws.crates[k];
+        let name = info.name.as_str();
+        let root = info.root.to_string_lossy();
         for (ext, dep) in &here.deps {
-            if matches!(dep, DepRef::Local(l) if l == name) {
+            if matches!(dep, DepRef::Local(l) if *l == root) {
                 if let Some(e) = self.compilation.externs.get(ext) {
                     return self.depinfo(&e.path).into_iter().collect();
                 }
@@ -393,7 +396,7 @@ impl Session {
                 DepRef::External(v) => c.ext.contains(v),
                 DepRef::Local(lib) => g.crates.iter().enumerate().any(|(i, k)| {
                     k.info.kind == "lib"
-                        && &k.info.name == lib
+                        && k.info.root.to_string_lossy() == lib.as_str()
                         && c.crates.iter().any(|&r| g.reaches(i, r))
                 }),
             };
@@ -424,7 +427,7 @@ impl Session {
                 }
                 continue;
             }
-            let infos = self.depinfos_of(a, &info.name);
+            let infos = self.depinfos_of(a, k);
             for var in vars {
                 let mut values: BTreeSet<String> = infos
                     .iter()
@@ -493,7 +496,7 @@ impl Session {
         };
         let prefix = format!("{}-", info.package);
         let from_depinfo: BTreeSet<PathBuf> = self
-            .depinfos_of(a, &info.name)
+            .depinfos_of(a, k)
             .iter()
             .flat_map(|d| d.files.iter())
             .filter_map(|f| {
@@ -600,7 +603,7 @@ impl Session {
         }
         // Another crate: what its compilation read, as its dep-info says.
         let cargo_home = cargo_home();
-        for di in self.depinfos_of(a, &info.name) {
+        for di in self.depinfos_of(a, k) {
             for f in &di.files {
                 let f = if f.is_absolute() {
                     f.clone()
