@@ -63,7 +63,11 @@ pub fn token_digest_renaming(tokens: &TokenStream, is_local: &dyn Fn(&str) -> bo
 }
 
 /// [`token_digest_renaming`], with doc comments kept or not.
-pub fn digest_with(tokens: &TokenStream, is_local: Option<&dyn Fn(&str) -> bool>, keep_docs: bool) -> [u8; 32] {
+pub fn digest_with(
+    tokens: &TokenStream,
+    is_local: Option<&dyn Fn(&str) -> bool>,
+    keep_docs: bool,
+) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(WALK_VERSION.as_bytes());
     Walker {
@@ -172,7 +176,8 @@ impl Walker<'_> {
                     };
                     self.h.update(&[b'g', open]);
                     // A label (`break 'pick (n,)`) is no call's name.
-                    let labelled = i >= 2 && matches!(&tts[i - 2], TokenTree::Punct(p) if p.as_char() == '\'');
+                    let labelled =
+                        i >= 2 && matches!(&tts[i - 2], TokenTree::Punct(p) if p.as_char() == '\'');
                     let after_name = i > 0
                         && !labelled
                         && match &tts[i - 1] {
@@ -419,12 +424,18 @@ mod tests {
         );
         assert_ne!(token_hash(&ts("m!(x,)")), token_hash(&ts("m!(x)")));
         assert_ne!(token_hash(&ts("0x10")), token_hash(&ts("16")));
-        assert_ne!(token_hash(&ts("stringify!(1_000)")), token_hash(&ts("stringify!(1000)")));
+        assert_ne!(
+            token_hash(&ts("stringify!(1_000)")),
+            token_hash(&ts("stringify!(1000)"))
+        );
         assert_ne!(
             token_hash(&ts("macro_rules! m { ($a:expr,) => {} }")),
             token_hash(&ts("macro_rules! m { ($a:expr) => {} }"))
         );
-        assert_ne!(token_hash(&ts("break 'pick (n,)")), token_hash(&ts("break 'pick (n)")));
+        assert_ne!(
+            token_hash(&ts("break 'pick (n,)")),
+            token_hash(&ts("break 'pick (n)"))
+        );
     }
 
     #[test]

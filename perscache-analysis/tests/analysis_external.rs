@@ -247,12 +247,10 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
         "use mac::Shout;\n#[derive(Debug, Shout)]\npub struct S;\n#[perscache::persist]\npub fn uses_derive() -> S { S }\n#[perscache::persist]\npub fn plain() -> u32 { 1 }\n",
     );
     let mut ws = single_crate(root);
-    ws.crates[0]
-        .deps
-        .insert(
-            "mac".into(),
-            DepRef::Local(root.join("mac/src/lib.rs").to_string_lossy().into_owned()),
-        );
+    ws.crates[0].deps.insert(
+        "mac".into(),
+        DepRef::Local(root.join("mac/src/lib.rs").to_string_lossy().into_owned()),
+    );
     ws.crates.push(CrateInfo {
         name: "mac".into(),
         package: "mac".into(),

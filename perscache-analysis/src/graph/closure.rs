@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::edges::IncludeDep;
+use super::resolve::Target;
 use super::{Deps, Graph, Memo, NodeId, Parent};
 use crate::parse::Kind;
 
@@ -163,6 +164,100 @@ impl<'g> Walk<'g> {
         }
     }
 
+    /// Every impl of a trait from outside the workspace, by name, and every
+    /// type deriving it, in the crates that can call the function.
+    fn universe_by_name(&mut self, name: &str, root: NodeId) {
+        let g = self.g;
+        let why = Reason::Generic(name.into());
+        let callers: Vec<usize> = (0..g.crates.len())
+            .filter(|&k| g.reaches(k, self.root_crate))
+            .collect();
+        let may_run = |krate: usize| callers.iter().any(|&k| g.reaches(k, krate));
+        for &i in g.impls_by_trait_name.get(name).into_iter().flatten() {
+            let im = &g.impls[i];
+            let krate = g.nodes[im.header].krate;
+            if !may_run(krate) {
+                continue;
+            }
+            if !self.entered.contains(&krate) {
+                self.entered.push(krate);
+            }
+            self.push(im.header, Some((root, why.clone())));
+            for &item in &im.items {
+                self.push(item, Some((root, why.clone())));
+            }
+        }
+        for &ty in g.derives_by_name.get(name).into_iter().flatten() {
+            let krate = g.nodes[ty].krate;
+            if !may_run(krate) {
+                continue;
+            }
+            if !self.entered.contains(&krate) {
+                self.entered.push(krate);
+            }
+            self.push(ty, Some((root, why.clone())));
+        }
+    }
+
+    /// Type `ty` holds trait objects (`Box<dyn Strategy>`): whoever built
+    /// the value chose the impl, so every impl of the trait counts; for a
+    /// closure (`dyn Fn`), the code that names the type, where it is built.
+    fn dyn_fields(&mut self, ty: NodeId, m: &mut Memo) {
+        let g = self.g;
+        let node = &g.nodes[ty];
+        let self_ctx = g.self_ctx(ty);
+        for p in &node.refs.dyn_traits {
+            let Some(name) = p.segs.last() else { continue };
+            let why = Reason::Generic(name.as_str().into());
+            let mut in_workspace = false;
+            for t in g.resolve_full(ty, p, &self_ctx, m) {
+                if let Target::Node(tr) = t {
+                    if g.nodes[tr].kind == Kind::Trait {
+                        in_workspace = true;
+                        self.universe(tr, why.clone());
+                    }
+                }
+            }
+            if in_workspace {
+                continue;
+            }
+            if matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce") {
+                self.builders(ty);
+            } else {
+                for ext in ext_trait_impls(vec![name.clone()]) {
+                    self.universe_by_name(&ext, ty);
+                }
+            }
+        }
+    }
+
+    /// The items that may build a value of type `ty`: those naming it, in
+    /// any crate that can see it, and its inherent methods.
+    fn builders(&mut self, ty: NodeId) {
+        let g = self.g;
+        let name = g.nodes[ty].name.as_str();
+        let home = g.nodes[ty].krate;
+        let why = Reason::Named(name.into());
+        for (id, n) in g.nodes.iter().enumerate() {
+            if !g.reaches(n.krate, home)
+                || !n
+                    .refs
+                    .paths
+                    .iter()
+                    .any(|p| p.segs.iter().any(|s| s == name))
+            {
+                continue;
+            }
+            if !self.entered.contains(&n.krate) {
+                self.entered.push(n.krate);
+            }
+            self.push(id, Some((ty, why.clone())));
+        }
+        for (_, item) in g.inherent_by_type.get(&ty).into_iter().flatten() {
+            self.push(*item, Some((ty, why.clone())));
+        }
+    }
+
     /// Every impl of workspace trait `tr`, in every crate.
     fn universe(&mut self, tr: NodeId, why: Reason) {
         for &i in self.g.impls_by_trait.get(&tr).into_iter().flatten() {
@@ -206,9 +301,13 @@ impl Graph {
             out: Closure::default(),
         };
         w.push(root, None);
-        let generic = self.generic_bounds(root, m);
-        if !generic.is_empty() {
-            let names: Vec<String> = generic.iter().map(|&t| self.nodes[t].key.clone()).collect();
+        let (generic, generic_ext) = self.generic_bounds(root, m);
+        if !generic.is_empty() || !generic_ext.is_empty() {
+            let names: Vec<String> = generic
+                .iter()
+                .map(|&t| self.nodes[t].key.clone())
+                .chain(generic_ext.iter().cloned())
+                .collect();
             w.out.notes.insert(
                 format!(
                     "{}: generic: the impls of {} in every crate of the workspace count",
@@ -222,6 +321,9 @@ impl Graph {
             let name: Arc<str> = self.nodes[tr].name.as_str().into();
             w.universe(tr, Reason::Generic(name));
         }
+        for name in &generic_ext {
+            w.universe_by_name(name, root);
+        }
         while let Some(x) = w.queue.pop_front() {
             let d = deps(x);
             for (y, why) in &d.edges {
@@ -231,8 +333,14 @@ impl Graph {
                 w.call(name, x);
             }
             // Types, `dyn Trait`s and types a macro makes have impls and methods.
-            if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait | Kind::MacroCall) {
+            if matches!(
+                self.nodes[x].kind,
+                Kind::Type | Kind::Trait | Kind::MacroCall
+            ) {
                 w.type_reached(x);
+            }
+            if self.nodes[x].kind == Kind::Type && !self.nodes[x].refs.dyn_traits.is_empty() {
+                w.dyn_fields(x, m);
             }
             let krate = self.nodes[x].krate;
             w.out.ext.extend(d.ext.iter().cloned());
@@ -245,19 +353,24 @@ impl Graph {
 
     /// For a generic marked function (its own type or const parameters, its
     /// impl's, or `Self` of a trait's default method): the workspace traits
-    /// its parameters are bound by, with their supertraits. Any crate that
-    /// can call it may instantiate it with a type of its own.
-    pub(crate) fn generic_bounds(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
+    /// its parameters are bound by, with their supertraits, and the names of
+    /// the traits from outside the workspace it is bound by (with the traits
+    /// whose impls they run: `Into` runs `From`). Any crate that can call it
+    /// may instantiate it with a type of its own.
+    pub(crate) fn generic_bounds(&self, id: NodeId, m: &mut Memo) -> (Vec<NodeId>, Vec<String>) {
         let n = &self.nodes[id];
         let mut out = Vec::new();
+        let mut ext = Vec::new();
         let mut generic = !n.generics.is_empty();
         out.extend(self.bound_traits(id, m));
+        ext.extend(self.bound_ext_traits(id, m));
         match n.parent {
             Parent::Impl(i) => {
                 let im = &self.impls[i];
                 if !im.generics.is_empty() {
                     generic = true;
                     out.extend(self.bound_traits(im.header, m));
+                    ext.extend(self.bound_ext_traits(im.header, m));
                 }
             }
             Parent::Trait(t) => {
@@ -267,8 +380,9 @@ impl Graph {
             Parent::Scope => {}
         }
         if !generic {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
+        let ext = ext_trait_impls(ext);
         let mut seen = std::collections::HashSet::new();
         let mut stack = out;
         while let Some(t) = stack.pop() {
@@ -278,6 +392,32 @@ impl Graph {
         }
         let mut v: Vec<NodeId> = seen.into_iter().collect();
         v.sort_unstable();
-        v
+        (v, ext)
     }
+}
+
+/// The traits whose impls run for bounds on traits from outside the
+/// workspace: the trait itself and those its blanket impls forward to.
+/// Marker traits without methods run no code of their own. `Serialize` is
+/// left out: an argument's serialized form is the key itself, so an impl
+/// that serializes a value differently gives it another key.
+fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in bounds {
+        let forwards: &[&str] = match b.as_str() {
+            "Send" | "Sync" | "Sized" | "Copy" | "Unpin" | "Eq" | "Serialize" => continue,
+            "Into" => &["From"],
+            "TryInto" => &["TryFrom"],
+            "ToString" => &["Display"],
+            "DeserializeOwned" => &["Deserialize"],
+            "IntoIterator" => &["Iterator"],
+            "ToOwned" => &["Clone", "Borrow"],
+            _ => &[],
+        };
+        out.extend(forwards.iter().map(|s| (*s).to_owned()));
+        out.push(b);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }

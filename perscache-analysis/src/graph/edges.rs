@@ -77,6 +77,8 @@ impl Graph {
             self.pattern_edges(id, name, &mut out, m);
         }
         if !n.refs.methods.is_empty() {
+            out.ext
+                .extend(self.traits_in_scope(n.scope, m).ext.iter().cloned());
             let traits = self.method_traits(id, m);
             for name in &n.refs.methods {
                 self.method_edges(name, &traits, &mut out);
@@ -131,7 +133,7 @@ impl Graph {
             })
     }
 
-    fn resolve_full(
+    pub(crate) fn resolve_full(
         &self,
         id: NodeId,
         p: &PathRef,
@@ -238,6 +240,25 @@ impl Graph {
                         out.push(tr);
                     }
                 }
+            }
+        }
+        out
+    }
+
+    /// Traits from outside the workspace named in node `id`'s bounds, by
+    /// name (`Display`, `Into`): the impls that may run for a type the
+    /// caller chooses are found by that name.
+    pub(crate) fn bound_ext_traits(&self, id: NodeId, m: &mut Memo) -> Vec<String> {
+        let n = &self.nodes[id];
+        let self_ctx = self.self_ctx(id);
+        let mut out = Vec::new();
+        for p in n.refs.bounds.iter().chain(&n.refs.dyn_traits) {
+            let in_workspace = self
+                .resolve_full(id, p, &self_ctx, m)
+                .iter()
+                .any(|t| matches!(t, Target::Node(tr) if self.nodes[*tr].kind == Kind::Trait));
+            if let (false, Some(name)) = (in_workspace, p.segs.last()) {
+                out.push(name.clone());
             }
         }
         out
@@ -439,7 +460,7 @@ impl Graph {
     /// names (it may expand to a `use`).
     fn method_traits(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
         let n = &self.nodes[id];
-        let mut out = self.traits_in_scope(n.scope, m).to_vec();
+        let mut out = self.traits_in_scope(n.scope, m).traits.clone();
         out.extend(self.bound_traits(id, m));
         match n.parent {
             Parent::Impl(i) => {
@@ -768,7 +789,13 @@ impl Graph {
     }
 
     /// Files read by `includes`, written (or expanded) in node `at`.
-    fn includes_at(&self, includes: &[crate::parse::Include], at: NodeId, env: EnvFn<'_>, out: &mut Deps) {
+    fn includes_at(
+        &self,
+        includes: &[crate::parse::Include],
+        at: NodeId,
+        env: EnvFn<'_>,
+        out: &mut Deps,
+    ) {
         let n = &self.nodes[at];
         let dir = n.file.parent().map(PathBuf::from).unwrap_or_default();
         for inc in includes {

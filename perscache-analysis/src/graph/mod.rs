@@ -498,7 +498,10 @@ impl Graph {
             if let Some(t) = trait_node {
                 self.impls_by_trait.entry(t).or_default().push(i);
             } else if let Some(name) = self.impls[i].trait_.as_ref().and_then(|t| t.segs.last()) {
-                self.impls_by_trait_name.entry(name.clone()).or_default().push(i);
+                self.impls_by_trait_name
+                    .entry(name.clone())
+                    .or_default()
+                    .push(i);
             }
             let im = &mut self.impls[i];
             im.self_types = self_types.clone();
@@ -538,7 +541,10 @@ impl Graph {
             if self.nodes[id].kind == Kind::Type {
                 for p in &self.nodes[id].refs.macros.clone() {
                     if let Some(name) = p.segs.last() {
-                        self.derives_by_name.entry(name.clone()).or_default().push(id);
+                        self.derives_by_name
+                            .entry(name.clone())
+                            .or_default()
+                            .push(id);
                     }
                 }
             }
@@ -555,7 +561,16 @@ impl Graph {
                 continue;
             }
             match (n.parent, n.kind) {
-                (Parent::Trait(_), _) => self.assoc_by_name.entry(key).or_default().push(id),
+                (Parent::Trait(t), _) => {
+                    // A `dyn Trait`'s methods are callable where the trait
+                    // is not in scope: once the trait is reached, its items
+                    // join by name like inherent methods.
+                    self.inherent
+                        .entry(n.name.clone())
+                        .or_default()
+                        .push((t, id));
+                    self.assoc_by_name.entry(key).or_default().push(id)
+                }
                 (Parent::Scope, Kind::Trait) => {
                     self.traits_by_name.entry(key.clone()).or_default().push(id);
                     self.free_by_name.entry(key).or_default().push(id);
@@ -590,6 +605,17 @@ impl Graph {
             let scope = n.scope;
             let input = input.clone();
             let mut named = self.types_named(&[scope], &input, &mut m);
+            // `impl_unit!(crate::length::Meters, "m")`: types named by a path.
+            let call_refs = Arc::clone(&self.nodes[id].refs);
+            for p in &call_refs.paths {
+                for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
+                    if let resolve::Target::Node(x) = t {
+                        if self.nodes[x].kind == Kind::Type {
+                            named.push(x);
+                        }
+                    }
+                }
+            }
             // The trait of a generated impl is usually written in the body;
             // its type comes from the input, or else from the body too.
             let input_names_a_type = named.iter().any(|&x| self.nodes[x].kind == Kind::Type);
@@ -1061,7 +1087,11 @@ impl Builder<'_> {
                             .push(id);
                     }
                 }
-                Detail::None | Detail::Fn { .. } | Detail::Enum(_) | Detail::ValueStruct | Detail::Foreign => {
+                Detail::None
+                | Detail::Fn { .. }
+                | Detail::Enum(_)
+                | Detail::ValueStruct
+                | Detail::Foreign => {
                     let key = format!("{prefix}::{}", it.name);
                     let detail = match &it.detail {
                         Detail::Enum(v) => NodeDetail::Enum(v.clone()),

@@ -25,6 +25,15 @@ pub(crate) enum Target {
     AnySelf(NodeId),
 }
 
+/// What a method call may reach without naming it: the workspace traits in
+/// scope, and the external crates imported into scope (one of them may be
+/// the trait whose method runs).
+#[derive(Debug, Default)]
+pub(crate) struct InScope {
+    pub traits: Vec<NodeId>,
+    pub ext: Vec<String>,
+}
+
 /// Lookups already answered, shared by the nodes one thread resolves.
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -36,7 +45,7 @@ pub(crate) struct Memo {
     /// under it may be incomplete and is not memoized.
     incomplete: usize,
     /// Traits in scope, by scope.
-    traits: HashMap<ScopeId, Arc<[NodeId]>>,
+    traits: HashMap<ScopeId, Arc<InScope>>,
 }
 
 impl Memo {
@@ -322,17 +331,18 @@ impl Graph {
     /// Traits in scope for method calls in `scope`: traits defined or
     /// imported there (`as _` included, globs too), in blocks and then
     /// their enclosing scopes.
-    pub(crate) fn traits_in_scope(&self, scope: ScopeId, m: &mut Memo) -> Arc<[NodeId]> {
+    pub(crate) fn traits_in_scope(&self, scope: ScopeId, m: &mut Memo) -> Arc<InScope> {
         if let Some(t) = m.traits.get(&scope) {
             return Arc::clone(t);
         }
-        let t: Arc<[NodeId]> = self.traits_in_scope_uncached(scope, m).into();
+        let t = Arc::new(self.traits_in_scope_uncached(scope, m));
         m.traits.insert(scope, Arc::clone(&t));
         t
     }
 
-    fn traits_in_scope_uncached(&self, scope: ScopeId, m: &mut Memo) -> Vec<NodeId> {
+    fn traits_in_scope_uncached(&self, scope: ScopeId, m: &mut Memo) -> InScope {
         let mut out = Vec::new();
+        let mut ext = Vec::new();
         let mut cur = Some(scope);
         while let Some(sc) = cur {
             let s = &self.scopes[sc];
@@ -349,17 +359,21 @@ impl Graph {
             paths.extend(s.anonymous.iter());
             for p in paths {
                 for t in self.resolve_use(sc, p, 1, m) {
-                    if let Target::Node(n) = t {
-                        if self.nodes[n].kind == Kind::Trait {
-                            out.push(n);
-                        }
+                    match t {
+                        Target::Node(n) if self.nodes[n].kind == Kind::Trait => out.push(n),
+                        Target::Ext(c) => ext.push(c),
+                        _ => {}
                     }
                 }
             }
             for (g, _) in &s.globs {
                 for t in self.resolve_use(sc, g, 1, m) {
-                    if let Target::Scope(gm) = t {
-                        out.extend(self.glob_traits(gm, m, &mut HashSet::new()));
+                    match t {
+                        Target::Scope(gm) => {
+                            out.extend(self.glob_traits(gm, m, &mut HashSet::new()))
+                        }
+                        Target::Ext(c) => ext.push(c),
+                        _ => {}
                     }
                 }
             }
@@ -367,7 +381,9 @@ impl Graph {
         }
         out.sort_unstable();
         out.dedup();
-        out
+        ext.sort_unstable();
+        ext.dedup();
+        InScope { traits: out, ext }
     }
 
     /// Traits a glob of module `scope` brings in (its definitions, imports

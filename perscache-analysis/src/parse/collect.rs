@@ -56,7 +56,9 @@ impl Collector {
     pub fn renamable(&self, count: &HashMap<String, usize>) -> HashSet<String> {
         self.local_pos
             .iter()
-            .filter(|(name, at)| count.get(*name) == Some(&at.len()) && !self.pinned.contains(*name))
+            .filter(|(name, at)| {
+                count.get(*name) == Some(&at.len()) && !self.pinned.contains(*name)
+            })
             .map(|(name, _)| name.clone())
             .collect()
     }

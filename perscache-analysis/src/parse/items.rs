@@ -169,7 +169,11 @@ fn collected_with<T: ToTokens>(
     ident_counts(ts.clone(), &mut counts);
     let renamable = c.renamable(&counts);
     let is_local = |s: &str| renamable.contains(s);
-    let mut hash = tokens::digest_with(&ts, (!renamable.is_empty()).then_some(&is_local as &dyn Fn(&str) -> bool), keep_docs);
+    let mut hash = tokens::digest_with(
+        &ts,
+        (!renamable.is_empty()).then_some(&is_local as &dyn Fn(&str) -> bool),
+        keep_docs,
+    );
     if !refs.position.is_empty() {
         // `line!()`, `column!()`: where they sit is part of the value.
         let mut h = blake3::Hasher::new();
@@ -185,18 +189,34 @@ fn collected_with<T: ToTokens>(
 
 /// Derives of the standard library: they read no doc comments.
 fn derives_read_docs(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut any = false;
-        let _ = a.parse_nested_meta(|m| {
-            let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-            any |= !matches!(
-                name.as_str(),
-                "Debug" | "Clone" | "Copy" | "PartialEq" | "Eq" | "PartialOrd" | "Ord" | "Hash" | "Default"
-            );
-            Ok(())
-        });
-        any
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut any = false;
+            let _ = a.parse_nested_meta(|m| {
+                let name = m
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                any |= !matches!(
+                    name.as_str(),
+                    "Debug"
+                        | "Clone"
+                        | "Copy"
+                        | "PartialEq"
+                        | "Eq"
+                        | "PartialOrd"
+                        | "Ord"
+                        | "Hash"
+                        | "Default"
+                );
+                Ok(())
+            });
+            any
+        })
 }
 
 fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs) -> Item {
@@ -239,7 +259,9 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let g = generics_of(&s.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
             let (refs, inner, hash) =
-                collected_with(s, &[&names], derives, derives_read_docs(&s.attrs), |c| c.visit_item_struct(s));
+                collected_with(s, &[&names], derives, derives_read_docs(&s.attrs), |c| {
+                    c.visit_item_struct(s)
+                });
             let mut out = item(
                 Kind::Type,
                 s.ident.to_string(),
@@ -259,7 +281,9 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let g = generics_of(&e.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
             let (refs, inner, hash) =
-                collected_with(e, &[&names], derives, derives_read_docs(&e.attrs), |c| c.visit_item_enum(e));
+                collected_with(e, &[&names], derives, derives_read_docs(&e.attrs), |c| {
+                    c.visit_item_enum(e)
+                });
             let mut out = item(
                 Kind::Type,
                 e.ident.to_string(),
@@ -277,7 +301,9 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let g = generics_of(&u.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
             let (refs, inner, hash) =
-                collected_with(u, &[&names], derives, derives_read_docs(&u.attrs), |c| c.visit_item_union(u));
+                collected_with(u, &[&names], derives, derives_read_docs(&u.attrs), |c| {
+                    c.visit_item_union(u)
+                });
             let mut out = item(
                 Kind::Type,
                 u.ident.to_string(),
@@ -602,7 +628,8 @@ fn summarize_item_macro<T: ToTokens>(
         // Custom syntax (`lazy_static!`, `thread_local!`, `bitflags!`): every
         // identifier may name something, and its paths are paths.
         refs.loose = idents.clone();
-        refs.paths.extend(super::macros::input_paths(mac.tokens.clone()));
+        refs.paths
+            .extend(super::macros::input_paths(mac.tokens.clone()));
     }
     let mut out = item(Kind::MacroCall, name, Vis::Public, hash, line, refs);
     out.detail = Detail::MacroCall {

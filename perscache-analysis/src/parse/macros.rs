@@ -182,7 +182,10 @@ pub(crate) fn declares_mods(tokens: TokenStream) -> bool {
 pub(crate) fn input_paths(tokens: TokenStream) -> Vec<PathRef> {
     let mut refs = super::Refs::default();
     transcriber_refs(tokens, &mut refs);
-    refs.paths.into_iter().filter(|p| p.segs.len() > 1).collect()
+    refs.paths
+        .into_iter()
+        .filter(|p| p.segs.len() > 1)
+        .collect()
 }
 
 /// Whether a `macro_rules!` body puts its input after `::`
@@ -590,7 +593,9 @@ pub(crate) fn inline_format_args(s: &str) -> Vec<String> {
             i += 2;
             continue;
         }
-        let end = (i..chars.len()).find(|&j| chars[j] == '}').unwrap_or(chars.len());
+        let end = (i..chars.len())
+            .find(|&j| chars[j] == '}')
+            .unwrap_or(chars.len());
         let inner: String = chars[i + 1..end].iter().collect();
         let (arg, spec) = inner.split_once(':').unwrap_or((&inner, ""));
         if arg.starts_with(|c: char| c.is_alphabetic() || c == '_') {
@@ -785,7 +790,10 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
     };
     for meta in &metas {
         match meta {
-            syn::Meta::Path(p) => c.refs.attr_idents.extend(p.segments.last().map(|s| s.ident.to_string())),
+            syn::Meta::Path(p) => c
+                .refs
+                .attr_idents
+                .extend(p.segments.last().map(|s| s.ident.to_string())),
             syn::Meta::List(l) => attribute_args(c, l.tokens.clone()),
             syn::Meta::NameValue(nv) => match &nv.value {
                 syn::Expr::Lit(syn::ExprLit {
