@@ -502,10 +502,16 @@ fn function_entry(
     closure: &Closure,
 ) -> FunctionEntry {
     let node = &graph.nodes[id];
+    let mut declarations = Vec::new();
+    let mut counted = std::collections::HashSet::new();
+    for (n, _) in &closure.reached {
+        graph.enclosing_declarations(*n, &mut counted, &mut declarations);
+    }
     let mut items: Vec<&[u8; 32]> = closure
         .reached
         .iter()
         .map(|(n, _)| &node_digests[*n])
+        .chain(&declarations)
         .collect();
     items.sort_unstable();
     let mut h = blake3::Hasher::new();

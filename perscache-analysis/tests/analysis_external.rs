@@ -54,13 +54,19 @@ fn external_crate_versions_count_where_reached() {
     write(
         &dir.path().join("app/src/lib.rs"),
         r#"
-use serde::Serialize;
+pub mod rows {
+    use serde::Serialize;
 
-#[derive(Serialize)]
-pub struct Row { pub x: u32 }
+    #[derive(Serialize)]
+    pub struct Row { pub x: u32 }
 
-#[perscache::persist]
-pub fn uses_serde() -> Row { Row { x: 1 } }
+    #[perscache::persist]
+    pub fn uses_serde() -> Row { Row { x: 1 } }
+
+    // A method call where a trait of serde may be in scope.
+    #[perscache::persist]
+    pub fn calls_a_method(x: u32) -> u32 { x.pow(2) }
+}
 
 #[perscache::persist]
 pub fn uses_itoa(x: u32) -> String { itoa::Buffer::new().format(x).to_owned() }
@@ -71,7 +77,11 @@ pub fn plain(x: u32) -> u32 { x + 1 }
     );
     let before = hashes(&workspace(dir.path(), "1.0.100"));
     assert_eq!(
-        before["app::uses_serde"].1,
+        before["app::rows::uses_serde"].1,
+        vec!["serde@1.0.100".to_owned()]
+    );
+    assert_eq!(
+        before["app::rows::calls_a_method"].1,
         vec!["serde@1.0.100".to_owned()]
     );
     assert_eq!(before["app::uses_itoa"].1, vec!["itoa@1.0.0".to_owned()]);
@@ -79,7 +89,10 @@ pub fn plain(x: u32) -> u32 { x + 1 }
 
     // A Cargo.lock update of serde: only its user changes.
     let after = hashes(&workspace(dir.path(), "1.0.101"));
-    assert_ne!(before["app::uses_serde"].0, after["app::uses_serde"].0);
+    assert_ne!(
+        before["app::rows::uses_serde"].0,
+        after["app::rows::uses_serde"].0
+    );
     assert_eq!(before["app::uses_itoa"].0, after["app::uses_itoa"].0);
     assert_eq!(before["app::plain"].0, after["app::plain"].0);
 }

@@ -784,6 +784,20 @@ impl Graph {
             for f in &self.build_inputs[n.krate] {
                 out.includes.push(IncludeDep::File(f.clone()));
             }
+            // Or a workspace function exported under that symbol
+            // (`#[no_mangle] extern "C" fn`), in any crate the linker sees.
+            for c in 0..self.crates.len() {
+                for &f in self
+                    .free_by_name
+                    .get(&(c, n.name.clone()))
+                    .into_iter()
+                    .flatten()
+                {
+                    if f != id && self.nodes[f].kind == Kind::Fn {
+                        out.edge(f, Reason::Named(n.name.as_str().into()));
+                    }
+                }
+            }
         }
         self.includes_at(&n.refs.includes, id, env, out);
     }

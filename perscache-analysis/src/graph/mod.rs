@@ -12,7 +12,7 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -126,6 +126,11 @@ pub(crate) struct Scope {
     pub anonymous: Vec<PathRef>,
     /// Item-level macro invocations here: they may define any of their identifiers.
     pub macro_calls: Vec<NodeId>,
+    /// Digests of the `use`, `mod` and `extern crate` declarations here
+    /// whose attributes decide what is compiled (`#[cfg]`, `#[macro_use]`),
+    /// in source order: the code of this scope and of the scopes inside it
+    /// depends on them.
+    pub declarations: Vec<[u8; 32]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -291,6 +296,7 @@ impl Graph {
                 globs: Vec::new(),
                 anonymous: Vec::new(),
                 macro_calls: Vec::new(),
+                declarations: Vec::new(),
             });
             b.g.crates.push(CrateG {
                 info: c.clone(),
@@ -684,6 +690,33 @@ impl Graph {
     /// The `macro_rules!` an invocation may be: those of its name in the
     /// crates its crate reaches.
     /// Whether generated code of crate `krate` may name an item called `name`.
+    /// The declarations (see `Scope::declarations`) of the scopes node `id`
+    /// is in, innermost first, with the scopes already counted skipped.
+    pub(crate) fn enclosing_declarations(
+        &self,
+        id: NodeId,
+        counted: &mut HashSet<ScopeId>,
+        out: &mut Vec<[u8; 32]>,
+    ) {
+        let mut cur = Some(self.nodes[id].scope);
+        while let Some(sc) = cur {
+            if !counted.insert(sc) {
+                break;
+            }
+            let s = &self.scopes[sc];
+            if !s.declarations.is_empty() {
+                let mut h = blake3::Hasher::new();
+                h.update(b"declarations");
+                h.update(s.path.join("::").as_bytes());
+                for d in &s.declarations {
+                    h.update(d);
+                }
+                out.push(*h.finalize().as_bytes());
+            }
+            cur = s.parent;
+        }
+    }
+
     pub(crate) fn generated_may_name(&self, krate: usize, name: &str) -> bool {
         self.generated_names[krate]
             .as_ref()
@@ -743,6 +776,7 @@ impl Builder<'_> {
             globs: Vec::new(),
             anonymous: Vec::new(),
             macro_calls: Vec::new(),
+            declarations: Vec::new(),
         });
         id
     }
@@ -865,6 +899,9 @@ impl Builder<'_> {
     ) {
         let prefix = self.g.scopes[scope].path.join("::");
         for it in items {
+            if matches!(it.kind, Kind::Mod | Kind::Use | Kind::ExternCrate) && it.hash != [0; 32] {
+                self.g.scopes[scope].declarations.push(it.hash);
+            }
             match &it.detail {
                 Detail::Mod { inline, paths } => self.add_mod(
                     scope,
@@ -997,6 +1034,7 @@ impl Builder<'_> {
                             self.add_items(scope, inner, file, dir, Some(id), depth + 1);
                         }
                     }
+                    self.add_macro_mods(scope, it, file, dir, id, depth);
                 }
                 Detail::IncludeItems(path) => {
                     let krate = self.g.scopes[scope].krate;
@@ -1119,6 +1157,65 @@ impl Builder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// `modules!(shipping)` whose `macro_rules!` (of this crate, defined
+    /// before) writes `mod $m;`: each identifier of the input with a module
+    /// file where `mod` would look is declared as that module.
+    fn add_macro_mods(
+        &mut self,
+        scope: ScopeId,
+        call: &Item,
+        file: &Path,
+        dir: &Path,
+        id: NodeId,
+        depth: usize,
+    ) {
+        let krate = self.g.scopes[scope].krate;
+        let declares = self
+            .g
+            .macros_by_name
+            .get(&(krate, call.name.clone()))
+            .into_iter()
+            .flatten()
+            .any(|&d| {
+                matches!(
+                    self.g.nodes[d].detail,
+                    NodeDetail::MacroDef {
+                        declares_mods: true,
+                        ..
+                    }
+                )
+            });
+        let Detail::MacroCall { idents, .. } = &call.detail else {
+            return;
+        };
+        if !declares || depth >= MAX_MOD_DEPTH {
+            return;
+        }
+        for ident in idents {
+            let defined = self.g.scopes[scope].defs.contains_key(ident);
+            let has_file = dir.join(format!("{ident}.rs")).is_file()
+                || dir.join(ident).join("mod.rs").is_file();
+            if defined || !has_file {
+                continue;
+            }
+            let decl = Item {
+                kind: Kind::Mod,
+                name: ident.clone(),
+                vis: Vis::Public,
+                hash: call.hash,
+                line: call.line,
+                refs: Arc::default(),
+                persist: 0,
+                detail: Detail::Mod {
+                    inline: None,
+                    paths: Vec::new(),
+                },
+                inner: Vec::new(),
+            };
+            self.add_mod(scope, &decl, None, &[], file, dir, Some(id), depth + 1);
+        }
+    }
+
     fn add_mod(
         &mut self,
         scope: ScopeId,

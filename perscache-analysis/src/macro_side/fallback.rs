@@ -2,8 +2,10 @@
 //! every source of the crate being compiled and of its path dependencies
 //! (found through their `Cargo.toml`s), every file those sources
 //! `include_str!`/`include_bytes!`/`include!`, the manifests and
-//! `Cargo.lock`. Any change anywhere in those sources gives a new hash:
-//! never stale, at the cost of recomputing after unrelated edits.
+//! `Cargo.lock`, and every other file of those packages (a path built by
+//! `concat!` inside a macro is read by no scan). Any change anywhere in
+//! those packages gives a new hash: never stale, at the cost of recomputing
+//! after unrelated edits.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ pub(crate) fn widened(dir: &Path) -> (String, BTreeSet<String>) {
     let mut extra = BTreeSet::new();
     collect_packages(&dir, &mut packages, &mut extra);
     let mut files: BTreeMap<PathBuf, ()> = BTreeMap::new();
+    let mut data: BTreeSet<PathBuf> = BTreeSet::new();
     for p in &packages {
         for e in walkdir::WalkDir::new(p)
             .sort_by_file_name()
@@ -35,8 +38,12 @@ pub(crate) fn widened(dir: &Path) -> (String, BTreeSet<String>) {
             })
             .flatten()
         {
-            if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs") {
-                files.insert(e.path().to_path_buf(), ());
+            if e.file_type().is_file() {
+                if e.path().extension().is_some_and(|x| x == "rs") {
+                    files.insert(e.path().to_path_buf(), ());
+                } else {
+                    data.insert(e.path().to_path_buf());
+                }
             }
         }
     }
@@ -64,14 +71,36 @@ pub(crate) fn widened(dir: &Path) -> (String, BTreeSet<String>) {
             }
         }
     }
-    for f in included.iter().chain(&extra) {
+    for f in included.iter().chain(&extra).chain(&data) {
         h.update(rel(f).as_bytes());
-        match std::fs::read(f) {
-            Ok(bytes) => h.update(blake3::hash(&bytes).as_bytes()),
-            Err(_) => h.update(b"missing"),
-        };
+        h.update(&file_digest(f));
     }
     (h.finalize().to_hex().to_string(), env)
+}
+
+/// Files above this size are hashed by length and modification time: a
+/// data folder of gigabytes must not be read at every compilation.
+const LARGE_FILE: u64 = 16 << 20;
+
+fn file_digest(f: &Path) -> [u8; 32] {
+    let Ok(meta) = std::fs::metadata(f) else {
+        return *blake3::hash(b"missing").as_bytes();
+    };
+    if meta.len() > LARGE_FILE {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let mut h = blake3::Hasher::new();
+        h.update(&meta.len().to_le_bytes());
+        h.update(&modified.to_le_bytes());
+        return *h.finalize().as_bytes();
+    }
+    match std::fs::read(f) {
+        Ok(bytes) => *blake3::hash(&bytes).as_bytes(),
+        Err(_) => *blake3::hash(b"unreadable").as_bytes(),
+    }
 }
 
 /// The string-literal arguments of `include_str!`, `include_bytes!` and

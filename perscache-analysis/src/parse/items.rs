@@ -219,6 +219,45 @@ fn derives_read_docs(attrs: &[syn::Attribute]) -> bool {
         })
 }
 
+/// The digest of a `use`, `mod` or `extern crate` declaration whose
+/// attributes may change what is compiled (`#[cfg]`, `#[macro_use]`,
+/// `#[path]`): which of two `#[cfg]`-gated `use`s of one name is compiled
+/// decides what the name calls. Zero for a declaration without such
+/// attributes: what it brings in is followed by name resolution.
+fn declaration_digest(attrs: &[syn::Attribute], decl: &dyn ToTokens) -> [u8; 32] {
+    let shaping: Vec<&syn::Attribute> = attrs
+        .iter()
+        .filter(|a| {
+            let p = a.path();
+            let first = p.segments.first().map(|s| s.ident.to_string());
+            !matches!(
+                first.as_deref(),
+                Some(
+                    "doc"
+                        | "allow"
+                        | "warn"
+                        | "deny"
+                        | "forbid"
+                        | "expect"
+                        | "rustfmt"
+                        | "clippy"
+                        | "deprecated"
+                        | "must_use"
+                )
+            )
+        })
+        .collect();
+    if shaping.is_empty() {
+        return [0; 32];
+    }
+    let mut ts = TokenStream::new();
+    for a in shaping {
+        a.to_tokens(&mut ts);
+    }
+    decl.to_tokens(&mut ts);
+    tokens::token_digest(&ts)
+}
+
 fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs) -> Item {
     Item {
         kind,
@@ -378,7 +417,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 Kind::Mod,
                 m.ident.to_string(),
                 vis(&m.vis),
-                [0; 32],
+                declaration_digest(&m.attrs, &m.ident),
                 line_of(m.ident.span()),
                 Refs::default(),
             );
@@ -404,7 +443,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 Kind::Use,
                 String::new(),
                 vis(&u.vis),
-                [0; 32],
+                declaration_digest(&u.attrs, &u.tree),
                 line_of(u.use_token.span),
                 Refs::default(),
             );
@@ -417,7 +456,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 Kind::ExternCrate,
                 alias,
                 vis(&e.vis),
-                [0; 32],
+                declaration_digest(&e.attrs, e),
                 line_of(e.ident.span()),
                 Refs::default(),
             );
