@@ -503,7 +503,7 @@ fn function_entry(
 ) -> FunctionEntry {
     let node = &graph.nodes[id];
     let mut declarations = Vec::new();
-    let mut counted = std::collections::HashSet::new();
+    let mut counted = rustc_hash::FxHashSet::default();
     for (n, _) in &closure.reached {
         graph.enclosing_declarations(*n, &mut counted, &mut declarations);
     }

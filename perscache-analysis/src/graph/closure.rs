@@ -4,7 +4,9 @@
 //! caller chooses a type (generic parameters, `impl Trait` or `dyn Trait`
 //! arguments), the impls of its traits in every crate count.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -86,11 +88,11 @@ struct Walk<'g> {
     seen: Vec<bool>,
     queue: VecDeque<NodeId>,
     /// Method names called so far, with the first caller from each crate.
-    called: HashMap<&'g str, Vec<(usize, NodeId)>>,
+    called: FxHashMap<&'g str, Vec<(usize, NodeId)>>,
     /// Crates whose impls the generic rule brought in.
     entered: Vec<usize>,
     /// Trait impls waiting for some of their types.
-    impl_types_left: HashMap<usize, usize>,
+    impl_types_left: FxHashMap<usize, usize>,
     out: Closure,
 }
 
@@ -235,21 +237,11 @@ impl<'g> Walk<'g> {
     /// any crate that can see it, and its inherent methods.
     fn builders(&mut self, ty: NodeId) {
         let g = self.g;
-        let name = g.nodes[ty].name.as_str();
-        let home = g.nodes[ty].krate;
-        let why = Reason::Named(name.into());
-        for (id, n) in g.nodes.iter().enumerate() {
-            if !g.reaches(n.krate, home)
-                || !n
-                    .refs
-                    .paths
-                    .iter()
-                    .any(|p| p.segs.iter().any(|s| s == name))
-            {
-                continue;
-            }
-            if !self.entered.contains(&n.krate) {
-                self.entered.push(n.krate);
+        let why = Reason::Named(g.nodes[ty].name.as_str().into());
+        for &id in g.builders.get(&ty).into_iter().flatten() {
+            let krate = g.nodes[id].krate;
+            if !self.entered.contains(&krate) {
+                self.entered.push(krate);
             }
             self.push(id, Some((ty, why.clone())));
         }
@@ -295,9 +287,9 @@ impl Graph {
             root_crate: self.nodes[root].krate,
             seen: vec![false; self.nodes.len()],
             queue: VecDeque::new(),
-            called: HashMap::new(),
+            called: FxHashMap::default(),
             entered: Vec::new(),
-            impl_types_left: HashMap::new(),
+            impl_types_left: FxHashMap::default(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -383,7 +375,7 @@ impl Graph {
             return (Vec::new(), Vec::new());
         }
         let ext = ext_trait_impls(ext);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut stack = out;
         while let Some(t) = stack.pop() {
             if seen.insert(t) {

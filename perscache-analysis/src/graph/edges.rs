@@ -14,7 +14,7 @@
 //! - loose identifiers of macro input; attribute arguments;
 //! - compile-time inputs: included files, environment variables.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -455,9 +455,8 @@ impl Graph {
     }
 
     /// Traits whose methods node `id` can call without naming them: those in
-    /// scope, those of its bounds (and its impl's or trait's), their
-    /// supertraits, and workspace traits an item-level macro of its scope
-    /// names (it may expand to a `use`).
+    /// scope (see `traits_in_scope`), those of its bounds (and its impl's or
+    /// trait's), and their supertraits.
     fn method_traits(&self, id: NodeId, m: &mut Memo) -> Vec<NodeId> {
         let n = &self.nodes[id];
         let mut out = self.traits_in_scope(n.scope, m).traits.clone();
@@ -472,27 +471,8 @@ impl Graph {
             Parent::Scope if n.kind == Kind::Trait => out.push(id),
             Parent::Scope => {}
         }
-        let mut cur = Some(n.scope);
-        while let Some(sc) = cur {
-            let s = &self.scopes[sc];
-            for &call in &s.macro_calls {
-                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
-                    for ident in idents {
-                        for c in self.cone_crates(n.krate) {
-                            out.extend(
-                                self.traits_by_name
-                                    .get(&(c, ident.clone()))
-                                    .into_iter()
-                                    .flatten(),
-                            );
-                        }
-                    }
-                }
-            }
-            cur = if s.is_block { s.parent } else { None };
-        }
         // Supertraits, transitively.
-        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut seen: FxHashSet<NodeId> = FxHashSet::default();
         let mut stack = out;
         while let Some(t) = stack.pop() {
             if seen.insert(t) {
@@ -705,28 +685,17 @@ impl Graph {
                 }
             }
         }
-        for c in self.cone_crates(n.krate) {
-            for &x in self
-                .free_by_name
-                .get(&(c, name.to_owned()))
-                .into_iter()
-                .flatten()
-            {
-                if self.visible_from(n.krate, x) {
-                    out.edge(x, why.clone());
-                }
-            }
-            if assoc {
-                for &x in self
-                    .assoc_by_name
-                    .get(&(c, name.to_owned()))
-                    .into_iter()
-                    .flatten()
-                {
-                    if self.visible_from(n.krate, x) {
-                        out.edge(x, why.clone());
-                    }
-                }
+        let assoc_items = self.assoc_by_name.get(name).filter(|_| assoc);
+        for &x in self
+            .free_by_name
+            .get(name)
+            .into_iter()
+            .chain(assoc_items)
+            .flatten()
+        {
+            // `visible_from` holds only within the crate's cone.
+            if self.visible_from(n.krate, x) {
+                out.edge(x, why.clone());
             }
         }
         if out.edges.len() > before {
@@ -750,10 +719,7 @@ impl Graph {
         }
         let mut calls = 0;
         for c in self.cone_crates(n.krate) {
-            for &x in self.crate_nodes.get(c).into_iter().flatten() {
-                if self.nodes[x].parent != Parent::Scope {
-                    continue;
-                }
+            for &x in &self.item_macro_calls[c] {
                 if let NodeDetail::MacroCall { idents, opaque, .. } = &self.nodes[x].detail {
                     let here = qualified
                         || local_scopes.contains(&self.scopes[self.nodes[x].scope].module);
@@ -786,16 +752,9 @@ impl Graph {
             }
             // Or a workspace function exported under that symbol
             // (`#[no_mangle] extern "C" fn`), in any crate the linker sees.
-            for c in 0..self.crates.len() {
-                for &f in self
-                    .free_by_name
-                    .get(&(c, n.name.clone()))
-                    .into_iter()
-                    .flatten()
-                {
-                    if f != id && self.nodes[f].kind == Kind::Fn {
-                        out.edge(f, Reason::Named(n.name.as_str().into()));
-                    }
+            for &f in self.free_by_name.get(&n.name).into_iter().flatten() {
+                if f != id && self.nodes[f].kind == Kind::Fn {
+                    out.edge(f, Reason::Named(n.name.as_str().into()));
                 }
             }
         }

@@ -12,7 +12,9 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -82,7 +84,7 @@ pub(crate) enum NodeDetail {
     /// A declaration in an `extern` block.
     Foreign,
     /// A trait: its items by name.
-    Trait(HashMap<String, Vec<NodeId>>),
+    Trait(FxHashMap<String, Vec<NodeId>>),
     /// A `macro_rules!` definition: the identifiers of its bodies.
     MacroDef {
         body_idents: Vec<String>,
@@ -119,8 +121,8 @@ pub(crate) struct Scope {
     pub is_block: bool,
     /// The module path (`app::m`).
     pub path: Vec<String>,
-    pub defs: HashMap<String, Vec<Def>>,
-    pub imports: HashMap<String, Vec<(PathRef, bool)>>,
+    pub defs: FxHashMap<String, Vec<Def>>,
+    pub imports: FxHashMap<String, Vec<(PathRef, bool)>>,
     pub globs: Vec<(PathRef, bool)>,
     /// `use Trait as _`: in scope for method calls only.
     pub anonymous: Vec<PathRef>,
@@ -174,37 +176,43 @@ pub(crate) struct Graph {
     pub nodes: Vec<Node>,
     pub impls: Vec<ImplG>,
     /// Library crates by root file (what `DepRef::Local` names).
-    lib_by_root: HashMap<String, usize>,
+    lib_by_root: FxHashMap<String, usize>,
     /// `cone[a][b]`: crate `a` can reach code of crate `b` (itself and its
     /// dependencies, transitively, as Cargo's graph says).
     cone: Vec<Vec<bool>>,
     /// Impls whose header names each workspace type (self type, trait
     /// arguments, bounds), through aliases; and item-level invocations that
     /// name the type (they may implement traits for it).
-    impls_by_type: HashMap<NodeId, Vec<ImplId>>,
-    calls_by_type: HashMap<NodeId, Vec<NodeId>>,
+    impls_by_type: FxHashMap<NodeId, Vec<ImplId>>,
+    calls_by_type: FxHashMap<NodeId, Vec<NodeId>>,
     /// Item-level invocations that may implement each workspace trait.
-    calls_by_trait: HashMap<NodeId, Vec<NodeId>>,
+    calls_by_trait: FxHashMap<NodeId, Vec<NodeId>>,
     /// Impls of each workspace trait.
-    impls_by_trait: HashMap<NodeId, Vec<ImplId>>,
+    impls_by_trait: FxHashMap<NodeId, Vec<ImplId>>,
     /// Impls of traits from outside the workspace, by the trait's name.
-    impls_by_trait_name: HashMap<String, Vec<ImplId>>,
+    impls_by_trait_name: FxHashMap<String, Vec<ImplId>>,
     /// Types by the name of each derive (or other macro) on them.
-    derives_by_name: HashMap<String, Vec<NodeId>>,
+    derives_by_name: FxHashMap<String, Vec<NodeId>>,
     /// Inherent methods and associated items by name: (self type, item).
-    inherent: HashMap<String, Vec<(NodeId, NodeId)>>,
+    inherent: FxHashMap<String, Vec<(NodeId, NodeId)>>,
     /// The same by self type: (name, item).
-    inherent_by_type: HashMap<NodeId, Vec<(String, NodeId)>>,
-    /// Free items by (crate, name), for widening.
-    free_by_name: HashMap<(usize, String), Vec<NodeId>>,
-    /// Associated items (impl and trait) by (crate, name), for widening.
-    assoc_by_name: HashMap<(usize, String), Vec<NodeId>>,
+    inherent_by_type: FxHashMap<NodeId, Vec<(String, NodeId)>>,
+    /// Free items by name, for widening.
+    free_by_name: FxHashMap<String, Vec<NodeId>>,
+    /// Associated items (impl and trait) by name, for widening.
+    assoc_by_name: FxHashMap<String, Vec<NodeId>>,
+    /// Item-level macro invocations (not inside an impl or trait) of each
+    /// crate.
+    item_macro_calls: Vec<Vec<NodeId>>,
+    /// Types holding a closure (`Box<dyn Fn(..)>`): the items that write the
+    /// type's name in a path (where a value of it may be built).
+    builders: FxHashMap<NodeId, Vec<NodeId>>,
     /// Enums by the names of their variants.
-    variants: HashMap<String, Vec<NodeId>>,
+    variants: FxHashMap<String, Vec<NodeId>>,
     /// Traits by (crate, name).
-    traits_by_name: HashMap<(usize, String), Vec<NodeId>>,
-    macros_by_name: HashMap<(usize, String), Vec<NodeId>>,
-    exported_macros: HashMap<(usize, String), Vec<NodeId>>,
+    traits_by_name: FxHashMap<String, Vec<NodeId>>,
+    macros_by_name: FxHashMap<(usize, String), Vec<NodeId>>,
+    exported_macros: FxHashMap<(usize, String), Vec<NodeId>>,
     /// Every node of each crate (for proc-macro crates, whose output is invisible).
     crate_nodes: Vec<Vec<NodeId>>,
     /// Module files that were declared but not found (cfg'd out, usually).
@@ -218,7 +226,7 @@ pub(crate) struct Graph {
     /// The names generated code of each crate may use: the words of its
     /// build script's string literals and of the files the script reads
     /// (`None`: no build script, any name).
-    generated_names: Vec<Option<std::collections::HashSet<String>>>,
+    generated_names: Vec<Option<FxHashSet<String>>>,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -291,8 +299,8 @@ impl Graph {
                 parent: None,
                 is_block: false,
                 path: vec![c.name.clone()],
-                defs: HashMap::new(),
-                imports: HashMap::new(),
+                defs: FxHashMap::default(),
+                imports: FxHashMap::default(),
                 globs: Vec::new(),
                 anonymous: Vec::new(),
                 macro_calls: Vec::new(),
@@ -374,6 +382,8 @@ impl Graph {
 impl Graph {
     /// Resolves impls' self types and traits, and builds the lookup tables.
     fn index(&mut self) {
+        self.item_macro_calls = vec![Vec::new(); self.crates.len()];
+        self.index_builders();
         // What an item-level invocation may define: the identifiers of its
         // input (unless it parsed as items, which are in the graph) and of
         // the bodies of the `macro_rules!` it may be.
@@ -516,14 +526,11 @@ impl Graph {
             let items = im.items.clone();
             let calls = im.macro_calls.clone();
             for id in items {
-                let (krate, name) = (self.nodes[id].krate, self.nodes[id].name.clone());
+                let name = self.nodes[id].name.clone();
                 if name.is_empty() {
                     continue;
                 }
-                self.assoc_by_name
-                    .entry((krate, name.clone()))
-                    .or_default()
-                    .push(id);
+                self.assoc_by_name.entry(name.clone()).or_default().push(id);
                 if inherent {
                     for &t in &self_types {
                         self.inherent.entry(name.clone()).or_default().push((t, id));
@@ -562,7 +569,6 @@ impl Graph {
         }
         for id in 0..self.nodes.len() {
             let n = &self.nodes[id];
-            let key = (n.krate, n.name.clone());
             if n.name.is_empty() {
                 continue;
             }
@@ -575,14 +581,28 @@ impl Graph {
                         .entry(n.name.clone())
                         .or_default()
                         .push((t, id));
-                    self.assoc_by_name.entry(key).or_default().push(id)
+                    self.assoc_by_name
+                        .entry(n.name.clone())
+                        .or_default()
+                        .push(id)
                 }
                 (Parent::Scope, Kind::Trait) => {
-                    self.traits_by_name.entry(key.clone()).or_default().push(id);
-                    self.free_by_name.entry(key).or_default().push(id);
+                    self.traits_by_name
+                        .entry(n.name.clone())
+                        .or_default()
+                        .push(id);
+                    self.free_by_name
+                        .entry(n.name.clone())
+                        .or_default()
+                        .push(id);
                 }
-                (Parent::Scope, Kind::MacroCall | Kind::MacroDef | Kind::Other) => {}
-                (Parent::Scope, _) => self.free_by_name.entry(key).or_default().push(id),
+                (Parent::Scope, Kind::MacroCall) => self.item_macro_calls[n.krate].push(id),
+                (Parent::Scope, Kind::MacroDef | Kind::Other) => {}
+                (Parent::Scope, _) => self
+                    .free_by_name
+                    .entry(n.name.clone())
+                    .or_default()
+                    .push(id),
                 (Parent::Impl(_), _) => {}
             }
         }
@@ -690,12 +710,47 @@ impl Graph {
     /// The `macro_rules!` an invocation may be: those of its name in the
     /// crates its crate reaches.
     /// Whether generated code of crate `krate` may name an item called `name`.
+    /// Fills `builders`: one pass over every item's paths, looking for the
+    /// names of the types that hold a closure.
+    fn index_builders(&mut self) {
+        let mut holders: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
+        for (id, n) in self.nodes.iter().enumerate() {
+            let holds_closure = n.kind == Kind::Type
+                && n.refs.dyn_traits.iter().any(|p| {
+                    p.segs
+                        .last()
+                        .is_some_and(|s| matches!(s.as_str(), "Fn" | "FnMut" | "FnOnce"))
+                });
+            if holds_closure {
+                holders.entry(n.name.as_str()).or_default().push(id);
+            }
+        }
+        if holders.is_empty() {
+            return;
+        }
+        let mut builders: FxHashMap<NodeId, Vec<NodeId>> = FxHashMap::default();
+        for (id, n) in self.nodes.iter().enumerate() {
+            for seg in n.refs.paths.iter().flat_map(|p| &p.segs) {
+                for &ty in holders.get(seg.as_str()).into_iter().flatten() {
+                    if self.reaches(n.krate, self.nodes[ty].krate) {
+                        builders.entry(ty).or_default().push(id);
+                    }
+                }
+            }
+        }
+        for v in builders.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        self.builders = builders;
+    }
+
     /// The declarations (see `Scope::declarations`) of the scopes node `id`
     /// is in, innermost first, with the scopes already counted skipped.
     pub(crate) fn enclosing_declarations(
         &self,
         id: NodeId,
-        counted: &mut HashSet<ScopeId>,
+        counted: &mut FxHashSet<ScopeId>,
         out: &mut Vec<[u8; 32]>,
     ) {
         let mut cur = Some(self.nodes[id].scope);
@@ -771,8 +826,8 @@ impl Builder<'_> {
             parent: Some(parent),
             is_block,
             path,
-            defs: HashMap::new(),
-            imports: HashMap::new(),
+            defs: FxHashMap::default(),
+            imports: FxHashMap::default(),
             globs: Vec::new(),
             anonymous: Vec::new(),
             macro_calls: Vec::new(),
@@ -993,7 +1048,7 @@ impl Builder<'_> {
                         NodeDetail::None,
                     );
                     self.define(scope, &it.name, Def::Node(id));
-                    let mut by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
+                    let mut by_name: FxHashMap<String, Vec<NodeId>> = FxHashMap::default();
                     for ti in items {
                         let tid = self.push_node(
                             ti,
@@ -1331,8 +1386,8 @@ fn build_script_inputs(c: &CrateInfo) -> Vec<PathBuf> {
 
 /// The identifier-like words of a build script's string literals and of
 /// the other files it reads: all that code it generates can name.
-fn generator_words(inputs: &[PathBuf]) -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
+fn generator_words(inputs: &[PathBuf]) -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
     for f in inputs {
         let text = std::fs::read_to_string(f).unwrap_or_default();
         let mut texts = Vec::new();

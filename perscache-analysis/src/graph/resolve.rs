@@ -2,7 +2,7 @@
 //! definitions and imports first, then glob imports, then (in blocks) the
 //! enclosing scope, then the extern prelude and the standard prelude.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use super::{Def, Graph, NodeDetail, NodeId, Parent, ScopeId};
@@ -38,14 +38,14 @@ pub(crate) struct InScope {
 #[derive(Default)]
 pub(crate) struct Memo {
     /// Names seen, numbered: the keys below hold numbers, not strings.
-    names: HashMap<Box<str>, u32>,
-    done: HashMap<(ScopeId, u32), Vec<Target>>,
-    in_progress: HashSet<(ScopeId, u32)>,
+    names: FxHashMap<Box<str>, u32>,
+    done: FxHashMap<(ScopeId, u32), Vec<Target>>,
+    in_progress: FxHashSet<(ScopeId, u32)>,
     /// Bumped when a lookup met a cycle or a depth limit: what was computed
     /// under it may be incomplete and is not memoized.
     incomplete: usize,
     /// Traits in scope, by scope.
-    traits: HashMap<ScopeId, Arc<InScope>>,
+    traits: FxHashMap<ScopeId, Arc<InScope>>,
 }
 
 impl Memo {
@@ -370,10 +370,23 @@ impl Graph {
                 for t in self.resolve_use(sc, g, 1, m) {
                     match t {
                         Target::Scope(gm) => {
-                            out.extend(self.glob_traits(gm, m, &mut HashSet::new()))
+                            out.extend(self.glob_traits(gm, m, &mut FxHashSet::default()))
                         }
                         Target::Ext(c) => ext.push(c),
                         _ => {}
+                    }
+                }
+            }
+            // Workspace traits an item-level macro here names: it may
+            // expand to a `use`.
+            for &call in &s.macro_calls {
+                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
+                    for ident in idents {
+                        for &t in self.traits_by_name.get(ident).into_iter().flatten() {
+                            if self.visible_from(s.krate, t) {
+                                out.push(t);
+                            }
+                        }
                     }
                 }
             }
@@ -392,7 +405,7 @@ impl Graph {
         &self,
         scope: ScopeId,
         m: &mut Memo,
-        seen: &mut HashSet<ScopeId>,
+        seen: &mut FxHashSet<ScopeId>,
     ) -> Vec<NodeId> {
         if !seen.insert(scope) {
             return Vec::new();
