@@ -67,7 +67,7 @@ pub use format::{
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats};
 pub use storage::{
-    open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, OutageBreaker,
+    local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, OutageBreaker,
     SignedStorage, SizeLimited, Storage,
 };
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]

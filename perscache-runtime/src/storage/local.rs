@@ -544,8 +544,29 @@ impl LocalStorage {
             return Ok(());
         }
         match fs::remove_file(&file) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        self.prune(&file);
+        Ok(())
+    }
+
+    /// Removes the folders above a deleted file that it left empty, up to
+    /// (not including) the root, so that clearing a code version leaves no
+    /// empty folders behind. `remove_dir` refuses a folder with anything in
+    /// it, which is the point: nothing but empty folders ever goes.
+    fn prune(&self, file: &Path) {
+        let mut pruned = false;
+        let mut dir = file.parent();
+        while let Some(d) = dir {
+            if d == self.root || !d.starts_with(&self.root) || fs::remove_dir(d).is_err() {
+                break;
+            }
+            pruned = true;
+            dir = d.parent();
+        }
+        if pruned {
+            self.forget_dirs();
         }
     }
 

@@ -73,6 +73,22 @@ pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
     Ok(compose(open_backend(url)?, max_size, None))
 }
 
+/// The local folder a `file://` URL names (`None` for any other URL), as
+/// [`open_url`] reads it.
+///
+/// ```
+/// let dir = perscache::local_folder("file:///var/cache/my%20app").expect("a file URL");
+/// assert!(dir.ends_with("my app"));
+/// assert!(perscache::local_folder("memory://").is_none());
+/// ```
+pub fn local_folder(url: &str) -> Option<std::path::PathBuf> {
+    let parsed = url::Url::parse(url).ok()?;
+    if parsed.scheme() != "file" {
+        return None;
+    }
+    parsed.to_file_path().ok()
+}
+
 /// Stacks the wrappers over `backend` in the one order a cache uses:
 /// the breaker innermost, so every request (the size limit's listings and
 /// evictions too) skips a storage that just failed slowly; the size limit
