@@ -67,8 +67,8 @@ pub use format::{
 pub use key::{Key, KeyHasher};
 pub use stats::{flush as flush_stats, read_stats, FunctionStats};
 pub use storage::{
-    local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage, OutageBreaker,
-    SignedStorage, SizeLimited, Storage,
+    local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
+    OutageBreaker, SignedStorage, SizeLimited, Storage,
 };
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 pub use storage::{ObjectStorage, ObjectStorageBuilder};

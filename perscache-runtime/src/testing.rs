@@ -37,6 +37,12 @@ use crate::storage::{OutageBreaker, SignedStorage, SizeLimited, Storage};
 /// [`head`], [`delete`] and [`concurrent_writers`]. Size limits are checked
 /// by [`eviction`], on a storage built with a limit.
 pub async fn conformance(storage: &dyn Storage) {
+    sequential(storage).await;
+    concurrent_writers(storage, 4, 40).await;
+}
+
+/// Every check of [`conformance`] but [`concurrent_writers`].
+async fn sequential(storage: &dyn Storage) {
     round_trip(storage).await;
     missing_key(storage).await;
     overwrite(storage).await;
@@ -44,7 +50,6 @@ pub async fn conformance(storage: &dyn Storage) {
     list_prefix(storage).await;
     head(storage).await;
     delete(storage).await;
-    concurrent_writers(storage, 4, 40).await;
 }
 
 /// `backend` behind every combination of the wrappers, in the order a cache
@@ -81,10 +86,21 @@ pub fn wrapped(backend: Arc<dyn Storage>) -> Vec<(String, Arc<dyn Storage>)> {
 /// [`conformance`] on `backend` behind each of the [`wrapped`] combinations,
 /// then [`eviction`] behind a small [`SizeLimited`] (with `slack` bytes of
 /// room for other writers sharing the backend), bare and signed.
+///
+/// [`concurrent_writers`], which tests the backend's own atomicity (no
+/// wrapper buffers or splits a write), runs bare and behind all three
+/// wrappers only: eight rounds of it add load, not coverage (and the S3
+/// emulator, moto, fails a request now and then under it).
 pub async fn conformance_wrapped(backend: Arc<dyn Storage>, slack: u64) {
-    for (name, storage) in wrapped(Arc::clone(&backend)) {
+    let combinations = wrapped(Arc::clone(&backend));
+    let last = combinations.len() - 1;
+    for (i, (name, storage)) in combinations.into_iter().enumerate() {
         eprintln!("conformance: {} behind {name}", backend.name());
-        conformance(&*storage).await;
+        if i == 0 || i == last {
+            conformance(&*storage).await;
+        } else {
+            sequential(&*storage).await;
+        }
     }
     let limited: Arc<dyn Storage> = Arc::new(SizeLimited::from_arc(Arc::clone(&backend), 64 << 10));
     eviction(&*limited, 64 << 10, 4 << 10, slack).await;

@@ -95,6 +95,16 @@ impl Backend {
     /// A storage built in code (not from a URL) with a short timeout and no
     /// retries, for the paused-server test.
     fn storage_with_timeout(&self, prefix: &str, timeout: Duration) -> Arc<dyn Storage> {
+        self.storage_in_code(prefix, Some(timeout))
+    }
+
+    /// The backend built in code, with no wrapper: with `timeout`, that
+    /// timeout and no retries; else the backend's defaults.
+    fn storage_in_code(&self, prefix: &str, timeout: Option<Duration>) -> Arc<dyn Storage> {
+        let (timeout, retries) = match timeout {
+            Some(t) => (t, 0),
+            None => (Duration::from_secs(30), 2),
+        };
         let url = self.url().expect("checked by the caller");
         let bucket = || {
             url::Url::parse(&url)
@@ -106,7 +116,7 @@ impl Backend {
             #[cfg(feature = "redis")]
             "redis" => Arc::new(
                 perscache::RedisStorage::builder(&self.url_at(prefix))
-                    .timeout(timeout)
+                    .timeout(timeout.min(Duration::from_secs(5)))
                     .build()
                     .expect("opens"),
             ),
@@ -115,7 +125,7 @@ impl Backend {
                 perscache::ObjectStorage::s3(&bucket())
                     .prefix(prefix)
                     .timeout(timeout)
-                    .retries(0)
+                    .retries(retries)
                     .build()
                     .expect("opens"),
             ),
@@ -124,7 +134,7 @@ impl Backend {
                 perscache::ObjectStorage::gcs(&bucket())
                     .prefix(prefix)
                     .timeout(timeout)
-                    .retries(0)
+                    .retries(retries)
                     .build()
                     .expect("opens"),
             ),
@@ -133,7 +143,7 @@ impl Backend {
                 perscache::ObjectStorage::azure(&bucket())
                     .prefix(prefix)
                     .timeout(timeout)
-                    .retries(0)
+                    .retries(retries)
                     .build()
                     .expect("opens"),
             ),
@@ -744,7 +754,7 @@ macro_rules! backend_tests {
             fn conformance_suite() {
                 let Some(_) = B.url() else { return };
                 let _g = B.shared();
-                let bare = B.storage_with_timeout(&fresh("conformance"), Duration::from_secs(30));
+                let bare = B.storage_in_code(&fresh("conformance"), None);
                 pollster::block_on(perscache_runtime::testing::conformance_wrapped(bare, 0));
                 let bounded = B.storage(&fresh("conformance-eviction"), Some(4096));
                 pollster::block_on(perscache_runtime::testing::eviction(
