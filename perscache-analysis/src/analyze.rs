@@ -578,8 +578,8 @@ impl Graph {
             Parent::Impl(i) => {
                 let im = &self.impls[i];
                 let ty = match im.self_types.first() {
-                    Some(&t) => def_path(t),
-                    None => im.self_text.clone(),
+                    Some(&t) if self.nodes[t].kind == Kind::Type => def_path(t),
+                    _ => im.self_text.clone(),
                 };
                 match (&im.trait_, im.trait_node) {
                     (_, Some(t)) => format!("<{ty} as {}>::{}", def_path(t), n.name),

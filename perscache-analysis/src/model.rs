@@ -11,7 +11,9 @@ use crate::Error;
 /// What an extern crate name in a crate's code refers to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DepRef {
-    /// A library crate the analysis parses (a member or a path dependency).
+    /// A library crate the analysis parses (a member or a path
+    /// dependency), by its root file: two packages may have libraries of
+    /// one name.
     Local(String),
     /// A crate from a registry or git: only its locked version matters
     /// (`name@version`, from Cargo.lock).
@@ -131,6 +133,12 @@ impl Workspace {
                 .find(|t| t.kind.iter().any(is_lib))
                 .map(|t| t.name.replace('-', "_"))
         };
+        let lib_root = |p: &cargo_metadata::Package| {
+            p.targets
+                .iter()
+                .find(|t| t.kind.iter().any(is_lib))
+                .map(|t| t.src_path.to_string())
+        };
         let mut crates = Vec::new();
         let mut cargo_files = Vec::new();
         let nodes = md
@@ -170,8 +178,8 @@ impl Workspace {
                         continue;
                     };
                     let dep = if local(dp) {
-                        match lib_name(dp) {
-                            Some(n) => DepRef::Local(n),
+                        match lib_root(dp) {
+                            Some(r) => DepRef::Local(r),
                             None => continue,
                         }
                     } else {
@@ -217,11 +225,11 @@ impl Workspace {
                 }
                 // Binaries, examples and tests see their package's library.
                 if kind != "lib" {
-                    if let Some(l) = &own_lib {
+                    if let (Some(l), Some(r)) = (&own_lib, lib_root(p)) {
                         let dep = if own {
                             DepRef::External(format!("{}@{}", p.name, p.version))
                         } else {
-                            DepRef::Local(l.clone())
+                            DepRef::Local(r)
                         };
                         deps.insert(l.clone(), dep);
                     }

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// Bumped when the walk changes, so hashes from an older walk never match.
-pub const WALK_VERSION: &str = "perscache code walk v2";
+pub const WALK_VERSION: &str = "perscache code walk v3";
 
 /// The BLAKE3 digest of the canonical walk of `tokens`.
 pub fn token_digest(tokens: &TokenStream) -> [u8; 32] {
@@ -49,6 +49,7 @@ pub fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
         locals: None,
         renamed: HashMap::new(),
         delim: Vec::new(),
+        keep_docs: false,
     }
     .stream(tokens, Context::Code);
 }
@@ -58,13 +59,19 @@ pub fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
 /// every occurrence in `tokens` is a local binding or a use of one, so that
 /// the renaming is a consistent alpha-renaming.
 pub fn token_digest_renaming(tokens: &TokenStream, is_local: &dyn Fn(&str) -> bool) -> [u8; 32] {
+    digest_with(tokens, Some(is_local), false)
+}
+
+/// [`token_digest_renaming`], with doc comments kept or not.
+pub fn digest_with(tokens: &TokenStream, is_local: Option<&dyn Fn(&str) -> bool>, keep_docs: bool) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(WALK_VERSION.as_bytes());
     Walker {
         h: &mut hasher,
-        locals: Some(is_local),
+        locals: is_local,
         renamed: HashMap::new(),
         delim: Vec::new(),
+        keep_docs,
     }
     .stream(tokens.clone(), Context::Code);
     *hasher.finalize().as_bytes()
@@ -85,6 +92,8 @@ struct Walker<'a> {
     /// The delimiters of the groups being walked, innermost last, and
     /// whether the group is a call's or a signature's list (after a name).
     delim: Vec<(Delimiter, bool)>,
+    /// Doc comments count (a derive may read them: clap's help texts).
+    keep_docs: bool,
 }
 
 impl Walker<'_> {
@@ -99,7 +108,10 @@ impl Walker<'_> {
                         matches!(tts.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
                     let at = if bang { i + 2 } else { i + 1 };
                     if let Some(TokenTree::Group(g)) = tts.get(at) {
-                        if g.delimiter() == Delimiter::Bracket && is_inert_attr(&g.stream()) {
+                        if g.delimiter() == Delimiter::Bracket
+                            && is_inert_attr(&g.stream())
+                            && !(self.keep_docs && is_doc_attr(&g.stream()))
+                        {
                             i = at + 1;
                             continue;
                         }
@@ -130,7 +142,13 @@ impl Walker<'_> {
                     }
                 }
                 TokenTree::Literal(l) => {
-                    let s = normalize_literal(&l.to_string());
+                    // Inside a macro's input a literal may be turned into
+                    // text (`stringify!(1_000)`): kept as written.
+                    let s = if cx == Context::Code {
+                        normalize_literal(&l.to_string())
+                    } else {
+                        l.to_string()
+                    };
                     self.h.update(b"l");
                     self.h.update(&(s.len() as u32).to_le_bytes());
                     self.h.update(s.as_bytes());
@@ -139,7 +157,9 @@ impl Walker<'_> {
                     // `name! (...)`, `name! [...]`, `name! {...}`: the macro may
                     // match on commas, unless it is a standard one whose input
                     // is expressions.
-                    let inner = if is_macro_input(&tts, i) && !is_expr_macro_call(&tts, i) {
+                    let inner = if (is_macro_input(&tts, i) && !is_expr_macro_call(&tts, i))
+                        || is_macro_rules_body(&tts, i)
+                    {
                         Context::MacroInput
                     } else {
                         cx
@@ -151,7 +171,10 @@ impl Walker<'_> {
                         Delimiter::None => b'0',
                     };
                     self.h.update(&[b'g', open]);
+                    // A label (`break 'pick (n,)`) is no call's name.
+                    let labelled = i >= 2 && matches!(&tts[i - 2], TokenTree::Punct(p) if p.as_char() == '\'');
                     let after_name = i > 0
+                        && !labelled
                         && match &tts[i - 1] {
                             TokenTree::Ident(id) => !is_expr_keyword(&id.to_string()),
                             TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
@@ -205,6 +228,15 @@ fn normalize_literal(s: &str) -> String {
     } else {
         s.to_owned()
     }
+}
+
+/// Whether the group at `i` is a `macro_rules! name { ... }` body, whose
+/// matchers may match on every token.
+fn is_macro_rules_body(tts: &[TokenTree], i: usize) -> bool {
+    i >= 3
+        && matches!(&tts[i - 1], TokenTree::Ident(_))
+        && matches!(&tts[i - 2], TokenTree::Punct(p) if p.as_char() == '!')
+        && matches!(&tts[i - 3], TokenTree::Ident(m) if m == "macro_rules")
 }
 
 /// Whether the group at `i` is the input of a macro call (`name!` before it).
@@ -272,6 +304,10 @@ pub fn is_expr_macro(name: &str) -> bool {
 }
 
 /// Attributes that cannot change what a function returns.
+fn is_doc_attr(attr: &TokenStream) -> bool {
+    matches!(attr.clone().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+}
+
 fn is_inert_attr(attr: &TokenStream) -> bool {
     let mut it = attr.clone().into_iter();
     let Some(TokenTree::Ident(first)) = it.next() else {
@@ -383,6 +419,12 @@ mod tests {
         );
         assert_ne!(token_hash(&ts("m!(x,)")), token_hash(&ts("m!(x)")));
         assert_ne!(token_hash(&ts("0x10")), token_hash(&ts("16")));
+        assert_ne!(token_hash(&ts("stringify!(1_000)")), token_hash(&ts("stringify!(1000)")));
+        assert_ne!(
+            token_hash(&ts("macro_rules! m { ($a:expr,) => {} }")),
+            token_hash(&ts("macro_rules! m { ($a:expr) => {} }"))
+        );
+        assert_ne!(token_hash(&ts("break 'pick (n,)")), token_hash(&ts("break 'pick (n)")));
     }
 
     #[test]

@@ -249,7 +249,10 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
     let mut ws = single_crate(root);
     ws.crates[0]
         .deps
-        .insert("mac".into(), DepRef::Local("mac".into()));
+        .insert(
+            "mac".into(),
+            DepRef::Local(root.join("mac/src/lib.rs").to_string_lossy().into_owned()),
+        );
     ws.crates.push(CrateInfo {
         name: "mac".into(),
         package: "mac".into(),

@@ -230,7 +230,8 @@ impl Graph {
             for name in &self.nodes[x].refs.methods {
                 w.call(name, x);
             }
-            if self.nodes[x].kind == Kind::Type {
+            // Types, `dyn Trait`s and types a macro makes have impls and methods.
+            if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait | Kind::MacroCall) {
                 w.type_reached(x);
             }
             let krate = self.nodes[x].krate;

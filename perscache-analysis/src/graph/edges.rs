@@ -83,7 +83,7 @@ impl Graph {
             }
         }
         for p in &n.refs.macros {
-            self.macro_edges(id, p, &mut out, m);
+            self.macro_edges(id, p, env, &mut out, m);
         }
         // The input of an item-level invocation: its identifiers name what
         // they find; only a macro that puts them after `::` (or one whose body
@@ -487,7 +487,7 @@ impl Graph {
         (0..self.crates.len()).filter(move |&c| self.reaches(krate, c))
     }
 
-    fn macro_edges(&self, id: NodeId, p: &PathRef, out: &mut Deps, m: &mut Memo) {
+    fn macro_edges(&self, id: NodeId, p: &PathRef, env: EnvFn<'_>, out: &mut Deps, m: &mut Memo) {
         let n = &self.nodes[id];
         let krate = n.krate;
         let last = p.segs.last().cloned().unwrap_or_default();
@@ -590,6 +590,9 @@ impl Graph {
                 for name in &body.methods {
                     self.method_edges(name, &traits, out);
                 }
+            }
+            if !body.includes.is_empty() {
+                self.includes_at(&body.includes, id, env, out);
             }
         }
         let known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
@@ -749,8 +752,26 @@ impl Graph {
 
     fn include_edges(&self, id: NodeId, env: EnvFn<'_>, out: &mut Deps) {
         let n = &self.nodes[id];
+        if n.kind == Kind::MacroDef {
+            // A macro's `include_str!("x")` reads next to the file that
+            // invokes it: resolved at each invocation (`macro_edges`).
+            return;
+        }
+        if matches!(n.detail, NodeDetail::Foreign) {
+            // Declared here, defined elsewhere: often in a file the build
+            // script compiles.
+            for f in &self.build_inputs[n.krate] {
+                out.includes.push(IncludeDep::File(f.clone()));
+            }
+        }
+        self.includes_at(&n.refs.includes, id, env, out);
+    }
+
+    /// Files read by `includes`, written (or expanded) in node `at`.
+    fn includes_at(&self, includes: &[crate::parse::Include], at: NodeId, env: EnvFn<'_>, out: &mut Deps) {
+        let n = &self.nodes[at];
         let dir = n.file.parent().map(PathBuf::from).unwrap_or_default();
-        for inc in &n.refs.includes {
+        for inc in includes {
             match super::eval_path(&inc.path, &dir, &|v| env(n.krate, v)) {
                 Some(p) => out.includes.push(IncludeDep::File(p)),
                 None => {

@@ -79,6 +79,8 @@ pub(crate) enum NodeDetail {
     Enum(Vec<String>),
     /// A unit or tuple struct: its name is a value too.
     ValueStruct,
+    /// A declaration in an `extern` block.
+    Foreign,
     /// A trait: its items by name.
     Trait(HashMap<String, Vec<NodeId>>),
     /// A `macro_rules!` definition: the identifiers of its bodies.
@@ -87,6 +89,7 @@ pub(crate) enum NodeDetail {
         body_defines: Vec<String>,
         defines_from_input: bool,
         input_in_paths: bool,
+        declares_mods: bool,
         may_impl: bool,
         /// Its body invokes a macro from outside the workspace (`paste!`):
         /// what it defines cannot be read off its tokens.
@@ -165,7 +168,8 @@ pub(crate) struct Graph {
     pub scopes: Vec<Scope>,
     pub nodes: Vec<Node>,
     pub impls: Vec<ImplG>,
-    lib_by_name: HashMap<String, usize>,
+    /// Library crates by root file (what `DepRef::Local` names).
+    lib_by_root: HashMap<String, usize>,
     /// `cone[a][b]`: crate `a` can reach code of crate `b` (itself and its
     /// dependencies, transitively, as Cargo's graph says).
     cone: Vec<Vec<bool>>,
@@ -178,6 +182,10 @@ pub(crate) struct Graph {
     calls_by_trait: HashMap<NodeId, Vec<NodeId>>,
     /// Impls of each workspace trait.
     impls_by_trait: HashMap<NodeId, Vec<ImplId>>,
+    /// Impls of traits from outside the workspace, by the trait's name.
+    impls_by_trait_name: HashMap<String, Vec<ImplId>>,
+    /// Types by the name of each derive (or other macro) on them.
+    derives_by_name: HashMap<String, Vec<NodeId>>,
     /// Inherent methods and associated items by name: (self type, item).
     inherent: HashMap<String, Vec<(NodeId, NodeId)>>,
     /// The same by self type: (name, item).
@@ -250,6 +258,9 @@ struct Builder<'a> {
     files: &'a mut dyn Files,
     /// Compile-time environment the include paths of each crate see.
     env: &'a dyn Fn(usize, &str) -> Option<String>,
+    /// Inside an inline module (`mod a { .. }`): a `#[path]` there is
+    /// relative to the inline module's folder, not the file's.
+    inline_depth: usize,
 }
 
 impl Graph {
@@ -265,6 +276,7 @@ impl Graph {
             g: Graph::default(),
             files,
             env,
+            inline_depth: 0,
         };
         for (ci, c) in crates.iter().enumerate() {
             let root = b.g.scopes.len();
@@ -286,7 +298,9 @@ impl Graph {
             });
             b.g.crate_nodes.push(Vec::new());
             if c.kind == "lib" {
-                b.g.lib_by_name.entry(c.name.clone()).or_insert(ci);
+                b.g.lib_by_root
+                    .entry(c.root.to_string_lossy().into_owned())
+                    .or_insert(ci);
             }
         }
         for (ci, c) in crates.iter().enumerate() {
@@ -325,7 +339,7 @@ impl Graph {
                 row[c] = true;
                 for dep in self.crates[c].info.deps.values() {
                     if let DepRef::Local(lib) = dep {
-                        if let Some(&d) = self.lib_by_name.get(lib) {
+                        if let Some(&d) = self.lib_by_root.get(lib) {
                             stack.push(d);
                         }
                     }
@@ -437,7 +451,8 @@ impl Graph {
                 for t in self.resolve_use(scope, &p, 0, &mut m) {
                     if let resolve::Target::Node(x) = t {
                         match self.nodes[x].kind {
-                            Kind::Type => self_types.push(x),
+                            // `impl dyn Shape`, or a type a macro invocation makes.
+                            Kind::Type | Kind::Trait | Kind::MacroCall => self_types.push(x),
                             Kind::Alias => self_types.extend(
                                 self.alias_targets(x, &mut m, 0)
                                     .into_iter()
@@ -463,7 +478,7 @@ impl Graph {
                 for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
                     if let resolve::Target::Node(x) = t {
                         match self.nodes[x].kind {
-                            Kind::Type => key.push(x),
+                            Kind::Type | Kind::MacroCall => key.push(x),
                             Kind::Alias => key.extend(
                                 self.alias_targets(x, &mut m, 0)
                                     .into_iter()
@@ -482,6 +497,8 @@ impl Graph {
             self.impls[i].key_types = key;
             if let Some(t) = trait_node {
                 self.impls_by_trait.entry(t).or_default().push(i);
+            } else if let Some(name) = self.impls[i].trait_.as_ref().and_then(|t| t.segs.last()) {
+                self.impls_by_trait_name.entry(name.clone()).or_default().push(i);
             }
             let im = &mut self.impls[i];
             im.self_types = self_types.clone();
@@ -518,6 +535,13 @@ impl Graph {
             }
         }
         for id in 0..self.nodes.len() {
+            if self.nodes[id].kind == Kind::Type {
+                for p in &self.nodes[id].refs.macros.clone() {
+                    if let Some(name) = p.segs.last() {
+                        self.derives_by_name.entry(name.clone()).or_default().push(id);
+                    }
+                }
+            }
             if let NodeDetail::Enum(vs) = &self.nodes[id].detail {
                 for v in vs.clone() {
                     self.variants.entry(v).or_default().push(id);
@@ -991,6 +1015,7 @@ impl Builder<'_> {
                     body_defines,
                     defines_from_input,
                     input_in_paths,
+                    declares_mods,
                     exported,
                     may_impl,
                 } => {
@@ -1008,12 +1033,21 @@ impl Builder<'_> {
                             body_defines: body_defines.clone(),
                             defines_from_input: *defines_from_input,
                             input_in_paths: *input_in_paths,
+                            declares_mods: *declares_mods,
                             may_impl: *may_impl,
                             // Set by `index` once every macro is known.
                             opaque: false,
                         },
                     );
                     let krate = self.g.scopes[scope].krate;
+                    // A macro is a name of its module (`use` may import it,
+                    // under another name too), and of its crate's root when
+                    // exported.
+                    self.define(scope, &it.name, Def::Node(id));
+                    if *exported {
+                        let root = self.g.crates[krate].root;
+                        self.define(root, &it.name, Def::Node(id));
+                    }
                     self.g
                         .macros_by_name
                         .entry((krate, it.name.clone()))
@@ -1027,11 +1061,12 @@ impl Builder<'_> {
                             .push(id);
                     }
                 }
-                Detail::None | Detail::Fn { .. } | Detail::Enum(_) | Detail::ValueStruct => {
+                Detail::None | Detail::Fn { .. } | Detail::Enum(_) | Detail::ValueStruct | Detail::Foreign => {
                     let key = format!("{prefix}::{}", it.name);
                     let detail = match &it.detail {
                         Detail::Enum(v) => NodeDetail::Enum(v.clone()),
                         Detail::ValueStruct => NodeDetail::ValueStruct,
+                        Detail::Foreign => NodeDetail::Foreign,
                         _ => NodeDetail::None,
                     };
                     let generics = fn_generics(it);
@@ -1073,14 +1108,23 @@ impl Builder<'_> {
         match inline {
             Some(inner) => {
                 let sub = dir.join(paths.first().map(String::as_str).unwrap_or(&it.name));
+                self.inline_depth += 1;
                 self.add_items(child, inner, file, &sub, origin, depth + 1);
+                self.inline_depth -= 1;
             }
             None => {
                 // `#[path]`, and every path a `cfg_attr` may choose: all of them
                 // may be the module, so all are read.
                 let mut candidates: Vec<(PathBuf, bool)> = paths
                     .iter()
-                    .map(|p| (file.parent().unwrap_or(dir).join(p), true))
+                    .map(|p| {
+                        let base = if self.inline_depth > 0 {
+                            dir
+                        } else {
+                            file.parent().unwrap_or(dir)
+                        };
+                        (base.join(p), true)
+                    })
                     .collect();
                 candidates.push((dir.join(format!("{}.rs", it.name)), false));
                 candidates.push((dir.join(&it.name).join("mod.rs"), false));
@@ -1101,7 +1145,10 @@ impl Builder<'_> {
                     } else {
                         dir.join(&it.name)
                     };
+                    // A module's own file is not inside any inline module.
+                    let inline = std::mem::take(&mut self.inline_depth);
                     self.add_items(child, &summary.items, p, &sub, origin, depth + 1);
+                    self.inline_depth = inline;
                 }
                 if !found_any {
                     let prefix = self.g.scopes[scope].path.join("::");
@@ -1220,10 +1267,10 @@ fn fn_generics(it: &Item) -> Generics {
 
 fn macro_call_detail(it: &Item) -> NodeDetail {
     match &it.detail {
-        Detail::MacroCall { idents, items, .. } => NodeDetail::MacroCall {
+        Detail::MacroCall { idents, whole, .. } => NodeDetail::MacroCall {
             idents: idents.clone(),
             input: idents.clone(),
-            parsed: items.is_some(),
+            parsed: *whole,
             opaque: false,
         },
         _ => NodeDetail::None,

@@ -67,8 +67,22 @@ impl Graph {
             return r.clone();
         }
         if depth > MAX_DEPTH || !m.in_progress.insert(key) {
+            // An import being resolved cannot name itself (`mod escape; pub
+            // use escape::escape;`): inside it, the name is what the scope
+            // defines.
             m.incomplete += 1;
-            return Vec::new();
+            return self.scopes[scope]
+                .defs
+                .get(name)
+                .map(|ds| {
+                    ds.iter()
+                        .map(|d| match d {
+                            Def::Node(n) => Target::Node(*n),
+                            Def::Scope(x) => Target::Scope(*x),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
         }
         let before = m.incomplete;
         let r = self.lookup_uncached(scope, name, depth, m);
@@ -183,7 +197,7 @@ impl Graph {
     pub(crate) fn extern_name(&self, krate: usize, name: &str) -> Vec<Target> {
         let info = &self.crates[krate].info;
         match info.deps.get(name) {
-            Some(DepRef::Local(lib)) => match self.lib_by_name.get(lib) {
+            Some(DepRef::Local(lib)) => match self.lib_by_root.get(lib) {
                 Some(&c) => vec![Target::Scope(self.crates[c].root)],
                 None => Vec::new(),
             },

@@ -41,7 +41,7 @@ fn graph(crates: &[Krate<'_>]) -> Graph {
         let deps: BTreeMap<String, DepRef> = k
             .deps
             .iter()
-            .map(|d| ((*d).to_owned(), DepRef::Local((*d).to_owned())))
+            .map(|d| ((*d).to_owned(), DepRef::Local(format!("/ws/{d}/src/lib.rs"))))
             .collect();
         infos.push(CrateInfo {
             name: k.name.to_owned(),

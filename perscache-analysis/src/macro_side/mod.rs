@@ -132,15 +132,17 @@ struct Analyzed {
 fn session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| {
+        let started = std::time::Instant::now();
         let cwd = std::env::current_dir().unwrap_or_default();
         let compilation = Compilation::from_args(&rustc::args(), &cwd);
         let analyzed = analyzed(&compilation);
         if std::env::var_os("PERSCACHE_DEBUG_MACRO").is_some() {
             match &analyzed {
                 Ok(a) => eprintln!(
-                    "perscache: analysed {} ({} marked functions)",
+                    "perscache: analysed {} ({} marked functions) in {:?}",
                     a.ws.crates[a.krate].name,
-                    a.analysis.manifest.functions.len()
+                    a.analysis.manifest.functions.len(),
+                    started.elapsed()
                 ),
                 Err(e) => eprintln!("perscache: no analysis, falling back: {e}"),
             }
@@ -152,6 +154,14 @@ fn session() -> &'static Session {
             depinfo: Mutex::new(HashMap::new()),
         }
     })
+}
+
+/// Cargo's home: `CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -245,7 +255,7 @@ struct CachedModel {
     workspace: Workspace,
 }
 
-const MODEL_VERSION: &str = concat!("perscache model 1 / ", env!("CARGO_PKG_VERSION"));
+const MODEL_VERSION: &str = concat!("perscache model 2 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
     std::fs::read(p).map_or_else(
@@ -328,10 +338,13 @@ impl Session {
     /// The dep-info of crate `name` of the workspace: through this
     /// compilation's `--extern` when it names it, else every build of it in
     /// the dependency folder.
-    fn depinfos_of(&self, a: &Analyzed, name: &str) -> Vec<depinfo::DepInfo> {
+    fn depinfos_of(&self, a: &Analyzed, k: usize) -> Vec<depinfo::DepInfo> {
         let here = &a.ws.crates[a.krate];
+        let info = &a.ws.crates[k];
+        let name = info.name.as_str();
+        let root = info.root.to_string_lossy();
         for (ext, dep) in &here.deps {
-            if matches!(dep, DepRef::Local(l) if l == name) {
+            if matches!(dep, DepRef::Local(l) if *l == root) {
                 if let Some(e) = self.compilation.externs.get(ext) {
                     return self.depinfo(&e.path).into_iter().collect();
                 }
@@ -359,7 +372,7 @@ impl Session {
         } else {
             prefixes.push((self.cwd.to_string_lossy().into_owned(), "$WORKSPACE"));
         }
-        if let Some(h) = std::env::var_os("CARGO_HOME") {
+        if let Some(h) = cargo_home() {
             prefixes.push((h.to_string_lossy().into_owned(), "$CARGO_HOME"));
         }
         for (p, name) in prefixes {
@@ -383,7 +396,7 @@ impl Session {
                 DepRef::External(v) => c.ext.contains(v),
                 DepRef::Local(lib) => g.crates.iter().enumerate().any(|(i, k)| {
                     k.info.kind == "lib"
-                        && &k.info.name == lib
+                        && k.info.root.to_string_lossy() == lib.as_str()
                         && c.crates.iter().any(|&r| g.reaches(i, r))
                 }),
             };
@@ -414,7 +427,7 @@ impl Session {
                 }
                 continue;
             }
-            let infos = self.depinfos_of(a, &info.name);
+            let infos = self.depinfos_of(a, k);
             for var in vars {
                 let mut values: BTreeSet<String> = infos
                     .iter()
@@ -483,7 +496,7 @@ impl Session {
         };
         let prefix = format!("{}-", info.package);
         let from_depinfo: BTreeSet<PathBuf> = self
-            .depinfos_of(a, &info.name)
+            .depinfos_of(a, k)
             .iter()
             .flat_map(|d| d.files.iter())
             .filter_map(|f| {
@@ -589,8 +602,8 @@ impl Session {
             return out;
         }
         // Another crate: what its compilation read, as its dep-info says.
-        let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
-        for di in self.depinfos_of(a, &info.name) {
+        let cargo_home = cargo_home();
+        for di in self.depinfos_of(a, k) {
             for f in &di.files {
                 let f = if f.is_absolute() {
                     f.clone()

@@ -39,6 +39,8 @@ pub(crate) struct Collector {
     /// Inside macro input: identifiers may be turned into text
     /// (`stringify!`), so locals there are never renamed.
     in_macro: usize,
+    /// Locals named inside format strings: never renamed.
+    pinned: HashSet<String>,
 }
 
 impl Collector {
@@ -54,7 +56,7 @@ impl Collector {
     pub fn renamable(&self, count: &HashMap<String, usize>) -> HashSet<String> {
         self.local_pos
             .iter()
-            .filter(|(name, at)| count.get(*name) == Some(&at.len()))
+            .filter(|(name, at)| count.get(*name) == Some(&at.len()) && !self.pinned.contains(*name))
             .map(|(name, _)| name.clone())
             .collect()
     }
@@ -109,7 +111,10 @@ impl Collector {
 
     /// `{name}` in a format string: a local, or a constant or static.
     pub fn format_arg(&mut self, name: &str) {
-        if !self.is_local(name) {
+        if self.is_local(name) {
+            // Written inside a string: renaming it would not rename the string.
+            self.pinned.insert(name.to_owned());
+        } else {
             self.refs.paths.push(PathRef::single(name));
         }
     }

@@ -101,12 +101,16 @@ fn fn_generics_of(sig: &syn::Signature) -> Generics {
     }
     let mut g = generics_of(&sig.generics);
     let mut t = Traits(Vec::new());
+    let mut types = Collector::new();
+    types.push_generics(&sig.generics);
     for input in &sig.inputs {
         if let syn::FnArg::Typed(pt) = input {
             t.visit_type(&pt.ty);
+            types.visit_type(&pt.ty);
         }
     }
     g.arg_traits = t.0;
+    g.arg_types = types.finish().0.paths;
     g
 }
 
@@ -141,6 +145,18 @@ fn collected<T: ToTokens>(
     derive_helpers: bool,
     walk: impl FnOnce(&mut Collector),
 ) -> (Refs, Vec<Item>, [u8; 32]) {
+    collected_with(node, generics, derive_helpers, false, walk)
+}
+
+/// [`collected`], with doc comments kept when `keep_docs` (a type whose
+/// derive may read them).
+fn collected_with<T: ToTokens>(
+    node: &T,
+    generics: &[&[String]],
+    derive_helpers: bool,
+    keep_docs: bool,
+    walk: impl FnOnce(&mut Collector),
+) -> (Refs, Vec<Item>, [u8; 32]) {
     let mut c = Collector::new();
     c.derive_helpers = derive_helpers;
     for g in generics {
@@ -152,12 +168,35 @@ fn collected<T: ToTokens>(
     let mut counts = HashMap::new();
     ident_counts(ts.clone(), &mut counts);
     let renamable = c.renamable(&counts);
-    let hash = if renamable.is_empty() {
-        tokens::token_digest(&ts)
-    } else {
-        tokens::token_digest_renaming(&ts, &|s| renamable.contains(s))
-    };
+    let is_local = |s: &str| renamable.contains(s);
+    let mut hash = tokens::digest_with(&ts, (!renamable.is_empty()).then_some(&is_local as &dyn Fn(&str) -> bool), keep_docs);
+    if !refs.position.is_empty() {
+        // `line!()`, `column!()`: where they sit is part of the value.
+        let mut h = blake3::Hasher::new();
+        h.update(&hash);
+        for p in &refs.position {
+            h.update(p.as_bytes());
+            h.update(b"\0");
+        }
+        hash = *h.finalize().as_bytes();
+    }
     (refs, inner, hash)
+}
+
+/// Derives of the standard library: they read no doc comments.
+fn derives_read_docs(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut any = false;
+        let _ = a.parse_nested_meta(|m| {
+            let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            any |= !matches!(
+                name.as_str(),
+                "Debug" | "Clone" | "Copy" | "PartialEq" | "Eq" | "PartialOrd" | "Ord" | "Hash" | "Default"
+            );
+            Ok(())
+        });
+        any
+    })
 }
 
 fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs) -> Item {
@@ -199,7 +238,8 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let derives = s.attrs.iter().any(|a| a.path().is_ident("derive"));
             let g = generics_of(&s.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) = collected(s, &[&names], derives, |c| c.visit_item_struct(s));
+            let (refs, inner, hash) =
+                collected_with(s, &[&names], derives, derives_read_docs(&s.attrs), |c| c.visit_item_struct(s));
             let mut out = item(
                 Kind::Type,
                 s.ident.to_string(),
@@ -218,7 +258,8 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let derives = e.attrs.iter().any(|a| a.path().is_ident("derive"));
             let g = generics_of(&e.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) = collected(e, &[&names], derives, |c| c.visit_item_enum(e));
+            let (refs, inner, hash) =
+                collected_with(e, &[&names], derives, derives_read_docs(&e.attrs), |c| c.visit_item_enum(e));
             let mut out = item(
                 Kind::Type,
                 e.ident.to_string(),
@@ -235,7 +276,8 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             let derives = u.attrs.iter().any(|a| a.path().is_ident("derive"));
             let g = generics_of(&u.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) = collected(u, &[&names], derives, |c| c.visit_item_union(u));
+            let (refs, inner, hash) =
+                collected_with(u, &[&names], derives, derives_read_docs(&u.attrs), |c| c.visit_item_union(u));
             let mut out = item(
                 Kind::Type,
                 u.ident.to_string(),
@@ -389,7 +431,9 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 let mut h = blake3::Hasher::new();
                 h.update(&hash);
                 tokens::walk(f.abi.to_token_stream(), &mut h);
-                item(kind, name, v, *h.finalize().as_bytes(), line, refs)
+                let mut it = item(kind, name, v, *h.finalize().as_bytes(), line, refs);
+                it.detail = Detail::Foreign;
+                it
             })
             .collect(),
         other => {
@@ -495,6 +539,7 @@ fn summarize_item_macro<T: ToTokens>(
             body_defines: defines,
             defines_from_input: super::macros::defines_from_input(mac.tokens.clone()),
             input_in_paths: super::macros::input_in_paths(mac.tokens.clone()),
+            declares_mods: super::macros::declares_mods(mac.tokens.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
         };
@@ -519,14 +564,20 @@ fn summarize_item_macro<T: ToTokens>(
     loose_idents(mac.tokens.clone(), &mut idents);
     idents.sort();
     idents.dedup();
-    let items: Option<Vec<Item>> = syn::parse2::<syn::File>(mac.tokens.clone())
+    let whole_items: Option<Vec<Item>> = syn::parse2::<syn::File>(mac.tokens.clone())
         .ok()
         .filter(|f| !f.items.is_empty())
         .map(|f| f.items.iter().flat_map(summarize).collect());
-    // When the input is items, they are nodes with their own hashes: the
-    // invocation is the macro's name (and attributes), so that an edit of
-    // one wrapped item does not reach every user of another.
-    let hash = if items.is_some() {
+    let whole = whole_items.is_some();
+    let items = whole_items.or_else(|| {
+        let mut found = Vec::new();
+        brace_items(mac.tokens.clone(), &mut found);
+        (!found.is_empty()).then_some(found)
+    });
+    // When the whole input is items, they are nodes with their own hashes:
+    // the invocation is the macro's name (and attributes), so that an edit
+    // of one wrapped item does not reach every user of another.
+    let hash = if whole {
         let mut h = blake3::Hasher::new();
         h.update(tokens::WALK_VERSION.as_bytes());
         h.update(b"wrapper invocation");
@@ -547,18 +598,34 @@ fn summarize_item_macro<T: ToTokens>(
         refs.paths.extend(r.paths);
         refs.macros.extend(r.macros);
     }
-    if items.is_none() {
+    if !whole {
         // Custom syntax (`lazy_static!`, `thread_local!`, `bitflags!`): every
-        // identifier may name something.
+        // identifier may name something, and its paths are paths.
         refs.loose = idents.clone();
+        refs.paths.extend(super::macros::input_paths(mac.tokens.clone()));
     }
     let mut out = item(Kind::MacroCall, name, Vis::Public, hash, line, refs);
     out.detail = Detail::MacroCall {
         path: path_ref(&mac.path),
         idents,
         items,
+        whole,
     };
     out
+}
+
+/// The items of the brace groups inside macro input (`cfg_if!`'s branches).
+fn brace_items(tokens: TokenStream, out: &mut Vec<Item>) {
+    for tt in tokens {
+        if let TokenTree::Group(g) = tt {
+            match syn::parse2::<syn::File>(g.stream()) {
+                Ok(f) if g.delimiter() == proc_macro2::Delimiter::Brace && !f.items.is_empty() => {
+                    out.extend(f.items.iter().flat_map(summarize));
+                }
+                _ => brace_items(g.stream(), out),
+            }
+        }
+    }
 }
 
 /// Whether tokens hold the keyword `impl`.
@@ -780,6 +847,11 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
 /// The path of a type, through references, parentheses and groups.
 pub(crate) fn type_path(t: &syn::Type) -> Option<PathRef> {
     match t {
+        // `impl dyn Shape { .. }`: the trait stands for the type.
+        syn::Type::TraitObject(o) => o.bounds.iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(tb) => Some(path_ref(&tb.path)),
+            _ => None,
+        }),
         syn::Type::Path(p) if p.qself.is_none() => Some(path_ref(&p.path)),
         syn::Type::Reference(r) => type_path(&r.elem),
         syn::Type::Paren(p) => type_path(&p.elem),

@@ -168,6 +168,23 @@ pub(crate) fn defines_from_input(tokens: TokenStream) -> bool {
     })
 }
 
+/// Whether a `macro_rules!` body writes `mod $name`.
+pub(crate) fn declares_mods(tokens: TokenStream) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    tts.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Ident(k) => k == "mod" && is_punct(tts.get(i + 1), '$'),
+        TokenTree::Group(g) => declares_mods(g.stream()),
+        _ => false,
+    })
+}
+
+/// The paths (`a::b::C`, two segments or more) in macro input.
+pub(crate) fn input_paths(tokens: TokenStream) -> Vec<PathRef> {
+    let mut refs = super::Refs::default();
+    transcriber_refs(tokens, &mut refs);
+    refs.paths.into_iter().filter(|p| p.segs.len() > 1).collect()
+}
+
 /// Whether a `macro_rules!` body puts its input after `::`
 /// (`$crate::util::$name`): then an identifier of an invocation's input may
 /// name an item of another module, found only by widening.
@@ -295,10 +312,15 @@ fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
                         if !segs.is_empty() {
                             let mut all = vec!["crate".to_owned()];
                             all.extend(segs);
-                            refs.paths.push(PathRef {
+                            let p = PathRef {
                                 segs: all,
                                 global: false,
-                            });
+                            };
+                            if is_punct(tts.get(next), '!') {
+                                refs.macros.push(p);
+                            } else {
+                                refs.paths.push(p);
+                            }
                         }
                         i = next;
                     }
@@ -339,9 +361,9 @@ fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
                 let start = i;
                 let (segs, next) = path_at(&tts, i);
                 let name = id.to_string();
-                if is_punct(tts.get(next), '!') && segs.len() == 1 {
+                if is_punct(tts.get(next), '!') {
                     if name != "macro_rules" {
-                        refs.macros.push(PathRef::single(&name));
+                        refs.macros.push(PathRef { segs, global });
                     }
                 } else if segs.len() > 1 {
                     refs.paths.push(PathRef { segs, global });
@@ -488,9 +510,24 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
             }
             return;
         }
-        "cfg" | "stringify" | "concat" | "line" | "column" | "file" | "module_path"
-        | "compile_error" => {
-            // No names of items; `concat!`'s parts are literals.
+        "line" | "column" | "file" => {
+            // The value is where the invocation sits: that position is code.
+            let at = mac.path.segments.last().map(|s| s.ident.span().start());
+            c.refs.position.push(match (name.as_str(), at) {
+                ("file", _) => "file".to_owned(),
+                (n, Some(at)) => format!("{n}:{}:{}", at.line, at.column),
+                (n, None) => n.to_owned(),
+            });
+            return;
+        }
+        "cfg" | "stringify" | "module_path" | "compile_error" => return,
+        "concat" => {
+            // Literals, and macros (`env!`) whose values count.
+            if let Some(args) = parse_exprs(mac.tokens.clone()) {
+                for e in &args {
+                    c.visit_expr(e);
+                }
+            }
             return;
         }
         _ => {}
@@ -545,24 +582,35 @@ pub(crate) fn inline_format_args(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i] == '{' {
-            if chars.get(i + 1) == Some(&'{') {
-                i += 2;
-                continue;
-            }
-            let mut j = i + 1;
-            let mut name = String::new();
-            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-                name.push(chars[j]);
-                j += 1;
-            }
-            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
-                out.push(name);
-            }
-            i = j;
-        } else {
+        if chars[i] != '{' {
             i += 1;
+            continue;
         }
+        if chars.get(i + 1) == Some(&'{') {
+            i += 2;
+            continue;
+        }
+        let end = (i..chars.len()).find(|&j| chars[j] == '}').unwrap_or(chars.len());
+        let inner: String = chars[i + 1..end].iter().collect();
+        let (arg, spec) = inner.split_once(':').unwrap_or((&inner, ""));
+        if arg.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push(arg.trim().to_owned());
+        }
+        // `{:>width$}`, `{:.prec$}`: names before `$` in the spec.
+        let spec: Vec<char> = spec.chars().collect();
+        for (k, ch) in spec.iter().enumerate() {
+            if *ch == '$' {
+                let mut start = k;
+                while start > 0 && (spec[start - 1].is_alphanumeric() || spec[start - 1] == '_') {
+                    start -= 1;
+                }
+                let name: String = spec[start..k].iter().collect();
+                if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                    out.push(name);
+                }
+            }
+        }
+        i = end + 1;
     }
     out
 }
@@ -700,12 +748,7 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
         c.refs.macros.push(path_ref(path));
     }
     match &a.meta {
-        syn::Meta::List(list) => {
-            let mut idents = Vec::new();
-            loose_idents(list.tokens.clone(), &mut idents);
-            c.refs.attr_idents.extend(idents);
-            string_paths(list.tokens.clone(), &mut c.refs.attr_paths);
-        }
+        syn::Meta::List(list) => attribute_args(c, list.tokens.clone()),
         syn::Meta::NameValue(nv) => {
             if let syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
@@ -722,6 +765,44 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
             }
         }
         syn::Meta::Path(_) => {}
+    }
+}
+
+/// The arguments of an attribute: `key = value` pairs whose values are
+/// expressions (`value_parser = crate::parse::seconds`) or strings naming
+/// paths (`with = "my::module"`), nested lists, bare words.
+fn attribute_args(c: &mut Collector, tokens: TokenStream) {
+    let parsed = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        tokens.clone(),
+    );
+    let Ok(metas) = parsed else {
+        let mut idents = Vec::new();
+        loose_idents(tokens.clone(), &mut idents);
+        c.refs.attr_idents.extend(idents);
+        string_paths(tokens, &mut c.refs.attr_paths);
+        return;
+    };
+    for meta in &metas {
+        match meta {
+            syn::Meta::Path(p) => c.refs.attr_idents.extend(p.segments.last().map(|s| s.ident.to_string())),
+            syn::Meta::List(l) => attribute_args(c, l.tokens.clone()),
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => {
+                    if let Ok(p) = syn::parse_str::<syn::Path>(&s.value()) {
+                        c.refs.attr_paths.push(path_ref(&p));
+                    }
+                }
+                value => {
+                    c.in_macro_enter();
+                    c.visit_expr(value);
+                    c.in_macro_leave();
+                }
+            },
+        }
     }
 }
 

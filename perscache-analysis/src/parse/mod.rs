@@ -170,6 +170,9 @@ pub struct Refs {
     pub uses: Vec<UseEntry>,
     /// Why the analysis had to widen.
     pub notes: Vec<String>,
+    /// `line!()`, `column!()` (with where they sit) and `file!()`: the
+    /// item's value depends on its position.
+    pub position: Vec<String>,
 }
 
 /// What the caller of an item chooses: its generic parameters, and the
@@ -183,6 +186,8 @@ pub struct Generics {
     /// Traits of `impl Trait` and `dyn Trait` in argument types: any type
     /// implementing them may come in.
     pub arg_traits: Vec<PathRef>,
+    /// Paths of the argument types (what the caller hands in).
+    pub arg_types: Vec<PathRef>,
 }
 
 impl Generics {
@@ -256,6 +261,9 @@ pub enum Detail {
         defines_from_input: bool,
         /// It puts its input after `::` (`$crate::m::$name`).
         input_in_paths: bool,
+        /// It writes `mod $name;`: its invocations may declare modules named
+        /// by their input.
+        declares_mods: bool,
         /// `#[macro_export]`.
         exported: bool,
         /// Its expansion may hold an `impl` (its transcribers write `impl`,
@@ -269,11 +277,17 @@ pub enum Detail {
         /// Every identifier of its input.
         idents: Vec<String>,
         /// Its input, when it parses as items: what most wrapper macros
-        /// (`cfg_rt! { mod runtime; }`) expand to.
+        /// (`cfg_rt! { mod runtime; }`) expand to; or the items of the brace
+        /// groups inside it (`cfg_if! { if #[cfg(x)] { mod a; } }`).
         items: Option<Vec<Item>>,
+        /// `items` is the whole input (not brace groups inside it).
+        whole: bool,
     },
     /// `include!(...)` at item level: the file's items belong here.
     IncludeItems(PathExpr),
+    /// A declaration in an `extern` block: its code is elsewhere (often in a
+    /// file the build script compiles).
+    Foreign,
     /// `extern crate name as alias;`.
     ExternCrate {
         /// The crate's name.
