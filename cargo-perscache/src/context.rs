@@ -1,13 +1,17 @@
 //! What every command needs, built once: the workspace, its analysis, and
 //! the storage.
+//!
+//! Where entries sit in a storage is the runtime's entry layer
+//! (`perscache_runtime::entry`): nothing here names or parses a path.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use perscache_analysis::{analyze, Analysis, Options, Progress, Workspace};
+use perscache_runtime::entry::Inventory;
 use perscache_runtime::Storage;
 
 use crate::opt::{Global, StorageArgs};
@@ -111,10 +115,11 @@ impl Context {
         self.crates.contains(krate)
     }
 
-    /// Whether a storage folder (`app.reports.daily`) belongs to the selected crates.
-    pub fn selected_dir(&self, dir: &str) -> bool {
-        let krate = dir.split('.').next().unwrap_or_default();
-        self.crates.contains(krate)
+    /// This workspace's identity, as its programs record it with their
+    /// entries ([`workspace_id`](perscache_runtime::entry::workspace_id) of
+    /// the root `cargo metadata` gives).
+    pub fn workspace_id(&self) -> String {
+        perscache_runtime::entry::workspace_id(&self.workspace.root.to_string_lossy())
     }
 }
 
@@ -123,13 +128,17 @@ impl Context {
 pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
     let url = match (&args.url, &args.dir) {
         (Some(u), _) => u.clone(),
-        (None, Some(d)) => file_url(d)?,
+        (None, Some(d)) => {
+            // The URL the runtime would make of this folder.
+            let mut config = perscache_runtime::Config::default();
+            config.dir = Some(d.clone());
+            config.storage_url()
+        }
         (None, None) => perscache_runtime::Config::load()
             .context("reading the perscache configuration")?
             .storage_url(),
     };
-    if let Some(rest) = url.strip_prefix("file://") {
-        let path = PathBuf::from(percent_decode(rest));
+    if let Some(path) = perscache_runtime::local_folder(&url) {
         if !path.is_dir() {
             bail!(
                 "cache folder {} does not exist (nothing cached yet? set it with --dir, PERSCACHE_DIR or perscache.toml)",
@@ -142,67 +151,7 @@ pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
     Ok((url, storage))
 }
 
-fn file_url(dir: &std::path::Path) -> Result<String> {
-    let abs = std::path::absolute(dir).with_context(|| format!("{}", dir.display()))?;
-    Ok(format!("file://{}", abs.display()))
-}
-
-pub(crate) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Stored entries grouped by function folder: `(code hash folder, entry)`.
-pub type Listing = BTreeMap<String, Vec<(String, perscache_runtime::EntryInfo)>>;
-
-/// Lists every entry, grouped by function folder (`_stats.json` left out).
-pub fn list_entries(storage: &dyn Storage) -> Result<Listing> {
-    let entries = pollster::block_on(storage.list("")).context("listing the storage")?;
-    let mut out: Listing = BTreeMap::new();
-    for e in entries {
-        let mut parts = e.path.splitn(3, '/');
-        let (Some(dir), Some(second)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        if second == perscache_runtime::STATS_FILE {
-            continue;
-        }
-        if parts.next().is_none() {
-            continue;
-        }
-        out.entry(dir.to_owned())
-            .or_default()
-            .push((second.to_owned(), e));
-    }
-    Ok(out)
-}
-
-/// The code-hash folder name the runtime uses for a code hash.
-pub fn hash_folder(code_hash: &str) -> String {
-    let s: String = code_hash
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(16)
-        .collect();
-    if s.is_empty() {
-        "nohash".to_owned()
-    } else {
-        s
-    }
+/// What the storage holds, grouped by function and code folder.
+pub fn inventory(storage: &dyn Storage) -> Result<Inventory> {
+    pollster::block_on(Inventory::read(storage)).context("listing the storage")
 }

@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use perscache_runtime::function_dir;
 use serde::Serialize;
 
-use crate::context::{list_entries, open_storage, Context};
+use crate::context::{inventory, open_storage, Context};
 use crate::opt::{Global, StatsArgs};
 use crate::shell::Shell;
 
@@ -29,14 +29,15 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &StatsArgs) -> Result<()> {
     shell.verbose_status("Reading", &url);
     let stats = pollster::block_on(perscache_runtime::read_stats(&*storage))
         .context("reading statistics")?;
-    let listing = list_entries(&*storage)?;
+    let found = inventory(&*storage)?;
+    // By function folder: the statistics and the entries' records name the
+    // function in full; a folder neither names is not attributed to anyone.
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for s in stats {
         if !ctx.selected(&s.function) {
             continue;
         }
-        let dir = function_dir(&s.function);
-        let row = rows.entry(dir).or_default();
+        let row = rows.entry(function_dir(&s.function)).or_default();
         row.function = s.function.clone();
         row.hits = s.hits;
         row.misses = s.misses;
@@ -44,16 +45,18 @@ pub(crate) fn run(shell: &Shell, g: &Global, args: &StatsArgs) -> Result<()> {
         row.compute_secs = s.compute_nanos as f64 / 1e9;
         row.saved_secs = s.saved_nanos as f64 / 1e9;
     }
-    for (dir, entries) in &listing {
-        if !ctx.selected_dir(dir) {
-            continue;
-        }
+    for (dir, function) in &found.functions {
+        let name = match rows.get(dir) {
+            Some(row) => row.function.clone(),
+            None => match function.function() {
+                Some(name) if ctx.selected(name) => name.to_owned(),
+                _ => continue,
+            },
+        };
         let row = rows.entry(dir.clone()).or_default();
-        if row.function.is_empty() {
-            row.function = dir.replace('.', "::");
-        }
-        row.entries = entries.len() as u64;
-        row.bytes = entries.iter().map(|(_, e)| e.size).sum();
+        row.function = name;
+        row.entries = function.entries().count() as u64;
+        row.bytes = function.entries().map(|e| e.size).sum();
     }
     let rows: Vec<Row> = rows.into_values().collect();
     if args.json {

@@ -1,16 +1,16 @@
 //! The [`Cache`]: a storage, a default format, a time to live and the rules for
 //! failures, shared by the functions that use it.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::flight::Flights;
 use crate::format::AnyFormat;
-use crate::key::Key;
-use crate::storage::{open_url, LocalStorage, SignedStorage, Storage};
+use crate::storage::{compose, open_backend, LocalStorage, Storage};
 use crate::tier::MemoryTier;
 
 /// Where `#[persist]` keeps results, in what format, and for how long.
@@ -45,7 +45,7 @@ pub struct Cache {
     pub(crate) strict: bool,
     pub(crate) enabled: bool,
     pub(crate) tier: Option<MemoryTier>,
-    pub(crate) flights: Mutex<HashMap<Key, Arc<crate::call::Flight>>>,
+    pub(crate) flights: Flights,
 }
 
 impl fmt::Debug for Cache {
@@ -152,9 +152,18 @@ impl Cache {
 }
 
 /// Configures a [`Cache`]; start with [`Cache::builder`].
+///
+/// The storage is put together in [`build`](Self::build), in one order
+/// whatever the order of the calls: the backend (local files in
+/// [`dir`](Self::dir) or the default folder, the one a [`url`](Self::url)
+/// names, or a [`storage`](Self::storage) of your own), behind an
+/// [`OutageBreaker`](crate::OutageBreaker), behind a
+/// [`SizeLimited`](crate::SizeLimited) for [`max_size`](Self::max_size),
+/// behind a [`SignedStorage`](crate::SignedStorage) for
+/// [`secret`](Self::secret).
 #[derive(Debug, Default)]
 pub struct CacheBuilder {
-    storage: Option<Arc<dyn Storage>>,
+    source: Source,
     format: AnyFormat,
     ttl: Option<Duration>,
     max_size: Option<u64>,
@@ -162,7 +171,20 @@ pub struct CacheBuilder {
     strict: bool,
     disabled: bool,
     secret: Option<Secret>,
-    dir: Option<std::path::PathBuf>,
+}
+
+/// Where a cache's entries go, before the wrappers.
+#[derive(Debug, Default)]
+enum Source {
+    /// Local files in [`default_dir`](crate::default_dir).
+    #[default]
+    DefaultDir,
+    /// Local files in this folder.
+    Dir(PathBuf),
+    /// The backend a URL named.
+    Url(Arc<dyn Storage>),
+    /// A storage the user built, with its own limit if any.
+    Given(Arc<dyn Storage>),
 }
 
 /// A signing secret that never shows in `Debug` output.
@@ -183,7 +205,7 @@ impl CacheBuilder {
 
     /// Stores entries in a storage shared with other caches.
     pub fn storage_arc(mut self, storage: Arc<dyn Storage>) -> Self {
-        self.storage = Some(storage);
+        self.source = Source::Given(storage);
         self
     }
 
@@ -196,10 +218,8 @@ impl CacheBuilder {
     /// assert_eq!(cache.storage().name(), "local");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
-        // Built in `build`, so that a later `max_size` still applies.
-        self.dir = Some(dir.into());
-        self.storage = None;
+    pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.source = Source::Dir(dir.into());
         self
     }
 
@@ -211,7 +231,7 @@ impl CacheBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn url(mut self, url: &str) -> Result<Self> {
-        self.storage = Some(open_url(url, self.max_size)?);
+        self.source = Source::Url(open_backend(url)?);
         Ok(self)
     }
 
@@ -227,9 +247,10 @@ impl CacheBuilder {
         self
     }
 
-    /// Bounds the local storage of [`dir`](Self::dir) or the default folder,
-    /// and storage opened by [`url`](Self::url) after this call; a storage you
-    /// pass in carries its own limit.
+    /// Bounds the entries of [`dir`](Self::dir) or the default folder, or of
+    /// the storage a [`url`](Self::url) names, to about `bytes`, least
+    /// recently used first (see [`SizeLimited`](crate::SizeLimited)); a
+    /// storage you pass in carries its own limit.
     pub fn max_size(mut self, bytes: u64) -> Self {
         self.max_size = Some(bytes);
         self
@@ -285,16 +306,16 @@ impl CacheBuilder {
 
     /// The cache.
     pub fn build(self) -> Cache {
-        let storage = self.storage.unwrap_or_else(|| {
-            let mut local = LocalStorage::builder(self.dir.unwrap_or_else(crate::default_dir));
-            if let Some(max) = self.max_size {
-                local = local.max_size(max);
-            }
-            Arc::new(local.build())
-        });
-        let storage: Arc<dyn Storage> = match &self.secret {
-            Some(secret) => Arc::new(SignedStorage::from_arc(storage, &secret.0)),
-            None => storage,
+        let secret = self.secret.as_ref().map(|s| s.0.as_slice());
+        let storage = match self.source {
+            Source::DefaultDir => compose(
+                Arc::new(LocalStorage::new(crate::default_dir())),
+                self.max_size,
+                secret,
+            ),
+            Source::Dir(dir) => compose(Arc::new(LocalStorage::new(dir)), self.max_size, secret),
+            Source::Url(backend) => compose(backend, self.max_size, secret),
+            Source::Given(storage) => compose(storage, None, secret),
         };
         Cache {
             storage,
@@ -303,7 +324,7 @@ impl CacheBuilder {
             strict: self.strict,
             enabled: !self.disabled,
             tier: self.memory_tier.map(MemoryTier::new),
-            flights: Mutex::default(),
+            flights: Flights::default(),
         }
     }
 }

@@ -1,11 +1,13 @@
-//! One cached call, top to bottom: key → memory tier → storage → decode →
-//! return; or, on a miss, compute once (single-flight) → encode → store.
+//! One cached call, top to bottom: key → memory tier → entry (storage,
+//! freshness, frame) → decode → return; or, on a miss, compute once
+//! (single-flight) → encode → store.
 //!
-//! Everything here degrades: a failure of the cache is reported through
+//! Where the entry is, whether it is fresh and how it is framed is the entry
+//! layer's (`entry/`); this file computes, decodes and reports. Everything
+//! here degrades: a failure of the cache is reported through
 //! [`Cache::failed`] and the function runs, so the caller always gets the
 //! value its own code computes.
 
-use std::collections::hash_map::Entry as MapEntry;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,12 +18,12 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 
 use crate::cache::Cache;
-use crate::entry;
+use crate::entry::{self, Deadline, Folder, Framing};
 use crate::error::{Error, FormatError, Result};
 use crate::format::{is_lossy_value, Codec};
 use crate::key::Key;
 use crate::stats::{self, Counters};
-use crate::storage::{function_dir, Storage};
+use crate::storage::Storage;
 
 /// A marked function, as `#[persist]` describes it in a `static`.
 #[derive(Debug)]
@@ -29,7 +31,9 @@ pub struct Site {
     function: &'static str,
     code_hash: &'static str,
     key_salt: &'static str,
-    ident: OnceLock<Ident>,
+    workspace_root: Option<&'static str>,
+    fallback: bool,
+    folder: OnceLock<Folder>,
     counters: Counters,
     /// Set when the format cannot read back what it wrote for this function.
     uncacheable: AtomicBool,
@@ -38,15 +42,6 @@ pub struct Site {
     /// Set when an entry of this function failed to decode: the next write
     /// is read back once, whatever the format checks while it encodes.
     recheck: AtomicBool,
-}
-
-#[derive(Debug)]
-struct Ident {
-    dir: String,
-    /// `dir/<code hash[..16]>/`: every entry path starts with it. Made once
-    /// here rather than on every call (the hit path names the entry only
-    /// when it reaches the storage).
-    entry_prefix: String,
 }
 
 impl Site {
@@ -62,12 +57,36 @@ impl Site {
             function,
             code_hash,
             key_salt,
-            ident: OnceLock::new(),
+            workspace_root: None,
+            fallback: false,
+            folder: OnceLock::new(),
             counters: Counters::new(),
             uncacheable: AtomicBool::new(false),
             verified: AtomicBool::new(false),
             recheck: AtomicBool::new(false),
         }
+    }
+
+    /// Says the workspace the function was built in: its root folder, as
+    /// `cargo metadata` gives it. Recorded with the entries (as a
+    /// [`workspace_id`](crate::entry::workspace_id)), so that
+    /// `cargo perscache clear` removes only its own workspace's.
+    pub const fn workspace(mut self, root: &'static str) -> Self {
+        self.workspace_root = Some(root);
+        self
+    }
+
+    /// Says whether the code hash is the macro's widened fallback (the
+    /// analysis could not run), which `cargo perscache clear --stale` cannot
+    /// recompute: entries under it are kept while the function exists.
+    pub const fn from_fallback(mut self, fallback: bool) -> Self {
+        self.fallback = fallback;
+        self
+    }
+
+    /// Whether the code hash is the macro's widened fallback.
+    pub const fn is_fallback(&self) -> bool {
+        self.fallback
     }
 
     /// The function's full path: `module::name`, `module::Type::name`,
@@ -91,17 +110,16 @@ impl Site {
         self.key_salt
     }
 
-    fn ident(&self) -> &Ident {
-        self.ident
-            .get_or_init(|| Ident::new(self.function, self.code_hash))
-    }
-}
-
-impl Ident {
-    fn new(function: &str, code_hash: &str) -> Ident {
-        let dir = function_dir(function);
-        let entry_prefix = format!("{dir}/{}/", code_folder(code_hash));
-        Ident { dir, entry_prefix }
+    /// Where its entries go: made on its first call, kept for the others.
+    fn folder(&self) -> &Folder {
+        self.folder.get_or_init(|| {
+            Folder::new(
+                self.function,
+                self.code_hash,
+                self.workspace_root,
+                self.fallback,
+            )
+        })
     }
 }
 
@@ -167,46 +185,10 @@ pub struct Options<'a> {
 }
 
 impl Options<'_> {
-    /// Entries written at or before this are expired: now minus the time to
-    /// live (this function's, else the cache's), if there is one.
-    fn written_after(&self, cache: &Cache) -> Option<SystemTime> {
-        let ttl = self.ttl.or(cache.ttl)?;
-        SystemTime::now().checked_sub(ttl)
-    }
-}
-
-/// Calls in flight for one key: the first caller computes while later ones
-/// wait on the lock, then take the payload it left.
-#[derive(Debug, Default)]
-pub(crate) struct Flight {
-    payload: async_lock::Mutex<Option<Bytes>>,
-}
-
-/// Leaves the flight table when the call ends, panics included.
-struct FlightTicket<'a> {
-    cache: &'a Cache,
-    key: Key,
-    flight: Arc<Flight>,
-}
-
-impl<'a> FlightTicket<'a> {
-    fn join(cache: &'a Cache, key: Key) -> Self {
-        let mut table = cache.flights.lock().unwrap_or_else(|p| p.into_inner());
-        let flight = Arc::clone(table.entry(key).or_default());
-        FlightTicket { cache, key, flight }
-    }
-}
-
-impl Drop for FlightTicket<'_> {
-    fn drop(&mut self) {
-        let mut table = self.cache.flights.lock().unwrap_or_else(|p| p.into_inner());
-        if let MapEntry::Occupied(e) = table.entry(self.key) {
-            // Two owners left (the table and this ticket) means nobody else
-            // is waiting; joins happen under the same lock, so this is exact.
-            if Arc::ptr_eq(e.get(), &self.flight) && Arc::strong_count(&self.flight) == 2 {
-                e.remove();
-            }
-        }
+    /// The call's freshness deadline, from its time to live (this
+    /// function's, else the cache's).
+    fn deadline(&self, cache: &Cache) -> Deadline {
+        Deadline::for_ttl(self.ttl.or(cache.ttl))
     }
 }
 
@@ -231,8 +213,7 @@ where
     // Anything else (no tier entry, a payload that does not decode, which
     // the full path reports and removes) takes the full path.
     if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
-        let written_after = options.written_after(cache);
-        if let Some(Ok(value)) = tier.get(key, written_after, |p| decode(codec, p)) {
+        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| decode(codec, p)) {
             site.counters.hit();
             if flush_check_due() {
                 stats::maybe_flush();
@@ -279,7 +260,7 @@ where
     if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
         return compute().await;
     }
-    let ident = site.ident();
+    let folder = site.folder();
     let key = match key {
         Ok(key) => key,
         Err(e) => {
@@ -288,19 +269,23 @@ where
         }
     };
     let storage = options.storage.unwrap_or(&cache.storage);
-    let written_after = options.written_after(cache);
-    stats::register(site.function, &ident.dir, &site.counters, storage);
+    stats::register(
+        site.function,
+        folder.function_dir(),
+        &site.counters,
+        storage,
+    );
 
     let lookup = Lookup {
         cache,
         site,
         storage: &**storage,
         function: site.function,
-        ident,
+        folder,
         extension: codec.extension(),
         path: OnceLock::new(),
         key,
-        written_after,
+        deadline: options.deadline(cache),
     };
 
     if let Some(value) = lookup.find::<P::Value, C>(codec).await {
@@ -314,7 +299,7 @@ where
 
     // A miss. Callers of the same key in this process queue here; the first
     // computes, the others take what it stored.
-    let ticket = FlightTicket::join(cache, key);
+    let ticket = cache.flights.join(key);
     let mut slot = match ticket.flight.payload.try_lock() {
         Some(slot) => slot,
         None => {
@@ -346,7 +331,7 @@ where
                 tier.insert(key, payload.clone(), SystemTime::now());
             }
             *slot = Some(payload);
-            if let Err(e) = lookup.storage.write(lookup.path(), framed).await {
+            if let Err(e) = folder.write(lookup.storage, lookup.path(), framed).await {
                 cache.failed(lookup.function, "could not store the result", &e);
             }
         }
@@ -378,34 +363,27 @@ struct Lookup<'a> {
     site: &'a Site,
     storage: &'a dyn Storage,
     function: &'a str,
-    ident: &'a Ident,
+    folder: &'a Folder,
     extension: &'a str,
     /// The entry's path, made when first needed: a memory-tier hit never is.
     /// (`OnceLock` rather than `OnceCell` keeps `call_async`'s future `Send`.)
     path: OnceLock<String>,
     key: Key,
-    written_after: Option<SystemTime>,
+    deadline: Deadline,
 }
 
 impl Lookup<'_> {
     /// `function/code hash/key.ext`.
     fn path(&self) -> &str {
-        self.path.get_or_init(|| {
-            let prefix = &self.ident.entry_prefix;
-            let mut path = String::with_capacity(prefix.len() + 33 + self.extension.len());
-            path.push_str(prefix);
-            self.key.push_hex(&mut path);
-            path.push('.');
-            path.push_str(self.extension);
-            path
-        })
+        self.path
+            .get_or_init(|| self.folder.entry_path(&self.key, self.extension))
     }
 
     /// The stored value, from the memory tier or the storage, if present,
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
         if let Some(tier) = &self.cache.tier {
-            match tier.get(&self.key, self.written_after, |p| decode(codec, p)) {
+            match tier.get(&self.key, self.deadline, |p| decode(codec, p)) {
                 Some(Ok(v)) => return Some(v),
                 Some(Err(e)) => {
                     self.report_undecodable(codec, e);
@@ -414,38 +392,22 @@ impl Lookup<'_> {
                 None => {}
             }
         }
-        let blob = match self.storage.read(self.path(), self.written_after).await {
-            Ok(Some(blob)) => blob,
+        let framing = Framing::of(codec);
+        let found = match entry::read(self.storage, self.path(), self.deadline, framing).await {
+            Ok(Some(found)) => found,
             Ok(None) => return None,
             Err(e) => {
-                self.cache
-                    .failed(self.function, "could not read the cache", &e);
+                let what = match e {
+                    Error::Corrupt { .. } => "a cache entry is damaged",
+                    _ => "could not read the cache",
+                };
+                self.cache.failed(self.function, what, &e);
                 return None;
             }
         };
-        // A backend that ignores the deadline must not extend an entry's life.
-        if self.written_after.is_some_and(|t| blob.modified <= t) {
-            return None;
-        }
-        let payload = if codec.framed() {
-            match entry::open(&blob.bytes, codec.compression()) {
-                Ok(p) => blob.bytes.slice_ref(p),
-                Err(reason) => {
-                    let e = Error::Corrupt {
-                        path: self.path().to_owned(),
-                        reason,
-                    };
-                    self.cache
-                        .failed(self.function, "a cache entry is damaged", &e);
-                    return None;
-                }
-            }
-        } else {
-            blob.bytes
-        };
-        let value = self.decode(codec, &payload)?;
+        let value = self.decode(codec, &found.payload)?;
         if let Some(tier) = &self.cache.tier {
-            tier.insert(self.key, payload, blob.modified);
+            tier.insert(self.key, found.payload, found.written);
         }
         Some(value)
     }
@@ -480,8 +442,8 @@ impl Lookup<'_> {
     /// cannot read back is found at once, not as endless misses.
     fn encode<T, C: Codec<T>>(&self, codec: &C, value: &T) -> Option<(Bytes, Bytes)> {
         let site = self.site;
-        let binary = codec.framed();
-        let mut buf = if binary { entry::begin() } else { Vec::new() };
+        let framing = Framing::of(codec);
+        let mut buf = framing.buffer();
         let format_error = |source| Error::Format {
             format: codec.name().to_owned(),
             type_name: std::any::type_name::<T>(),
@@ -504,15 +466,7 @@ impl Lookup<'_> {
             );
             return None;
         }
-        if binary {
-            entry::seal(&mut buf, codec.compression());
-        }
-        let framed = Bytes::from(buf);
-        let payload = if binary {
-            framed.slice(entry::HEADER_LEN..)
-        } else {
-            framed.clone()
-        };
+        let (framed, payload) = framing.seal(buf);
         let recheck = site.recheck.load(Ordering::Relaxed);
         if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
             let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -553,18 +507,3 @@ impl std::fmt::Display for Panicked {
 }
 
 impl std::error::Error for Panicked {}
-
-/// The folder of one code version: the code hash's first 16 alphanumeric
-/// characters, so paths stay readable and one folder holds one version.
-fn code_folder(code_hash: &str) -> String {
-    let code: String = code_hash
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(16)
-        .collect();
-    if code.is_empty() {
-        "nohash".to_owned()
-    } else {
-        code
-    }
-}

@@ -3,12 +3,19 @@
 //!
 //! Depend on the `perscache` facade crate rather than on this one; it
 //! re-exports everything public here along with the `#[persist]` macro.
+//!
+//! One call, from the macro to the bytes on disk (ARCHITECTURE.md draws it):
+//! `call.rs` (the hit path and the miss path) → `key/` (the key) →
+//! `tier.rs` (the memory tier) → `entry/` (where the entry is, whether it is
+//! fresh, its frame) → `storage/` (a plain blob store, and the wrappers that
+//! bound it, guard it against outages and sign it).
 
 mod cache;
 mod call;
 mod config;
-mod entry;
+pub mod entry;
 mod error;
+mod flight;
 mod format;
 mod key;
 mod stats;
@@ -40,6 +47,7 @@ pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
 pub use config::{default_dir, Config, CONFIG_FILE};
+pub use entry::{function_dir, STATS_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
 #[cfg(feature = "cbor")]
 pub use format::Cbor;
@@ -57,10 +65,10 @@ pub use format::{
     AnyFormat, Binary, Codec, Compression, Custom, FnCustom, Format, Json, JsonPretty,
 };
 pub use key::{Key, KeyHasher};
-pub use stats::{flush as flush_stats, read_stats, FunctionStats, STATS_FILE};
+pub use stats::{flush as flush_stats, read_stats, FunctionStats};
 pub use storage::{
-    function_dir, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
-    SignedStorage, Storage,
+    local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,
+    OutageBreaker, SignedStorage, SizeLimited, Storage,
 };
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 pub use storage::{ObjectStorage, ObjectStorageBuilder};

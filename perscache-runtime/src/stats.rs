@@ -13,13 +13,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::entry::{classify, stats_path, Stored};
 use crate::storage::Storage;
 
 /// How often a running process writes its counts.
 pub(crate) const FLUSH_EVERY: Duration = Duration::from_secs(30);
-
-/// The file, inside each function's folder, that holds its statistics.
-pub const STATS_FILE: &str = "_stats.json";
 
 /// A function's statistics as stored in `_stats.json`.
 ///
@@ -213,8 +211,8 @@ async fn merge_into(
     dir: &str,
     delta: &Delta,
 ) -> crate::Result<()> {
-    let path = format!("{dir}/{STATS_FILE}");
-    let mut stats = match storage.read(&path, None).await? {
+    let path = stats_path(dir);
+    let mut stats = match storage.read(&path).await? {
         // A damaged stats file only costs history; start again.
         Some(blob) => serde_json::from_slice(&blob.bytes).unwrap_or_default(),
         None => FunctionStats::default(),
@@ -239,8 +237,8 @@ async fn merge_into(
 pub async fn read_stats(storage: &dyn Storage) -> crate::Result<Vec<FunctionStats>> {
     let mut out = Vec::new();
     for info in storage.list("").await? {
-        if info.path.ends_with(&format!("/{STATS_FILE}")) {
-            if let Some(blob) = storage.read(&info.path, None).await? {
+        if let Stored::Stats { .. } = classify(&info.path) {
+            if let Some(blob) = storage.read(&info.path).await? {
                 match serde_json::from_slice::<FunctionStats>(&blob.bytes) {
                     Ok(s) => out.push(s),
                     Err(e) => {

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
+use crate::entry::Deadline;
 use crate::key::Key;
 
 /// Checked payloads (the format's bytes, already out of their frame) by key,
@@ -72,8 +73,8 @@ impl MemoryTier {
         }
     }
 
-    /// `read` of the payload for `key`, if held and written after
-    /// `written_after`. The payload is read in place, under the read lock,
+    /// `read` of the payload for `key`, if held and fresh by `deadline`.
+    /// The payload is read in place, under the read lock,
     /// which spares a hit the reference count's two atomic operations.
     ///
     /// `read` (a user's `Deserialize`) may call a marked function in turn:
@@ -82,13 +83,13 @@ impl MemoryTier {
     pub(crate) fn get<R>(
         &self,
         key: &Key,
-        written_after: Option<SystemTime>,
+        deadline: Deadline,
         read: impl FnOnce(&[u8]) -> R,
     ) -> Option<R> {
         let _reading = Reading::enter()?;
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let slot = inner.map.get(key)?;
-        if written_after.is_some_and(|t| slot.written <= t) {
+        if !deadline.admits(slot.written) {
             return None;
         }
         slot.referenced.store(true, Ordering::Relaxed);
@@ -189,7 +190,7 @@ mod tests {
         tier.insert(key(0), Bytes::from(vec![0u8; 100]), now);
         for i in 1..50 {
             assert!(
-                tier.get(&key(0), None, |_| ()).is_some(),
+                tier.get(&key(0), Deadline::default(), |_| ()).is_some(),
                 "hot entry evicted at {i}"
             );
             tier.insert(key(i), Bytes::from(vec![0u8; 100]), now);
@@ -205,15 +206,15 @@ mod tests {
     #[test]
     fn respects_ttl() {
         let tier = MemoryTier::new(1000);
-        let written = SystemTime::now();
-        tier.insert(key(1), Bytes::from(vec![1u8]), written);
+        let hour = Some(std::time::Duration::from_secs(3600));
+        let now = SystemTime::now();
+        tier.insert(key(1), Bytes::from(vec![1u8]), now);
         assert!(tier
-            .get(
-                &key(1),
-                Some(written - std::time::Duration::from_secs(1)),
-                <[u8]>::to_vec
-            )
+            .get(&key(1), Deadline::for_ttl(hour), <[u8]>::to_vec)
             .is_some());
-        assert!(tier.get(&key(1), Some(written), |_| ()).is_none());
+        let old = now - std::time::Duration::from_secs(7200);
+        tier.insert(key(2), Bytes::from(vec![2u8]), old);
+        assert!(tier.get(&key(2), Deadline::for_ttl(hour), |_| ()).is_none());
+        assert!(tier.get(&key(2), Deadline::default(), |_| ()).is_some());
     }
 }

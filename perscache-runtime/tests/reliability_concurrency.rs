@@ -2,7 +2,7 @@
 //! overlapping keys with reads, writes, TTL expiry and `max_size` eviction
 //! for a bounded time. No wrong value, no warning (so no error would reach a
 //! caller even in strict mode), and the size on disk stays within
-//! `max_size` plus the slack `LocalStorage` documents.
+//! `max_size` plus the slack `SizeLimited` documents.
 //!
 //! Short: 4 processes x 4 threads for 4 s; `PERSCACHE_RELIABILITY_LONG=1`: 60 s.
 #![cfg(unix)]
@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use perscache_runtime::{AnyFormat, Cache, LocalStorage};
+use perscache_runtime::{AnyFormat, Cache, LocalStorage, SizeLimited};
 use reliability_support::{call, child_config, entry_files, scale, spawn_child, Rng, Value};
 
 const PROCESSES: u64 = 4;
@@ -57,11 +57,10 @@ fn hammer_child() {
         .finish();
     tracing::subscriber::set_global_default(subscriber).expect("subscriber");
     let cache = Cache::builder()
-        .storage(
-            LocalStorage::builder(Path::new(root))
-                .max_size(MAX_SIZE)
-                .build(),
-        )
+        .storage(SizeLimited::new(
+            LocalStorage::new(Path::new(root)),
+            MAX_SIZE,
+        ))
         .build();
     let deadline = Instant::now() + Duration::from_millis(millis);
     let ops: u64 = std::thread::scope(|scope| {
@@ -139,7 +138,7 @@ fn processes_and_threads_share_one_cache() {
             "a worker failed with {status} (3: wrong value, 4: warning)"
         );
     }
-    // The bound LocalStorage documents: each other process may have written
+    // The bound SizeLimited documents: each other process may have written
     // up to a rescan's worth it has not seen, and each writing thread one
     // entry between its rename and its eviction.
     let slack = (PROCESSES - 1) * (MAX_SIZE / 16 + LARGEST) + PROCESSES * THREADS * LARGEST;

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use perscache_runtime::{AnyFormat, Cache, LocalStorage};
+use perscache_runtime::{AnyFormat, Cache, LocalStorage, SizeLimited};
 use reliability_support::{
     call, child_config, scale, spawn_child, temp_files, with_warnings, Rng, Value,
 };
@@ -21,11 +21,11 @@ const KEYS: u32 = 64;
 const MAX_SIZE: u64 = 256 << 10;
 const STALE_TEMP: Duration = Duration::from_millis(500);
 
-fn storage(root: &Path) -> LocalStorage {
-    LocalStorage::builder(root)
-        .max_size(MAX_SIZE)
+fn storage(root: &Path) -> SizeLimited {
+    let local = LocalStorage::builder(root)
         .stale_temp_age(STALE_TEMP)
-        .build()
+        .build();
+    SizeLimited::new(local, MAX_SIZE)
 }
 
 /// Words in key `k`'s values: 16 to about 2000 (128 B to 16 KiB), so some

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use perscache_runtime::{
     async_trait, AnyFormat, Blob, Bytes, Cache, EntryInfo, Error, LocalStorage, MemoryStorage,
-    Storage,
+    SizeLimited, Storage,
 };
 use reliability_support::{call, temp_files, with_warnings, Value};
 
@@ -106,15 +106,11 @@ impl Storage for Failing {
     fn name(&self) -> &'static str {
         "failing"
     }
-    async fn read(
-        &self,
-        path: &str,
-        written_after: Option<SystemTime>,
-    ) -> perscache_runtime::Result<Option<Blob>> {
+    async fn read(&self, path: &str) -> perscache_runtime::Result<Option<Blob>> {
         if self.reads.load(Ordering::Relaxed) {
             return Err(self.fail());
         }
-        self.inner.read(path, written_after).await
+        self.inner.read(path).await
     }
     async fn write(&self, path: &str, bytes: Bytes) -> perscache_runtime::Result<()> {
         if self.writes.load(Ordering::Relaxed) {
@@ -225,7 +221,7 @@ fn folder_deleted_mid_run() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let root = dir.path().join("cache");
     let cache = Cache::builder()
-        .storage(LocalStorage::builder(&root).max_size(1 << 20).build())
+        .storage(SizeLimited::new(LocalStorage::new(&root), 1 << 20))
         .build();
     let stop = AtomicBool::new(false);
     let deletions = AtomicU64::new(0);

@@ -225,52 +225,175 @@ impl<T, F: Codec<T> + ?Sized> Codec<T> for &F {
     }
 }
 
-/// One of the built-in serde formats, chosen at run time: the default format
-/// of a [`Cache`](crate::Cache), used by every function that names none.
-///
-/// Configuration names it by the names [`AnyFormat::names`] lists, with
-/// `+zstd` appended for compression (the `zstd` feature): `PERSCACHE_FORMAT=yaml`,
-/// `format = "json+zstd"`. CSV and Parquet hold only tables, so they are not
-/// among them; name them on the functions that return tables.
-///
-/// ```
-/// use perscache::{AnyFormat, Json};
-///
-/// let f: AnyFormat = Json.into();
-/// assert_eq!(f, "json".parse()?);
-/// assert_eq!(f.to_string(), "json");
-/// assert!("xml".parse::<AnyFormat>().unwrap_err().to_string()
-///     .starts_with("invalid perscache configuration: unknown format `xml`; expected one of binary, json, json-pretty"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum AnyFormat {
-    /// The compact binary format, [`Binary`].
-    #[default]
-    Binary,
-    /// Compact JSON, [`Json`].
-    Json,
-    /// Indented JSON, [`JsonPretty`].
-    JsonPretty,
-    /// YAML, [`Yaml`] (the `yaml` feature).
-    #[cfg(feature = "yaml")]
-    Yaml,
-    /// MessagePack, [`MessagePack`] (the `msgpack` feature).
-    #[cfg(feature = "msgpack")]
-    MessagePack,
-    /// CBOR, [`Cbor`] (the `cbor` feature).
-    #[cfg(feature = "cbor")]
-    Cbor,
-    /// Another of these, compressed: [`Zstd`] (the `zstd` feature).
-    /// Compressing twice is compressing once.
-    #[cfg(feature = "zstd")]
-    Zstd {
-        /// The compressed format.
-        format: &'static AnyFormat,
-        /// The zstd level.
-        level: i32,
-    },
+/// The built-in serde formats, listed once: each with its variant of
+/// [`AnyFormat`] (named as its type), the feature it needs, its name in
+/// configuration, its name in keys, its files' extension and the other names
+/// configuration accepts. Every match over them below is made from this
+/// list by `$callback`, with `$args` passed through; adding a format is one
+/// line here (and its module above).
+macro_rules! builtin_formats {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback! { ($($args)*)
+            /// The compact binary format, [`Binary`].
+            #[default]
+            Binary: config "binary", key "postcard", extension "bin", aliases ["postcard", "bin"];
+            /// Compact JSON, [`Json`].
+            Json: config "json", key "json", extension "json", aliases [];
+            /// Indented JSON, [`JsonPretty`].
+            JsonPretty: config "json-pretty", key "json", extension "json", aliases [];
+            /// YAML, [`Yaml`] (the `yaml` feature).
+            Yaml(feature "yaml"): config "yaml", key "yaml", extension "yaml", aliases ["yml"];
+            /// MessagePack, [`MessagePack`] (the `msgpack` feature).
+            MessagePack(feature "msgpack"):
+                config "msgpack", key "msgpack", extension "msgpack", aliases ["messagepack"];
+            /// CBOR, [`Cbor`] (the `cbor` feature).
+            Cbor(feature "cbor"): config "cbor", key "cbor", extension "cbor", aliases [];
+        }
+    };
+}
+
+/// `Some(feature)`, or `None` for a format always compiled in.
+macro_rules! feature_of {
+    () => {
+        None
+    };
+    ($feature:literal) => {
+        Some($feature)
+    };
+}
+
+/// [`AnyFormat`], the names of every built-in format, and the conversions,
+/// from [`builtin_formats`].
+macro_rules! define_any_format {
+    (() $(
+        $(#[$attr:meta])*
+        $name:ident $((feature $feature:literal))?:
+            config $config:literal, key $key:literal, extension $ext:literal,
+            aliases [$($alias:literal),*];
+    )*) => {
+        /// One of the built-in serde formats, chosen at run time: the default format
+        /// of a [`Cache`](crate::Cache), used by every function that names none.
+        ///
+        /// Configuration names it by the names [`AnyFormat::names`] lists, with
+        /// `+zstd` appended for compression (the `zstd` feature): `PERSCACHE_FORMAT=yaml`,
+        /// `format = "json+zstd"`. CSV and Parquet hold only tables, so they are not
+        /// among them; name them on the functions that return tables.
+        ///
+        /// ```
+        /// use perscache::{AnyFormat, Json};
+        ///
+        /// let f: AnyFormat = Json.into();
+        /// assert_eq!(f, "json".parse()?);
+        /// assert_eq!(f.to_string(), "json");
+        /// assert!("xml".parse::<AnyFormat>().unwrap_err().to_string()
+        ///     .starts_with("invalid perscache configuration: unknown format `xml`; expected one of binary, json, json-pretty"));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[non_exhaustive]
+        pub enum AnyFormat {
+            $(
+                $(#[$attr])*
+                $(#[cfg(feature = $feature)])?
+                $name,
+            )*
+            /// Another of these, compressed: [`Zstd`] (the `zstd` feature).
+            /// Compressing twice is compressing once.
+            #[cfg(feature = "zstd")]
+            Zstd {
+                /// The compressed format.
+                format: &'static AnyFormat,
+                /// The zstd level.
+                level: i32,
+            },
+        }
+
+        /// Every built-in serde format with its feature, compiled in or not, so that
+        /// configuration naming a format that is left out says which feature to turn on.
+        const KNOWN: &[(&str, &[&str], Option<&str>)] = &[
+            $(($config, &[$config $(, $alias)*], feature_of!($($feature)?)),)*
+        ];
+
+        impl AnyFormat {
+            fn names_of(&self) -> Names {
+                match self.base() {
+                    $(
+                        $(#[cfg(feature = $feature)])?
+                        AnyFormat::$name => names!($config, $key, $ext),
+                    )*
+                    // `base()` strips these.
+                    #[cfg(feature = "zstd")]
+                    AnyFormat::Zstd { .. } => names!("binary", "postcard", "bin"),
+                }
+            }
+
+            /// A `'static` copy of a plain format, for [`AnyFormat::Zstd`].
+            #[cfg(feature = "zstd")]
+            const fn to_static(self) -> &'static AnyFormat {
+                match self {
+                    $(
+                        $(#[cfg(feature = $feature)])?
+                        AnyFormat::$name => &AnyFormat::$name,
+                    )*
+                    AnyFormat::Zstd { format, .. } => format,
+                }
+            }
+
+            /// The plain format compiled in under the name `lower`, if any.
+            fn parse_plain(lower: &str) -> Option<AnyFormat> {
+                match lower {
+                    $(
+                        $(#[cfg(feature = $feature)])?
+                        $config $(| $alias)* => Some(AnyFormat::$name),
+                    )*
+                    _ => None,
+                }
+            }
+        }
+
+        $(
+            $(#[cfg(feature = $feature)])?
+            impl From<$name> for AnyFormat {
+                fn from(_: $name) -> Self {
+                    AnyFormat::$name
+                }
+            }
+        )*
+    };
+}
+
+builtin_formats!(define_any_format!());
+
+/// The arms of [`dispatch`], from [`builtin_formats`].
+macro_rules! dispatch_arms {
+    (($any:expr, $f:ident, $body:expr) $(
+        $(#[$attr:meta])*
+        $name:ident $((feature $feature:literal))?:
+            config $config:literal, key $key:literal, extension $ext:literal,
+            aliases [$($alias:literal),*];
+    )*) => {
+        match $any {
+            $(
+                $(#[cfg(feature = $feature)])?
+                AnyFormat::$name => {
+                    let $f = $name;
+                    $body
+                }
+            )*
+            #[cfg(feature = "zstd")]
+            AnyFormat::Zstd { format, level } => {
+                let $f = Zstd::with_level(*format.base(), *level);
+                $body
+            }
+        }
+    };
+}
+
+/// Calls `$body` with `$f` bound to the concrete format behind an [`AnyFormat`].
+macro_rules! dispatch {
+    ($any:expr, |$f:ident| $body:expr) => {
+        builtin_formats!(dispatch_arms!($any, $f, $body))
+    };
 }
 
 /// The names of one plain format: in configuration, in keys, on files.
@@ -293,17 +416,7 @@ macro_rules! names {
         }
     };
 }
-
-/// Every built-in serde format with its feature, compiled in or not, so that
-/// configuration naming a format that is left out says which feature to turn on.
-const KNOWN: &[(&str, &[&str], Option<&str>)] = &[
-    ("binary", &["binary", "postcard", "bin"], None),
-    ("json", &["json"], None),
-    ("json-pretty", &["json-pretty"], None),
-    ("yaml", &["yaml", "yml"], Some("yaml")),
-    ("msgpack", &["msgpack", "messagepack"], Some("msgpack")),
-    ("cbor", &["cbor"], Some("cbor")),
-];
+use names;
 
 impl AnyFormat {
     /// The names [`FromStr`](std::str::FromStr) accepts (before an optional
@@ -315,7 +428,7 @@ impl AnyFormat {
     pub fn names() -> Vec<&'static str> {
         KNOWN
             .iter()
-            .filter_map(|(name, _, _)| name.parse::<AnyFormat>().ok().map(|_| *name))
+            .filter_map(|(name, _, _)| AnyFormat::parse_plain(name).map(|_| *name))
             .collect()
     }
 
@@ -328,45 +441,12 @@ impl AnyFormat {
         self
     }
 
-    fn names_of(&self) -> Names {
-        match self.base() {
-            AnyFormat::Binary => names!("binary", "postcard", "bin"),
-            AnyFormat::Json => names!("json", "json", "json"),
-            AnyFormat::JsonPretty => names!("json-pretty", "json", "json"),
-            #[cfg(feature = "yaml")]
-            AnyFormat::Yaml => names!("yaml", "yaml", "yaml"),
-            #[cfg(feature = "msgpack")]
-            AnyFormat::MessagePack => names!("msgpack", "msgpack", "msgpack"),
-            #[cfg(feature = "cbor")]
-            AnyFormat::Cbor => names!("cbor", "cbor", "cbor"),
-            #[cfg(feature = "zstd")]
-            AnyFormat::Zstd { .. } => names!("binary", "postcard", "bin"), // base() strips these
-        }
-    }
-
     fn compressed(&self) -> bool {
         #[cfg(feature = "zstd")]
         if let AnyFormat::Zstd { .. } = self {
             return true;
         }
         false
-    }
-
-    /// A `'static` copy of a plain format, for [`AnyFormat::Zstd`].
-    #[cfg(feature = "zstd")]
-    const fn to_static(self) -> &'static AnyFormat {
-        match self {
-            AnyFormat::Binary => &AnyFormat::Binary,
-            AnyFormat::Json => &AnyFormat::Json,
-            AnyFormat::JsonPretty => &AnyFormat::JsonPretty,
-            #[cfg(feature = "yaml")]
-            AnyFormat::Yaml => &AnyFormat::Yaml,
-            #[cfg(feature = "msgpack")]
-            AnyFormat::MessagePack => &AnyFormat::MessagePack,
-            #[cfg(feature = "cbor")]
-            AnyFormat::Cbor => &AnyFormat::Cbor,
-            AnyFormat::Zstd { format, .. } => format,
-        }
     }
 }
 
@@ -397,19 +477,7 @@ impl std::str::FromStr for AnyFormat {
                 "format `{plain}+zstd` needs the `zstd` feature of perscache"
             )));
         }
-        let parsed = match lower.as_str() {
-            "binary" | "postcard" | "bin" => Some(AnyFormat::Binary),
-            "json" => Some(AnyFormat::Json),
-            "json-pretty" => Some(AnyFormat::JsonPretty),
-            #[cfg(feature = "yaml")]
-            "yaml" | "yml" => Some(AnyFormat::Yaml),
-            #[cfg(feature = "msgpack")]
-            "msgpack" | "messagepack" => Some(AnyFormat::MessagePack),
-            #[cfg(feature = "cbor")]
-            "cbor" => Some(AnyFormat::Cbor),
-            _ => None,
-        };
-        if let Some(f) = parsed {
+        if let Some(f) = AnyFormat::parse_plain(&lower) {
             return Ok(f);
         }
         let left_out = KNOWN
@@ -428,29 +496,6 @@ impl std::str::FromStr for AnyFormat {
     }
 }
 
-macro_rules! any_from {
-    ($($(#[$cfg:meta])* $ty:ident),* $(,)?) => {
-        $($(#[$cfg])*
-        impl From<$ty> for AnyFormat {
-            fn from(_: $ty) -> Self {
-                AnyFormat::$ty
-            }
-        })*
-    };
-}
-
-any_from!(
-    Binary,
-    Json,
-    JsonPretty,
-    #[cfg(feature = "yaml")]
-    Yaml,
-    #[cfg(feature = "msgpack")]
-    MessagePack,
-    #[cfg(feature = "cbor")]
-    Cbor,
-);
-
 #[cfg(feature = "zstd")]
 impl<F: Into<AnyFormat>> From<Zstd<F>> for AnyFormat {
     fn from(z: Zstd<F>) -> Self {
@@ -460,46 +505,6 @@ impl<F: Into<AnyFormat>> From<Zstd<F>> for AnyFormat {
             level,
         }
     }
-}
-
-/// Calls `$body` with `$f` bound to the concrete format behind an [`AnyFormat`].
-macro_rules! dispatch {
-    ($any:expr, |$f:ident| $body:expr) => {
-        match $any {
-            AnyFormat::Binary => {
-                let $f = Binary;
-                $body
-            }
-            AnyFormat::Json => {
-                let $f = Json;
-                $body
-            }
-            AnyFormat::JsonPretty => {
-                let $f = JsonPretty;
-                $body
-            }
-            #[cfg(feature = "yaml")]
-            AnyFormat::Yaml => {
-                let $f = Yaml;
-                $body
-            }
-            #[cfg(feature = "msgpack")]
-            AnyFormat::MessagePack => {
-                let $f = MessagePack;
-                $body
-            }
-            #[cfg(feature = "cbor")]
-            AnyFormat::Cbor => {
-                let $f = Cbor;
-                $body
-            }
-            #[cfg(feature = "zstd")]
-            AnyFormat::Zstd { format, level } => {
-                let $f = Zstd::with_level(*format.base(), *level);
-                $body
-            }
-        }
-    };
 }
 
 impl Format for AnyFormat {

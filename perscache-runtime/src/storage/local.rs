@@ -1,14 +1,14 @@
 //! Entries as files under one folder: the default storage (see [`LocalStorage`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 #[cfg(target_os = "linux")]
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -21,8 +21,6 @@ const STALE_TEMP_AGE: Duration = Duration::from_secs(15 * 60);
 const ACCESS_GRANULARITY: Duration = Duration::from_secs(1);
 /// Entries up to this size are read in one `read` of their known length.
 const SMALL_READ: u64 = 64 << 20;
-/// Rescan after writing this fraction of `max_size` (and of the entry count).
-const RESCAN_FRACTION: u64 = 16;
 
 /// Files under a root folder, one per entry: `ROOT/<function>/<code hash>/<key>.<ext>`.
 ///
@@ -34,7 +32,8 @@ const RESCAN_FRACTION: u64 = 16;
 ///   sees a whole old entry or a whole new one. A failed write removes its
 ///   temporary file; temporary files left by killed processes are removed
 ///   once they are older than [`LocalStorageBuilder::stale_temp_age`], when
-///   their folder is first written to by a process and at every rescan.
+///   their folder is first written to by a process and whenever a listing
+///   (a size limit's rebuild, `cargo perscache`) comes across them.
 /// - **Nothing outside the root.** Paths are checked to be relative and plain;
 ///   entries are opened with `O_NOFOLLOW` (and `O_NONBLOCK`, so a FIFO planted
 ///   in the folder cannot hang a reader); folders are checked not to be
@@ -46,45 +45,27 @@ const RESCAN_FRACTION: u64 = 16;
 ///   private mode, other write bits in [shared](LocalStorageBuilder::shared)
 ///   mode) is refused.
 ///
-/// # Size limit without rescanning
+/// # Last use
 ///
-/// With [`max_size`](LocalStorageBuilder::max_size), the storage keeps an
-/// index of entries (size, last use) in memory, built by one scan of the
-/// folder at the first write. Each write then costs `O(log n)` bookkeeping,
-/// plus the eviction of the least recently used entries while the total is
-/// over the limit. Before an entry is evicted its file is checked again: if
-/// another process used or rewrote it since (a newer access or modification
-/// time), it moves back in the order instead.
-///
-/// Last use is recorded without relying on the kernel's access times (which
-/// `relatime` and `noatime` mounts make useless): a hit sets the file's access
+/// A hit records its use without relying on the kernel's access times (which
+/// `relatime` and `noatime` mounts make useless): it sets the file's access
 /// time itself, through the open handle, when the recorded one is older than
-/// [`LocalStorageBuilder::access_granularity`], and the in-memory index
-/// records every hit of this process exactly.
-///
-/// Other processes' writes are picked up by rescans, which happen once this
-/// process has written `max_size / 16` bytes *and* a sixteenth of the number
-/// of indexed entries since the last scan, so a rescan costs a bounded number
-/// of file checks per write however many entries there are. Every process
-/// evicts down to the limit after its own scans and writes, so with `P`
-/// processes writing to one folder the total stays below
-/// `max_size + (P - 1) * (max_size / 16 + largest entry)`, plus one entry per
-/// thread caught between its rename and its eviction.
-/// `tests/reliability_concurrency.rs` checks this bound.
+/// [`LocalStorageBuilder::access_granularity`]. Listings report it, so a
+/// [`SizeLimited`](crate::SizeLimited) wrapper in any process evicts the
+/// entries least recently used by all of them. (This storage has no size
+/// limit of its own: wrap it, or give the cache a `max_size`.)
 ///
 /// ```
 /// use perscache::LocalStorage;
 ///
 /// let dir = tempfile::tempdir()?;
-/// let storage = LocalStorage::builder(dir.path()).max_size(100 << 20).build();
+/// let storage = LocalStorage::builder(dir.path()).shared(true).build();
 /// assert_eq!(storage.root(), dir.path());
-/// assert_eq!(storage.max_size(), Some(100 << 20));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct LocalStorage {
     root: PathBuf,
-    max_size: Option<u64>,
     shared: bool,
     stale_temp_age: Duration,
     access_granularity: Duration,
@@ -94,8 +75,6 @@ pub struct LocalStorage {
     /// Folders this process has swept of stale temporary files. Sweeping lists
     /// a folder, so it happens at the first write, never on the hit path.
     swept_dirs: Mutex<HashSet<PathBuf>>,
-    /// Sizes and last uses, for eviction; empty unless `max_size` is set.
-    index: Mutex<Index>,
     /// Set when reads cannot use `openat2` (an old kernel, a sandbox that
     /// forbids it, or links above the root), so they check folders one by one.
     #[cfg(target_os = "linux")]
@@ -106,21 +85,12 @@ pub struct LocalStorage {
 #[derive(Debug)]
 pub struct LocalStorageBuilder {
     root: PathBuf,
-    max_size: Option<u64>,
     shared: bool,
     stale_temp_age: Duration,
     access_granularity: Duration,
 }
 
 impl LocalStorageBuilder {
-    /// Keeps the total size of entries near `bytes` (see the
-    /// [`LocalStorage`] documentation for the slack), removing the least
-    /// recently used entries first. An entry larger than `bytes` is not stored.
-    pub fn max_size(mut self, bytes: u64) -> Self {
-        self.max_size = Some(bytes);
-        self
-    }
-
     /// Shares the folder with the owner's group: folders `0770`, files `0660`
     /// (instead of `0700` and `0600`), and entries writable by the group are
     /// accepted. Combine with a [signing secret](crate::SignedStorage) when
@@ -150,13 +120,11 @@ impl LocalStorageBuilder {
     pub fn build(self) -> LocalStorage {
         LocalStorage {
             root: self.root,
-            max_size: self.max_size,
             shared: self.shared,
             stale_temp_age: self.stale_temp_age,
             access_granularity: self.access_granularity,
             checked_dirs: RwLock::default(),
             swept_dirs: Mutex::default(),
-            index: Mutex::default(),
             #[cfg(target_os = "linux")]
             no_openat2: AtomicBool::new(false),
         }
@@ -173,7 +141,6 @@ impl LocalStorage {
     pub fn builder(root: impl Into<PathBuf>) -> LocalStorageBuilder {
         LocalStorageBuilder {
             root: root.into(),
-            max_size: None,
             shared: false,
             stale_temp_age: STALE_TEMP_AGE,
             access_granularity: ACCESS_GRANULARITY,
@@ -183,23 +150,6 @@ impl LocalStorage {
     /// The folder that holds the entries.
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    /// The size limit, if any.
-    pub fn max_size(&self) -> Option<u64> {
-        self.max_size
-    }
-
-    /// The total size of entries this process's index knows of (after a scan
-    /// when none was made yet), or `None` without a size limit. For tests and
-    /// monitoring; [`list`](Storage::list) gives the exact figure.
-    pub fn indexed_size(&self) -> Option<u64> {
-        self.max_size?;
-        let mut index = self.index();
-        if !index.built {
-            self.rescan(&mut index);
-        }
-        Some(index.total)
     }
 
     /// Maps a storage path to a file under the root, refusing anything that
@@ -219,12 +169,6 @@ impl LocalStorage {
             ));
         }
         Ok(self.root.join(rel))
-    }
-
-    fn index(&self) -> MutexGuard<'_, Index> {
-        // Every update of the index leaves it consistent before anything that
-        // can panic runs, so a poisoned lock holds a usable index.
-        self.index.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Checks that every folder between the root and `dir` is a real folder,
@@ -367,7 +311,7 @@ impl LocalStorage {
         }
     }
 
-    fn read_file(&self, path: &str, written_after: Option<SystemTime>) -> io::Result<Option<Blob>> {
+    fn read_file(&self, path: &str) -> io::Result<Option<Blob>> {
         let file = self.file(path)?;
         let Some(mut f) = self.open_entry(&file)? else {
             return Ok(None);
@@ -381,15 +325,6 @@ impl LocalStorage {
         }
         self.check_permissions(&file, &meta)?;
         let modified = meta.modified()?;
-        if written_after.is_some_and(|deadline| modified <= deadline) {
-            return Ok(None);
-        }
-        if self.max_size.is_some_and(|max| meta.len() > max) {
-            return Err(io::Error::other(format!(
-                "{} is larger than the storage's size limit; not a perscache entry",
-                file.display()
-            )));
-        }
         let len = meta.len();
         let mut bytes;
         if len <= SMALL_READ {
@@ -407,7 +342,7 @@ impl LocalStorage {
             bytes = Vec::with_capacity(len.min(64 << 20) as usize);
             f.read_to_end(&mut bytes)?;
         }
-        self.record_use(path, &f, &meta);
+        self.record_use(&f, &meta);
         Ok(Some(Blob::new(bytes, modified)))
     }
 
@@ -436,9 +371,9 @@ impl LocalStorage {
         Ok(())
     }
 
-    /// Records a hit: the access time on disk (for other processes' eviction)
-    /// when it is older than the granularity, and the in-memory index.
-    fn record_use(&self, path: &str, f: &File, meta: &fs::Metadata) {
+    /// Records a hit: the access time on disk (for eviction, in any process)
+    /// when it is older than the granularity.
+    fn record_use(&self, f: &File, meta: &fs::Metadata) {
         let now = SystemTime::now();
         let stale = meta
             .accessed()
@@ -454,32 +389,12 @@ impl LocalStorage {
                 None,
             );
         }
-        if self.max_size.is_some() {
-            // Never wait on the hit path: a rescan holding the lock reads
-            // the access time from disk anyway.
-            if let Ok(mut index) = self.index.try_lock() {
-                if index.built {
-                    index.touch(path, nanos(now));
-                }
-            }
-        }
     }
 
     fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.file(path)?;
-        if let Some(max) = self.max_size {
-            if bytes.len() as u64 > max {
-                tracing::debug!(
-                    path,
-                    size = bytes.len(),
-                    max,
-                    "perscache: entry larger than max_size not stored"
-                );
-                return Ok(());
-            }
-        }
         let dir = file.parent().unwrap_or(&self.root).to_path_buf();
-        let result = match self.write_atomic(&dir, &file, bytes) {
+        match self.write_atomic(&dir, &file, bytes) {
             // The folder went away (deleted mid-run, or evicted by `cargo
             // perscache clear`): make it again, once.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -487,12 +402,7 @@ impl LocalStorage {
                 self.write_atomic(&dir, &file, bytes)
             }
             other => other,
-        };
-        result?;
-        if self.max_size.is_some() {
-            self.after_write(path, bytes.len() as u64);
         }
-        Ok(())
     }
 
     fn write_atomic(&self, dir: &Path, file: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -575,105 +485,6 @@ impl LocalStorage {
         options.open(path)
     }
 
-    /// Index bookkeeping after a successful write: rescan when due, record
-    /// the entry, evict while over the limit.
-    fn after_write(&self, path: &str, size: u64) {
-        let Some(max) = self.max_size else { return };
-        let mut index = self.index();
-        if !index.built || index.rescan_due(max) {
-            self.rescan(&mut index);
-        }
-        index.upsert(path, size, nanos(SystemTime::now()));
-        index.bytes_since_scan += size;
-        index.writes_since_scan += 1;
-        self.evict(&mut index, max, path);
-    }
-
-    /// Rebuilds the index from the folder: one walk, which also removes stale
-    /// temporary files. Recency known in memory is kept when newer than disk's.
-    fn rescan(&self, index: &mut Index) {
-        let mut fresh = Index {
-            built: true,
-            ..Index::default()
-        };
-        let mut stack = vec![self.root.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let Ok(ty) = entry.file_type() else { continue };
-                if ty.is_dir() {
-                    stack.push(entry.path());
-                    continue;
-                }
-                if !ty.is_file() {
-                    continue; // links are never followed, nor counted
-                }
-                let Ok(meta) = entry.metadata() else { continue };
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if is_temp_name(&name) {
-                    self.remove_if_stale_temp(&entry.path(), &meta);
-                    continue;
-                }
-                if name.starts_with('.') {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(&self.root).map(to_storage_path) else {
-                    continue;
-                };
-                let used = last_use(&meta).max(index.used(&rel).unwrap_or(0));
-                fresh.upsert(&rel, meta.len(), used);
-            }
-        }
-        fresh.seq = fresh.seq.max(index.seq);
-        *index = fresh;
-    }
-
-    /// Removes least recently used entries until the total fits, checking
-    /// each on disk first. `keep` (the entry just written) is never removed.
-    fn evict(&self, index: &mut Index, max: u64, keep: &str) {
-        // Each entry moves back at most once per call (its time on disk can
-        // only be newer than the index's once), so this ends.
-        let mut budget = 2 * index.entries.len() + 2;
-        while index.total > max && budget > 0 {
-            budget -= 1;
-            let Some((path, item)) = index.oldest() else {
-                break;
-            };
-            if path == keep {
-                // Everything else is gone or newer; nothing more to do.
-                index.touch(&path, item.used.saturating_add(1));
-                break;
-            }
-            let Ok(file) = self.file(&path) else {
-                index.remove(&path);
-                continue;
-            };
-            match fs::symlink_metadata(&file) {
-                Ok(meta) if meta.is_file() => {
-                    let on_disk = last_use(&meta);
-                    if on_disk > item.used {
-                        // Used or rewritten by another process since we looked.
-                        index.upsert(&path, meta.len(), on_disk);
-                        continue;
-                    }
-                    match fs::remove_file(&file) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                        Err(e) => {
-                            tracing::debug!(path = %file.display(), error = %e, "perscache: could not evict");
-                        }
-                    }
-                    index.remove(&path);
-                }
-                // Gone, or not a file we manage: forget it either way.
-                _ => index.remove(&path),
-            }
-        }
-    }
-
     fn list_files(&self, prefix: &str) -> io::Result<Vec<EntryInfo>> {
         let mut out = Vec::new();
         let mut stack = vec![self.root.clone()];
@@ -691,8 +502,16 @@ impl LocalStorage {
                     stack.push(entry.path());
                 } else if ty.is_file() {
                     let name = entry.file_name();
-                    if name.to_string_lossy().starts_with('.') {
-                        continue; // temp files
+                    let name = name.to_string_lossy();
+                    if is_temp_name(&name) {
+                        // A killed writer's, once old enough.
+                        if let Ok(meta) = entry.metadata() {
+                            self.remove_if_stale_temp(&entry.path(), &meta);
+                        }
+                        continue;
+                    }
+                    if name.starts_with('.') {
+                        continue;
                     }
                     let Ok(rel) = entry.path().strip_prefix(&self.root).map(to_storage_path) else {
                         continue;
@@ -728,79 +547,46 @@ impl LocalStorage {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        if self.max_size.is_some() {
-            self.index().remove(path);
-        }
+        self.prune(&file);
         Ok(())
     }
-}
 
-/// Sizes and last uses of entries, ordered for eviction.
-#[derive(Debug, Default)]
-struct Index {
-    built: bool,
-    entries: HashMap<String, Item>,
-    /// (last use, sequence) → path: the eviction order, oldest first.
-    order: BTreeMap<(u64, u64), String>,
-    total: u64,
-    seq: u64,
-    bytes_since_scan: u64,
-    writes_since_scan: u64,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Item {
-    size: u64,
-    used: u64,
-    seq: u64,
-}
-
-impl Index {
-    fn rescan_due(&self, max: u64) -> bool {
-        self.bytes_since_scan >= max / RESCAN_FRACTION
-            && self.writes_since_scan >= self.entries.len() as u64 / RESCAN_FRACTION
-    }
-
-    fn used(&self, path: &str) -> Option<u64> {
-        self.entries.get(path).map(|i| i.used)
-    }
-
-    fn upsert(&mut self, path: &str, size: u64, used: u64) {
-        self.remove(path);
-        self.seq += 1;
-        let item = Item {
-            size,
-            used,
-            seq: self.seq,
-        };
-        self.order.insert((used, item.seq), path.to_owned());
-        self.entries.insert(path.to_owned(), item);
-        self.total += size;
-    }
-
-    fn touch(&mut self, path: &str, used: u64) {
-        if let Some(item) = self.entries.get(path).copied() {
-            if used > item.used {
-                self.upsert(path, item.size, used);
+    /// Removes the folders above a deleted file that it left empty, up to
+    /// (not including) the root, so that clearing a code version leaves no
+    /// empty folders behind. `remove_dir` refuses a folder with anything in
+    /// it, which is the point: nothing but empty folders ever goes.
+    fn prune(&self, file: &Path) {
+        let mut pruned = false;
+        let mut dir = file.parent();
+        while let Some(d) = dir {
+            if d == self.root || !d.starts_with(&self.root) || fs::remove_dir(d).is_err() {
+                break;
             }
+            pruned = true;
+            dir = d.parent();
+        }
+        if pruned {
+            self.forget_dirs();
         }
     }
 
-    fn remove(&mut self, path: &str) {
-        if let Some(old) = self.entries.remove(path) {
-            self.order.remove(&(old.used, old.seq));
-            self.total -= old.size;
+    /// What a listing would say of one file, without opening it.
+    fn head_file(&self, path: &str) -> io::Result<Option<EntryInfo>> {
+        let file = self.file(path)?;
+        match fs::symlink_metadata(&file) {
+            Ok(meta) if meta.is_file() => Ok(Some(EntryInfo::new(
+                path,
+                meta.len(),
+                meta.modified()?,
+                meta.accessed().ok(),
+            ))),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         }
-    }
-
-    fn oldest(&self) -> Option<(String, Item)> {
-        let (_, path) = self.order.first_key_value()?;
-        let item = *self.entries.get(path)?;
-        Some((path.clone(), item))
     }
 }
 
-/// The later of an entry's access and modification times, in nanoseconds.
 /// Opens `file` for reading in one system call that fails (`ELOOP`) if any
 /// component of its path is a symbolic link, instead of one `lstat` per
 /// folder on the first read of each folder.
@@ -815,17 +601,6 @@ fn open_without_links(file: &Path) -> io::Result<File> {
         ResolveFlags::NO_SYMLINKS,
     )?;
     Ok(File::from(fd))
-}
-
-fn last_use(meta: &fs::Metadata) -> u64 {
-    let modified = meta.modified().map(nanos).unwrap_or(0);
-    let accessed = meta.accessed().map(nanos).unwrap_or(0);
-    modified.max(accessed)
-}
-
-fn nanos(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos().min(u64::MAX as u128) as u64)
 }
 
 fn to_storage_path(rel: &Path) -> String {
@@ -859,8 +634,8 @@ impl Storage for LocalStorage {
         "local"
     }
 
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
-        self.read_file(path, written_after).map_err(err)
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
+        self.read_file(path).map_err(err)
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
@@ -874,6 +649,10 @@ impl Storage for LocalStorage {
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         self.list_files(prefix).map_err(err)
     }
+
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        self.head_file(path).map_err(err)
+    }
 }
 
 #[cfg(test)]
@@ -884,21 +663,24 @@ mod tests {
         pollster::block_on(f)
     }
 
+    /// An entry's path in the layout (only those count against a limit).
+    fn entry(n: usize) -> String {
+        format!("app.f/0123456789abcdef/{n:032x}.bin")
+    }
+
     #[test]
     fn eviction_keeps_recently_used_entries() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let storage = LocalStorage::builder(dir.path()).max_size(1000).build();
-        block(storage.write("f/h/keep.bin", Bytes::from(vec![1u8; 100]))).expect("write");
+        let storage = crate::SizeLimited::new(LocalStorage::new(dir.path()), 1000);
+        let keep = entry(999);
+        block(storage.write(&keep, Bytes::from(vec![1u8; 100]))).expect("write");
         for i in 0..50 {
             // A hit before every write keeps `keep` the most recently used.
             assert!(
-                block(storage.read("f/h/keep.bin", None))
-                    .expect("read")
-                    .is_some(),
+                block(storage.read(&keep)).expect("read").is_some(),
                 "evicted at {i}"
             );
-            block(storage.write(&format!("f/h/{i}.bin"), Bytes::from(vec![2u8; 100])))
-                .expect("write");
+            block(storage.write(&entry(i), Bytes::from(vec![2u8; 100]))).expect("write");
             let on_disk: u64 = block(storage.list(""))
                 .expect("list")
                 .iter()
@@ -906,7 +688,7 @@ mod tests {
                 .sum();
             assert!(on_disk <= 1000, "{on_disk} bytes on disk after write {i}");
         }
-        assert_eq!(storage.indexed_size(), Some(1000));
+        assert_eq!(block(storage.indexed_size()).expect("size"), 1000);
     }
 
     #[test]
@@ -918,7 +700,7 @@ mod tests {
         // As on a `noatime` mount: the access time stays an hour old.
         let old = SystemTime::now() - Duration::from_secs(3600);
         filetime::set_file_atime(&file, filetime::FileTime::from_system_time(old)).expect("atime");
-        block(storage.read("f/h/a.bin", None))
+        block(storage.read("f/h/a.bin"))
             .expect("read")
             .expect("present");
         let atime = fs::metadata(&file)
@@ -934,26 +716,54 @@ mod tests {
     #[test]
     fn another_process_use_saves_an_entry_from_eviction() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let writer = LocalStorage::builder(dir.path()).max_size(1000).build();
+        let writer = crate::SizeLimited::new(LocalStorage::new(dir.path()), 1000);
         // Another process: its own instance, recording every hit on disk.
         let reader = LocalStorage::builder(dir.path())
             .access_granularity(Duration::ZERO)
             .build();
         for i in 0..10 {
-            block(writer.write(&format!("f/h/{i}.bin"), Bytes::from(vec![0u8; 100])))
-                .expect("write");
+            block(writer.write(&entry(i), Bytes::from(vec![0u8; 100]))).expect("write");
         }
         std::thread::sleep(Duration::from_millis(20));
-        block(reader.read("f/h/0.bin", None))
+        block(reader.read(&entry(0)))
             .expect("read")
             .expect("present");
         // Entry 0 is the oldest in the writer's index, but used since: 1 goes.
-        block(writer.write("f/h/10.bin", Bytes::from(vec![0u8; 100]))).expect("write");
+        block(writer.write(&entry(10), Bytes::from(vec![0u8; 100]))).expect("write");
         assert!(
-            dir.path().join("f/h/0.bin").exists(),
+            dir.path().join(entry(0)).exists(),
             "a recently used entry was evicted"
         );
-        assert!(!dir.path().join("f/h/1.bin").exists());
+        assert!(!dir.path().join(entry(1)).exists());
+    }
+
+    #[test]
+    fn a_users_files_are_never_evicted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, bytes) in [
+            ("notes/thesis.txt", &b"years of work"[..]),
+            (".git/HEAD", b"ref: refs/heads/main"),
+            ("app.f/_stats.json", b"{}"),
+            ("app.f/0123456789abcdef/readme.md", b"mine"),
+        ] {
+            let file = dir.path().join(path);
+            fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            fs::write(&file, bytes).expect("write");
+        }
+        let storage = crate::SizeLimited::new(LocalStorage::new(dir.path()), 10);
+        for i in 0..5 {
+            block(storage.write(&entry(i), Bytes::from(vec![0u8; 8]))).expect("write");
+        }
+        for kept in [
+            "notes/thesis.txt",
+            ".git/HEAD",
+            "app.f/_stats.json",
+            "app.f/0123456789abcdef/readme.md",
+        ] {
+            assert!(dir.path().join(kept).exists(), "{kept} was deleted");
+        }
+        assert!(dir.path().join(entry(4)).exists());
+        assert!(!dir.path().join(entry(3)).exists());
     }
 
     #[test]
@@ -990,7 +800,7 @@ mod tests {
         ] {
             let err = block(storage.write(bad, Bytes::from_static(b"x"))).expect_err(bad);
             assert!(err.to_string().contains("must be relative"), "{bad}: {err}");
-            assert!(block(storage.read(bad, None)).is_err(), "{bad}");
+            assert!(block(storage.read(bad)).is_err(), "{bad}");
         }
         assert!(!dir.path().join("x.bin").exists());
         block(storage.write("f/h/x.bin", Bytes::from_static(b"x"))).expect("a plain path");
@@ -1010,14 +820,12 @@ mod tests {
         let linked = links.path().join("cache");
         std::os::unix::fs::symlink(real.path(), &linked).expect("symlink");
         let storage = LocalStorage::new(&linked);
-        assert!(block(storage.read("f/h/e.bin", None))
-            .expect("read")
-            .is_none());
+        assert!(block(storage.read("f/h/e.bin")).expect("read").is_none());
         block(storage.write("f/h/e.bin", Bytes::from_static(b"entry"))).expect("write");
-        let blob = block(storage.read("f/h/e.bin", None)).expect("read");
+        let blob = block(storage.read("f/h/e.bin")).expect("read");
         assert_eq!(&blob.expect("hit").bytes[..], b"entry");
         std::os::unix::fs::symlink(outside.path(), real.path().join("f/l")).expect("symlink");
-        assert!(block(storage.read("f/l/secret.bin", None)).is_err());
+        assert!(block(storage.read("f/l/secret.bin")).is_err());
     }
 
     #[test]
@@ -1033,8 +841,8 @@ mod tests {
         )
         .expect("symlink");
         let storage = LocalStorage::new(dir.path());
-        assert!(block(storage.read("f/h/secret.bin", None)).is_err());
-        assert!(block(storage.read("f/e.bin", None)).is_err());
+        assert!(block(storage.read("f/h/secret.bin")).is_err());
+        assert!(block(storage.read("f/e.bin")).is_err());
         assert!(block(storage.write("f/h/new.bin", Bytes::from_static(b"x"))).is_err());
         assert!(block(storage.delete("f/h/secret.bin")).is_err());
         assert!(outside.path().join("secret.bin").exists());
@@ -1070,24 +878,20 @@ mod tests {
             fs::Permissions::from_mode(0o660),
         )
         .expect("chmod");
-        assert!(block(private.read("f/h/a.bin", None)).is_err());
-        assert!(block(shared.read("f/h/a.bin", None))
-            .expect("read")
-            .is_some());
+        assert!(block(private.read("f/h/a.bin")).is_err());
+        assert!(block(shared.read("f/h/a.bin")).expect("read").is_some());
     }
 
     #[test]
     fn folder_deleted_mid_run_is_recreated() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("cache");
-        let storage = LocalStorage::builder(&root).max_size(1 << 20).build();
+        let storage = LocalStorage::new(&root);
         block(storage.write("f/h/a.bin", Bytes::from_static(b"a"))).expect("write");
         fs::remove_dir_all(&root).expect("rm");
-        assert!(block(storage.read("f/h/a.bin", None))
-            .expect("read")
-            .is_none());
+        assert!(block(storage.read("f/h/a.bin")).expect("read").is_none());
         block(storage.write("f/h/a.bin", Bytes::from_static(b"b"))).expect("write after delete");
-        let blob = block(storage.read("f/h/a.bin", None))
+        let blob = block(storage.read("f/h/a.bin"))
             .expect("read")
             .expect("present");
         assert_eq!(&blob.bytes[..], b"b");

@@ -50,12 +50,18 @@ impl Storage for MemoryStorage {
         "memory"
     }
 
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
         Ok(self
             .map()
             .get(path)
-            .filter(|e| written_after.is_none_or(|t| e.written > t))
             .map(|e| Blob::new(e.bytes.clone(), e.written)))
+    }
+
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        Ok(self
+            .map()
+            .get(path)
+            .map(|e| EntryInfo::new(path, e.bytes.len() as u64, e.written, None)))
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {

@@ -1,8 +1,20 @@
-//! Storage: where entries live.
+//! Storage: where entries live, as a plain blob store.
 //!
-//! A [`Storage`] is a flat store of byte blobs under relative, `/`-separated
-//! paths (`app.reports.daily/3fa4c0de12ab34cd/9f86d081884c7d659a2feaa0c55ad015.json`).
-//! It knows nothing of keys or formats, so any format goes with any storage.
+//! A [`Storage`] keeps byte blobs under relative, `/`-separated paths, with
+//! their write times. It knows nothing of keys, formats, layouts or time to
+//! live (the entry layer above it does), so any format goes with any storage.
+//!
+//! What a cache needs beyond that comes as wrappers that compose over any
+//! backend, in the manner of `object_store`'s `LimitStore`:
+//!
+//! - [`SizeLimited`] (`limit.rs`): `max_size`, with least-recently-used
+//!   eviction of entries (and only entries);
+//! - [`OutageBreaker`] (`breaker.rs`): skips a storage for a few seconds
+//!   after a slow failure;
+//! - [`SignedStorage`] (`signed.rs`): signs every blob with a shared secret
+//!   and refuses blobs without a valid signature.
+//!
+//! [`compose`] stacks them in the one order a cache uses.
 //!
 //! Methods are `async` (through [`async_trait`](crate::async_trait)), so that
 //! remote backends never block an async caller's runtime; the cache drives
@@ -10,6 +22,8 @@
 //! needs a runtime (tokio for HTTP clients) must therefore run its I/O on one it
 //! owns, so that its futures complete on any executor.
 
+mod breaker;
+mod limit;
 mod local;
 mod memory;
 mod signed;
@@ -31,6 +45,8 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
+pub use breaker::OutageBreaker;
+pub use limit::SizeLimited;
 pub use local::{LocalStorage, LocalStorageBuilder};
 pub use memory::MemoryStorage;
 pub use signed::SignedStorage;
@@ -42,8 +58,9 @@ use crate::error::{Error, Result};
 /// `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix`
 /// (credentials, endpoint and Azure account from the environment, see
 /// `ObjectStorage`) and
-/// `redis://[:password@]host[:port][/db][?prefix=p:]`. `max_size` bounds it
-/// where the backend supports eviction (all of these but `memory://`).
+/// `redis://[:password@]host[:port][/db][?prefix=p:]`. The backend comes
+/// behind an [`OutageBreaker`], and behind a [`SizeLimited`] when `max_size`
+/// is given.
 ///
 /// ```
 /// let storage = perscache::open_url("memory://", None)?;
@@ -53,6 +70,47 @@ use crate::error::{Error, Result};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
+    Ok(compose(open_backend(url)?, max_size, None))
+}
+
+/// The local folder a `file://` URL names (`None` for any other URL), as
+/// [`open_url`] reads it.
+///
+/// ```
+/// let dir = perscache::local_folder("file:///var/cache/my%20app").expect("a file URL");
+/// assert!(dir.ends_with("my app"));
+/// assert!(perscache::local_folder("memory://").is_none());
+/// ```
+pub fn local_folder(url: &str) -> Option<std::path::PathBuf> {
+    let parsed = url::Url::parse(url).ok()?;
+    if parsed.scheme() != "file" {
+        return None;
+    }
+    parsed.to_file_path().ok()
+}
+
+/// Stacks the wrappers over `backend` in the one order a cache uses:
+/// the breaker innermost, so every request (the size limit's listings and
+/// evictions too) skips a storage that just failed slowly; the size limit
+/// next, so it counts the bytes the backend holds; signing outermost, so
+/// it signs what the cache writes.
+pub(crate) fn compose(
+    backend: Arc<dyn Storage>,
+    max_size: Option<u64>,
+    secret: Option<&[u8]>,
+) -> Arc<dyn Storage> {
+    let mut storage: Arc<dyn Storage> = Arc::new(OutageBreaker::from_arc(backend));
+    if let Some(max) = max_size {
+        storage = Arc::new(SizeLimited::from_arc(storage, max));
+    }
+    if let Some(secret) = secret {
+        storage = Arc::new(SignedStorage::from_arc(storage, secret));
+    }
+    storage
+}
+
+/// The backend a URL names, with no wrapper.
+pub(crate) fn open_backend(url: &str) -> Result<Arc<dyn Storage>> {
     let parsed =
         url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{url}`: {e}")))?;
     match parsed.scheme() {
@@ -60,14 +118,10 @@ pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
             let path = parsed
                 .to_file_path()
                 .map_err(|()| Error::Config(format!("storage URL `{url}` is not a local path")))?;
-            let mut builder = LocalStorage::builder(path);
-            if let Some(max) = max_size {
-                builder = builder.max_size(max);
-            }
-            Ok(Arc::new(builder.build()))
+            Ok(Arc::new(LocalStorage::new(path)))
         }
         "memory" => Ok(Arc::new(MemoryStorage::new())),
-        "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed, max_size),
+        "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed),
         other => Err(Error::Config(format!(
             "storage URL `{url}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
         ))),
@@ -78,26 +132,16 @@ pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
 /// (credentials, endpoint and the Azure account come from the environment)
 /// and `redis://…`: each needs its cargo feature, and says so when it is off.
 #[allow(unused_variables)]
-fn open_remote_url(
-    url: &str,
-    parsed: &url::Url,
-    max_size: Option<u64>,
-) -> Result<Arc<dyn Storage>> {
+fn open_remote_url(url: &str, parsed: &url::Url) -> Result<Arc<dyn Storage>> {
     match parsed.scheme() {
         #[cfg(feature = "redis")]
-        "redis" => {
-            let mut builder = RedisStorage::builder(url);
-            if let Some(max) = max_size {
-                builder = builder.max_size(max);
-            }
-            Ok(Arc::new(builder.build()?))
-        }
+        "redis" => Ok(Arc::new(RedisStorage::builder(url).build()?)),
         #[cfg(feature = "s3")]
-        "s3" => open_object_url(ObjectStorage::s3, parsed, max_size),
+        "s3" => open_object_url(ObjectStorage::s3, parsed),
         #[cfg(feature = "gcs")]
-        "gs" => open_object_url(ObjectStorage::gcs, parsed, max_size),
+        "gs" => open_object_url(ObjectStorage::gcs, parsed),
         #[cfg(feature = "azure")]
-        "az" => open_object_url(ObjectStorage::azure, parsed, max_size),
+        "az" => open_object_url(ObjectStorage::azure, parsed),
         other => {
             let feature = match other {
                 "gs" => "gcs",
@@ -115,7 +159,6 @@ fn open_remote_url(
 fn open_object_url(
     make: fn(&str) -> ObjectStorageBuilder,
     parsed: &url::Url,
-    max_size: Option<u64>,
 ) -> Result<Arc<dyn Storage>> {
     let scheme = parsed.scheme();
     let bucket = parsed.host_str().unwrap_or_default();
@@ -129,25 +172,21 @@ fn open_object_url(
             "storage URL `{scheme}://{bucket}/…`: put credentials in the environment, not in the URL"
         )));
     }
-    let mut builder = make(bucket).prefix(parsed.path());
-    if let Some(max) = max_size {
-        builder = builder.max_size(max);
-    }
-    Ok(Arc::new(builder.build()?))
+    Ok(Arc::new(make(bucket).prefix(parsed.path()).build()?))
 }
 
-/// An entry's bytes, as read back.
+/// A blob's bytes, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Blob {
     /// The bytes written.
     pub bytes: Bytes,
-    /// When they were written: the start of the entry's time to live.
+    /// When they were written: the start of an entry's time to live.
     pub modified: SystemTime,
 }
 
 impl Blob {
-    /// An entry's bytes and write time.
+    /// A blob's bytes and write time.
     pub fn new(bytes: impl Into<Bytes>, modified: SystemTime) -> Self {
         Blob {
             bytes: bytes.into(),
@@ -156,11 +195,11 @@ impl Blob {
     }
 }
 
-/// What a listing says of one stored entry.
+/// What a listing says of one stored blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EntryInfo {
-    /// The entry's path inside the storage.
+    /// The blob's path inside the storage.
     pub path: String,
     /// Its size in bytes.
     pub size: u64,
@@ -171,7 +210,7 @@ pub struct EntryInfo {
 }
 
 impl EntryInfo {
-    /// Describes an entry.
+    /// Describes a blob.
     pub fn new(
         path: impl Into<String>,
         size: u64,
@@ -185,12 +224,19 @@ impl EntryInfo {
             accessed,
         }
     }
+
+    /// The later of its write and last-read times: its last use.
+    pub fn last_use(&self) -> SystemTime {
+        self.accessed
+            .map_or(self.modified, |a| a.max(self.modified))
+    }
 }
 
 /// A place to keep entries: local files, memory, a bucket, a Redis server, your own.
 ///
-/// Errors are returned, never panicked; the cache turns them into a warning
-/// and a call of the function. Implement it with
+/// A plain blob store: bytes under relative, `/`-separated paths, each with
+/// its write time. Errors are returned, never panicked; the cache turns them
+/// into a warning and a call of the function. Implement it with
 /// [`#[perscache::async_trait]`](crate::async_trait):
 ///
 /// ```
@@ -210,11 +256,9 @@ impl EntryInfo {
 /// impl Storage for MapStorage {
 ///     fn name(&self) -> &'static str { "map" }
 ///
-///     async fn read(&self, path: &str, written_after: Option<SystemTime>) -> perscache::Result<Option<Blob>> {
+///     async fn read(&self, path: &str) -> perscache::Result<Option<Blob>> {
 ///         let map = self.0.lock().expect(POISON);
-///         Ok(map.get(path)
-///             .filter(|(_, at)| written_after.map_or(true, |t| *at > t))
-///             .map(|(bytes, at)| Blob::new(bytes.clone(), *at)))
+///         Ok(map.get(path).map(|(bytes, at)| Blob::new(bytes.clone(), *at)))
 ///     }
 ///     async fn write(&self, path: &str, bytes: Bytes) -> perscache::Result<()> {
 ///         self.0.lock().expect(POISON).insert(path.to_owned(), (bytes, SystemTime::now()));
@@ -241,61 +285,34 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     /// A short name for messages, such as `"local"` or `"s3"`.
     fn name(&self) -> &'static str;
 
-    /// Reads the entry at `path`. `Ok(None)` when there is none, or when it
-    /// was written at or before `written_after` (the TTL deadline).
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>>;
+    /// Reads the blob at `path`, with its write time; `Ok(None)` when there
+    /// is none. (Whether an entry is still fresh is the cache's decision.)
+    async fn read(&self, path: &str) -> Result<Option<Blob>>;
 
-    /// Writes the entry at `path`, replacing any old one. Readers must see the
+    /// Writes the blob at `path`, replacing any old one. Readers must see the
     /// old bytes or the new ones, never a mix.
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()>;
 
-    /// Removes the entry at `path`; removing a missing entry is not an error.
+    /// Removes the blob at `path`; removing a missing one is not an error.
     async fn delete(&self, path: &str) -> Result<()>;
 
-    /// Lists the entries whose paths start with `prefix` (`""` for all).
+    /// Lists the blobs whose paths start with `prefix` (`""` for all).
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>>;
-}
 
-/// The folder of a function's entries, from its full path
-/// (`app::reports::daily` → `app.reports.daily`). Under it, one folder per code
-/// hash (its first 16 hex digits), so that `cargo perscache clear --stale` can
-/// drop whole generations and people can find a function's files:
-/// `app.reports.daily/3fa4c0de12ab34cd/<key>.<ext>`.
-///
-/// ```
-/// assert_eq!(perscache::function_dir("app::Client::profile"), "app.Client.profile");
-/// ```
-pub fn function_dir(function: &str) -> String {
-    function
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '-' | '.' => c,
-            _ => '.',
-        })
-        .collect::<String>()
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(".")
+    /// What a listing would say of the blob at `path`, without its bytes;
+    /// `Ok(None)` when there is none. The default lists `path` as a prefix;
+    /// backends override it with one cheap request.
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        Ok(self
+            .list(path)
+            .await?
+            .into_iter()
+            .find(|info| info.path == path))
+    }
 }
 
 impl fmt::Display for dyn Storage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::function_dir;
-
-    #[test]
-    fn function_dirs_are_readable_and_safe() {
-        assert_eq!(function_dir("app::reports::daily"), "app.reports.daily");
-        assert_eq!(
-            function_dir("app::Client<u8>::profile"),
-            "app.Client.u8.profile"
-        );
-        assert_eq!(function_dir("../../etc"), "etc");
     }
 }

@@ -16,7 +16,8 @@
 //!
 //! Every request runs on the runtime perscache owns (see `remote.rs`), under a
 //! timeout and a short retry budget, so a storage outage costs a call a
-//! fraction of a second before the function simply runs.
+//! fraction of a second before the function simply runs. The size limit and
+//! the outage breaker are wrappers (`SizeLimited`, `OutageBreaker`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use bytes::Bytes;
 use opendal::layers::{RetryLayer, TimeoutLayer};
 use opendal::{ErrorKind, Operator};
 
-use super::remote::{guarded, Breaker, Secrets, SizeLimit};
+use super::remote::{on_runtime, Secrets};
 use super::{Blob, EntryInfo, Storage};
 use crate::error::{Error, Result};
 
@@ -42,12 +43,12 @@ use crate::error::{Error, Result};
 /// Its `Debug` output and its errors never contain credentials.
 ///
 /// ```no_run
-/// use perscache::{Cache, ObjectStorage};
+/// use perscache::{Cache, ObjectStorage, SizeLimited};
 ///
 /// // Credentials, region and endpoint come from AWS_* variables and
 /// // ~/.aws files, as for the AWS CLI.
-/// let storage = ObjectStorage::s3("team-cache").prefix("ci").max_size(10 << 30).build()?;
-/// let cache = Cache::builder().storage(storage).build();
+/// let storage = ObjectStorage::s3("team-cache").prefix("ci").build()?;
+/// let cache = Cache::builder().storage(SizeLimited::new(storage, 10 << 30)).build();
 /// # Ok::<(), perscache::Error>(())
 /// ```
 pub struct ObjectStorage {
@@ -61,8 +62,6 @@ struct Inner {
     endpoint: Option<String>,
     op: Operator,
     secrets: Secrets,
-    limit: Option<SizeLimit>,
-    breaker: Breaker,
 }
 
 impl fmt::Debug for ObjectStorage {
@@ -74,7 +73,6 @@ impl fmt::Debug for ObjectStorage {
             .field("bucket", &i.bucket)
             .field("prefix", &i.prefix)
             .field("endpoint", &i.endpoint)
-            .field("max_size", &i.limit.as_ref().map(SizeLimit::max))
             .finish_non_exhaustive()
     }
 }
@@ -120,7 +118,6 @@ pub struct ObjectStorageBuilder {
     bucket: String,
     prefix: String,
     endpoint: Option<String>,
-    max_size: Option<u64>,
     timeout: Duration,
     retries: usize,
     secrets: Secrets,
@@ -133,7 +130,6 @@ impl fmt::Debug for ObjectStorageBuilder {
             .field("bucket", &self.bucket)
             .field("prefix", &self.prefix)
             .field("endpoint", &self.endpoint)
-            .field("max_size", &self.max_size)
             .finish_non_exhaustive()
     }
 }
@@ -271,7 +267,6 @@ impl ObjectStorageBuilder {
             bucket: bucket.to_owned(),
             prefix: String::new(),
             endpoint: None,
-            max_size: None,
             timeout: Duration::from_secs(30),
             retries: 2,
             secrets,
@@ -298,14 +293,6 @@ impl ObjectStorageBuilder {
     /// fake-gcs-server.
     pub fn endpoint(self, url: &str) -> Self {
         self.with_endpoint(Some(url.to_owned()))
-    }
-
-    /// Keeps the total size of entries under `bytes`, evicting the least
-    /// recently used first (see `docs/storage.md` for the slack between
-    /// processes).
-    pub fn max_size(mut self, bytes: u64) -> Self {
-        self.max_size = Some(bytes);
-        self
     }
 
     /// Gives up on one request after `timeout` (default 30 s).
@@ -492,8 +479,6 @@ impl ObjectStorageBuilder {
                 endpoint: self.endpoint,
                 op,
                 secrets: self.secrets,
-                limit: self.max_size.map(SizeLimit::new),
-                breaker: Breaker::default(),
             }),
         })
     }
@@ -523,83 +508,82 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// What a stat says of `path`, `None` when there is nothing there.
+    async fn stat(&self, path: &str) -> Result<Option<EntryInfo>> {
+        match self.op.stat(path).await {
+            Ok(meta) => Ok(Some(EntryInfo::new(
+                path,
+                meta.content_length(),
+                modified(&meta).unwrap_or(SystemTime::UNIX_EPOCH),
+                None,
+            ))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Storage for ObjectStorage {
     fn name(&self) -> &'static str {
         self.inner.backend
     }
 
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
         let inner = Arc::clone(&self.inner);
-        let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        let task_inner = Arc::clone(&inner);
-        let blob = guarded(inner.backend, &inner.breaker, async move {
-            let inner = task_inner;
-            // The write time first: a stale entry is not downloaded at all.
-            let meta = match inner.op.stat(&path_owned).await {
-                Ok(meta) => meta,
-                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(inner.fail(e)),
-            };
-            let written = modified(&meta).unwrap_or(SystemTime::UNIX_EPOCH);
-            if written_after.is_some_and(|deadline| written <= deadline) {
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, async move {
+            // The write time first: object stores return it with a stat.
+            let Some(info) = inner.stat(&path).await? else {
                 return Ok(None);
-            }
-            let bytes = match inner.op.read(&path_owned).await {
+            };
+            let bytes = match inner.op.read(&path).await {
                 Ok(buffer) => buffer.to_bytes(),
                 Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
                 Err(e) => return Err(inner.fail(e)),
             };
-            Ok(Some(Blob::new(bytes, written)))
+            Ok(Some(Blob::new(bytes, info.modified)))
         })
-        .await?;
-        if let (Some(limit), Some(_)) = (&inner.limit, &blob) {
-            limit.touched(path);
-        }
-        Ok(blob)
+        .await
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         let inner = Arc::clone(&self.inner);
-        let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        let size = bytes.len() as u64;
-        let task_inner = Arc::clone(&inner);
-        guarded(inner.backend, &inner.breaker, async move {
-            task_inner
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, async move {
+            inner
                 .op
-                .write(&path_owned, bytes)
+                .write(&path, bytes)
                 .await
                 .map(drop)
-                .map_err(|e| task_inner.fail(e))
+                .map_err(|e| inner.fail(e))
         })
-        .await?;
-        if let Some(limit) = &inner.limit {
-            limit.written(self, path, size).await;
-        }
-        Ok(())
+        .await
     }
 
     async fn delete(&self, path: &str) -> Result<()> {
         let inner = Arc::clone(&self.inner);
-        let path_owned = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        let task_inner = Arc::clone(&inner);
-        guarded(inner.backend, &inner.breaker, async move {
-            match task_inner.op.delete(&path_owned).await {
-                Err(e) if e.kind() != ErrorKind::NotFound => Err(task_inner.fail(e)),
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, async move {
+            match inner.op.delete(&path).await {
+                Err(e) if e.kind() != ErrorKind::NotFound => Err(inner.fail(e)),
                 _ => Ok(()),
             }
         })
-        .await?;
-        if let Some(limit) = &inner.limit {
-            limit.deleted(path);
-        }
-        Ok(())
+        .await
+    }
+
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        let inner = Arc::clone(&self.inner);
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, async move { inner.stat(&path).await }).await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let wanted = prefix.to_owned();
-        guarded(self.inner.backend, &self.inner.breaker, async move {
+        on_runtime(self.inner.backend, async move {
             // Object stores list folders; list the prefix's folder, keep the
             // exact string prefix here.
             let folder = match wanted.rfind('/') {
@@ -617,19 +601,16 @@ impl Storage for ObjectStorage {
                 if entry.metadata().is_dir() || path.ends_with('/') || !path.starts_with(&wanted) {
                     continue;
                 }
-                let (size, written) = match modified(entry.metadata()) {
-                    Some(t) => (entry.metadata().content_length(), t),
+                match modified(entry.metadata()) {
+                    Some(t) => out.push(EntryInfo::new(
+                        path,
+                        entry.metadata().content_length(),
+                        t,
+                        None,
+                    )),
                     // A listing without times: ask for them.
-                    None => match inner.op.stat(path).await {
-                        Ok(meta) => (
-                            meta.content_length(),
-                            modified(&meta).unwrap_or(SystemTime::UNIX_EPOCH),
-                        ),
-                        Err(e) if e.kind() == ErrorKind::NotFound => continue,
-                        Err(e) => return Err(inner.fail(e)),
-                    },
-                };
-                out.push(EntryInfo::new(path, size, written, None));
+                    None => out.extend(inner.stat(path).await?),
+                }
             }
             out.sort_by(|a, b| a.path.cmp(&b.path));
             Ok(out)

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::remote::{guarded, runtime, Breaker, Secrets, SizeLimit};
+use super::remote::{on_runtime, runtime, Secrets};
 use super::{Blob, EntryInfo, Storage};
 use crate::error::{Error, Result};
 
@@ -27,7 +27,7 @@ const HEADER_LEN: usize = 12;
 /// `SET` replaces a value atomically, so readers see a whole old entry or a
 /// whole new one. Each value carries its write time, which is what time to
 /// live is measured from; listing (for statistics, `cargo perscache clear` and
-/// `max_size`) uses `SCAN`, never `KEYS`. Open one with
+/// [`SizeLimited`](crate::SizeLimited)) uses `SCAN`, never `KEYS`. Open one with
 /// [`RedisStorage::new`] or from a URL with [`open_url`](crate::open_url):
 /// `redis://[user:password@]host[:port][/db][?prefix=name:]`. Its `Debug`
 /// output and its errors never show the password.
@@ -51,8 +51,6 @@ struct Inner {
     prefix: String,
     manager: ConnectionManager,
     secrets: Secrets,
-    limit: Option<SizeLimit>,
-    breaker: Breaker,
 }
 
 impl fmt::Debug for RedisStorage {
@@ -60,7 +58,6 @@ impl fmt::Debug for RedisStorage {
         f.debug_struct("RedisStorage")
             .field("url", &self.inner.shown_url)
             .field("prefix", &self.inner.prefix)
-            .field("max_size", &self.inner.limit.as_ref().map(SizeLimit::max))
             .finish_non_exhaustive()
     }
 }
@@ -70,7 +67,6 @@ pub struct RedisStorageBuilder {
     url: String,
     password: Option<String>,
     prefix: Option<String>,
-    max_size: Option<u64>,
     timeout: Duration,
 }
 
@@ -79,7 +75,6 @@ impl fmt::Debug for RedisStorageBuilder {
         f.debug_struct("RedisStorageBuilder")
             .field("url", &shown(&self.url))
             .field("prefix", &self.prefix)
-            .field("max_size", &self.max_size)
             .finish_non_exhaustive()
     }
 }
@@ -125,7 +120,6 @@ impl RedisStorage {
             url: url.to_owned(),
             password: None,
             prefix: None,
-            max_size: None,
             timeout: Duration::from_secs(5),
         }
     }
@@ -147,14 +141,6 @@ impl RedisStorageBuilder {
     /// caches can share one database.
     pub fn prefix(mut self, prefix: &str) -> Self {
         self.prefix = Some(prefix.to_owned());
-        self
-    }
-
-    /// Keeps the total size of entries under `bytes`, evicting the least
-    /// recently used first (see `docs/storage.md` for the slack between
-    /// processes).
-    pub fn max_size(mut self, bytes: u64) -> Self {
-        self.max_size = Some(bytes);
         self
     }
 
@@ -229,8 +215,6 @@ impl RedisStorageBuilder {
                 prefix: prefix.unwrap_or_else(|| "perscache:".to_owned()),
                 manager,
                 secrets,
-                limit: self.max_size.map(SizeLimit::new),
-                breaker: Breaker::default(),
             }),
         })
     }
@@ -325,71 +309,74 @@ impl Storage for RedisStorage {
         BACKEND
     }
 
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
-        let owned_path = path.to_owned();
-        let task_inner = Arc::clone(&inner);
-        let blob = guarded(BACKEND, &inner.breaker, async move {
-            let inner = task_inner;
+        let path = path.to_owned();
+        on_runtime(BACKEND, async move {
             let value: Option<Vec<u8>> = inner.query(redis::cmd("GET").arg(&key)).await?;
             let Some(value) = value else {
                 return Ok(None);
             };
             let modified =
-                written_at(&value).ok_or_else(|| inner.fail(RedisError::Foreign(owned_path)))?;
-            if written_after.is_some_and(|deadline| modified <= deadline) {
-                return Ok(None);
-            }
+                written_at(&value).ok_or_else(|| inner.fail(RedisError::Foreign(path)))?;
             let bytes = Bytes::from(value).slice(HEADER_LEN..);
             Ok(Some(Blob::new(bytes, modified)))
         })
-        .await?;
-        if let (Some(limit), Some(_)) = (&inner.limit, &blob) {
-            limit.touched(path);
-        }
-        Ok(blob)
+        .await
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
-        let size = bytes.len() as u64;
-        let task_inner = Arc::clone(&inner);
-        guarded(BACKEND, &inner.breaker, async move {
+        on_runtime(BACKEND, async move {
             let mut value = Vec::with_capacity(HEADER_LEN + bytes.len());
             value.extend_from_slice(MAGIC);
             value.extend_from_slice(&unix_millis(SystemTime::now()).to_be_bytes());
             value.extend_from_slice(&bytes);
-            task_inner
+            inner
                 .query::<()>(redis::cmd("SET").arg(&key).arg(value))
                 .await
         })
-        .await?;
-        if let Some(limit) = &inner.limit {
-            limit.written(self, path, size).await;
-        }
-        Ok(())
+        .await
     }
 
     async fn delete(&self, path: &str) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
-        let task_inner = Arc::clone(&inner);
-        guarded(BACKEND, &inner.breaker, async move {
-            task_inner.query::<()>(redis::cmd("DEL").arg(&key)).await
+        on_runtime(BACKEND, async move {
+            inner.query::<()>(redis::cmd("DEL").arg(&key)).await
         })
-        .await?;
-        if let Some(limit) = &inner.limit {
-            limit.deleted(path);
-        }
-        Ok(())
+        .await
+    }
+
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let path = path.to_owned();
+        on_runtime(BACKEND, async move {
+            let header: Vec<u8> = inner
+                .query(redis::cmd("GETRANGE").arg(&key).arg(0).arg(HEADER_LEN - 1))
+                .await?;
+            // A missing key reads as an empty range; a value not ours has no header.
+            let Some(modified) = written_at(&header) else {
+                return Ok(None);
+            };
+            let len: u64 = inner.query(redis::cmd("STRLEN").arg(&key)).await?;
+            Ok(Some(EntryInfo::new(
+                path,
+                len.saturating_sub(HEADER_LEN as u64),
+                modified,
+                None,
+            )))
+        })
+        .await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let pattern = format!("{}*", glob_escape(&inner.key(prefix)));
-        guarded(BACKEND, &self.inner.breaker, async move {
+        on_runtime(BACKEND, async move {
             let mut conn = inner.manager.clone();
             let mut out = Vec::new();
             let mut cursor: u64 = 0;

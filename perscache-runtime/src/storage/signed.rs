@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
@@ -32,6 +31,10 @@ const CONTEXT: &str = "perscache 2026-11 entry signature v1";
 /// storage can make an entry look younger, though not change it), and
 /// secrecy (entries are signed, not encrypted).
 ///
+/// It wraps any storage, as the size limit ([`SizeLimited`](crate::SizeLimited))
+/// and the breaker ([`OutageBreaker`](crate::OutageBreaker)) do; a cache puts
+/// it outermost, so it signs exactly what the cache writes.
+///
 /// [`CacheBuilder::secret`](crate::CacheBuilder::secret) and the
 /// `PERSCACHE_SECRET` variable wrap a cache's storage in this; wrap a
 /// function's own `storage = ...` yourself.
@@ -44,9 +47,9 @@ const CONTEXT: &str = "perscache 2026-11 entry signature v1";
 /// let alice = SignedStorage::new(shared.clone(), b"team secret");
 /// let mallory = SignedStorage::new(shared.clone(), b"a guess");
 /// alice.write("f/h/k.bin", "value".into()).await?;
-/// let blob = alice.read("f/h/k.bin", None).await?.expect("alice just wrote this entry");
+/// let blob = alice.read("f/h/k.bin").await?.expect("alice just wrote this entry");
 /// assert_eq!(&blob.bytes[..], b"value");
-/// assert!(mallory.read("f/h/k.bin", None).await.is_err());
+/// assert!(mallory.read("f/h/k.bin").await.is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -124,8 +127,8 @@ impl Storage for SignedStorage {
         self.inner.name()
     }
 
-    async fn read(&self, path: &str, written_after: Option<SystemTime>) -> Result<Option<Blob>> {
-        let Some(blob) = self.inner.read(path, written_after).await? else {
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
+        let Some(blob) = self.inner.read(path).await? else {
             return Ok(None);
         };
         match self.open(path, &blob.bytes) {
@@ -153,6 +156,14 @@ impl Storage for SignedStorage {
         }
         Ok(list)
     }
+
+    async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
+        let mut info = self.inner.head(path).await?;
+        if let Some(info) = &mut info {
+            info.size = info.size.saturating_sub(SIGNATURE_LEN as u64);
+        }
+        Ok(info)
+    }
 }
 
 #[cfg(test)]
@@ -169,11 +180,7 @@ mod tests {
                 .write("a/h/1.bin", Bytes::from_static(b"one"))
                 .await
                 .expect("write");
-            let blob = signed
-                .read("a/h/1.bin", None)
-                .await
-                .expect("read")
-                .expect("some");
+            let blob = signed.read("a/h/1.bin").await.expect("read").expect("some");
             assert_eq!(&blob.bytes[..], b"one");
 
             // Unsigned, written straight to the shared storage.
@@ -181,18 +188,14 @@ mod tests {
                 .write("a/h/2.bin", Bytes::from_static(b"planted"))
                 .await
                 .expect("write");
-            assert!(signed.read("a/h/2.bin", None).await.is_err());
+            assert!(signed.read("a/h/2.bin").await.is_err());
             // Moved to another key.
-            let raw = shared
-                .read("a/h/1.bin", None)
-                .await
-                .expect("read")
-                .expect("some");
+            let raw = shared.read("a/h/1.bin").await.expect("read").expect("some");
             shared
                 .write("a/h/3.bin", raw.bytes.clone())
                 .await
                 .expect("write");
-            assert!(signed.read("a/h/3.bin", None).await.is_err());
+            assert!(signed.read("a/h/3.bin").await.is_err());
             // Every bit flip.
             for bit in 0..raw.bytes.len() * 8 {
                 let mut bad = raw.bytes.to_vec();
@@ -201,11 +204,11 @@ mod tests {
                     .write("a/h/4.bin", Bytes::from(bad))
                     .await
                     .expect("write");
-                assert!(signed.read("a/h/4.bin", None).await.is_err(), "bit {bit}");
+                assert!(signed.read("a/h/4.bin").await.is_err(), "bit {bit}");
             }
             // Another secret.
             let other = SignedStorage::new(shared.clone(), b"other");
-            assert!(other.read("a/h/1.bin", None).await.is_err());
+            assert!(other.read("a/h/1.bin").await.is_err());
             assert!(!format!("{signed:?}").contains("secret"));
         });
     }

@@ -326,7 +326,7 @@ pub fn profile(case: &str, n: u64) -> Result<()> {
                     .map(|e| e.path.clone())
                     .unwrap_or_default();
                 let t = std::time::Instant::now();
-                let blob = pollster::block_on(storage.read(&entry, None))?;
+                let blob = pollster::block_on(storage.read(&entry))?;
                 let sread = t.elapsed();
                 let t = std::time::Instant::now();
                 let v: Vec<f64> = blob

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
-use perscache::{persist, Binary, Cache, Codec, LocalStorage};
+use perscache::{persist, Binary, Cache, Codec, LocalStorage, SizeLimited};
 
 use super::harness::{compare, Plan, Routine, Stopwatch};
 use super::report::{Kind, Row, Section, Target};
@@ -34,7 +34,7 @@ fn filled(dir: &Path, entries: u64, next: &mut u64) -> Result<Cache> {
         .encode(&small_value(FIRST_ID), &mut payload)
         .map_err(|e| anyhow!("encoding: {e}"))?;
     let entry = payload.len() as u64 + HEADER;
-    let storage = LocalStorage::builder(dir).max_size(entries * entry).build();
+    let storage = SizeLimited::new(LocalStorage::new(dir), entries * entry);
     let cache = Cache::builder().storage(storage).strict(true).build();
     for _ in 0..entries {
         *next += 1;
