@@ -29,6 +29,13 @@ pub struct Resolved {
     /// The impl or trait around the function: its generic parameters and
     /// `Self` enter the key.
     pub context: FnContext,
+    /// The hash is the widened fallback (the analysis could not run):
+    /// `cargo perscache clear --stale` keeps its entries while the function
+    /// exists.
+    pub fallback: bool,
+    /// The root folder of the workspace, recorded with the entries so that
+    /// `cargo perscache clear` removes only its own workspace's.
+    pub workspace: Option<String>,
 }
 
 /// Where a marked function sits, as the macro sees it.
@@ -61,5 +68,7 @@ pub fn resolve(item: &TokenStream, at: Location<'_>) -> Resolved {
         key_salt: found.key_salt,
         track: found.track,
         context: found.context,
+        fallback: !found.from_analysis,
+        workspace: found.workspace,
     }
 }

@@ -39,6 +39,11 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     };
     let hash_literal = &code.hash;
     let salt = &code.key_salt;
+    let workspace = code
+        .workspace
+        .as_ref()
+        .map(|root| quote!(.workspace(#root)));
+    let fallback = code.fallback;
     let function = match &code.function {
         FunctionName::Full(f) => quote!(#f),
         FunctionName::InModule(suffix) => {
@@ -70,26 +75,22 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 .arg(#label, &mut __perscache_key, &#ident)?;
         ));
         if arg.impl_trait {
-            key_parts
-                .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&#ident));));
+            key_parts.push(quote!(__perscache_key.of_val(&#ident);));
         }
     }
     // `Self` and the generic parameters of an impl or trait are
     // instantiations the key must tell apart (`impl<T> S<T>`, `impl<const N:
     // usize> R<N>`, a trait's default method per implementing type).
     match code.context.has_self {
-        Some(true) => {
-            key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<Self>());))
-        }
+        Some(true) => key_parts.push(quote!(__perscache_key.of_type::<Self>();)),
         Some(false) => {}
         // Where the function sits is unknown (inside another macro's
         // expansion): a closure's type names every generic argument in scope.
-        None => key_parts
-            .push(quote!(__perscache_key.type_name(::core::any::type_name_of_val(&|| ()));)),
+        None => key_parts.push(quote!(__perscache_key.of_val(&|| ());)),
     }
     for t in &code.context.types {
         let t = format_ident!("{}", t);
-        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<#t>());));
+        key_parts.push(quote!(__perscache_key.of_type::<#t>();));
     }
     for c in &code.context.consts {
         let label = c.clone();
@@ -97,7 +98,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         key_parts.push(quote!(__perscache_key.arg(#label, &#c)?;));
     }
     for t in &checked.type_params {
-        key_parts.push(quote!(__perscache_key.type_name(::core::any::type_name::<#t>());));
+        key_parts.push(quote!(__perscache_key.of_type::<#t>();));
     }
     for c in &checked.const_params {
         let label = c.to_string();
@@ -158,7 +159,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         #(#attrs)*
         #vis #sig {
             #(#track)*
-            static __PERSCACHE_SITE: #p::Site = #p::Site::new(#function, #hash_literal, #salt);
+            static __PERSCACHE_SITE: #p::Site = #p::Site::new(#function, #hash_literal, #salt)
+                #workspace
+                .from_fallback(#fallback);
             let __perscache_cache_source = #cache;
             let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;

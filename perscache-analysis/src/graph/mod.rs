@@ -1211,7 +1211,6 @@ impl Builder<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// `modules!(shipping)` whose `macro_rules!` (of this crate, defined
     /// before) writes `mod $m;`: each identifier of the input with a module
     /// file where `mod` would look is declared as that module.
@@ -1271,6 +1270,7 @@ impl Builder<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add_mod(
         &mut self,
         scope: ScopeId,

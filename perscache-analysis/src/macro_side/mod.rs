@@ -76,6 +76,9 @@ pub struct MacroHash {
     pub context: FnContext,
     /// Whether the hash came from the analysis (`false`: the fallback).
     pub from_analysis: bool,
+    /// The root folder of the workspace being compiled, recorded with the
+    /// entries so that `cargo perscache clear` removes only its own.
+    pub workspace: Option<String>,
 }
 
 /// The code hash and key salt of function `name`, whose whole item is
@@ -98,6 +101,7 @@ pub fn code_hash(item: &TokenStream, name: &str, file: Option<&Path>, line: usiz
             track: detail.closure.outside_files.iter().cloned().collect(),
             context: a.context(detail),
             from_analysis: true,
+            workspace: Some(a.ws.root.to_string_lossy().into_owned()),
         };
     }
     let answer = s.fallback(item, name, file, line);
@@ -699,6 +703,12 @@ impl Session {
             track: Vec::new(),
             context,
             from_analysis: false,
+            workspace: dir.map(|d| {
+                fallback::workspace_root(&d)
+                    .unwrap_or(d)
+                    .to_string_lossy()
+                    .into_owned()
+            }),
         }
     }
 }

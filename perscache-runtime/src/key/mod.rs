@@ -147,6 +147,19 @@ pub struct KeyHasher {
     sink: HashSink,
 }
 
+/// Feeds a `Hash` impl's bytes into the key's stream.
+struct IntoSink<'a>(&'a mut HashSink);
+
+impl std::hash::Hasher for IntoSink<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.put(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
 impl KeyHasher {
     /// Starts a key for `function` (its full path), whose code hashes to
     /// `code_hash`, stored with the format named `format`.
@@ -200,6 +213,22 @@ impl KeyHasher {
     pub fn type_name(&mut self, name: &str) {
         self.sink.put(&[tag::TYPE]);
         write_str(&mut self.sink, name);
+    }
+
+    /// Adds type `T`, which the result depends on but the arguments may not
+    /// show (a generic parameter's instantiation, `Self`): its name, and its
+    /// `TypeId`, since two crates' types may share a name (two packages
+    /// whose libraries are both named `wire`). A `TypeId` is fixed for a
+    /// given compiler and crate build, which the key salt already covers.
+    pub fn of_type<T: ?Sized>(&mut self) {
+        self.type_name(std::any::type_name::<T>());
+        std::hash::Hash::hash(&typeid::of::<T>(), &mut IntoSink(&mut self.sink));
+    }
+
+    /// [`of_type`](Self::of_type) for the type of `value` (an `impl Trait`
+    /// argument, a closure naming the generic parameters in scope).
+    pub fn of_val<T: ?Sized>(&mut self, _value: &T) {
+        self.of_type::<T>();
     }
 
     fn value<T: Serialize + ?Sized>(
