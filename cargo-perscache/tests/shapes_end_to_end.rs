@@ -21,6 +21,16 @@ fn repo() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The tests build a package of one name from two folders into one target
+/// folder: run at once, one would run the other's program, which records the
+/// other workspace with its entries.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn target_dir() -> PathBuf {
     // The one never_stale.rs builds the library in: built once for both.
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("never-stale-target")
@@ -190,6 +200,7 @@ fn entries(cache: &Path) -> Vec<(String, u64)> {
 
 #[test]
 fn every_shape_is_named_alike_everywhere_and_kept_while_current() {
+    let _serial = serial();
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let ws = workspace(tmp.path());
     let cache = tmp.path().join("cache");
@@ -219,6 +230,15 @@ fn every_shape_is_named_alike_everywhere_and_kept_while_current() {
             code.records
         );
         assert_eq!(folder.function(), Some(name.as_str()));
+        let ws_id = perscache_runtime::entry::workspace_id(&ws.to_string_lossy());
+        assert!(
+            code.records
+                .iter()
+                .filter_map(|r| r.record.as_ref())
+                .any(|r| r.workspace.as_deref() == Some(ws_id.as_str()) && !r.fallback),
+            "{name}: no record of this workspace ({ws_id}, from the analysis): {:?}",
+            code.records
+        );
     }
 
     let before = entries(&cache);
@@ -240,10 +260,29 @@ fn every_shape_is_named_alike_everywhere_and_kept_while_current() {
         assert_eq!(row["entries"], 1, "{name}");
         assert_eq!(row["misses"], 1, "{name}");
     }
+
+    // The macro records the workspace with the entries it writes: `clear`
+    // removes them, and `--dry-run` names exactly those.
+    let dry = perscache(&ws, &["clear", "--all", "--dry-run"], &cache);
+    let listed_paths = format!("{}{}", String::from_utf8_lossy(&dry.stdout), stderr(&dry));
+    for (path, _) in &before {
+        assert!(
+            listed_paths.contains(path.as_str()),
+            "clear --all --dry-run does not name {path}:\n{listed_paths}"
+        );
+    }
+    assert_eq!(entries(&cache), before, "--dry-run removed something");
+    perscache(&ws, &["clear", "--all"], &cache);
+    assert!(
+        entries(&cache).is_empty(),
+        "clear --all kept entries the program wrote: {:?}",
+        entries(&cache)
+    );
 }
 
 #[test]
 fn max_size_never_removes_what_perscache_did_not_write() {
+    let _serial = serial();
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     let ws = workspace(tmp.path());
     let cache = tmp.path().join("cache");
