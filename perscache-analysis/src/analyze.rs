@@ -17,12 +17,12 @@ use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v2";
+const ANALYSIS_VERSION: &str = "perscache analysis v3";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
 const CACHE_VERSION: &str = concat!(
-    "perscache parse cache 5 / ",
+    "perscache parse cache 6 / ",
     env!("CARGO_PKG_VERSION"),
     " / ",
     env!("PERSCACHE_PARSER_DIGEST")
@@ -93,7 +93,10 @@ struct CachedFile {
     mtime_ns: u128,
     digest: [u8; 32],
     lines: usize,
-    summary: Arc<FileSummary>,
+    /// The summary, encoded: decoded only when the file is loaded, on the
+    /// loading thread (decoding every summary up front, on one thread, was
+    /// most of a warm run's reading time).
+    summary: Vec<u8>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -131,23 +134,28 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
 fn load(path: &Path, cache: &Cache) -> Option<Loaded> {
     let (size, mtime_ns) = stat(path)?;
     let cached = cache.files.get(path);
-    let reuse = |c: &CachedFile| Loaded {
-        digest: c.digest,
-        lines: c.lines,
-        size,
-        mtime_ns,
-        result: Ok(Arc::clone(&c.summary)),
-        fresh: false,
+    let reuse = |c: &CachedFile| {
+        let summary = postcard::from_bytes::<FileSummary>(&c.summary).ok()?;
+        Some(Loaded {
+            digest: c.digest,
+            lines: c.lines,
+            size,
+            mtime_ns,
+            result: Ok(Arc::new(summary)),
+            fresh: false,
+        })
     };
     if let Some(c) = cached {
         if c.size == size && c.mtime_ns == mtime_ns && mtime_ns + RACY_NS < cache.written_ns {
-            return Some(reuse(c));
+            if let Some(l) = reuse(c) {
+                return Some(l);
+            }
         }
     }
     let bytes = std::fs::read(path).ok()?;
     let digest = *blake3::hash(&bytes).as_bytes();
-    if let Some(c) = cached.filter(|c| c.digest == digest) {
-        return Some(reuse(c));
+    if let Some(l) = cached.filter(|c| c.digest == digest).and_then(reuse) {
+        return Some(l);
     }
     let text = String::from_utf8_lossy(&bytes);
     let lines = text.lines().count();
@@ -466,7 +474,7 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos()),
         files: loaded
-            .iter()
+            .par_iter()
             .filter_map(|(p, l)| {
                 let s = l.result.as_ref().ok()?;
                 Some((
@@ -476,7 +484,7 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
                         mtime_ns: l.mtime_ns,
                         digest: l.digest,
                         lines: l.lines,
-                        summary: Arc::clone(s),
+                        summary: postcard::to_stdvec(&**s).ok()?,
                     },
                 ))
             })

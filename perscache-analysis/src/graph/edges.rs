@@ -187,7 +187,7 @@ impl Graph {
                         .into(),
                 );
                 // Its content comes from the build script and what it reads.
-                for f in &self.build_inputs[n.krate] {
+                for f in self.build_inputs(n.krate) {
                     out.includes.push(IncludeDep::File(f.clone()));
                 }
             }
@@ -747,7 +747,7 @@ impl Graph {
         if matches!(n.detail, NodeDetail::Foreign) {
             // Declared here, defined elsewhere: often in a file the build
             // script compiles.
-            for f in &self.build_inputs[n.krate] {
+            for f in self.build_inputs(n.krate) {
                 out.includes.push(IncludeDep::File(f.clone()));
             }
             // Or a workspace function exported under that symbol
@@ -786,7 +786,7 @@ impl Graph {
                         krate: n.krate,
                         what: what.to_owned(),
                     });
-                    for f in &self.build_inputs[n.krate] {
+                    for f in self.build_inputs(n.krate) {
                         out.includes.push(IncludeDep::File(f.clone()));
                     }
                 }

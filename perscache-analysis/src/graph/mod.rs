@@ -222,11 +222,11 @@ pub(crate) struct Graph {
     /// `include!`d files whose path could not be evaluated, by crate.
     pub unknown_includes: Vec<(usize, String)>,
     /// What each crate's build script reads, as far as the sources show.
-    pub build_inputs: Vec<Vec<PathBuf>>,
+    build_inputs: Vec<std::sync::OnceLock<Vec<PathBuf>>>,
     /// The names generated code of each crate may use: the words of its
     /// build script's string literals and of the files the script reads
     /// (`None`: no build script, any name).
-    generated_names: Vec<Option<FxHashSet<String>>>,
+    generated_names: Vec<std::sync::OnceLock<Option<FxHashSet<String>>>>,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -330,12 +330,9 @@ impl Graph {
             }
         }
         let mut g = b.g;
-        g.build_inputs = crates.iter().map(build_script_inputs).collect();
-        g.generated_names = crates
-            .iter()
-            .zip(&g.build_inputs)
-            .map(|(c, inputs)| c.build_script.as_ref().map(|_| generator_words(inputs)))
-            .collect();
+        // Read on demand: few functions reach generated or foreign code.
+        g.build_inputs = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
+        g.generated_names = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.cone();
         g.index();
         g
@@ -774,8 +771,19 @@ impl Graph {
 
     pub(crate) fn generated_may_name(&self, krate: usize, name: &str) -> bool {
         self.generated_names[krate]
+            .get_or_init(|| {
+                let info = &self.crates[krate].info;
+                info.build_script
+                    .as_ref()
+                    .map(|_| generator_words(self.build_inputs(krate)))
+            })
             .as_ref()
             .is_none_or(|words| words.contains(name))
+    }
+
+    /// What crate `krate`'s build script reads, as far as the sources show.
+    pub(crate) fn build_inputs(&self, krate: usize) -> &[PathBuf] {
+        self.build_inputs[krate].get_or_init(|| build_script_inputs(&self.crates[krate].info))
     }
 
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
