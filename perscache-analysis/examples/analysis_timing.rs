@@ -7,7 +7,9 @@
 //! ```
 //!
 //! `cold` runs without the parse cache, `warm` with it (run it twice: the
-//! first fills the cache). `fallback` times the macro's widened hash.
+//! first fills the cache). `fallback` times the macro's widened hash. With
+//! `PERSCACHE_TIMING_ONLY=<crate root file>`, only that crate's functions
+//! are hashed, as the macro does while that crate compiles.
 
 #[path = "../benches/gen/mod.rs"]
 mod gen;
@@ -100,11 +102,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ws = Workspace::load(Some(&dir.join("Cargo.toml")))?;
     let metadata = t.elapsed();
     let cache = (mode == "warm").then(|| dir.join("target/perscache/parse-cache.bin"));
+    let only_crate = std::env::var_os("PERSCACHE_TIMING_ONLY").map(PathBuf::from);
     let a = analyze(
         &ws,
         &Options {
             cache,
             progress: None,
+            only_crate,
             ..Default::default()
         },
     )?;

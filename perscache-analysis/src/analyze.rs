@@ -313,12 +313,13 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let closures: Vec<Closure> = if only.is_some() {
         // One crate: compute only the edges its functions reach.
         let mut memo = Memo::default();
+        let mut edges_memo = Memo::default();
         let mut cache: HashMap<NodeId, Arc<Deps>> = HashMap::new();
         let mut deps = |n: NodeId| {
             Arc::clone(
                 cache
                     .entry(n)
-                    .or_insert_with(|| Arc::new(graph.deps(n, &env, &mut Memo::default()))),
+                    .or_insert_with(|| Arc::new(graph.deps(n, &env, &mut edges_memo))),
             )
         };
         marked
