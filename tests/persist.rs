@@ -63,6 +63,22 @@ fn ignored_arguments_do_not_change_the_key() {
 }
 
 #[test]
+fn a_versioned_function_is_cached_like_any_other() {
+    static CACHE: LazyLock<Cache> = LazyLock::new(temp_cache);
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE, version = "2")]
+    fn get_rate(day: u32) -> u32 {
+        CALLS.fetch_add(1, SeqCst);
+        day * 10
+    }
+
+    assert_eq!(get_rate(3), 30);
+    assert_eq!(get_rate(3), 30);
+    assert_eq!(CALLS.load(SeqCst), 1);
+}
+
+#[test]
 fn ttl_expires_entries() {
     static CACHE: LazyLock<Cache> = LazyLock::new(temp_cache);
     static CALLS: AtomicUsize = AtomicUsize::new(0);

@@ -18,6 +18,8 @@ pub struct Options {
     pub per_instance: Option<LitBool>,
     pub instance_key: Option<Expr>,
     pub cache_none: Option<LitBool>,
+    /// `version = "2"`: a manual salt, in the key.
+    pub version: Option<String>,
 }
 
 /// A time to live: a humantime string checked now, or an expression.
@@ -26,7 +28,7 @@ pub enum Ttl {
     Expr(Box<Expr>),
 }
 
-const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`";
+const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`, `version`";
 
 impl Parse for Options {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -59,6 +61,7 @@ impl Parse for Options {
                 "per_instance" => options.per_instance = Some(input.parse()?),
                 "instance_key" => options.instance_key = Some(input.parse()?),
                 "cache_none" => options.cache_none = Some(input.parse()?),
+                "version" => options.version = Some(parse_version(input)?),
                 _ => {
                     push(syn::Error::new(
                         name.span(),
@@ -77,6 +80,20 @@ impl Parse for Options {
             None => Ok(options),
         }
     }
+}
+
+/// `version = "2"` or `version = 2`: a literal, so that the salt is fixed
+/// at compile time and never depends on run-time state.
+fn parse_version(input: ParseStream<'_>) -> syn::Result<String> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return Ok(lit.value());
+    }
+    if input.peek(syn::LitInt) {
+        let lit: syn::LitInt = input.parse()?;
+        return Ok(lit.base10_digits().to_owned());
+    }
+    Err(input.error("`version` must be a string or integer literal, such as `version = \"2\"`"))
 }
 
 fn parse_ttl(input: ParseStream<'_>, push: &mut impl FnMut(syn::Error)) -> syn::Result<Ttl> {

@@ -52,6 +52,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     };
 
     let mut key_parts = Vec::new();
+    if let Some(v) = &options.version {
+        key_parts.push(quote!(__perscache_key.version(#v);));
+    }
     if checked.per_instance {
         key_parts.push(match &options.instance_key {
             Some(expr) => quote_spanned!(expr.span()=> __perscache_key.instance(&(#expr))?;),

@@ -225,6 +225,14 @@ impl KeyHasher {
         std::hash::Hash::hash(&typeid::of::<T>(), &mut IntoSink(&mut self.sink));
     }
 
+    /// Adds `#[persist(version = "...")]`: a salt the user bumps when a
+    /// result changes for a reason outside the code (an external API's
+    /// semantics, a data file read at run time).
+    pub fn version(&mut self, version: &str) {
+        self.sink.put(&[tag::VERSION]);
+        write_str(&mut self.sink, version);
+    }
+
     /// [`of_type`](Self::of_type) for the type of `value` (an `impl Trait`
     /// argument, a closure naming the generic parameters in scope).
     pub fn of_val<T: ?Sized>(&mut self, _value: &T) {

@@ -79,6 +79,7 @@ pub(super) mod tag {
     pub const INSTANCE: u8 = 64;
     pub const ARG: u8 = 65;
     pub const TYPE: u8 = 66;
+    pub const VERSION: u8 = 67;
 }
 
 #[derive(Debug)]

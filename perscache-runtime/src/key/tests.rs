@@ -774,3 +774,53 @@ fn runs_are_deterministic() {
     assert_eq!(key(), first);
     assert_eq!(key(), first);
 }
+
+/// `#[persist(version = "...")]`: another version is another key, the same
+/// version the same key, and a version is never mistaken for an argument or
+/// a type of the same text.
+#[test]
+fn version_is_its_own_part_of_the_key() {
+    let with = |f: &dyn Fn(&mut KeyHasher)| {
+        let mut h = KeyHasher::new("app::rates::fetch", "0123abcd", "json");
+        h.arg("day", &3u32).expect("ok");
+        f(&mut h);
+        h.finish()
+    };
+    let none = with(&|_| {});
+    let v1 = with(&|h| h.version("1"));
+    let v2 = with(&|h| h.version("2"));
+    assert_ne!(none, v1);
+    assert_ne!(v1, v2);
+    assert_eq!(v2, with(&|h| h.version("2")));
+    assert_ne!(v2, with(&|h| h.type_name("2")));
+}
+
+/// Two types of one name (two crates whose libraries share a name) are two
+/// instantiations: the key holds the `TypeId` besides the name.
+#[test]
+fn types_of_one_name_are_told_apart() {
+    mod a {
+        pub struct Wire;
+    }
+    mod b {
+        pub struct Wire;
+    }
+    let key = |f: &dyn Fn(&mut KeyHasher)| {
+        let mut h = KeyHasher::new("app::decode", "0123abcd", "json");
+        f(&mut h);
+        h.finish()
+    };
+    assert_ne!(
+        key(&|h| h.of_type::<a::Wire>()),
+        key(&|h| h.of_type::<b::Wire>())
+    );
+    assert_eq!(
+        key(&|h| h.of_type::<a::Wire>()),
+        key(&|h| h.of_type::<a::Wire>())
+    );
+    // Not 'static: still an instantiation of its own.
+    assert_ne!(
+        key(&|h| h.of_type::<&str>()),
+        key(&|h| h.of_type::<&[u8]>())
+    );
+}
