@@ -3,6 +3,7 @@
 //! - `build [cargo build flags]`: analyse, write the manifest, build;
 //! - `list [--json]`: each marked function, its file and line, its code hash;
 //! - `explain FUNCTION [--json]`: what a function's hash covers, and why;
+//! - `why FUNCTION [--json]`: what changed since its stored results were written;
 //! - `stats [--json]`: hits, misses, hit ratio, entries, bytes, time saved;
 //! - `clear --stale | --all | --function NAME | --older-than 7d [--dry-run]`.
 //!
@@ -16,11 +17,12 @@ mod list;
 mod opt;
 mod shell;
 mod stats;
+mod why;
 
 pub use context::Context;
 pub use opt::{
     BuildArgs, ClearArgs, Cli, Color, Command, ExplainArgs, Global, ListArgs, Opt, StatsArgs,
-    StorageArgs,
+    StorageArgs, WhyArgs,
 };
 pub use shell::Shell;
 
@@ -31,6 +33,7 @@ pub fn run(opt: Opt) -> anyhow::Result<i32> {
         Command::Build(args) => build::run(&shell, &opt.global, &args),
         Command::List(args) => list::run(&shell, &opt.global, &args).map(|()| 0),
         Command::Explain(args) => explain::run(&shell, &opt.global, &args).map(|()| 0),
+        Command::Why(args) => why::run(&shell, &opt.global, &args).map(|()| 0),
         Command::Stats(args) => stats::run(&shell, &opt.global, &args).map(|()| 0),
         Command::Clear(args) => clear::run(&shell, &opt.global, &args).map(|()| 0),
     }

@@ -78,6 +78,8 @@ pub enum Command {
     List(ListArgs),
     /// What a function's code hash covers, and why each item is there.
     Explain(ExplainArgs),
+    /// Why a function's stored results are no longer served: what changed since.
+    Why(WhyArgs),
     /// Hits, misses, hit ratio, entries, bytes and time saved per function.
     Stats(StatsArgs),
     /// Remove stored entries.
@@ -111,6 +113,20 @@ pub struct ExplainArgs {
     /// JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The function: its full path, or the end of it when that names one.
+    #[arg(value_name = "FUNCTION")]
+    pub function: String,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the cache is.
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 /// `list`.

@@ -109,7 +109,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cache,
             progress: None,
             only_crate,
-            ..Default::default()
         },
     )?;
     let t = Instant::now();

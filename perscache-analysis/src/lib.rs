@@ -36,6 +36,8 @@ mod graph;
 pub mod model;
 #[cfg(feature = "analysis")]
 pub mod parse;
+#[cfg(feature = "analysis")]
+pub mod why;
 
 #[cfg(feature = "analysis")]
 pub use analyze::{analyze, Analysis, Options, Progress};

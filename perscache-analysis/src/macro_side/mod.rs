@@ -93,7 +93,13 @@ pub fn code_hash(item: &TokenStream, name: &str, file: Option<&Path>, line: usiz
     if let Some((a, i)) = found {
         let entry = &a.analysis.manifest.functions[i];
         let detail = &a.analysis.details[i];
-        let salt = s.salt(a, detail, &entry.code_hash);
+        let (salt, inputs) = s.salt(a, detail, &entry.code_hash);
+        // What `cargo perscache why` compares later; written once each.
+        a.analysis.write_code_record(&a.ws.target_dir, i);
+        crate::why::write_build_record(
+            &a.ws.target_dir,
+            &crate::why::BuildRecord::new(&entry.function, &salt, inputs),
+        );
         return MacroHash {
             function: FunctionName::Full(entry.function.clone()),
             hash: entry.code_hash.clone(),
@@ -388,7 +394,14 @@ impl Session {
     }
 
     /// The key salt: the code hash with what this compilation adds.
-    fn salt(&self, a: &Analyzed, d: &FunctionDetail, code_hash: &str) -> String {
+    /// The key salt of a function whose code hash is `code_hash`, and what
+    /// went into it besides the code hash, as readable lines.
+    fn salt(
+        &self,
+        a: &Analyzed,
+        d: &FunctionDetail,
+        code_hash: &str,
+    ) -> (String, BTreeSet<String>) {
         let g = &a.analysis.graph;
         let c = &d.closure;
         let mut parts: BTreeSet<String> = BTreeSet::new();
@@ -481,7 +494,8 @@ impl Session {
             h.update(&(p.len() as u64).to_le_bytes());
             h.update(p.as_bytes());
         }
-        h.finalize().to_hex().to_string()
+        parts.extend(self.compilation.inputs.iter().cloned());
+        (h.finalize().to_hex().to_string(), parts)
     }
 
     /// The `rustc-cfg` and `rustc-env` lines the build script of crate `k`
