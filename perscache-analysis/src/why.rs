@@ -28,9 +28,12 @@ const RECORD_VERSION: u32 = 1;
 /// One item a code hash covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedItem {
-    /// Its file (relative to the workspace) and line, when recorded.
+    /// Its file (relative to the workspace) and line: known for the current
+    /// code hash, not stored (a record stays small: a digest per item).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
-    /// 1-based line.
+    /// 1-based line (0 when not known).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
     /// The digest of its normalized tokens (hex, 16 digits).
     pub digest: String,
@@ -90,6 +93,10 @@ pub fn record_dir(target_dir: &Path, function: &str) -> PathBuf {
         .join("perscache")
         .join("why")
         .join(&digest.as_str()[..16])
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn short(hash: &str) -> &str {
@@ -194,11 +201,18 @@ impl Analysis {
     }
 
     /// Writes the code record of the `i`th function under `target_dir`,
-    /// unless it is already there.
+    /// unless it is already there (without places: see [`RecordedItem`]).
     pub fn write_code_record(&self, target_dir: &Path, i: usize) {
         let entry = &self.manifest.functions[i];
         let path = code_record_path(target_dir, &entry.function, &entry.code_hash);
-        write_once(&path, || self.code_record(i));
+        write_once(&path, || {
+            let mut record = self.code_record(i);
+            for it in record.items.values_mut() {
+                it.file.clear();
+                it.line = 0;
+            }
+            record
+        });
     }
 }
 
