@@ -364,6 +364,14 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
             h.update(&(n.key.len() as u64).to_le_bytes());
             h.update(n.key.as_bytes());
             h.update(&n.hash);
+            // An item of an impl or trait is bound to its header: two
+            // `#[cfg]`-gated `impl Mode` blocks share every key, and swapping
+            // their attributes must not swap nothing.
+            match n.parent {
+                Parent::Impl(i) => h.update(&graph.nodes[graph.impls[i].header].hash),
+                Parent::Trait(t) => h.update(&graph.nodes[t].hash),
+                Parent::Scope => &mut h,
+            };
             *h.finalize().as_bytes()
         })
         .collect();

@@ -93,6 +93,10 @@ struct Walk<'g> {
     entered: Vec<usize>,
     /// Trait impls waiting for some of their types.
     impl_types_left: FxHashMap<usize, usize>,
+    /// Traits (workspace ones, and others by name) whose impls in every
+    /// crate are already in.
+    universes: FxHashSet<NodeId>,
+    universes_by_name: FxHashSet<String>,
     out: Closure,
 }
 
@@ -168,7 +172,10 @@ impl<'g> Walk<'g> {
 
     /// Every impl of a trait from outside the workspace, by name, and every
     /// type deriving it, in the crates that can call the function.
-    fn universe_by_name(&mut self, name: &str, root: NodeId) {
+    fn universe_by_name(&mut self, name: &str, root: NodeId, m: &mut Memo) {
+        if !self.universes_by_name.insert(name.to_owned()) {
+            return;
+        }
         let g = self.g;
         let why = Reason::Generic(name.into());
         let callers: Vec<usize> = (0..g.crates.len())
@@ -188,6 +195,7 @@ impl<'g> Walk<'g> {
             for &item in &im.items {
                 self.push(item, Some((root, why.clone())));
             }
+            self.impl_bounds(i, m);
         }
         for &ty in g.derives_by_name.get(name).into_iter().flatten() {
             let krate = g.nodes[ty].krate;
@@ -201,9 +209,9 @@ impl<'g> Walk<'g> {
         }
     }
 
-    /// Type `ty` holds trait objects (`Box<dyn Strategy>`): whoever built
-    /// the value chose the impl, so every impl of the trait counts; for a
-    /// closure (`dyn Fn`), the code that names the type, where it is built.
+    /// Type (or alias) `ty` holds trait objects (`Box<dyn Strategy>`):
+    /// whoever built the value chose the impl, so every impl of the trait
+    /// counts. Closures and function pointers are `builders`'.
     fn dyn_fields(&mut self, ty: NodeId, m: &mut Memo) {
         let g = self.g;
         let node = &g.nodes[ty];
@@ -216,20 +224,34 @@ impl<'g> Walk<'g> {
                 if let Target::Node(tr) = t {
                     if g.nodes[tr].kind == Kind::Trait {
                         in_workspace = true;
-                        self.universe(tr, why.clone());
+                        self.universe(tr, why.clone(), m);
                     }
                 }
             }
-            if in_workspace {
+            if in_workspace || matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn") {
                 continue;
             }
-            if matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce") {
-                self.builders(ty);
-            } else {
-                for ext in ext_trait_impls(vec![name.clone()]) {
-                    self.universe_by_name(&ext, ty);
-                }
+            for ext in ext_trait_impls(vec![name.clone()]) {
+                self.universe_by_name(&ext, ty, m);
             }
+        }
+    }
+
+    /// Impl `i` came in because a caller or a builder chose its type: when
+    /// it is generic (`impl<R: Rule> Check for R`), the type behind its
+    /// parameters was chosen too, so the impls of its bounds count as well.
+    fn impl_bounds(&mut self, i: usize, m: &mut Memo) {
+        let g = self.g;
+        let im = &g.impls[i];
+        if im.generics.is_empty() {
+            return;
+        }
+        for tr in g.bound_traits(im.header, m) {
+            let name: Arc<str> = g.nodes[tr].name.as_str().into();
+            self.universe(tr, Reason::Generic(name), m);
+        }
+        for name in ext_trait_impls(g.bound_ext_traits(im.header, m)) {
+            self.universe_by_name(&name, im.header, m);
         }
     }
 
@@ -251,7 +273,10 @@ impl<'g> Walk<'g> {
     }
 
     /// Every impl of workspace trait `tr`, in every crate.
-    fn universe(&mut self, tr: NodeId, why: Reason) {
+    fn universe(&mut self, tr: NodeId, why: Reason, m: &mut Memo) {
+        if !self.universes.insert(tr) {
+            return;
+        }
         for &i in self.g.impls_by_trait.get(&tr).into_iter().flatten() {
             let im = &self.g.impls[i];
             let krate = self.g.nodes[im.header].krate;
@@ -262,6 +287,7 @@ impl<'g> Walk<'g> {
             for &item in &im.items {
                 self.push(item, Some((tr, why.clone())));
             }
+            self.impl_bounds(i, m);
         }
         for &c in self.g.calls_by_trait.get(&tr).into_iter().flatten() {
             let krate = self.g.nodes[c].krate;
@@ -290,6 +316,8 @@ impl Graph {
             called: FxHashMap::default(),
             entered: Vec::new(),
             impl_types_left: FxHashMap::default(),
+            universes: FxHashSet::default(),
+            universes_by_name: FxHashSet::default(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -311,10 +339,10 @@ impl Graph {
         }
         for tr in generic {
             let name: Arc<str> = self.nodes[tr].name.as_str().into();
-            w.universe(tr, Reason::Generic(name));
+            w.universe(tr, Reason::Generic(name), m);
         }
         for name in &generic_ext {
-            w.universe_by_name(name, root);
+            w.universe_by_name(name, root, m);
         }
         while let Some(x) = w.queue.pop_front() {
             let d = deps(x);
@@ -331,8 +359,13 @@ impl Graph {
             ) {
                 w.type_reached(x);
             }
-            if self.nodes[x].kind == Kind::Type && !self.nodes[x].refs.dyn_traits.is_empty() {
+            if matches!(self.nodes[x].kind, Kind::Type | Kind::Alias)
+                && !self.nodes[x].refs.dyn_traits.is_empty()
+            {
                 w.dyn_fields(x, m);
+            }
+            if self.builders.contains_key(&x) {
+                w.builders(x);
             }
             let krate = self.nodes[x].krate;
             w.out.ext.extend(d.ext.iter().cloned());

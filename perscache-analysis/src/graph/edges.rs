@@ -595,6 +595,30 @@ impl Graph {
             if !body.includes.is_empty() {
                 self.includes_at(&body.includes, id, env, out);
             }
+            // `$crate::helpers::$f(..)`: an identifier of the input names an
+            // item of the macro's own crate, whatever it names here.
+            if matches!(
+                self.nodes[d].detail,
+                NodeDetail::MacroDef {
+                    input_in_paths: true,
+                    ..
+                }
+            ) {
+                let home = self.nodes[d].krate;
+                let refs = &self.nodes[id].refs;
+                let single = refs
+                    .paths
+                    .iter()
+                    .filter(|p| p.segs.len() == 1)
+                    .map(|p| &p.segs[0]);
+                for ident in refs.loose.iter().chain(single) {
+                    for &x in self.free_by_name.get(ident).into_iter().flatten() {
+                        if self.nodes[x].krate == home {
+                            out.edge(x, expansion.clone());
+                        }
+                    }
+                }
+            }
         }
         let known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
         if into_proc_macro || !known {
@@ -744,18 +768,16 @@ impl Graph {
             // invokes it: resolved at each invocation (`macro_edges`).
             return;
         }
-        if matches!(n.detail, NodeDetail::Foreign) {
+        if let NodeDetail::Foreign(symbol) = &n.detail {
             // Declared here, defined elsewhere: often in a file the build
             // script compiles.
             for f in self.build_inputs(n.krate) {
                 out.includes.push(IncludeDep::File(f.clone()));
             }
             // Or a workspace function exported under that symbol
-            // (`#[no_mangle] extern "C" fn`), in any crate the linker sees.
-            for &f in self.free_by_name.get(&n.name).into_iter().flatten() {
-                if f != id && self.nodes[f].kind == Kind::Fn {
-                    out.edge(f, Reason::Named(n.name.as_str().into()));
-                }
+            // (`#[no_mangle]`, `#[export_name]`), in any crate the linker sees.
+            for &f in self.exported.get(symbol).into_iter().flatten() {
+                out.edge(f, Reason::Named(symbol.as_str().into()));
             }
         }
         self.includes_at(&n.refs.includes, id, env, out);

@@ -81,8 +81,8 @@ pub(crate) enum NodeDetail {
     Enum(Vec<String>),
     /// A unit or tuple struct: its name is a value too.
     ValueStruct,
-    /// A declaration in an `extern` block.
-    Foreign,
+    /// A declaration in an `extern` block, and the symbol it links to.
+    Foreign(String),
     /// A trait: its items by name.
     Trait(FxHashMap<String, Vec<NodeId>>),
     /// A `macro_rules!` definition: the identifiers of its bodies.
@@ -204,6 +204,8 @@ pub(crate) struct Graph {
     /// Item-level macro invocations (not inside an impl or trait) of each
     /// crate.
     item_macro_calls: Vec<Vec<NodeId>>,
+    /// Functions by the linker symbol they are exported under.
+    exported: FxHashMap<String, Vec<NodeId>>,
     /// Types holding a closure (`Box<dyn Fn(..)>`): the items that write the
     /// type's name in a path (where a value of it may be built).
     builders: FxHashMap<NodeId, Vec<NodeId>>,
@@ -710,14 +712,30 @@ impl Graph {
     /// Fills `builders`: one pass over every item's paths, looking for the
     /// names of the types that hold a closure.
     fn index_builders(&mut self) {
+        let is_code = |p: &PathRef| {
+            p.segs
+                .last()
+                .is_some_and(|s| matches!(s.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn"))
+        };
+        // Aliases of closure types (`type Handler = dyn Fn(u64) -> u64`),
+        // by name: a type naming one holds a closure too.
+        let code_aliases: FxHashSet<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Alias && n.refs.dyn_traits.iter().any(is_code))
+            .map(|n| n.name.as_str())
+            .collect();
         let mut holders: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
         for (id, n) in self.nodes.iter().enumerate() {
+            // A field of type `Box<dyn Fn>`, `fn(..)`, an alias of one, or
+            // of a type parameter bound by `Fn` (`struct S<F: Fn(u64)>`).
             let holds_closure = n.kind == Kind::Type
-                && n.refs.dyn_traits.iter().any(|p| {
-                    p.segs
-                        .last()
-                        .is_some_and(|s| matches!(s.as_str(), "Fn" | "FnMut" | "FnOnce"))
-                });
+                && (n.refs.dyn_traits.iter().chain(&n.refs.bounds).any(is_code)
+                    || n.refs.paths.iter().any(|p| {
+                        p.segs
+                            .last()
+                            .is_some_and(|s| code_aliases.contains(s.as_str()))
+                    }));
             if holds_closure {
                 holders.entry(n.name.as_str()).or_default().push(id);
             }
@@ -725,7 +743,12 @@ impl Graph {
         if holders.is_empty() {
             return;
         }
-        let mut builders: FxHashMap<NodeId, Vec<NodeId>> = FxHashMap::default();
+        // Every holder has an entry: its own methods may build it.
+        let mut builders: FxHashMap<NodeId, Vec<NodeId>> = holders
+            .values()
+            .flatten()
+            .map(|&ty| (ty, Vec::new()))
+            .collect();
         for (id, n) in self.nodes.iter().enumerate() {
             for seg in n.refs.paths.iter().flat_map(|p| &p.segs) {
                 for &ty in holders.get(seg.as_str()).into_iter().flatten() {
@@ -884,6 +907,13 @@ impl Builder<'_> {
         let id = self.g.nodes.len();
         let krate = self.g.scopes[scope].krate;
         self.g.crate_nodes[krate].push(id);
+        if let Detail::Fn {
+            symbol: Some(symbol),
+            ..
+        } = &it.detail
+        {
+            self.g.exported.entry(symbol.clone()).or_default().push(id);
+        }
         // Items declaring things or `use`s in their blocks get a block scope.
         let own_scope = if !it.inner.is_empty() || !it.refs.uses.is_empty() {
             let b = self.new_scope(scope, true, None);
@@ -1192,12 +1222,12 @@ impl Builder<'_> {
                 | Detail::Fn { .. }
                 | Detail::Enum(_)
                 | Detail::ValueStruct
-                | Detail::Foreign => {
+                | Detail::Foreign { .. } => {
                     let key = format!("{prefix}::{}", it.name);
                     let detail = match &it.detail {
                         Detail::Enum(v) => NodeDetail::Enum(v.clone()),
                         Detail::ValueStruct => NodeDetail::ValueStruct,
-                        Detail::Foreign => NodeDetail::Foreign,
+                        Detail::Foreign { symbol } => NodeDetail::Foreign(symbol.clone()),
                         _ => NodeDetail::None,
                     };
                     let generics = fn_generics(it);
@@ -1220,8 +1250,10 @@ impl Builder<'_> {
     }
 
     /// `modules!(shipping)` whose `macro_rules!` (of this crate, defined
-    /// before) writes `mod $m;`: each identifier of the input with a module
-    /// file where `mod` would look is declared as that module.
+    /// before) writes `mod $m;`, or whose macro is not this crate's (another
+    /// crate's `macro_rules!` or a proc macro may write `mod $m;` too): each
+    /// identifier of the input with a module file where `mod` would look,
+    /// and no item of that name here, is declared as that module.
     fn add_macro_mods(
         &mut self,
         scope: ScopeId,
@@ -1232,13 +1264,8 @@ impl Builder<'_> {
         depth: usize,
     ) {
         let krate = self.g.scopes[scope].krate;
-        let declares = self
-            .g
-            .macros_by_name
-            .get(&(krate, call.name.clone()))
-            .into_iter()
-            .flatten()
-            .any(|&d| {
+        let declares = match self.g.macros_by_name.get(&(krate, call.name.clone())) {
+            Some(defs) => defs.iter().any(|&d| {
                 matches!(
                     self.g.nodes[d].detail,
                     NodeDetail::MacroDef {
@@ -1246,7 +1273,9 @@ impl Builder<'_> {
                         ..
                     }
                 )
-            });
+            }),
+            None => true,
+        };
         let Detail::MacroCall { idents, .. } = &call.detail else {
             return;
         };

@@ -442,6 +442,14 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_type_trait_object(self, t);
     }
 
+    /// A function pointer (`fn(u64) -> u64`) holds code chosen by whoever
+    /// built the value, as a `dyn Fn` does: recorded as the trait object
+    /// `fn`.
+    fn visit_type_bare_fn(&mut self, t: &'ast syn::TypeBareFn) {
+        self.refs.dyn_traits.push(PathRef::single("fn"));
+        visit::visit_type_bare_fn(self, t);
+    }
+
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.push_scope();
         for s in &b.stmts {

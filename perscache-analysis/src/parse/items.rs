@@ -258,6 +258,39 @@ fn declaration_digest(attrs: &[syn::Attribute], decl: &dyn ToTokens) -> [u8; 32]
     tokens::token_digest(&ts)
 }
 
+/// The attributes as metas, with `#[unsafe(...)]` (edition 2024) unwrapped.
+fn metas(attrs: &[syn::Attribute]) -> impl Iterator<Item = syn::Meta> + '_ {
+    attrs.iter().filter_map(|a| {
+        if a.path().is_ident("unsafe") {
+            a.parse_args::<syn::Meta>().ok()
+        } else {
+            Some(a.meta.clone())
+        }
+    })
+}
+
+/// The string of `#[name = "..."]`.
+fn string_attr(attrs: &[syn::Attribute], name: &str) -> Option<String> {
+    metas(attrs).find_map(|m| match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident(name) => match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The symbol a function is exported under, if it is.
+fn exported_symbol(attrs: &[syn::Attribute], name: &str) -> Option<String> {
+    if metas(attrs).any(|m| m.path().is_ident("no_mangle")) {
+        return Some(name.to_owned());
+    }
+    string_attr(attrs, "export_name")
+}
+
 fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs) -> Item {
     Item {
         kind,
@@ -290,6 +323,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             out.detail = Detail::Fn {
                 generics: fn_generics_of(&f.sig),
                 receiver: f.sig.receiver().is_some(),
+                symbol: exported_symbol(&f.attrs, &f.sig.ident.to_string()),
             };
             vec![out]
         }
@@ -496,8 +530,14 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 let mut h = blake3::Hasher::new();
                 h.update(&hash);
                 tokens::walk(f.abi.to_token_stream(), &mut h);
+                let attrs: &[syn::Attribute] = match fi {
+                    syn::ForeignItem::Fn(x) => &x.attrs,
+                    syn::ForeignItem::Static(x) => &x.attrs,
+                    _ => &[],
+                };
+                let symbol = string_attr(attrs, "link_name").unwrap_or_else(|| name.clone());
                 let mut it = item(kind, name, v, *h.finalize().as_bytes(), line, refs);
-                it.detail = Detail::Foreign;
+                it.detail = Detail::Foreign { symbol };
                 it
             })
             .collect(),
@@ -744,6 +784,7 @@ fn summarize_trait(t: &syn::ItemTrait) -> Item {
                     Detail::Fn {
                         generics: fn_generics_of(&f.sig),
                         receiver: f.sig.receiver().is_some(),
+                        symbol: None,
                     },
                 ),
                 syn::TraitItem::Const(k) => (
@@ -861,6 +902,7 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
                     Detail::Fn {
                         generics: fn_generics_of(&f.sig),
                         receiver: f.sig.receiver().is_some(),
+                        symbol: exported_symbol(&f.attrs, &f.sig.ident.to_string()),
                     },
                 ),
                 syn::ImplItem::Const(k) => (

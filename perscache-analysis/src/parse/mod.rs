@@ -160,7 +160,8 @@ pub struct Refs {
     /// Traits whose methods are callable without an import here: generic
     /// bounds, `impl Trait` and `dyn Trait`.
     pub bounds: Vec<PathRef>,
-    /// Traits used as `dyn Trait`: any of their impls may be behind one.
+    /// Traits used as `dyn Trait`: any of their impls may be behind one;
+    /// `fn` for a function pointer type.
     pub dyn_traits: Vec<PathRef>,
     /// Files read at compile time.
     pub includes: Vec<Include>,
@@ -227,6 +228,10 @@ pub enum Detail {
         generics: Generics,
         /// Takes `self` in some form.
         receiver: bool,
+        /// The linker symbol it is exported under (`#[no_mangle]`,
+        /// `#[export_name = "..."]`): an `extern` block anywhere may call it.
+        #[serde(default)]
+        symbol: Option<String>,
     },
     /// `mod name;` (`inline` is `None`) or `mod name { ... }`.
     Mod {
@@ -286,8 +291,12 @@ pub enum Detail {
     /// `include!(...)` at item level: the file's items belong here.
     IncludeItems(PathExpr),
     /// A declaration in an `extern` block: its code is elsewhere (often in a
-    /// file the build script compiles).
-    Foreign,
+    /// file the build script compiles, or a workspace function exported
+    /// under its symbol).
+    Foreign {
+        /// The symbol it links to: `#[link_name = "..."]`, else its name.
+        symbol: String,
+    },
     /// `extern crate name as alias;`.
     ExternCrate {
         /// The crate's name.
