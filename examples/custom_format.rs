@@ -54,7 +54,11 @@ fn collatz_steps(n: u64) -> u64 {
     println!("computed: collatz steps of {n}");
     let (mut n, mut steps) = (n, 0);
     while n != 1 {
-        n = if n % 2 == 0 { n / 2 } else { 3 * n + 1 };
+        n = if n.is_multiple_of(2) {
+            n / 2
+        } else {
+            3 * n + 1
+        };
         steps += 1;
     }
     steps

@@ -45,7 +45,7 @@ fn monthly_sales(month: &str) -> Vec<Sale> {
             store: stores[(i % 3) as usize].to_owned(),
             units: i % 17 + 1,
             revenue: f64::from(i % 17 + 1) * 2.5,
-            discount: (i % 5 == 0).then_some(0.1),
+            discount: i.is_multiple_of(5).then_some(0.1),
         })
         .collect()
 }

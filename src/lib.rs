@@ -68,7 +68,7 @@
 //! - **Statistics**: hits, misses and the time saved per function
 //!   ([`read_stats`], [`FunctionStats`]), and where entries sit ([`entry`]).
 //! - **The `cargo perscache` command** (the `cargo-perscache` crate):
-//!   `build`, `explain`, `why`, `list`, `stats`, `clear --stale`. Install it
+//!   `build`, `explain`, `list`, `stats`, `clear --stale`. Install it
 //!   with `cargo install cargo-perscache` (add `--features remote` for `stats`
 //!   and `clear` on S3, GCS, Azure and Redis).
 //!
