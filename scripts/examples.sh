@@ -18,6 +18,13 @@
 # Honours CARGO_TARGET_DIR.
 set -euo pipefail
 
+# The examples' own switches, and perscache's configuration, come from this
+# script only: a DEBUG or PERSCACHE_URL set by the caller's environment (some CI
+# systems set DEBUG) would change what is checked.
+unset DEBUG CACHE_BUCKET_URL S3_CACHE_URL REDIS_CACHE_URL PERSCACHE PERSCACHE_URL \
+    PERSCACHE_CONFIG PERSCACHE_FORMAT PERSCACHE_TTL PERSCACHE_MAX_SIZE \
+    PERSCACHE_MEMORY_TIER PERSCACHE_STRICT PERSCACHE_SECRET
+
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 target="${CARGO_TARGET_DIR:-$repo/target}"
