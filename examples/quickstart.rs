@@ -2,6 +2,10 @@
 //!
 //! The first run computes; the second is served from the cache on disk, in
 //! `$PERSCACHE_DIR` or the user's cache folder.
+//!
+//! Like every example here, it prints `computed: …` when a function body runs
+//! and `result: …` for what the caller got, so `scripts/examples.sh` can check
+//! that a second run prints the same results without computing anything.
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +21,7 @@ struct Forecast {
 /// Stands in for something slow or costly: a paid API, a long computation.
 #[persist]
 fn forecast(city: &str, days: u32) -> Forecast {
-    println!("  (computing the forecast for {city}...)");
+    println!("computed: the forecast for {city}, {days} days");
     std::thread::sleep(Duration::from_millis(1500));
     Forecast {
         city: city.to_owned(),
@@ -27,7 +31,7 @@ fn forecast(city: &str, days: u32) -> Forecast {
 
 #[persist(ttl = "1h")]
 fn exchange_rate(from: &str, to: &str) -> Result<f64, String> {
-    println!("  (asking the bank for {from}/{to}...)");
+    println!("computed: asked the bank for {from}/{to}");
     std::thread::sleep(Duration::from_millis(500));
     match (from, to) {
         ("EUR", "USD") => Ok(1.08),
@@ -41,12 +45,10 @@ fn main() {
         let f = forecast("Lisbon", 3);
         let rate = exchange_rate("EUR", "USD");
         println!(
-            "round {round}: {} {:?}, EUR/USD {:?} in {:.1?}",
-            f.city,
-            f.days,
-            rate,
-            started.elapsed()
+            "result: round {round}: {} {:?}, EUR/USD {rate:?}",
+            f.city, f.days
         );
+        println!("  round {round} took {:.1?}", started.elapsed());
     }
     println!(
         "entries are in {}",

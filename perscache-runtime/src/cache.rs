@@ -223,7 +223,7 @@ impl CacheBuilder {
         self
     }
 
-    /// Stores entries where a storage URL points (see [`open_url`]).
+    /// Stores entries where a storage URL points (see [`open_url`](crate::open_url)).
     ///
     /// ```
     /// let cache = perscache::Cache::builder().url("memory://")?.build();

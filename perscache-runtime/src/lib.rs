@@ -9,6 +9,12 @@
 //! `tier.rs` (the memory tier) → `entry/` (where the entry is, whether it is
 //! fresh, its frame) → `storage/` (a plain blob store, and the wrappers that
 //! bound it, guard it against outages and sign it).
+//!
+//! Items behind a cargo feature are marked with it on docs.rs.
+
+// docs.rs builds with `--cfg docsrs` on nightly (package.metadata.docs.rs), so
+// that each feature-gated item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache;
 mod call;
@@ -24,6 +30,7 @@ mod tier;
 
 /// The storage conformance suite every backend runs (feature `testing`).
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 /// The Arrow crate whose [`RecordBatch`](arrow_array::RecordBatch)
@@ -42,6 +49,7 @@ pub mod testing;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 pub use arrow_array;
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
@@ -50,16 +58,22 @@ pub use config::{default_dir, Config, CONFIG_FILE};
 pub use entry::{function_dir, STATS_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
 #[cfg(feature = "cbor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
 pub use format::Cbor;
 #[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub use format::Csv;
 #[cfg(feature = "msgpack")]
+#[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
 pub use format::MessagePack;
 #[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 pub use format::Parquet;
 #[cfg(feature = "yaml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
 pub use format::Yaml;
 #[cfg(feature = "zstd")]
+#[cfg_attr(docsrs, doc(cfg(feature = "zstd")))]
 pub use format::Zstd;
 pub use format::{
     AnyFormat, Binary, Codec, Compression, Custom, FnCustom, Format, Json, JsonPretty,
@@ -71,8 +85,13 @@ pub use storage::{
     OutageBreaker, SignedStorage, SizeLimited, Storage,
 };
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "s3", feature = "gcs", feature = "azure")))
+)]
 pub use storage::{ObjectStorage, ObjectStorageBuilder};
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use storage::{RedisStorage, RedisStorageBuilder};
 
 /// What `#[persist]` expands to. Not a public API: it changes without notice.

@@ -1,7 +1,7 @@
 //! The storage conformance suite: what every [`Storage`] backend promises,
 //! as functions that take the backend and panic with a message when it falls
 //! short. Each backend's tests call them (the built-in local and memory
-//! storage, the remote backends, and yours), and [`conformance_wrapped`]
+//! storage, the remote backends, and yours), and [`conformance_wrapped`](crate::testing::conformance_wrapped)
 //! runs them on a backend behind every combination of the wrappers
 //! ([`OutageBreaker`](crate::OutageBreaker), [`SizeLimited`](crate::SizeLimited),
 //! [`SignedStorage`](crate::SignedStorage)):

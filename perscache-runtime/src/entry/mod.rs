@@ -4,10 +4,10 @@
 //! - **Where** ([`layout`]): the function's folder, the code version's
 //!   folder, the key's file, the statistics file and the folder's record,
 //!   and reading any storage path back into those ([`classify`]).
-//! - **How** ([`frame`]): binary entries are framed with a checksum; text
-//!   entries are stored bare ([`Framing`]).
-//! - **Whether still fresh** ([`ttl`]): the time-to-live decision
-//!   ([`Deadline`]), made here and nowhere else.
+//! - **How** (`frame.rs`): binary entries are framed with a checksum; text
+//!   entries are stored bare (`Framing`).
+//! - **Whether still fresh** (`ttl.rs`): the time-to-live decision
+//!   (`Deadline`), made here and nowhere else.
 //! - **What is there** ([`Inventory`]): a storage's listing grouped as the
 //!   layout groups it, which the statistics and `cargo perscache` read.
 //!

@@ -19,6 +19,7 @@ use crate::error::FormatError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
 pub struct Cbor;
 
 impl Format for Cbor {

@@ -30,6 +30,7 @@ use crate::error::FormatError;
 /// assert_eq!(back, value);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "zstd")))]
 pub struct Zstd<F> {
     inner: F,
     level: i32,

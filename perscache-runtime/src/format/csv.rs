@@ -51,6 +51,7 @@ use crate::error::FormatError;
 /// }
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub struct Csv;
 
 impl Format for Csv {

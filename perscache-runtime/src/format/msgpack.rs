@@ -21,6 +21,7 @@ use crate::error::FormatError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
 pub struct MessagePack;
 
 impl Format for MessagePack {

@@ -66,6 +66,7 @@ use crate::error::FormatError;
 /// }
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 pub struct Parquet;
 
 impl Format for Parquet {

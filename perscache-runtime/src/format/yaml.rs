@@ -27,6 +27,7 @@ use crate::error::FormatError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
 pub struct Yaml;
 
 impl Format for Yaml {

@@ -51,6 +51,10 @@ use crate::error::{Error, Result};
 /// let cache = Cache::builder().storage(SizeLimited::new(storage, 10 << 30)).build();
 /// # Ok::<(), perscache::Error>(())
 /// ```
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "s3", feature = "gcs", feature = "azure")))
+)]
 pub struct ObjectStorage {
     inner: Arc<Inner>,
 }
@@ -113,6 +117,10 @@ enum Cloud {
 ///
 /// Settings made here override the environment. Secrets given here are
 /// remembered only to be scrubbed from error messages.
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "s3", feature = "gcs", feature = "azure")))
+)]
 pub struct ObjectStorageBuilder {
     cloud: Cloud,
     bucket: String,
@@ -165,6 +173,7 @@ impl ObjectStorage {
     /// # Ok::<(), perscache::Error>(())
     /// ```
     #[cfg(feature = "s3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "s3")))]
     pub fn s3(bucket: &str) -> ObjectStorageBuilder {
         let mut secrets = Secrets::default();
         secrets.add_env(SECRET_VARS);
@@ -186,6 +195,7 @@ impl ObjectStorage {
     /// # Ok::<(), perscache::Error>(())
     /// ```
     #[cfg(feature = "gcs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gcs")))]
     pub fn gcs(bucket: &str) -> ObjectStorageBuilder {
         let mut secrets = Secrets::default();
         secrets.add_env(SECRET_VARS);
@@ -220,6 +230,7 @@ impl ObjectStorage {
     /// # Ok::<(), perscache::Error>(())
     /// ```
     #[cfg(feature = "azure")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
     pub fn azure(container: &str) -> ObjectStorageBuilder {
         let mut secrets = Secrets::default();
         secrets.add_env(SECRET_VARS);

@@ -42,6 +42,7 @@ const HEADER_LEN: usize = 12;
 /// let cache = Cache::builder().storage(storage).build();
 /// # Ok::<(), perscache::Error>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisStorage {
     inner: Arc<Inner>,
 }
@@ -63,6 +64,7 @@ impl fmt::Debug for RedisStorage {
 }
 
 /// Configures a [`RedisStorage`]; start with [`RedisStorage::builder`].
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisStorageBuilder {
     url: String,
     password: Option<String>,
