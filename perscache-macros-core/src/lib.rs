@@ -1,7 +1,6 @@
-//! The `#[persist]` attribute as an ordinary library: parse
-//! ([`attr`](crate::attr)), check ([`valid`](crate::valid)), expand
-//! ([`expand`](crate::expand)). The proc-macro crate is a thin shell over
-//! [`persist`]; unit tests call it directly.
+//! The `#[persist]` attribute as an ordinary library: parse (`attr.rs`),
+//! check (`valid.rs`), expand (`expand.rs`). The proc-macro crate is a thin
+//! shell over [`persist`]; unit tests call it directly.
 
 mod attr;
 pub mod code_hash;

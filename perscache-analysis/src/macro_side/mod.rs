@@ -4,7 +4,7 @@
 //! must watch, and the generic context the key must separate.
 //!
 //! Once per rustc process the macro reads the compilation (rustc's command
-//! line, [`rustc`]), loads the workspace model (cached under
+//! line, `rustc.rs`), loads the workspace model (cached under
 //! `<target>/perscache/`, else `cargo metadata --offline`), and runs the
 //! incremental analysis for the crate being compiled on a thread of its own
 //! (where proc-macro2 parses with line numbers). Each marked function then
@@ -13,7 +13,7 @@
 //! When the analysis cannot run (no cargo, a file syn cannot parse, a
 //! function inside another macro's expansion), the code hash falls back to a
 //! hash widened over every source of the crate and its path dependencies
-//! ([`fallback`]): sound, never the function's own tokens alone.
+//! (`fallback.rs`): sound, never the function's own tokens alone.
 
 mod depinfo;
 mod fallback;
