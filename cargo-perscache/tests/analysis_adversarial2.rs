@@ -29,7 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use assert_cmd::Command;
 
@@ -49,6 +49,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("text", "kernel::fields::Labelled::text"),
     ("message", "kernel::fields::Failure::message"),
     ("measure", "kernel::fields::Meter::measure"),
+    ("encoded", "kernel::fields::Holder::encoded"),
+    ("apply_all", "kernel::fields::Chain::apply_all"),
     // kernel::bounds
     ("reading", "kernel::bounds::reading"),
     ("shout", "kernel::bounds::shout"),
@@ -56,6 +58,9 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("sum_all", "kernel::bounds::sum_all"),
     ("charge", "kernel::bounds::charge"),
     ("cost", "kernel::Priced::cost"),
+    ("describe", "kernel::bounds::describe"),
+    ("prettied", "kernel::bounds::prettied"),
+    ("made", "kernel::bounds::made"),
     // kernel
     ("gold_fee", "kernel::consts::gold_fee"),
     ("capacity", "kernel::consts::capacity"),
@@ -154,6 +159,14 @@ fn stale_today() -> Vec<Case> {
             &["admits"],
         ),
         case(
+            "trait_object_from_a_blanket_impl_over_closures",
+            "dyn Trait: `Vec<Box<dyn Step>>` filled with closures through `impl<F: Fn(u64) -> u64> Step for F`",
+            "plugins/src/lib.rs",
+            "|x: u64| x * 13",
+            "|x: u64| x * 14",
+            &["apply_all"],
+        ),
+        case(
             "trait_object_behind_an_alias",
             "dyn Trait: `Vec<Boxed>` with `type Boxed = Box<dyn Check>`, an impl downstream",
             "plugins/src/lib.rs",
@@ -168,6 +181,14 @@ fn stale_today() -> Vec<Case> {
             "|x| x + 7",
             "|x| x + 8",
             &["route"],
+        ),
+        case(
+            "trait_object_as_the_argument_of_a_generic_type",
+            "dyn Trait: `impl Holder<dyn Codec>`, the trait object in the impl's self type, not in a field",
+            "plugins/src/lib.rs",
+            "s.to_uppercase()",
+            "s.to_lowercase()",
+            &["encoded"],
         ),
         case(
             "function_pointer_in_a_field_built_downstream",
@@ -192,6 +213,14 @@ fn stale_today() -> Vec<Case> {
             "self.0 + 2",
             "self.0 + 3",
             &["reading"],
+        ),
+        case(
+            "workspace_bound_met_through_a_blanket_impl_over_display",
+            "generics: `T: Pretty` met by `impl<T: Display> Pretty for T`, `Display` implemented downstream",
+            "plugins/src/lib.rs",
+            r#""{} m""#,
+            r#""{}m""#,
+            &["prettied"],
         ),
         case(
             "fn_name_passed_to_a_macro_of_another_crate",
@@ -244,6 +273,22 @@ fn stale_today() -> Vec<Case> {
 /// Cases the analysis gets right today, kept so that they stay right.
 fn held_today() -> Vec<Case> {
     vec![
+        case(
+            "error_bound_runs_the_display_supertrait",
+            "generics: `E: std::error::Error` runs the downstream `Display` impl (a supertrait of `Error`)",
+            "plugins/src/lib.rs",
+            r#""bad input at {}""#,
+            r#""bad input at byte {}""#,
+            &["describe"],
+        ),
+        case(
+            "associated_type_chosen_by_the_callers_impl",
+            "generics: `T::Out::default()` with `type Out = Seed` in a downstream impl, `Default for Seed` by hand",
+            "plugins/src/lib.rs",
+            "Seed(40)",
+            "Seed(41)",
+            &["made"],
+        ),
         case(
             "trait_object_in_an_enum_variant",
             "dyn Trait: `enum Pricing { Flat(u64), Custom(Box<dyn Tariff>) }` in a field",
@@ -447,17 +492,22 @@ macro_rules! case_tests {
 case_tests!(
     // Stale today.
     trait_object_from_a_blanket_impl_of_a_downstream_trait,
+    trait_object_from_a_blanket_impl_over_closures,
     trait_object_behind_an_alias,
     closure_type_behind_an_alias,
+    trait_object_as_the_argument_of_a_generic_type,
     function_pointer_in_a_field_built_downstream,
     closure_in_a_generic_field_built_downstream,
     generic_bound_met_through_a_blanket_impl_downstream,
+    workspace_bound_met_through_a_blanket_impl_over_display,
     fn_name_passed_to_a_macro_of_another_crate,
     modules_declared_by_a_macro_of_another_crate,
     cfg_on_two_impl_blocks_swapped,
     extern_block_function_exported_under_another_name,
     extern_block_function_with_a_link_name,
     // Held today.
+    error_bound_runs_the_display_supertrait,
+    associated_type_chosen_by_the_callers_impl,
     trait_object_in_an_enum_variant,
     std_trait_object_display_impl_downstream,
     std_trait_object_error_impl_downstream,
@@ -862,5 +912,213 @@ fn every_edit_compiles_and_changes_what_it_claims() {
         "{} problems in the fixture or its cases:\n{}",
         problems.len(),
         problems.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Build inputs, with the real macro and plain `cargo run` / `cargo test`.
+// ---------------------------------------------------------------------------
+
+/// The target dir of `build_inputs.rs`: perscache and its dependencies are
+/// built there once for every file that builds packages.
+fn builds_target() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("build-inputs-target")
+}
+
+/// The builds share a target dir: one at a time.
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A copy of `fixtures/adversarial2/builds` in `parent`, its manifests
+/// pointing at this repository.
+fn package(parent: &Path) -> PathBuf {
+    let dir = parent.join("builds");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/adversarial2/builds"),
+        &dir,
+    );
+    let here = format!(
+        "perscache = {{ path = {:?} }}",
+        repo().display().to_string()
+    );
+    for (manifest, in_place) in [
+        (
+            dir.join("Cargo.toml"),
+            "perscache = { path = \"../../../../..\" }",
+        ),
+        (
+            dir.join("macrolib/Cargo.toml"),
+            "perscache = { path = \"../../../../../..\" }",
+        ),
+    ] {
+        let text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+        assert!(text.contains(in_place), "the fixture's perscache line");
+        std::fs::write(&manifest, text.replace(in_place, &here)).expect("write Cargo.toml");
+    }
+    // The repository's lock: nothing to fetch.
+    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
+    dir
+}
+
+/// What one run printed: stdout lines and the functions computed.
+struct Run {
+    stdout: Vec<String>,
+    computed: Vec<String>,
+}
+
+/// `cargo run` (or `cargo test -- --nocapture`) of the package in `dir`,
+/// with the cache in `cache` or off.
+fn cargo_in(dir: &Path, test: bool, cache: &Path, cache_on: bool) -> Run {
+    let mut cmd = StdCommand::new(cargo());
+    cmd.current_dir(dir);
+    if test {
+        cmd.args(["test", "-q", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .args(["--", "--nocapture"]);
+    } else {
+        cmd.args(["run", "-q", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"));
+    }
+    cmd.env("CARGO_TARGET_DIR", builds_target())
+        .env("CARGO_TERM_COLOR", "never")
+        .env("PERSCACHE_DIR", cache)
+        .env("PERSCACHE_STRICT", "1");
+    for (name, _) in std::env::vars_os() {
+        let n = name.to_string_lossy();
+        if n.starts_with("PERSCACHE_") && n != "PERSCACHE_DIR" && n != "PERSCACHE_STRICT" {
+            cmd.env_remove(&name);
+        }
+    }
+    if cache_on {
+        cmd.env_remove("PERSCACHE");
+    } else {
+        cmd.env("PERSCACHE", "off");
+    }
+    let out = cmd.output().expect("run cargo");
+    assert!(
+        out.status.success(),
+        "cargo {} in {}: {}\n{}",
+        if test { "test" } else { "run" },
+        dir.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Run {
+        // `cargo test` prints its harness's lines too, a value maybe after
+        // `test name ... `: the values are the `key=value` parts.
+        stdout: String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.rsplit(" ... ").next())
+            .filter(|l| l.contains('=') && !l.starts_with("test result"))
+            .map(str::to_owned)
+            .collect(),
+        computed: String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter_map(|l| l.strip_prefix("computed "))
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+/// The cached run equals the `PERSCACHE=off` run, line by line.
+fn same_as_uncached(dir: &Path, test: bool, cache: &Path, what: &str) -> Vec<String> {
+    let own = cargo_in(dir, test, cache, false).stdout;
+    let cached = cargo_in(dir, test, cache, true).stdout;
+    assert_eq!(own.len(), cached.len(), "{what}: {own:?} / {cached:?}");
+    cached
+        .iter()
+        .zip(&own)
+        .filter(|(got, want)| got != want)
+        .map(|(got, want)| format!("{what}: served `{got}`, its own value is `{want}`"))
+        .collect()
+}
+
+/// Builds the package, fills the cache with `cargo run`, changes it with
+/// `change`, and compares the cached output of `cargo run` (or `cargo
+/// test`) with the uncached one.
+fn before_and_after(change: impl FnOnce(&Path), test_after: bool, what: &str) -> Vec<String> {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = package(tmp.path());
+    let cache = tmp.path().join("cache");
+    let mut wrong = same_as_uncached(&dir, false, &cache, "before");
+    let again = cargo_in(&dir, false, &cache, true);
+    assert!(
+        again.computed.is_empty(),
+        "{what}: a second run of the same build computes {:?}",
+        again.computed
+    );
+    change(&dir);
+    wrong.extend(same_as_uncached(&dir, test_after, &cache, what));
+    wrong
+}
+
+fn edit_file(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// `include!(concat!(env!("OUT_DIR"), "/rates.rs"))`, written by the same
+/// package's build script from `rates.in`, which is edited.
+#[test]
+fn code_generated_by_the_same_crates_build_script_is_in_the_key() {
+    let wrong = before_and_after(
+        |dir| std::fs::write(dir.join("rates.in"), "5\n").expect("write"),
+        false,
+        "rates.in edited",
+    );
+    assert!(
+        wrong.is_empty(),
+        "STALE: build inputs: generated code of this crate's build script:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `macrolib::embedded!("seed.bin")`: `include_bytes!` written by another
+/// crate's macro, reading next to the invoking file.
+#[test]
+fn file_included_by_another_crates_macro_is_in_the_key() {
+    let wrong = before_and_after(
+        |dir| std::fs::write(dir.join("src/seed.bin"), [1u8, 2, 9]).expect("write"),
+        false,
+        "src/seed.bin edited",
+    );
+    assert!(
+        wrong.is_empty(),
+        "STALE: build inputs: a file an `include_bytes!` of another crate's macro reads:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `macrolib::label<T: Named>`, written by a `macro_rules!` (the macro
+/// falls back to the widened hash of macrolib and its dependencies), is
+/// instantiated with `Dog`, whose `Named` impl lives in the dependent
+/// package and is edited.
+#[test]
+fn generic_fn_under_the_fallback_instantiated_by_a_dependent() {
+    let wrong = before_and_after(
+        |dir| edit_file(&dir.join("src/main.rs"), "\"rex\"", "\"max\""),
+        false,
+        "impl Named for Dog edited",
+    );
+    assert!(
+        wrong.is_empty(),
+        "STALE: the fallback: a generic marked fn a macro writes covers its own package, not the impls of the crates that instantiate it:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `cargo run` fills the cache; `cargo test` compiles `#[cfg(test)] fn
+/// flavour` instead, into the same cache.
+#[test]
+fn cargo_test_and_cargo_run_share_one_cache() {
+    let wrong = before_and_after(|_| {}, true, "cargo test after cargo run");
+    assert!(
+        wrong.is_empty(),
+        "STALE: build inputs: `--test` (cfg(test)) is not in the key:\n{}",
+        wrong.join("\n")
     );
 }
