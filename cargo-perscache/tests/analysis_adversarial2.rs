@@ -145,8 +145,6 @@ fn cases() -> Vec<Case> {
 }
 
 /// Cases the analysis misses as of this file's writing, most important
-
-/// Cases the analysis misses as of this file's writing, most important
 /// first (the report to the lead gives each one's diagnosis).
 fn stale_today() -> Vec<Case> {
     vec![
