@@ -51,6 +51,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("measure", "kernel::fields::Meter::measure"),
     ("encoded", "kernel::fields::Holder::encoded"),
     ("apply_all", "kernel::fields::Chain::apply_all"),
+    ("fire", "kernel::fields::Callback::fire"),
+    ("call", "kernel::fields::Hooked::call"),
     // kernel::bounds
     ("reading", "kernel::bounds::reading"),
     ("shout", "kernel::bounds::shout"),
@@ -84,6 +86,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("shadow_sum", "app::shadow::shadow_sum"),
     ("halved", "app::shadow::halved"),
 ];
+
+/// Marked functions `list` leaves out today (a marked method of a type a
+/// `macro_rules!` declares): their cases fail as "not listed", this list
+/// keeps the harness's own check about the others.
+const UNLISTED_TODAY: &[&str] = &["call"];
 
 fn full_name(id: &str) -> &'static str {
     FUNCTIONS
@@ -203,6 +210,22 @@ fn stale_today() -> Vec<Case> {
             "|x| x * 5",
             "|x| x * 6",
             &["scaled"],
+        ),
+        case(
+            "closure_given_to_a_constructor_function",
+            "closures: `kernel::fields::callback(\"triple\", |x| ..)` boxes the closure; the caller never names `Callback`",
+            "plugins/src/lib.rs",
+            "|x| x * 3 + 50",
+            "|x| x * 3 + 60",
+            &["fire"],
+        ),
+        case(
+            "closure_holder_declared_by_a_macro",
+            "closures: `holder!(Hooked)` declares a struct with a `Box<dyn Fn(u64) -> u64>` field; its marked method is not even listed",
+            "plugins/src/lib.rs",
+            "|x| x + 70",
+            "|x| x + 71",
+            &["call"],
         ),
         case(
             "generic_bound_met_through_a_blanket_impl_downstream",
@@ -496,6 +519,8 @@ case_tests!(
     trait_object_as_the_argument_of_a_generic_type,
     function_pointer_in_a_field_built_downstream,
     closure_in_a_generic_field_built_downstream,
+    closure_given_to_a_constructor_function,
+    closure_holder_declared_by_a_macro,
     generic_bound_met_through_a_blanket_impl_downstream,
     workspace_bound_met_through_a_blanket_impl_over_display,
     fn_name_passed_to_a_macro_of_another_crate,
@@ -727,7 +752,11 @@ fn cases_are_well_formed() {
 #[test]
 fn every_marked_function_is_listed() {
     let listed: BTreeSet<&str> = base().keys().map(String::as_str).collect();
-    let expected: BTreeSet<&str> = FUNCTIONS.iter().map(|(_, n)| *n).collect();
+    let expected: BTreeSet<&str> = FUNCTIONS
+        .iter()
+        .filter(|(id, _)| !UNLISTED_TODAY.contains(id))
+        .map(|(_, n)| *n)
+        .collect();
     let missing: Vec<&&str> = expected.difference(&listed).collect();
     let unexpected: Vec<&&str> = listed.difference(&expected).collect();
     assert!(
