@@ -53,6 +53,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("apply_all", "kernel::fields::Chain::apply_all"),
     ("fire", "kernel::fields::Callback::fire"),
     ("call", "kernel::fields::Hooked::call"),
+    // legacy15 (edition 2015)
+    ("kept", "legacy15::Sieve::kept"),
     // kernel::bounds
     ("reading", "kernel::bounds::reading"),
     ("shout", "kernel::bounds::shout"),
@@ -196,6 +198,14 @@ fn stale_today() -> Vec<Case> {
             &["encoded"],
         ),
         case(
+            "bare_trait_object_of_edition_2015",
+            "dyn Trait: `Vec<Box<Filter>>` in a 2015-edition crate is a trait object without the `dyn` keyword",
+            "plugins/src/lib.rs",
+            "x % 3 != 0",
+            "x % 5 != 0",
+            &["kept"],
+        ),
+        case(
             "function_pointer_in_a_field_built_downstream",
             "closures: a `fn(u64) -> u64` field holds a function chosen by the crate that builds the value",
             "plugins/src/lib.rs",
@@ -294,6 +304,14 @@ fn stale_today() -> Vec<Case> {
 /// Cases the analysis gets right today, kept so that they stay right.
 fn held_today() -> Vec<Case> {
     vec![
+        case(
+            "trait_impl_written_by_a_macro_of_another_crate",
+            "macros: `kernel::impl_rated!(Basic, 4)` in app writes `impl Rated for Basic`, which `charge::<Basic>` runs",
+            "app/src/lib.rs",
+            "kernel::impl_rated!(Basic, 4);",
+            "kernel::impl_rated!(Basic, 5);",
+            &["charge"],
+        ),
         case(
             "error_bound_runs_the_display_supertrait",
             "generics: `E: std::error::Error` runs the downstream `Display` impl (a supertrait of `Error`)",
@@ -517,6 +535,7 @@ case_tests!(
     trait_object_behind_an_alias,
     closure_type_behind_an_alias,
     trait_object_as_the_argument_of_a_generic_type,
+    bare_trait_object_of_edition_2015,
     function_pointer_in_a_field_built_downstream,
     closure_in_a_generic_field_built_downstream,
     closure_given_to_a_constructor_function,
@@ -529,6 +548,7 @@ case_tests!(
     extern_block_function_exported_under_another_name,
     extern_block_function_with_a_link_name,
     // Held today.
+    trait_impl_written_by_a_macro_of_another_crate,
     error_bound_runs_the_display_supertrait,
     associated_type_chosen_by_the_callers_impl,
     trait_object_in_an_enum_variant,
@@ -804,7 +824,7 @@ fn check_workspace(root: &Path) -> PathBuf {
         "[dependencies]\nperscache = {{ path = {:?} }}\n",
         repo().display().to_string()
     );
-    for krate in ["kernel", "plugins", "app"] {
+    for krate in ["kernel", "plugins", "app", "legacy15"] {
         let path = ws.join(krate).join("Cargo.toml");
         let text = std::fs::read_to_string(&path).expect("Cargo.toml");
         std::fs::write(&path, text.replacen("[dependencies]\n", &dep, 1)).expect("write");
