@@ -89,9 +89,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("halved", "app::shadow::halved"),
 ];
 
-/// Marked functions `list` leaves out today (a marked method of a type a
-/// `macro_rules!` declares): their cases fail as "not listed", this list
-/// keeps the harness's own check about the others.
+/// Marked functions `list` leaves out today: a marked method of a type a
+/// `macro_rules!` declares is analysed as `Hooked::call` (no module path;
+/// `explain Hooked::call` finds it) and missing from `list --json`. Its case
+/// fails as "not listed"; this list keeps the harness's own check about the
+/// others.
 const UNLISTED_TODAY: &[&str] = &["call"];
 
 fn full_name(id: &str) -> &'static str {
@@ -231,7 +233,7 @@ fn stale_today() -> Vec<Case> {
         ),
         case(
             "closure_holder_declared_by_a_macro",
-            "closures: `holder!(Hooked)` declares a struct with a `Box<dyn Fn(u64) -> u64>` field; its marked method is not even listed",
+            "closures: `holder!(Hooked)` declares a struct with a `Box<dyn Fn(u64) -> u64>` field; its method gets the name `Hooked::call`, which `list --json` leaves out",
             "plugins/src/lib.rs",
             "|x| x + 70",
             "|x| x + 71",
