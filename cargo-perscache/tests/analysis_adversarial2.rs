@@ -72,6 +72,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("newer", "kernel::consts::newer"),
     ("deep_value", "kernel::deep_value"),
     ("mode_factor", "kernel::mode_factor"),
+    ("metric_label", "kernel::units::metric_label"),
     // app
     ("magic_plus", "app::magic_plus"),
     ("embedded_len", "app::embedded_len"),
@@ -270,6 +271,19 @@ fn stale_today() -> Vec<Case> {
             "40",
             "41",
             &["tariff_base"],
+        ),
+        case(
+            "methods_swapped_between_impls_of_two_instantiations",
+            "tokens: `impl Length<Metric> { fn label() }` and `impl Length<Imperial> { fn label() }` swap bodies (a bug fix); both methods are `<impl Length>::label`",
+            "kernel/src/units.rs",
+            "impl Length<Metric> {\n    pub fn label() -> &'static str {\n        \"ft\"",
+            "impl Length<Metric> {\n    pub fn label() -> &'static str {\n        \"m\"",
+            &["metric_label"],
+        )
+        .and(
+            "kernel/src/units.rs",
+            "impl Length<Imperial> {\n    pub fn label() -> &'static str {\n        \"m\"",
+            "impl Length<Imperial> {\n    pub fn label() -> &'static str {\n        \"ft\"",
         ),
         case(
             "cfg_on_two_impl_blocks_swapped",
@@ -546,6 +560,7 @@ case_tests!(
     workspace_bound_met_through_a_blanket_impl_over_display,
     fn_name_passed_to_a_macro_of_another_crate,
     modules_declared_by_a_macro_of_another_crate,
+    methods_swapped_between_impls_of_two_instantiations,
     cfg_on_two_impl_blocks_swapped,
     extern_block_function_exported_under_another_name,
     extern_block_function_with_a_link_name,
