@@ -104,15 +104,14 @@ impl Context {
         Ok(analysis)
     }
 
-    /// Whether a function path belongs to the selected crates.
+    /// Whether a function path belongs to the selected crates: one of the
+    /// paths in its name starts with one (`<u32 as app::Show>::show` belongs
+    /// to `app`).
     pub fn selected(&self, function: &str) -> bool {
-        // `<app::Money as app::Tr>::m` belongs to `app`.
-        let krate = function
-            .trim_start_matches('<')
-            .split("::")
-            .next()
-            .unwrap_or_default();
-        self.crates.contains(krate)
+        function
+            .split(['<', '>', ' ', ','])
+            .filter_map(|part| part.split("::").next())
+            .any(|krate| self.crates.contains(krate))
     }
 
     /// This workspace's identity, as its programs record it with their

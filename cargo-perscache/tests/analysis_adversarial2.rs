@@ -90,13 +90,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("halved", "app::shadow::halved"),
 ];
 
-/// Marked functions `list` leaves out today: a marked method of a type a
-/// `macro_rules!` declares is analysed as `Hooked::call` (no module path;
-/// `explain Hooked::call` finds it) and missing from `list --json`. Its case
-/// fails as "not listed"; this list keeps the harness's own check about the
-/// others.
-const UNLISTED_TODAY: &[&str] = &["call"];
-
 fn full_name(id: &str) -> &'static str {
     FUNCTIONS
         .iter()
@@ -234,7 +227,7 @@ fn stale_today() -> Vec<Case> {
         ),
         case(
             "closure_holder_declared_by_a_macro",
-            "closures: `holder!(Hooked)` declares a struct with a `Box<dyn Fn(u64) -> u64>` field; its method gets the name `Hooked::call`, which `list --json` leaves out",
+            "closures: `holder!(Hooked)` declares a struct with a `Box<dyn Fn(u64) -> u64>` field; its method is named `kernel::fields::Hooked::call` and listed",
             "plugins/src/lib.rs",
             "|x| x + 70",
             "|x| x + 71",
@@ -789,11 +782,7 @@ fn cases_are_well_formed() {
 #[test]
 fn every_marked_function_is_listed() {
     let listed: BTreeSet<&str> = base().keys().map(String::as_str).collect();
-    let expected: BTreeSet<&str> = FUNCTIONS
-        .iter()
-        .filter(|(id, _)| !UNLISTED_TODAY.contains(id))
-        .map(|(_, n)| *n)
-        .collect();
+    let expected: BTreeSet<&str> = FUNCTIONS.iter().map(|(_, n)| *n).collect();
     let missing: Vec<&&str> = expected.difference(&listed).collect();
     let unexpected: Vec<&&str> = listed.difference(&expected).collect();
     assert!(

@@ -602,6 +602,11 @@ impl Graph {
                 let im = &self.impls[i];
                 let ty = match im.self_types.first() {
                     Some(&t) if self.nodes[t].kind == Kind::Type => def_path(t),
+                    // A type a macro declares (`holder!(Hooked)`): named
+                    // where its inherent impl is.
+                    Some(_) if im.trait_.is_none() => {
+                        format!("{}::{}", module(im.scope), im.self_text)
+                    }
                     _ => im.self_text.clone(),
                 };
                 match (&im.trait_, im.trait_node) {

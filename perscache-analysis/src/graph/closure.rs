@@ -216,7 +216,20 @@ impl<'g> Walk<'g> {
         let g = self.g;
         let node = &g.nodes[ty];
         let self_ctx = g.self_ctx(ty);
-        for p in &node.refs.dyn_traits {
+        // `dyn Trait`, and in a type or alias, a workspace trait named
+        // anywhere (a bound of its parameters, or a trait object of edition
+        // 2015, written without `dyn`). An impl header names its own trait:
+        // only its `dyn`s count.
+        let dyn_traits = node.refs.dyn_traits.iter().map(|p| (p, true));
+        let in_type = matches!(node.kind, Kind::Type | Kind::Alias);
+        let named = node
+            .refs
+            .paths
+            .iter()
+            .chain(&node.refs.bounds)
+            .filter(|_| in_type)
+            .map(|p| (p, false));
+        for (p, is_dyn) in dyn_traits.chain(named) {
             let Some(name) = p.segs.last() else { continue };
             let why = Reason::Generic(name.as_str().into());
             let mut in_workspace = false;
@@ -228,7 +241,8 @@ impl<'g> Walk<'g> {
                     }
                 }
             }
-            if in_workspace || matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn") {
+            if !is_dyn || in_workspace || matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn")
+            {
                 continue;
             }
             for ext in ext_trait_impls(vec![name.clone()]) {
@@ -359,9 +373,8 @@ impl Graph {
             ) {
                 w.type_reached(x);
             }
-            if matches!(self.nodes[x].kind, Kind::Type | Kind::Alias)
-                && !self.nodes[x].refs.dyn_traits.is_empty()
-            {
+            // Types, aliases and impl headers (`impl Holder<dyn Codec>`).
+            if matches!(self.nodes[x].kind, Kind::Type | Kind::Alias | Kind::Impl) {
                 w.dyn_fields(x, m);
             }
             if self.builders.contains_key(&x) {

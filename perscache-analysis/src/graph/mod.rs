@@ -382,7 +382,6 @@ impl Graph {
     /// Resolves impls' self types and traits, and builds the lookup tables.
     fn index(&mut self) {
         self.item_macro_calls = vec![Vec::new(); self.crates.len()];
-        self.index_builders();
         // What an item-level invocation may define: the identifiers of its
         // input (unless it parsed as items, which are in the graph) and of
         // the bodies of the `macro_rules!` it may be.
@@ -702,6 +701,7 @@ impl Graph {
                     .push((name.clone(), item));
             }
         }
+        self.index_builders();
     }
 }
 
@@ -717,27 +717,57 @@ impl Graph {
                 .last()
                 .is_some_and(|s| matches!(s.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn"))
         };
-        // Aliases of closure types (`type Handler = dyn Fn(u64) -> u64`),
-        // by name: a type naming one holds a closure too.
-        let code_aliases: FxHashSet<&str> = self
+        // Names that stand for code a value's builder chooses: aliases of
+        // closure types (`type Handler = dyn Fn(u64) -> u64`), and traits
+        // with a blanket impl over closures (`impl<F: Fn(u64)> Step for F`).
+        let mut code_names: FxHashSet<&str> = self
             .nodes
             .iter()
             .filter(|n| n.kind == Kind::Alias && n.refs.dyn_traits.iter().any(is_code))
             .map(|n| n.name.as_str())
             .collect();
+        for im in &self.impls {
+            if let Some(t) = im.trait_node {
+                if !im.generics.is_empty() && self.nodes[im.header].refs.bounds.iter().any(is_code)
+                {
+                    code_names.insert(self.nodes[t].name.as_str());
+                }
+            }
+        }
+        let names_code = |p: &PathRef| {
+            is_code(p)
+                || p.segs
+                    .last()
+                    .is_some_and(|s| code_names.contains(s.as_str()))
+        };
         let mut holders: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
         for (id, n) in self.nodes.iter().enumerate() {
-            // A field of type `Box<dyn Fn>`, `fn(..)`, an alias of one, or
-            // of a type parameter bound by `Fn` (`struct S<F: Fn(u64)>`).
-            let holds_closure = n.kind == Kind::Type
-                && (n.refs.dyn_traits.iter().chain(&n.refs.bounds).any(is_code)
-                    || n.refs.paths.iter().any(|p| {
-                        p.segs
-                            .last()
-                            .is_some_and(|s| code_aliases.contains(s.as_str()))
-                    }));
-            if holds_closure {
-                holders.entry(n.name.as_str()).or_default().push(id);
+            match (&n.kind, &n.detail) {
+                // A field of type `Box<dyn Fn>`, `fn(..)`, one of the names
+                // above, or a type parameter bound by `Fn` (`struct S<F:
+                // Fn(u64)>`).
+                (Kind::Type, _) => {
+                    let refs = &n.refs;
+                    let holds = refs.dyn_traits.iter().chain(&refs.bounds).any(is_code)
+                        || refs.dyn_traits.iter().chain(&refs.paths).any(names_code);
+                    if holds {
+                        holders.entry(n.name.as_str()).or_default().push(id);
+                    }
+                }
+                // A type a macro declares (`holder!(Hooked)`) whose body
+                // holds such code: named by the invocation's input.
+                (Kind::MacroCall, NodeDetail::MacroCall { input, .. }) => {
+                    let holds = self.macro_defs_named(id).iter().any(|&d| {
+                        let refs = &self.nodes[d].refs;
+                        refs.dyn_traits.iter().chain(&refs.paths).any(names_code)
+                    });
+                    if holds {
+                        for ident in input {
+                            holders.entry(ident.as_str()).or_default().push(id);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         if holders.is_empty() {
@@ -749,15 +779,31 @@ impl Graph {
             .flatten()
             .map(|&ty| (ty, Vec::new()))
             .collect();
-        for (id, n) in self.nodes.iter().enumerate() {
-            for seg in n.refs.paths.iter().flat_map(|p| &p.segs) {
-                for &ty in holders.get(seg.as_str()).into_iter().flatten() {
-                    if self.reaches(n.krate, self.nodes[ty].krate) {
-                        builders.entry(ty).or_default().push(id);
+        let namers = |names: &FxHashMap<&str, Vec<NodeId>>,
+                      builders: &mut FxHashMap<NodeId, Vec<NodeId>>| {
+            for (id, n) in self.nodes.iter().enumerate() {
+                for seg in n.refs.paths.iter().flat_map(|p| &p.segs) {
+                    for &ty in names.get(seg.as_str()).into_iter().flatten() {
+                        if self.reaches(n.krate, self.nodes[ty].krate) {
+                            builders.entry(ty).or_default().push(id);
+                        }
                     }
                 }
             }
+        };
+        namers(&holders, &mut builders);
+        // One level further: the callers of a free function that names the
+        // type (`callback("triple", |x| x * 3)` builds a `Callback`).
+        let mut constructors: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
+        for (&ty, found) in &builders {
+            for &b in found {
+                let n = &self.nodes[b];
+                if n.kind == Kind::Fn && n.parent == Parent::Scope {
+                    constructors.entry(n.name.as_str()).or_default().push(ty);
+                }
+            }
         }
+        namers(&constructors, &mut builders);
         for v in builders.values_mut() {
             v.sort_unstable();
             v.dedup();

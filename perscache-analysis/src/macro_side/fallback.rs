@@ -1,5 +1,6 @@
 //! The sound fallback when the analysis cannot run: a hash widened over
-//! every source of the crate being compiled and of its path dependencies
+//! every source of the crate being compiled, of its path dependencies and of
+//! every package of its workspace
 //! (found through their `Cargo.toml`s), every file those sources
 //! `include_str!`/`include_bytes!`/`include!`, the manifests and
 //! `Cargo.lock`, and every other file of those packages (a path built by
@@ -16,16 +17,46 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Hashes the sources of the package in `dir` and of its path dependencies.
 pub fn widened_hash(dir: &Path) -> String {
-    widened(dir).0
+    widened(dir).hash
 }
 
-/// The widened hash, and the names of the environment variables the sources
-/// read with `env!`/`option_env!` (found textually).
-pub(crate) fn widened(dir: &Path) -> (String, BTreeSet<String>) {
+/// What the fallback covers.
+pub(crate) struct Widened {
+    /// The hash of every file below.
+    pub hash: String,
+    /// The environment variables the sources read with `env!` /
+    /// `option_env!` (found textually).
+    pub env: BTreeSet<String>,
+    /// The Rust sources hashed.
+    pub sources: Vec<PathBuf>,
+}
+
+/// The widened hash of the package in `dir`.
+pub(crate) fn widened(dir: &Path) -> Widened {
     let dir = canonical(dir);
     let mut packages = BTreeSet::new();
     let mut extra = BTreeSet::new();
     collect_packages(&dir, &mut packages, &mut extra);
+    // And every package of the workspace: a crate that depends on this one
+    // may instantiate its generic functions with types of its own, or hand
+    // it trait objects and closures.
+    if let Some(root) = workspace_root(&dir) {
+        for e in walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+            })
+            .flatten()
+        {
+            if e.file_type().is_file() && e.file_name() == "Cargo.toml" {
+                if let Some(p) = e.path().parent() {
+                    collect_packages(p, &mut packages, &mut extra);
+                }
+            }
+        }
+    }
     let mut files: BTreeMap<PathBuf, ()> = BTreeMap::new();
     let mut data: BTreeSet<PathBuf> = BTreeSet::new();
     for p in &packages {
@@ -75,7 +106,11 @@ pub(crate) fn widened(dir: &Path) -> (String, BTreeSet<String>) {
         h.update(rel(f).as_bytes());
         h.update(&file_digest(f));
     }
-    (h.finalize().to_hex().to_string(), env)
+    Widened {
+        hash: h.finalize().to_hex().to_string(),
+        env,
+        sources: files.into_keys().collect(),
+    }
 }
 
 /// Files above this size are hashed by length and modification time: a

@@ -566,8 +566,9 @@ impl Session {
         let info = &g.crates[k].info;
         let mut out = Vec::new();
         if k == a.krate {
-            // This crate: rustc's environment evaluates them.
-            let mut widen = false;
+            // This crate: rustc's environment evaluates the paths its items
+            // write; a path inside a macro's body (`include_bytes!($f)`)
+            // cannot be evaluated here, so the package's files count too.
             for (n, _) in &d.closure.reached {
                 let node = &g.nodes[*n];
                 if node.krate != k {
@@ -579,41 +580,32 @@ impl Session {
                     .map(Path::to_path_buf)
                     .unwrap_or_default();
                 for inc in &node.refs.includes {
-                    match eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
-                        Some(p) => out.push((
+                    if let Some(p) = eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
+                        out.push((
                             self.normalize(Some(a), &p.to_string_lossy()),
                             digest_file(&p),
-                        )),
-                        None => widen = true,
+                        ));
                     }
                 }
-                if matches!(&node.detail, crate::graph::NodeDetail::MacroCall { idents, .. } if idents.iter().any(|i| i == crate::graph::ANY_NAME))
-                {
-                    widen = true;
-                }
             }
-            if widen {
-                let mut dirs = vec![info.package_dir.clone()];
-                dirs.extend(std::env::var_os("OUT_DIR").map(PathBuf::from));
-                for dir in dirs {
-                    for e in walkdir::WalkDir::new(&dir)
-                        .sort_by_file_name()
-                        .into_iter()
-                        .filter_entry(|e| {
-                            let n = e.file_name().to_string_lossy();
-                            e.depth() == 0
-                                || !(n.starts_with('.')
-                                    || (e.file_type().is_dir() && n == "target"))
-                        })
-                        .flatten()
-                    {
-                        if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs")
-                        {
-                            out.push((
-                                self.normalize(Some(a), &e.path().to_string_lossy()),
-                                digest_file(e.path()),
-                            ));
-                        }
+            let mut dirs = vec![info.package_dir.clone()];
+            dirs.extend(std::env::var_os("OUT_DIR").map(PathBuf::from));
+            for dir in dirs {
+                for e in walkdir::WalkDir::new(&dir)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| {
+                        let n = e.file_name().to_string_lossy();
+                        e.depth() == 0
+                            || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+                    })
+                    .flatten()
+                {
+                    if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs") {
+                        out.push((
+                            self.normalize(Some(a), &e.path().to_string_lossy()),
+                            digest_file(e.path()),
+                        ));
                     }
                 }
             }
@@ -653,13 +645,18 @@ impl Session {
         line: usize,
     ) -> MacroHash {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-        let (widened, env) = match &dir {
+        let fallback::Widened {
+            hash: widened,
+            env,
+            sources,
+        } = match &dir {
             Some(d) => fallback::widened(d),
             // Not under cargo: nothing to vouch for, so never match an old entry.
-            None => (
-                format!("no cargo {:?}", std::time::SystemTime::now()),
-                BTreeSet::new(),
-            ),
+            None => fallback::Widened {
+                hash: format!("no cargo {:?}", std::time::SystemTime::now()),
+                env: BTreeSet::new(),
+                sources: Vec::new(),
+            },
         };
         let mut h = blake3::Hasher::new();
         h.update(b"perscache fallback v2\0");
@@ -710,11 +707,28 @@ impl Session {
                     FnContext::default(),
                 )
             });
+        // A generic function (or one whose context is unknown) may run code
+        // of the crates that depend on this one: the compilation must run
+        // again when their sources change, so rustc is told to watch them.
+        let generic = context.has_self != Some(false)
+            || !context.types.is_empty()
+            || syn::parse2::<syn::ItemFn>(item.clone())
+                .map_or(true, |f| !f.sig.generics.params.is_empty());
+        let track = match (&dir, generic) {
+            (Some(d), true) => {
+                let own = canonical(d);
+                sources
+                    .into_iter()
+                    .filter(|f| !f.starts_with(&own))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         MacroHash {
             function,
             hash,
             key_salt: s.finalize().to_hex().to_string(),
-            track: Vec::new(),
+            track,
             context,
             from_analysis: false,
             workspace: dir.map(|d| {
