@@ -197,7 +197,11 @@ impl<'g> Walk<'g> {
             }
             self.impl_bounds(i, m);
         }
-        for &ty in g.derives_by_name.get(name).into_iter().flatten() {
+        // A derived `Serialize` writes what the key writes (the key is the
+        // arguments' serialized form): a change to it changes the key. A
+        // hand-written one may branch on `is_human_readable`, so it counts.
+        let derives = g.derives_by_name.get(name).filter(|_| name != "Serialize");
+        for &ty in derives.into_iter().flatten() {
             let krate = g.nodes[ty].krate;
             if !may_run(krate) {
                 continue;
@@ -436,14 +440,12 @@ impl Graph {
 
 /// The traits whose impls run for bounds on traits from outside the
 /// workspace: the trait itself and those its blanket impls forward to.
-/// Marker traits without methods run no code of their own. `Serialize` is
-/// left out: an argument's serialized form is the key itself, so an impl
-/// that serializes a value differently gives it another key.
+/// Marker traits without methods run no code of their own.
 fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     for b in bounds {
         let forwards: &[&str] = match b.as_str() {
-            "Send" | "Sync" | "Sized" | "Copy" | "Unpin" | "Eq" | "Serialize" => continue,
+            "Send" | "Sync" | "Sized" | "Copy" | "Unpin" | "Eq" => continue,
             "Into" => &["From"],
             "TryInto" => &["TryFrom"],
             "ToString" => &["Display"],
