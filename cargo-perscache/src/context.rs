@@ -124,7 +124,9 @@ impl Context {
 }
 
 /// The storage: `--url`, `--dir`, else `perscache.toml` / `PERSCACHE_*` as
-/// the runtime reads them. A local folder that does not exist is an error.
+/// the runtime reads them, and its URL as it may be shown (without a
+/// password or a signature: [`redact_url`](perscache_runtime::redact_url)).
+/// A local folder that does not exist is an error.
 pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
     let url = match (&args.url, &args.dir) {
         (Some(u), _) => u.clone(),
@@ -146,9 +148,10 @@ pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
             );
         }
     }
+    let shown = perscache_runtime::redact_url(&url);
     let storage = perscache_runtime::open_url(&url, None)
-        .with_context(|| format!("opening storage {url}"))?;
-    Ok((url, storage))
+        .with_context(|| format!("opening storage {shown}"))?;
+    Ok((shown, storage))
 }
 
 /// What the storage holds, grouped by function and code folder.

@@ -41,7 +41,7 @@ pub const CONFIG_FILE: &str = "perscache.toml";
 /// assert_eq!(config.max_size, Some(1 << 30));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
     /// `false` turns caching off.
@@ -60,6 +60,22 @@ pub struct Config {
     pub memory_tier: Option<usize>,
     /// Whether cache errors panic.
     pub strict: Option<bool>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold a password (`redis://:pw@host`): never shown.
+        f.debug_struct("Config")
+            .field("enabled", &self.enabled)
+            .field("url", &self.url.as_deref().map(crate::redact_url))
+            .field("dir", &self.dir)
+            .field("format", &self.format)
+            .field("ttl", &self.ttl)
+            .field("max_size", &self.max_size)
+            .field("memory_tier", &self.memory_tier)
+            .field("strict", &self.strict)
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]

@@ -18,6 +18,7 @@ mod error;
 mod flight;
 mod format;
 mod key;
+mod redact;
 mod stats;
 mod storage;
 mod tier;
@@ -65,6 +66,7 @@ pub use format::{
     AnyFormat, Binary, Codec, Compression, Custom, FnCustom, Format, Json, JsonPretty,
 };
 pub use key::{Key, KeyHasher};
+pub use redact::redact_url;
 pub use stats::{flush as flush_stats, read_stats, FunctionStats};
 pub use storage::{
     local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,

@@ -111,19 +111,20 @@ pub(crate) fn compose(
 
 /// The backend a URL names, with no wrapper.
 pub(crate) fn open_backend(url: &str) -> Result<Arc<dyn Storage>> {
+    let shown = crate::redact_url(url);
     let parsed =
-        url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{url}`: {e}")))?;
+        url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{shown}`: {e}")))?;
     match parsed.scheme() {
         "file" => {
             let path = parsed
                 .to_file_path()
-                .map_err(|()| Error::Config(format!("storage URL `{url}` is not a local path")))?;
+                .map_err(|()| Error::Config(format!("storage URL `{shown}` is not a local path")))?;
             Ok(Arc::new(LocalStorage::new(path)))
         }
         "memory" => Ok(Arc::new(MemoryStorage::new())),
         "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed),
         other => Err(Error::Config(format!(
-            "storage URL `{url}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
+            "storage URL `{shown}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
         ))),
     }
 }

@@ -92,15 +92,7 @@ enum RedisError {
 
 /// The URL with its password replaced by `***`.
 fn shown(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "<invalid URL>".to_owned(),
-    }
+    crate::redact_url(url)
 }
 
 impl RedisStorage {

@@ -99,7 +99,7 @@ impl Secrets {
     /// `text` with every known secret, and every signature or key in a URL
     /// query, replaced by `***`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+        let mut out = crate::redact_url(text);
         for s in &self.0 {
             out = out.replace(s.as_str(), "***");
         }
