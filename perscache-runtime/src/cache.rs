@@ -13,6 +13,10 @@ use crate::format::AnyFormat;
 use crate::storage::{compose, open_backend, LocalStorage, Storage};
 use crate::tier::MemoryTier;
 
+/// The largest entry a cache reads or writes unless configured otherwise
+/// ([`CacheBuilder::max_entry_size`], `PERSCACHE_MAX_ENTRY_SIZE`): 1 GiB.
+pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 1 << 30;
+
 /// Where `#[persist]` keeps results, in what format, and for how long.
 ///
 /// Functions that name no cache use the [default cache](Cache::from_env), set
@@ -42,6 +46,7 @@ pub struct Cache {
     pub(crate) storage: Arc<dyn Storage>,
     pub(crate) format: AnyFormat,
     pub(crate) ttl: Option<Duration>,
+    pub(crate) max_entry_size: u64,
     pub(crate) strict: bool,
     pub(crate) enabled: bool,
     pub(crate) tier: Option<MemoryTier>,
@@ -55,6 +60,7 @@ impl fmt::Debug for Cache {
             .field("storage", &self.storage)
             .field("format", &self.format)
             .field("ttl", &self.ttl)
+            .field("max_entry_size", &self.max_entry_size)
             .field("strict", &self.strict)
             .field("memory_tier", &self.tier.is_some())
             .finish()
@@ -74,6 +80,12 @@ impl Cache {
     /// the binary format and no time to live.
     pub fn builder() -> CacheBuilder {
         CacheBuilder::default()
+    }
+
+    /// The largest entry it reads or writes, in bytes
+    /// ([`CacheBuilder::max_entry_size`]).
+    pub fn max_entry_size(&self) -> u64 {
+        self.max_entry_size
     }
 
     /// A cache that stores nothing: every call runs the function.
@@ -167,6 +179,7 @@ pub struct CacheBuilder {
     format: AnyFormat,
     ttl: Option<Duration>,
     max_size: Option<u64>,
+    max_entry_size: Option<u64>,
     memory_tier: Option<usize>,
     strict: bool,
     disabled: bool,
@@ -256,6 +269,22 @@ impl CacheBuilder {
         self
     }
 
+    /// The largest entry read or written, in bytes (default
+    /// [`DEFAULT_MAX_ENTRY_SIZE`](crate::DEFAULT_MAX_ENTRY_SIZE), 1 GiB). A
+    /// larger stored entry is a miss without being downloaded, decompressed
+    /// or decoded (its size is checked first: a file's length, an object's
+    /// `HEAD`), and a larger result is returned but not stored. It bounds
+    /// what bytes written by someone else can make a reader allocate.
+    ///
+    /// ```
+    /// let cache = perscache::Cache::builder().max_entry_size(64 << 20).build();
+    /// assert_eq!(cache.max_entry_size(), 64 << 20);
+    /// ```
+    pub fn max_entry_size(mut self, bytes: u64) -> Self {
+        self.max_entry_size = Some(bytes);
+        self
+    }
+
     /// Keeps up to `bytes` of recently used entries in memory, in front of
     /// the storage, so repeated hits skip it.
     pub fn memory_tier(mut self, bytes: usize) -> Self {
@@ -281,6 +310,7 @@ impl CacheBuilder {
         }
         self.ttl = config.ttl.or(self.ttl);
         self.memory_tier = config.memory_tier.or(self.memory_tier);
+        self.max_entry_size = config.max_entry_size.or(self.max_entry_size);
         self.strict = config.strict.unwrap_or(self.strict);
         self.disabled = config.enabled == Some(false);
         Ok(self)
@@ -321,6 +351,7 @@ impl CacheBuilder {
             storage,
             format: self.format,
             ttl: self.ttl,
+            max_entry_size: self.max_entry_size.unwrap_or(crate::DEFAULT_MAX_ENTRY_SIZE),
             strict: self.strict,
             enabled: !self.disabled,
             tier: self.memory_tier.map(MemoryTier::new),

@@ -213,7 +213,9 @@ where
     // Anything else (no tier entry, a payload that does not decode, which
     // the full path reports and removes) takes the full path.
     if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
-        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| decode(codec, p)) {
+        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| {
+            decode(codec, p, cache.max_entry_size)
+        }) {
             site.counters.hit();
             if flush_check_due() {
                 stats::maybe_flush();
@@ -383,7 +385,9 @@ impl Lookup<'_> {
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
         if let Some(tier) = &self.cache.tier {
-            match tier.get(&self.key, self.deadline, |p| decode(codec, p)) {
+            match tier.get(&self.key, self.deadline, |p| {
+                decode(codec, p, self.cache.max_entry_size)
+            }) {
                 Some(Ok(v)) => return Some(v),
                 Some(Err(e)) => {
                     self.report_undecodable(codec, e);
@@ -393,12 +397,14 @@ impl Lookup<'_> {
             }
         }
         let framing = Framing::of(codec);
-        let found = match entry::read(self.storage, self.path(), self.deadline, framing).await {
+        let max = self.cache.max_entry_size;
+        let found = match entry::read(self.storage, self.path(), max, self.deadline, framing).await
+        {
             Ok(Some(found)) => found,
             Ok(None) => return None,
             Err(e) => {
                 let what = match e {
-                    Error::Corrupt { .. } => "a cache entry is damaged",
+                    Error::Corrupt { .. } | Error::TooLarge { .. } => "a cache entry is damaged",
                     _ => "could not read the cache",
                 };
                 self.cache.failed(self.function, what, &e);
@@ -413,7 +419,7 @@ impl Lookup<'_> {
     }
 
     fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {
-        decode(codec, payload)
+        decode(codec, payload, self.cache.max_entry_size)
             .map_err(|e| self.report_undecodable(codec, e))
             .ok()
     }
@@ -467,6 +473,18 @@ impl Lookup<'_> {
             return None;
         }
         let (framed, payload) = framing.seal(buf);
+        if framed.len() as u64 > self.cache.max_entry_size {
+            self.cache.failed(
+                self.function,
+                "this result is larger than max_entry_size; it is not stored",
+                &Error::TooLarge {
+                    path: self.path().to_owned(),
+                    size: framed.len() as u64,
+                    max: self.cache.max_entry_size,
+                },
+            );
+            return None;
+        }
         let recheck = site.recheck.load(Ordering::Relaxed);
         if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
             let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -489,11 +507,18 @@ impl Lookup<'_> {
     }
 }
 
-/// Decodes a payload. A decoder that panics on damaged or hostile bytes
-/// (third-party parsers do) must cost a miss, not the caller's call.
-fn decode<T, C: Codec<T>>(codec: &C, payload: &[u8]) -> std::result::Result<T, FormatError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
-        .unwrap_or_else(|_| Err(FormatError::new(Panicked)))
+/// Decodes a payload, decompressing at most `max` bytes. A decoder that
+/// panics on damaged or hostile bytes (third-party parsers do) must cost a
+/// miss, not the caller's call.
+fn decode<T, C: Codec<T>>(
+    codec: &C,
+    payload: &[u8],
+    max: u64,
+) -> std::result::Result<T, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::format::with_decoded_limit(max, || codec.decode(payload))
+    }))
+    .unwrap_or_else(|_| Err(FormatError::new(Panicked)))
 }
 
 /// A decoder's panic, blamed on the bytes it was given.

@@ -9,6 +9,7 @@
 //! | `PERSCACHE_FORMAT` | `format` | default format: `binary`, `json`, `json-pretty`; with features `yaml`, `msgpack`, `cbor`, and `+zstd` after any |
 //! | `PERSCACHE_TTL` | `ttl` | default time to live, such as `1d` or `90s` |
 //! | `PERSCACHE_MAX_SIZE` | `max_size` | size limit, such as `500MB` or `2GiB` |
+//! | `PERSCACHE_MAX_ENTRY_SIZE` | `max_entry_size` | the largest entry read or written (default 1 GiB): a larger one is never downloaded, decompressed or decoded |
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
 //! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
@@ -56,6 +57,8 @@ pub struct Config {
     pub ttl: Option<Duration>,
     /// The storage's size limit in bytes.
     pub max_size: Option<u64>,
+    /// The largest entry read or written, in bytes.
+    pub max_entry_size: Option<u64>,
     /// Bytes of recent entries to keep in memory.
     pub memory_tier: Option<usize>,
     /// Whether cache errors panic.
@@ -72,6 +75,7 @@ impl std::fmt::Debug for Config {
             .field("format", &self.format)
             .field("ttl", &self.ttl)
             .field("max_size", &self.max_size)
+            .field("max_entry_size", &self.max_entry_size)
             .field("memory_tier", &self.memory_tier)
             .field("strict", &self.strict)
             .finish()
@@ -87,6 +91,7 @@ struct FileConfig {
     format: Option<String>,
     ttl: Option<String>,
     max_size: Option<SizeValue>,
+    max_entry_size: Option<SizeValue>,
     memory_tier: Option<SizeValue>,
     strict: Option<bool>,
 }
@@ -140,6 +145,10 @@ impl Config {
             format: file.format.map(|f| f.parse()).transpose()?,
             ttl: file.ttl.map(|t| parse_duration("ttl", &t)).transpose()?,
             max_size: file.max_size.map(|s| s.bytes("max_size")).transpose()?,
+            max_entry_size: file
+                .max_entry_size
+                .map(|s| s.bytes("max_entry_size"))
+                .transpose()?,
             memory_tier: file
                 .memory_tier
                 .map(|s| s.bytes("memory_tier").map(|n| n as usize))
@@ -175,6 +184,12 @@ impl Config {
         if let Some(v) = var("PERSCACHE_MAX_SIZE") {
             self.max_size = Some(
                 parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MAX_SIZE: {e}")))?,
+            );
+        }
+        if let Some(v) = var("PERSCACHE_MAX_ENTRY_SIZE") {
+            self.max_entry_size = Some(
+                parse_size(&v)
+                    .map_err(|e| Error::Config(format!("PERSCACHE_MAX_ENTRY_SIZE: {e}")))?,
             );
         }
         if let Some(v) = var("PERSCACHE_MEMORY_TIER") {

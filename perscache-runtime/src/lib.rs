@@ -46,7 +46,7 @@ pub mod testing;
 pub use arrow_array;
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
-pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
+pub use cache::{AsCache, Cache, CacheBuilder, NoCache, DEFAULT_MAX_ENTRY_SIZE};
 pub use config::{default_dir, Config, CONFIG_FILE};
 pub use entry::{function_dir, STATS_FILE};
 pub use error::{BoxError, Error, FormatError, Result};

@@ -560,6 +560,33 @@ pub mod fuzz {
         }
     }
 
+    /// A recursive type: hostile bytes can nest it as deep as they are
+    /// long, which a decoder without a depth limit follows into a stack
+    /// overflow.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub enum Tree {
+        /// The end.
+        Leaf,
+        /// One level more.
+        Node(Box<Tree>),
+        /// Several subtrees.
+        Branches(Vec<Tree>),
+    }
+
+    /// `payload` in the frame binary entries are stored in.
+    pub fn framed(payload: &[u8], compression: Compression) -> Vec<u8> {
+        let mut buf = frame::begin();
+        buf.extend_from_slice(payload);
+        frame::seal(&mut buf, compression);
+        buf
+    }
+
+    /// `bytes` compressed as the `zstd` formats compress payloads.
+    #[cfg(feature = "zstd")]
+    pub fn zstd(bytes: &[u8]) -> Vec<u8> {
+        ::zstd::stream::encode_all(bytes, 3).unwrap_or_default()
+    }
+
     /// A flat record, for the table formats.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct Row {
@@ -616,6 +643,7 @@ pub mod fuzz {
             let _ = Codec::<Vec<u64>>::decode(&f, data);
             let _ = Codec::<String>::decode(&f, data);
             let _ = Codec::<Vec<Vec<u8>>>::decode(&f, data);
+            let _ = Codec::<Tree>::decode(&f, data);
         }
         tables(data);
     }

@@ -311,19 +311,28 @@ impl LocalStorage {
         }
     }
 
-    fn read_file(&self, path: &str) -> io::Result<Option<Blob>> {
-        let file = self.file(path)?;
-        let Some(mut f) = self.open_entry(&file)? else {
+    /// Reads a file of at most `max` bytes (its length is checked on the
+    /// open handle before anything is read).
+    fn read_file(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let file = self.file(path).map_err(err)?;
+        let Some(f) = self.open_entry(&file).map_err(err)? else {
             return Ok(None);
         };
-        let meta = f.metadata()?;
+        let meta = f.metadata().map_err(err)?;
+        if meta.is_file() && meta.len() > max {
+            return Err(super::too_large(path, meta.len(), max));
+        }
+        self.read_open_file(&file, f, meta).map(Some).map_err(err)
+    }
+
+    fn read_open_file(&self, file: &Path, mut f: File, meta: fs::Metadata) -> io::Result<Blob> {
         if !meta.is_file() {
             return Err(io::Error::other(format!(
                 "{} is not a file",
                 file.display()
             )));
         }
-        self.check_permissions(&file, &meta)?;
+        self.check_permissions(file, &meta)?;
         let modified = meta.modified()?;
         let len = meta.len();
         let mut bytes;
@@ -338,12 +347,13 @@ impl LocalStorage {
         } else {
             // The length is only a hint for a large file (the file is ours,
             // but a sparse planted one must not make us reserve terabytes
-            // up front).
+            // up front). Never past the length checked: a writer that
+            // grows the file while it is read gets a truncated entry.
             bytes = Vec::with_capacity(len.min(64 << 20) as usize);
-            f.read_to_end(&mut bytes)?;
+            (&mut f).take(len).read_to_end(&mut bytes)?;
         }
         self.record_use(&f, &meta);
-        Ok(Some(Blob::new(bytes, modified)))
+        Ok(Blob::new(bytes, modified))
     }
 
     /// Refuses entries that someone other than the owner (and, in shared
@@ -635,7 +645,11 @@ impl Storage for LocalStorage {
     }
 
     async fn read(&self, path: &str) -> Result<Option<Blob>> {
-        self.read_file(path).map_err(err)
+        self.read_file(path, u64::MAX)
+    }
+
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        self.read_file(path, max)
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {

@@ -140,6 +140,30 @@ impl Storage for SignedStorage {
         }
     }
 
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let limit = max.saturating_add(SIGNATURE_LEN as u64);
+        let blob = match self.inner.read_at_most(path, limit).await {
+            Err(Error::TooLarge { path, size, .. }) => {
+                return Err(Error::TooLarge {
+                    path,
+                    size: size.saturating_sub(SIGNATURE_LEN as u64),
+                    max,
+                })
+            }
+            other => other?,
+        };
+        let Some(blob) = blob else {
+            return Ok(None);
+        };
+        match self.open(path, &blob.bytes) {
+            Ok(bytes) => Ok(Some(Blob::new(bytes, blob.modified))),
+            Err(reason) => Err(Error::Corrupt {
+                path: path.to_owned(),
+                reason,
+            }),
+        }
+    }
+
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         self.inner.write(path, self.seal(path, &bytes)).await
     }
