@@ -149,8 +149,18 @@ pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
         }
     }
     let shown = perscache_runtime::redact_url(&url);
-    let storage = perscache_runtime::open_url(&url, None)
+    let mut storage = perscache_runtime::open_url(&url, None)
         .with_context(|| format!("opening storage {shown}"))?;
+    // A signed store (`PERSCACHE_SECRET` in the programs that wrote it) is
+    // read as they read it: statistics and records are signed like entries.
+    let secret = args
+        .secret
+        .clone()
+        .or_else(|| std::env::var("PERSCACHE_SECRET").ok())
+        .filter(|s| !s.is_empty());
+    if let Some(secret) = secret {
+        storage = Arc::new(perscache_runtime::SignedStorage::from_arc(storage, secret));
+    }
     Ok((shown, storage))
 }
 

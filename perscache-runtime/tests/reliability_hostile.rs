@@ -320,3 +320,27 @@ fn postcard_bytes(v: &Tree) -> Vec<u8> {
     Codec::<Tree>::encode(&AnyFormat::Binary, v, &mut buf).expect("encode");
     buf
 }
+
+#[test]
+fn an_entry_from_the_future_is_expired() {
+    // `touch -d 2100-01-01` on an entry: with a time to live it would
+    // otherwise be served forever.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let format = AnyFormat::Binary;
+    let cache = Cache::builder()
+        .dir(dir.path())
+        .ttl(std::time::Duration::from_secs(3600))
+        .format(format)
+        .build();
+    assert_eq!(call(&cache, &format, Tree::Leaf), (Tree::Leaf, true));
+    assert_eq!(call(&cache, &format, nested(1)), (Tree::Leaf, false));
+    let path = entry_path(cache.storage().as_ref());
+    let decade = std::time::Duration::from_secs(10 * 365 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join(path))
+        .expect("open")
+        .set_modified(std::time::SystemTime::now() + decade)
+        .expect("mtime");
+    assert_eq!(call(&cache, &format, nested(1)), (nested(1), true));
+}
