@@ -20,6 +20,7 @@ use bytes::Bytes;
 use crate::cache::Cache;
 use crate::entry::{self, Deadline, Folder, Framing};
 use crate::error::{Error, FormatError, Result};
+use crate::flight::{self, Computing};
 use crate::format::{is_lossy_value, Codec};
 use crate::key::Key;
 use crate::stats::{self, Counters};
@@ -217,9 +218,6 @@ where
             decode(codec, p, cache.max_entry_size)
         }) {
             site.counters.hit();
-            if flush_check_due() {
-                stats::maybe_flush();
-            }
             return P::rebuild(value);
         }
     }
@@ -292,12 +290,19 @@ where
 
     if let Some(value) = lookup.find::<P::Value, C>(codec).await {
         site.counters.hit();
-        if flush_check_due() {
-            stats::maybe_flush();
-        }
         return P::rebuild(value);
     }
-    stats::maybe_flush();
+    // A forked child starts its own statistics thread.
+    stats::ensure_flusher();
+
+    // Called from inside its own computation (the function recursing with
+    // the same key): the flight below is its own, and waiting on it would
+    // wait forever.
+    if flight::computing_here(&key) {
+        return compute_and_store::<R, P, C, _>(&lookup, codec, compute)
+            .await
+            .0;
+    }
 
     // A miss. Callers of the same key in this process queue here; the first
     // computes, the others take what it stored.
@@ -322,41 +327,49 @@ where
             slot
         }
     };
-
-    let started = Instant::now();
-    let result = compute().await;
-    site.counters.miss(started.elapsed());
-
-    if let Some(value) = P::stored(&result) {
-        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(codec, value) {
-            if let Some(tier) = &cache.tier {
-                tier.insert(key, payload.clone(), SystemTime::now());
-            }
-            *slot = Some(payload);
-            if let Err(e) = folder.write(lookup.storage, lookup.path(), framed).await {
-                cache.failed(lookup.function, "could not store the result", &e);
-            }
-        }
-    }
+    let (result, payload) = compute_and_store::<R, P, C, _>(&lookup, codec, compute).await;
+    *slot = payload;
     drop(slot);
     drop(ticket);
     result
 }
 
-/// Whether a hit should see if statistics are due to be flushed. That reads
-/// the clock, which costs about as much as the rest of a memory-tier hit, so
-/// hits look on every 64th hit of a thread (and misses always do): a
-/// long-running process still writes its counts about every 30 s.
-fn flush_check_due() -> bool {
-    thread_local! {
-        static HITS: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+/// Runs the function (marked as computing this key on its thread, see
+/// `flight.rs`), counts the miss, and stores what the policy keeps.
+/// Returns the result and the payload stored, if any.
+async fn compute_and_store<R, P, C, Fut>(
+    lookup: &Lookup<'_>,
+    codec: &C,
+    compute: impl FnOnce() -> Fut,
+) -> (R, Option<Bytes>)
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    let started = Instant::now();
+    let result = Computing::new(lookup.key, async move { compute().await }).await;
+    lookup.site.counters.miss(started.elapsed());
+
+    let mut stored = None;
+    if let Some(value) = P::stored(&result) {
+        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(codec, value) {
+            if let Some(tier) = &lookup.cache.tier {
+                tier.insert(lookup.key, payload.clone(), SystemTime::now());
+            }
+            if let Err(e) = lookup
+                .folder
+                .write(lookup.storage, lookup.path(), framed)
+                .await
+            {
+                lookup
+                    .cache
+                    .failed(lookup.function, "could not store the result", &e);
+            }
+            stored = Some(payload);
+        }
     }
-    HITS.try_with(|hits| {
-        let n = hits.get().wrapping_add(1) % 64;
-        hits.set(n);
-        n == 0
-    })
-    .unwrap_or(true)
+    (result, stored)
 }
 
 /// Where one call's entry is and how to read it.
