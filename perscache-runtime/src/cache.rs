@@ -180,6 +180,7 @@ pub struct CacheBuilder {
     ttl: Option<Duration>,
     max_size: Option<u64>,
     max_entry_size: Option<u64>,
+    shared: bool,
     memory_tier: Option<usize>,
     strict: bool,
     disabled: bool,
@@ -244,8 +245,22 @@ impl CacheBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn url(mut self, url: &str) -> Result<Self> {
-        self.source = Source::Url(open_backend(url)?);
+        // A local folder is opened at `build`, with the folder's settings
+        // (`shared`) whenever they are given.
+        self.source = match crate::local_folder(url) {
+            Some(dir) => Source::Dir(dir),
+            None => Source::Url(open_backend(url)?),
+        };
         Ok(self)
+    }
+
+    /// Shares the local folder ([`dir`](Self::dir), the default folder or a
+    /// `file://` URL) with its group: see [`LocalStorageBuilder::shared`](crate::LocalStorageBuilder::shared),
+    /// which also says what is trusted. `shared = true` in `perscache.toml`,
+    /// `PERSCACHE_SHARED=1`.
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
     }
 
     /// The format of functions that name none.
@@ -311,6 +326,7 @@ impl CacheBuilder {
         self.ttl = config.ttl.or(self.ttl);
         self.memory_tier = config.memory_tier.or(self.memory_tier);
         self.max_entry_size = config.max_entry_size.or(self.max_entry_size);
+        self.shared = config.shared.unwrap_or(self.shared);
         self.strict = config.strict.unwrap_or(self.strict);
         self.disabled = config.enabled == Some(false);
         Ok(self)
@@ -339,11 +355,19 @@ impl CacheBuilder {
         let secret = self.secret.as_ref().map(|s| s.0.as_slice());
         let storage = match self.source {
             Source::DefaultDir => compose(
-                Arc::new(LocalStorage::new(crate::default_dir())),
+                Arc::new(
+                    LocalStorage::builder(crate::default_dir())
+                        .shared(self.shared)
+                        .build(),
+                ),
                 self.max_size,
                 secret,
             ),
-            Source::Dir(dir) => compose(Arc::new(LocalStorage::new(dir)), self.max_size, secret),
+            Source::Dir(dir) => compose(
+                Arc::new(LocalStorage::builder(dir).shared(self.shared).build()),
+                self.max_size,
+                secret,
+            ),
             Source::Url(backend) => compose(backend, self.max_size, secret),
             Source::Given(storage) => compose(storage, None, secret),
         };

@@ -10,6 +10,7 @@
 //! | `PERSCACHE_TTL` | `ttl` | default time to live, such as `1d` or `90s` |
 //! | `PERSCACHE_MAX_SIZE` | `max_size` | size limit, such as `500MB` or `2GiB` |
 //! | `PERSCACHE_MAX_ENTRY_SIZE` | `max_entry_size` | the largest entry read or written (default 1 GiB): a larger one is never downloaded, decompressed or decoded |
+//! | `PERSCACHE_SHARED` = `1` | `shared = true` | the local folder is shared with its group (see `LocalStorageBuilder::shared`) |
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
 //! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
@@ -59,6 +60,8 @@ pub struct Config {
     pub max_size: Option<u64>,
     /// The largest entry read or written, in bytes.
     pub max_entry_size: Option<u64>,
+    /// Whether the local folder is shared with its group.
+    pub shared: Option<bool>,
     /// Bytes of recent entries to keep in memory.
     pub memory_tier: Option<usize>,
     /// Whether cache errors panic.
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("ttl", &self.ttl)
             .field("max_size", &self.max_size)
             .field("max_entry_size", &self.max_entry_size)
+            .field("shared", &self.shared)
             .field("memory_tier", &self.memory_tier)
             .field("strict", &self.strict)
             .finish()
@@ -92,6 +96,7 @@ struct FileConfig {
     ttl: Option<String>,
     max_size: Option<SizeValue>,
     max_entry_size: Option<SizeValue>,
+    shared: Option<bool>,
     memory_tier: Option<SizeValue>,
     strict: Option<bool>,
 }
@@ -149,6 +154,7 @@ impl Config {
                 .max_entry_size
                 .map(|s| s.bytes("max_entry_size"))
                 .transpose()?,
+            shared: file.shared,
             memory_tier: file
                 .memory_tier
                 .map(|s| s.bytes("memory_tier").map(|n| n as usize))
@@ -191,6 +197,12 @@ impl Config {
                 parse_size(&v)
                     .map_err(|e| Error::Config(format!("PERSCACHE_MAX_ENTRY_SIZE: {e}")))?,
             );
+        }
+        if let Some(v) = var("PERSCACHE_SHARED") {
+            self.shared = Some(matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            ));
         }
         if let Some(v) = var("PERSCACHE_MEMORY_TIER") {
             self.memory_tier = Some(
