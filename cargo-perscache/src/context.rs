@@ -123,7 +123,9 @@ impl Context {
 }
 
 /// The storage: `--url`, `--dir`, else `perscache.toml` / `PERSCACHE_*` as
-/// the runtime reads them. A local folder that does not exist is an error.
+/// the runtime reads them, and its URL as it may be shown (without a
+/// password or a signature: [`redact_url`](perscache_runtime::redact_url)).
+/// A local folder that does not exist is an error.
 pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
     let url = match (&args.url, &args.dir) {
         (Some(u), _) => u.clone(),
@@ -145,9 +147,20 @@ pub fn open_storage(args: &StorageArgs) -> Result<(String, Arc<dyn Storage>)> {
             );
         }
     }
-    let storage = perscache_runtime::open_url(&url, None)
-        .with_context(|| format!("opening storage {url}"))?;
-    Ok((url, storage))
+    let shown = perscache_runtime::redact_url(&url);
+    let mut storage = perscache_runtime::open_url(&url, None)
+        .with_context(|| format!("opening storage {shown}"))?;
+    // A signed store (`PERSCACHE_SECRET` in the programs that wrote it) is
+    // read as they read it: statistics and records are signed like entries.
+    let secret = args
+        .secret
+        .clone()
+        .or_else(|| std::env::var("PERSCACHE_SECRET").ok())
+        .filter(|s| !s.is_empty());
+    if let Some(secret) = secret {
+        storage = Arc::new(perscache_runtime::SignedStorage::from_arc(storage, secret));
+    }
+    Ok((shown, storage))
 }
 
 /// What the storage holds, grouped by function and code folder.

@@ -67,6 +67,10 @@ pub struct StorageArgs {
     /// A local cache folder.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// The secret the entries are signed with (default: `PERSCACHE_SECRET`,
+    /// which keeps it out of the process list).
+    #[arg(long, value_name = "SECRET", hide_default_value = true)]
+    pub secret: Option<String>,
 }
 
 /// The subcommands.

@@ -445,3 +445,81 @@ fn stats_reports_counts_entries_and_bytes() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("HITS") && table.contains("75.0%"), "{table}");
 }
+
+#[test]
+fn signed_stores_are_read_with_the_secret() {
+    // Programs that sign their entries (`PERSCACHE_SECRET`) sign their
+    // statistics and records too: `stats` and `clear` read them with the
+    // same secret, from `--secret` or the environment.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    copy_dir(&fixture(), dir.path());
+    let root = dir.path().to_path_buf();
+    let cache = root.join("cache");
+    std::fs::create_dir_all(&cache).expect("cache");
+    let ours = workspace_root(&root);
+    let site: &'static Site = Box::leak(Box::new(
+        Site::new("app::calls_helper", "feedc0de00000000", "feedc0de00000000")
+            .workspace(leak(&ours)),
+    ));
+    let signed = Cache::builder()
+        .dir(&cache)
+        .secret("team secret")
+        .strict(true)
+        .build();
+    for _ in 0..3 {
+        let key = {
+            let mut h = KeyHasher::new(site.function(), site.code_hash(), Binary.name());
+            h.arg("n", &1u32).expect("key");
+            h.finish()
+        };
+        let got =
+            call_sync::<u32, Always, _>(&signed, site, Ok(key), &Binary, Options::default(), || 7);
+        assert_eq!(got, 7);
+    }
+    perscache_runtime::flush_stats();
+    let entries = || {
+        files(&cache)
+            .into_iter()
+            .filter(|f| classify(f).is_entry())
+            .count()
+    };
+    assert_eq!(entries(), 1);
+
+    let stats = |secret: Option<&str>, env: Option<&str>| {
+        let mut c = cmd(&root);
+        c.args(["stats", "--json", "--dir"]).arg(&cache);
+        if let Some(s) = secret {
+            c.args(["--secret", s]);
+        }
+        match env {
+            Some(s) => c.env("PERSCACHE_SECRET", s),
+            None => c.env_remove("PERSCACHE_SECRET"),
+        };
+        let out = c.output().expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+        rows.iter()
+            .find(|r| r["function"] == "app::calls_helper")
+            .map(|r| (r["hits"].as_u64(), r["misses"].as_u64()))
+    };
+    let counted = (Some(2), Some(1));
+    assert_eq!(stats(Some("team secret"), None), Some(counted));
+    assert_eq!(stats(None, Some("team secret")), Some(counted));
+    assert_ne!(stats(None, None), Some(counted), "unsigned reading");
+
+    // Without the secret, no record can be read: nothing is removed.
+    let clear = |secret: Option<&str>| {
+        let mut c = cmd(&root);
+        c.args(["clear", "--all", "--dir"]).arg(&cache);
+        c.env_remove("PERSCACHE_SECRET");
+        if let Some(s) = secret {
+            c.args(["--secret", s]);
+        }
+        let out = c.output().expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    clear(None);
+    assert_eq!(entries(), 1, "removed without reading its record");
+    clear(Some("team secret"));
+    assert_eq!(entries(), 0, "the signed record names this workspace");
+}

@@ -276,3 +276,36 @@ fn missing_cache_folder_is_an_error() {
         assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn storage_urls_are_shown_without_their_secrets() {
+    // A password (and a signature) in every scheme's URL, against a port
+    // nothing listens on: whatever `stats -v` and `clear` print, the
+    // status line or the error, holds neither.
+    const SECRET: &str = "pw-Hunter2-secret";
+    let dir = workspace();
+    for url in [
+        format!("redis://:{SECRET}@127.0.0.1:1/0"),
+        format!("redis://user:{SECRET}@127.0.0.1:1/0?prefix=p:"),
+        format!("s3://user:{SECRET}@bucket/prefix"),
+        format!("gs://user:{SECRET}@bucket/prefix"),
+        format!("az://account:{SECRET}@container/prefix"),
+        format!("http://user:{SECRET}@127.0.0.1:1/bucket?sig={SECRET}"),
+        format!("https://127.0.0.1:1/c?sv=1&sig={SECRET}&token={SECRET}"),
+    ] {
+        for args in [vec!["stats", "-v"], vec!["clear", "--all", "-v"]] {
+            let out = cmd(dir.path())
+                .args(&args)
+                .arg("--url")
+                .arg(&url)
+                .timeout(Duration::from_secs(120))
+                .output()
+                .expect("run");
+            let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), stderr(&out));
+            assert!(
+                !stdout.contains(SECRET) && !stderr.contains(SECRET),
+                "{args:?} {url}:\n{stdout}\n{stderr}"
+            );
+        }
+    }
+}

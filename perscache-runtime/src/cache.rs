@@ -13,6 +13,10 @@ use crate::format::AnyFormat;
 use crate::storage::{compose, open_backend, LocalStorage, Storage};
 use crate::tier::MemoryTier;
 
+/// The largest entry a cache reads or writes unless configured otherwise
+/// ([`CacheBuilder::max_entry_size`], `PERSCACHE_MAX_ENTRY_SIZE`): 1 GiB.
+pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 1 << 30;
+
 /// Where `#[persist]` keeps results, in what format, and for how long.
 ///
 /// Functions that name no cache use the [default cache](Cache::from_env), set
@@ -42,6 +46,7 @@ pub struct Cache {
     pub(crate) storage: Arc<dyn Storage>,
     pub(crate) format: AnyFormat,
     pub(crate) ttl: Option<Duration>,
+    pub(crate) max_entry_size: u64,
     pub(crate) strict: bool,
     pub(crate) enabled: bool,
     pub(crate) tier: Option<MemoryTier>,
@@ -55,6 +60,7 @@ impl fmt::Debug for Cache {
             .field("storage", &self.storage)
             .field("format", &self.format)
             .field("ttl", &self.ttl)
+            .field("max_entry_size", &self.max_entry_size)
             .field("strict", &self.strict)
             .field("memory_tier", &self.tier.is_some())
             .finish()
@@ -74,6 +80,12 @@ impl Cache {
     /// the binary format and no time to live.
     pub fn builder() -> CacheBuilder {
         CacheBuilder::default()
+    }
+
+    /// The largest entry it reads or writes, in bytes
+    /// ([`CacheBuilder::max_entry_size`]).
+    pub fn max_entry_size(&self) -> u64 {
+        self.max_entry_size
     }
 
     /// A cache that stores nothing: every call runs the function.
@@ -167,6 +179,8 @@ pub struct CacheBuilder {
     format: AnyFormat,
     ttl: Option<Duration>,
     max_size: Option<u64>,
+    max_entry_size: Option<u64>,
+    shared: bool,
     memory_tier: Option<usize>,
     strict: bool,
     disabled: bool,
@@ -231,8 +245,22 @@ impl CacheBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn url(mut self, url: &str) -> Result<Self> {
-        self.source = Source::Url(open_backend(url)?);
+        // A local folder is opened at `build`, with the folder's settings
+        // (`shared`) whenever they are given.
+        self.source = match crate::local_folder(url) {
+            Some(dir) => Source::Dir(dir),
+            None => Source::Url(open_backend(url)?),
+        };
         Ok(self)
+    }
+
+    /// Shares the local folder ([`dir`](Self::dir), the default folder or a
+    /// `file://` URL) with its group: see [`LocalStorageBuilder::shared`](crate::LocalStorageBuilder::shared),
+    /// which also says what is trusted. `shared = true` in `perscache.toml`,
+    /// `PERSCACHE_SHARED=1`.
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
     }
 
     /// The format of functions that name none.
@@ -253,6 +281,22 @@ impl CacheBuilder {
     /// storage you pass in carries its own limit.
     pub fn max_size(mut self, bytes: u64) -> Self {
         self.max_size = Some(bytes);
+        self
+    }
+
+    /// The largest entry read or written, in bytes (default
+    /// [`DEFAULT_MAX_ENTRY_SIZE`](crate::DEFAULT_MAX_ENTRY_SIZE), 1 GiB). A
+    /// larger stored entry is a miss without being downloaded, decompressed
+    /// or decoded (its size is checked first: a file's length, an object's
+    /// `HEAD`), and a larger result is returned but not stored. It bounds
+    /// what bytes written by someone else can make a reader allocate.
+    ///
+    /// ```
+    /// let cache = perscache::Cache::builder().max_entry_size(64 << 20).build();
+    /// assert_eq!(cache.max_entry_size(), 64 << 20);
+    /// ```
+    pub fn max_entry_size(mut self, bytes: u64) -> Self {
+        self.max_entry_size = Some(bytes);
         self
     }
 
@@ -281,6 +325,8 @@ impl CacheBuilder {
         }
         self.ttl = config.ttl.or(self.ttl);
         self.memory_tier = config.memory_tier.or(self.memory_tier);
+        self.max_entry_size = config.max_entry_size.or(self.max_entry_size);
+        self.shared = config.shared.unwrap_or(self.shared);
         self.strict = config.strict.unwrap_or(self.strict);
         self.disabled = config.enabled == Some(false);
         Ok(self)
@@ -309,11 +355,19 @@ impl CacheBuilder {
         let secret = self.secret.as_ref().map(|s| s.0.as_slice());
         let storage = match self.source {
             Source::DefaultDir => compose(
-                Arc::new(LocalStorage::new(crate::default_dir())),
+                Arc::new(
+                    LocalStorage::builder(crate::default_dir())
+                        .shared(self.shared)
+                        .build(),
+                ),
                 self.max_size,
                 secret,
             ),
-            Source::Dir(dir) => compose(Arc::new(LocalStorage::new(dir)), self.max_size, secret),
+            Source::Dir(dir) => compose(
+                Arc::new(LocalStorage::builder(dir).shared(self.shared).build()),
+                self.max_size,
+                secret,
+            ),
             Source::Url(backend) => compose(backend, self.max_size, secret),
             Source::Given(storage) => compose(storage, None, secret),
         };
@@ -321,6 +375,7 @@ impl CacheBuilder {
             storage,
             format: self.format,
             ttl: self.ttl,
+            max_entry_size: self.max_entry_size.unwrap_or(crate::DEFAULT_MAX_ENTRY_SIZE),
             strict: self.strict,
             enabled: !self.disabled,
             tier: self.memory_tier.map(MemoryTier::new),

@@ -20,6 +20,7 @@ use bytes::Bytes;
 use crate::cache::Cache;
 use crate::entry::{self, Deadline, Folder, Framing};
 use crate::error::{Error, FormatError, Result};
+use crate::flight::{self, Computing};
 use crate::format::{is_lossy_value, Codec};
 use crate::key::Key;
 use crate::stats::{self, Counters};
@@ -213,11 +214,10 @@ where
     // Anything else (no tier entry, a payload that does not decode, which
     // the full path reports and removes) takes the full path.
     if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
-        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| decode(codec, p)) {
+        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| {
+            decode(codec, p, cache.max_entry_size)
+        }) {
             site.counters.hit();
-            if flush_check_due() {
-                stats::maybe_flush();
-            }
             return P::rebuild(value);
         }
     }
@@ -290,12 +290,19 @@ where
 
     if let Some(value) = lookup.find::<P::Value, C>(codec).await {
         site.counters.hit();
-        if flush_check_due() {
-            stats::maybe_flush();
-        }
         return P::rebuild(value);
     }
-    stats::maybe_flush();
+    // A forked child starts its own statistics thread.
+    stats::ensure_flusher();
+
+    // Called from inside its own computation (the function recursing with
+    // the same key): the flight below is its own, and waiting on it would
+    // wait forever.
+    if flight::computing_here(&key) {
+        return compute_and_store::<R, P, C, _>(&lookup, codec, compute)
+            .await
+            .0;
+    }
 
     // A miss. Callers of the same key in this process queue here; the first
     // computes, the others take what it stored.
@@ -320,41 +327,49 @@ where
             slot
         }
     };
-
-    let started = Instant::now();
-    let result = compute().await;
-    site.counters.miss(started.elapsed());
-
-    if let Some(value) = P::stored(&result) {
-        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(codec, value) {
-            if let Some(tier) = &cache.tier {
-                tier.insert(key, payload.clone(), SystemTime::now());
-            }
-            *slot = Some(payload);
-            if let Err(e) = folder.write(lookup.storage, lookup.path(), framed).await {
-                cache.failed(lookup.function, "could not store the result", &e);
-            }
-        }
-    }
+    let (result, payload) = compute_and_store::<R, P, C, _>(&lookup, codec, compute).await;
+    *slot = payload;
     drop(slot);
     drop(ticket);
     result
 }
 
-/// Whether a hit should see if statistics are due to be flushed. That reads
-/// the clock, which costs about as much as the rest of a memory-tier hit, so
-/// hits look on every 64th hit of a thread (and misses always do): a
-/// long-running process still writes its counts about every 30 s.
-fn flush_check_due() -> bool {
-    thread_local! {
-        static HITS: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+/// Runs the function (marked as computing this key on its thread, see
+/// `flight.rs`), counts the miss, and stores what the policy keeps.
+/// Returns the result and the payload stored, if any.
+async fn compute_and_store<R, P, C, Fut>(
+    lookup: &Lookup<'_>,
+    codec: &C,
+    compute: impl FnOnce() -> Fut,
+) -> (R, Option<Bytes>)
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    let started = Instant::now();
+    let result = Computing::new(lookup.key, async move { compute().await }).await;
+    lookup.site.counters.miss(started.elapsed());
+
+    let mut stored = None;
+    if let Some(value) = P::stored(&result) {
+        if let Some((framed, payload)) = lookup.encode::<P::Value, C>(codec, value) {
+            if let Some(tier) = &lookup.cache.tier {
+                tier.insert(lookup.key, payload.clone(), SystemTime::now());
+            }
+            if let Err(e) = lookup
+                .folder
+                .write(lookup.storage, lookup.path(), framed)
+                .await
+            {
+                lookup
+                    .cache
+                    .failed(lookup.function, "could not store the result", &e);
+            }
+            stored = Some(payload);
+        }
     }
-    HITS.try_with(|hits| {
-        let n = hits.get().wrapping_add(1) % 64;
-        hits.set(n);
-        n == 0
-    })
-    .unwrap_or(true)
+    (result, stored)
 }
 
 /// Where one call's entry is and how to read it.
@@ -383,7 +398,9 @@ impl Lookup<'_> {
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
         if let Some(tier) = &self.cache.tier {
-            match tier.get(&self.key, self.deadline, |p| decode(codec, p)) {
+            match tier.get(&self.key, self.deadline, |p| {
+                decode(codec, p, self.cache.max_entry_size)
+            }) {
                 Some(Ok(v)) => return Some(v),
                 Some(Err(e)) => {
                     self.report_undecodable(codec, e);
@@ -393,12 +410,14 @@ impl Lookup<'_> {
             }
         }
         let framing = Framing::of(codec);
-        let found = match entry::read(self.storage, self.path(), self.deadline, framing).await {
+        let max = self.cache.max_entry_size;
+        let found = match entry::read(self.storage, self.path(), max, self.deadline, framing).await
+        {
             Ok(Some(found)) => found,
             Ok(None) => return None,
             Err(e) => {
                 let what = match e {
-                    Error::Corrupt { .. } => "a cache entry is damaged",
+                    Error::Corrupt { .. } | Error::TooLarge { .. } => "a cache entry is damaged",
                     _ => "could not read the cache",
                 };
                 self.cache.failed(self.function, what, &e);
@@ -413,7 +432,7 @@ impl Lookup<'_> {
     }
 
     fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {
-        decode(codec, payload)
+        decode(codec, payload, self.cache.max_entry_size)
             .map_err(|e| self.report_undecodable(codec, e))
             .ok()
     }
@@ -467,6 +486,18 @@ impl Lookup<'_> {
             return None;
         }
         let (framed, payload) = framing.seal(buf);
+        if framed.len() as u64 > self.cache.max_entry_size {
+            self.cache.failed(
+                self.function,
+                "this result is larger than max_entry_size; it is not stored",
+                &Error::TooLarge {
+                    path: self.path().to_owned(),
+                    size: framed.len() as u64,
+                    max: self.cache.max_entry_size,
+                },
+            );
+            return None;
+        }
         let recheck = site.recheck.load(Ordering::Relaxed);
         if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
             let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -489,11 +520,18 @@ impl Lookup<'_> {
     }
 }
 
-/// Decodes a payload. A decoder that panics on damaged or hostile bytes
-/// (third-party parsers do) must cost a miss, not the caller's call.
-fn decode<T, C: Codec<T>>(codec: &C, payload: &[u8]) -> std::result::Result<T, FormatError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| codec.decode(payload)))
-        .unwrap_or_else(|_| Err(FormatError::new(Panicked)))
+/// Decodes a payload, decompressing at most `max` bytes. A decoder that
+/// panics on damaged or hostile bytes (third-party parsers do) must cost a
+/// miss, not the caller's call.
+fn decode<T, C: Codec<T>>(
+    codec: &C,
+    payload: &[u8],
+    max: u64,
+) -> std::result::Result<T, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::format::with_decoded_limit(max, || codec.decode(payload))
+    }))
+    .unwrap_or_else(|_| Err(FormatError::new(Panicked)))
 }
 
 /// A decoder's panic, blamed on the bytes it was given.

@@ -9,6 +9,8 @@
 //! | `PERSCACHE_FORMAT` | `format` | default format: `binary`, `json`, `json-pretty`; with features `yaml`, `msgpack`, `cbor`, and `+zstd` after any |
 //! | `PERSCACHE_TTL` | `ttl` | default time to live, such as `1d` or `90s` |
 //! | `PERSCACHE_MAX_SIZE` | `max_size` | size limit, such as `500MB` or `2GiB` |
+//! | `PERSCACHE_MAX_ENTRY_SIZE` | `max_entry_size` | the largest entry read or written (default 1 GiB): a larger one is never downloaded, decompressed or decoded |
+//! | `PERSCACHE_SHARED` = `1` | `shared = true` | the local folder is shared with its group (see `LocalStorageBuilder::shared`) |
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
 //! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
@@ -41,7 +43,7 @@ pub const CONFIG_FILE: &str = "perscache.toml";
 /// assert_eq!(config.max_size, Some(1 << 30));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
     /// `false` turns caching off.
@@ -56,10 +58,32 @@ pub struct Config {
     pub ttl: Option<Duration>,
     /// The storage's size limit in bytes.
     pub max_size: Option<u64>,
+    /// The largest entry read or written, in bytes.
+    pub max_entry_size: Option<u64>,
+    /// Whether the local folder is shared with its group.
+    pub shared: Option<bool>,
     /// Bytes of recent entries to keep in memory.
     pub memory_tier: Option<usize>,
     /// Whether cache errors panic.
     pub strict: Option<bool>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold a password (`redis://:pw@host`): never shown.
+        f.debug_struct("Config")
+            .field("enabled", &self.enabled)
+            .field("url", &self.url.as_deref().map(crate::redact_url))
+            .field("dir", &self.dir)
+            .field("format", &self.format)
+            .field("ttl", &self.ttl)
+            .field("max_size", &self.max_size)
+            .field("max_entry_size", &self.max_entry_size)
+            .field("shared", &self.shared)
+            .field("memory_tier", &self.memory_tier)
+            .field("strict", &self.strict)
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]
@@ -71,6 +95,8 @@ struct FileConfig {
     format: Option<String>,
     ttl: Option<String>,
     max_size: Option<SizeValue>,
+    max_entry_size: Option<SizeValue>,
+    shared: Option<bool>,
     memory_tier: Option<SizeValue>,
     strict: Option<bool>,
 }
@@ -124,6 +150,11 @@ impl Config {
             format: file.format.map(|f| f.parse()).transpose()?,
             ttl: file.ttl.map(|t| parse_duration("ttl", &t)).transpose()?,
             max_size: file.max_size.map(|s| s.bytes("max_size")).transpose()?,
+            max_entry_size: file
+                .max_entry_size
+                .map(|s| s.bytes("max_entry_size"))
+                .transpose()?,
+            shared: file.shared,
             memory_tier: file
                 .memory_tier
                 .map(|s| s.bytes("memory_tier").map(|n| n as usize))
@@ -160,6 +191,18 @@ impl Config {
             self.max_size = Some(
                 parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MAX_SIZE: {e}")))?,
             );
+        }
+        if let Some(v) = var("PERSCACHE_MAX_ENTRY_SIZE") {
+            self.max_entry_size = Some(
+                parse_size(&v)
+                    .map_err(|e| Error::Config(format!("PERSCACHE_MAX_ENTRY_SIZE: {e}")))?,
+            );
+        }
+        if let Some(v) = var("PERSCACHE_SHARED") {
+            self.shared = Some(matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            ));
         }
         if let Some(v) = var("PERSCACHE_MEMORY_TIER") {
             self.memory_tier = Some(

@@ -31,6 +31,20 @@ pub enum Error {
         /// What check failed.
         reason: String,
     },
+    /// A stored entry is larger than the cache reads
+    /// ([`max_entry_size`](crate::CacheBuilder::max_entry_size)); its bytes
+    /// were not read.
+    #[error(
+        "cache entry {path} holds {size} bytes, more than max_entry_size ({max} bytes); not read"
+    )]
+    TooLarge {
+        /// The entry's path inside the storage.
+        path: String,
+        /// Its size in bytes, as the storage reports it.
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
     /// A format could not encode or decode a value.
     #[error("format `{format}` cannot handle `{type_name}`: {source}")]
     Format {

@@ -1,10 +1,21 @@
 //! Single flight: concurrent callers of one missing key in a process compute
 //! it once. The first caller of a key takes its lock and computes; later ones
 //! wait on the lock, then take the payload it left.
+//!
+//! A computation that calls its own function with the same key (directly,
+//! or through other functions) would wait on the lock it holds, forever.
+//! [`Computing`] marks the keys whose computation is running on the current
+//! thread, during each poll of it: such a call skips the flight and
+//! computes. (A computation that spawns a task making that call and waits
+//! for it still waits on itself: the task runs elsewhere.)
 
+use std::cell::RefCell;
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 
@@ -54,5 +65,52 @@ impl Drop for Ticket<'_> {
                 e.remove();
             }
         }
+    }
+}
+
+thread_local! {
+    /// Keys whose computation is being polled on this thread, innermost last.
+    static COMPUTING: RefCell<Vec<Key>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether this call is made from inside the computation of the same key.
+pub(crate) fn computing_here(key: &Key) -> bool {
+    COMPUTING
+        .try_with(|keys| keys.borrow().contains(key))
+        .unwrap_or(false)
+}
+
+/// A computation of `key`: while it is polled, [`computing_here`] says so.
+pub(crate) struct Computing<F> {
+    key: Key,
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Computing<F> {
+    pub(crate) fn new(key: Key, inner: F) -> Self {
+        Computing {
+            key,
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+impl<F: Future> Future for Computing<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        /// Pops the key when the poll ends, a panic included.
+        struct Mark;
+        impl Drop for Mark {
+            fn drop(&mut self) {
+                let _ = COMPUTING.try_with(|keys| keys.borrow_mut().pop());
+            }
+        }
+        let key = self.key;
+        let _mark = COMPUTING
+            .try_with(|keys| keys.borrow_mut().push(key))
+            .ok()
+            .map(|()| Mark);
+        self.inner.as_mut().poll(cx)
     }
 }

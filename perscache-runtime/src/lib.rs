@@ -24,6 +24,7 @@ mod error;
 mod flight;
 mod format;
 mod key;
+mod redact;
 mod stats;
 mod storage;
 mod tier;
@@ -53,7 +54,7 @@ pub mod testing;
 pub use arrow_array;
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
-pub use cache::{AsCache, Cache, CacheBuilder, NoCache};
+pub use cache::{AsCache, Cache, CacheBuilder, NoCache, DEFAULT_MAX_ENTRY_SIZE};
 pub use config::{default_dir, Config, CONFIG_FILE};
 pub use entry::{function_dir, STATS_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
@@ -79,6 +80,7 @@ pub use format::{
     AnyFormat, Binary, Codec, Compression, Custom, FnCustom, Format, Json, JsonPretty,
 };
 pub use key::{Key, KeyHasher};
+pub use redact::redact_url;
 pub use stats::{flush as flush_stats, read_stats, FunctionStats};
 pub use storage::{
     local_folder, open_url, Blob, EntryInfo, LocalStorage, LocalStorageBuilder, MemoryStorage,

@@ -3,13 +3,23 @@
 //! `cargo perscache stats` reads them.
 //!
 //! Counting is two relaxed atomic adds per call. Counts reach storage when the
-//! process exits normally, and at most every [`FLUSH_EVERY`] while it runs, so a
+//! process exits normally, and every [`FLUSH_EVERY`] while it runs, so a
 //! long-lived server reports too. Two processes flushing at the same instant
 //! can lose one of the two updates: these are statistics, not ledgers.
+//!
+//! **Never on the call path.** Writing counts is storage I/O (a remote
+//! round trip, or a server that does not answer), so no call ever does it:
+//! one thread per process, `perscache-stats`, started with the first
+//! counted call, wakes every [`FLUSH_EVERY`] and writes. At exit the exit
+//! hook asks that thread for a last flush and waits at most [`EXIT_WAIT`]
+//! for it: the thread's own state is intact then (the main thread's
+//! thread-locals are already gone, which is why remote clients panicked
+//! when the hook wrote itself), and a server that does not answer delays
+//! the exit by that much at most. A forked child starts its own thread.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Once, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +28,9 @@ use crate::storage::Storage;
 
 /// How often a running process writes its counts.
 pub(crate) const FLUSH_EVERY: Duration = Duration::from_secs(30);
+
+/// The longest the exit hook waits for the last flush.
+pub(crate) const EXIT_WAIT: Duration = Duration::from_secs(5);
 
 /// A function's statistics as stored in `_stats.json`.
 ///
@@ -135,17 +148,10 @@ struct Registered {
     storage: Arc<dyn Storage>,
 }
 
-fn registry() -> &'static Mutex<Vec<Registered>> {
-    static REGISTRY: OnceLock<Mutex<Vec<Registered>>> = OnceLock::new();
+fn registry() -> &'static Mutex<Vec<Arc<Registered>>> {
+    static REGISTRY: OnceLock<Mutex<Vec<Arc<Registered>>>> = OnceLock::new();
     REGISTRY.get_or_init(|| Mutex::new(Vec::new()))
 }
-
-fn started() -> Instant {
-    static START: OnceLock<Instant> = OnceLock::new();
-    *START.get_or_init(Instant::now)
-}
-
-static LAST_FLUSH_SECS: AtomicU64 = AtomicU64::new(0);
 
 /// Remembers where a function's counts go; cheap after the first call.
 pub(crate) fn register(
@@ -161,39 +167,113 @@ pub(crate) fn register(
     if counters.registered.swap(true, Ordering::AcqRel) {
         return;
     }
-    list.push(Registered {
+    list.push(Arc::new(Registered {
         function: function.to_owned(),
         dir: dir.to_owned(),
         counters,
         storage: Arc::clone(storage),
-    });
+    }));
     drop(list);
-    started();
+    ensure_flusher();
     static AT_EXIT: Once = Once::new();
     AT_EXIT.call_once(exit_hook::install);
 }
 
-/// Flushes when [`FLUSH_EVERY`] has passed since the last flush. One relaxed
-/// load on the common path.
-pub(crate) fn maybe_flush() {
-    let now = started().elapsed().as_secs();
-    let last = LAST_FLUSH_SECS.load(Ordering::Relaxed);
-    if now >= last + FLUSH_EVERY.as_secs()
-        && LAST_FLUSH_SECS
-            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-            .is_ok()
+/// Makes sure this process has its flushing thread (a forked child
+/// inherits the parent's registrations, not its threads). A relaxed load
+/// and `getpid` when it has.
+pub(crate) fn ensure_flusher() {
+    static FLUSHER_PID: AtomicU32 = AtomicU32::new(0);
+    let pid = std::process::id();
+    if FLUSHER_PID.load(Ordering::Relaxed) == pid || FLUSHER_PID.swap(pid, Ordering::AcqRel) == pid
     {
-        flush();
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("perscache-stats".into())
+        .spawn(flusher);
+    if spawned.is_err() {
+        // No thread: counts reach storage through `flush` only.
+        FLUSHER_PID.store(0, Ordering::Relaxed);
     }
 }
 
-/// Writes every function's pending counts to its storage.
+/// What the flushing thread and the exit hook say to each other.
+#[derive(Default)]
+struct Signal {
+    /// The exit hook asks for a last flush.
+    exiting: bool,
+    /// The thread finished it.
+    flushed: bool,
+    /// A flushing thread runs in this process.
+    running_in: u32,
+}
+
+fn signal() -> &'static (Mutex<Signal>, Condvar) {
+    static SIGNAL: OnceLock<(Mutex<Signal>, Condvar)> = OnceLock::new();
+    SIGNAL.get_or_init(Default::default)
+}
+
+/// The flushing thread: every [`FLUSH_EVERY`], and once more at exit.
+fn flusher() {
+    let (lock, wake) = signal();
+    let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+    state.running_in = std::process::id();
+    loop {
+        let (next, _) = wake
+            .wait_timeout_while(state, FLUSH_EVERY, |s| !s.exiting)
+            .unwrap_or_else(|p| p.into_inner());
+        let exiting = next.exiting;
+        drop(next);
+        flush();
+        state = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if exiting {
+            state.flushed = true;
+            wake.notify_all();
+            return;
+        }
+    }
+}
+
+/// At exit: the last flush, by the flushing thread when this process has
+/// one (waiting at most [`EXIT_WAIT`]). Returns whether it did.
+fn flush_at_exit() -> bool {
+    let (lock, wake) = signal();
+    let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+    if state.running_in != std::process::id() {
+        return false;
+    }
+    state.exiting = true;
+    wake.notify_all();
+    let _done = wake
+        .wait_timeout_while(state, EXIT_WAIT, |s| !s.flushed)
+        .unwrap_or_else(|p| p.into_inner());
+    true
+}
+
+/// Writes every function's pending counts to its storage, and returns when
+/// it has (or failed).
 ///
-/// Called at exit and periodically; call it yourself before a process ends
-/// in a way that skips exit handlers (such as `std::process::abort`).
+/// A thread of perscache's does it every 30 s and at exit; call it yourself
+/// before a process ends in a way that skips exit handlers (such as
+/// `std::process::abort`). It blocks the calling thread on the storage.
 pub fn flush() {
-    let list = registry().lock().unwrap_or_else(|p| p.into_inner());
-    for r in list.iter() {
+    // The list is copied out so that a slow storage never holds the lock a
+    // function's first call takes to register.
+    let list: Vec<Arc<Registered>> = registry().lock().unwrap_or_else(|p| p.into_inner()).clone();
+    flush_where(&list, |_| true);
+}
+
+/// At exit without the flushing thread: every storage but the remote ones.
+fn flush_local_only() {
+    let list: Vec<Arc<Registered>> = registry().lock().unwrap_or_else(|p| p.into_inner()).clone();
+    flush_where(&list, |r| {
+        !matches!(r.storage.name(), "s3" | "gcs" | "azure" | "redis")
+    });
+}
+
+fn flush_where(list: &[Arc<Registered>], wanted: impl Fn(&Registered) -> bool) {
+    for r in list.iter().filter(|r| wanted(r)) {
         let delta = r.counters.take();
         if delta.hits == 0 && delta.misses == 0 {
             continue;
@@ -256,8 +336,15 @@ mod exit_hook {
 
     extern "C" fn on_exit() {
         // Unwinding out of an `extern "C"` function aborts the process; a
-        // statistics failure must never do that to the user's exit.
-        let _ = std::panic::catch_unwind(super::flush);
+        // statistics failure must never do that to the user's exit. Only a
+        // process without the flushing thread (it could not be started)
+        // writes here, and only to storage that needs no thread-local state
+        // (remote clients do: they are skipped rather than panic).
+        let _ = std::panic::catch_unwind(|| {
+            if !super::flush_at_exit() {
+                super::flush_local_only();
+            }
+        });
     }
 
     #[cfg(any(unix, windows))]

@@ -173,3 +173,162 @@ fn a_secret_catches_every_bit_flip_in_text_entries() {
         good.len()
     );
 }
+
+/// Whether this process runs as root, which `chown` to another user needs;
+/// says why the test is skipped otherwise.
+#[cfg(unix)]
+fn root_or_skip(test: &str) -> bool {
+    // SAFETY: `geteuid` takes nothing and cannot fail.
+    #[allow(unsafe_code)]
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        println!("{test}: skipped: chown to another user needs root");
+    }
+    root
+}
+
+/// The user and group these tests give files: `nobody`'s numbers, and a
+/// group nobody here belongs to.
+#[cfg(unix)]
+const OTHER_USER: u32 = 65534;
+#[cfg(unix)]
+const TEAM_GROUP: u32 = 4242;
+
+#[cfg(unix)]
+#[test]
+fn entries_and_folders_of_another_user_are_refused() {
+    use std::os::unix::fs::chown;
+    if !root_or_skip("entries_and_folders_of_another_user_are_refused") {
+        return;
+    }
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let root = dir.path().join("cache");
+    let f = AnyFormat::Binary;
+    let cache = cache(&root, f, None);
+    assert!(call(&cache, &f, 1, None, || Value::new(1, 1, 4)).1);
+    assert!(
+        !call(&cache, &f, 1, None, || Value::new(1, 2, 4)).1,
+        "a hit"
+    );
+    // Another user's entry, as if they had planted it: refused even by
+    // root, with a warning, then rewritten as ours.
+    let (entry, _) = entry_files(&root).pop().expect("an entry");
+    chown(&entry, Some(OTHER_USER), Some(OTHER_USER)).expect("chown");
+    let ((value, computed), warnings) =
+        with_warnings(|| call(&cache, &f, 1, None, || Value::new(1, 3, 4)));
+    assert!(computed && value == Value::new(1, 3, 4));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+    assert!(
+        !call(&cache, &f, 1, None, || Value::new(1, 4, 4)).1,
+        "ours again"
+    );
+    // Another user's folder: nothing is written into it.
+    let folder = entry.parent().expect("code folder").to_path_buf();
+    chown(&folder, Some(OTHER_USER), Some(OTHER_USER)).expect("chown");
+    let fresh = cache_at(&root, false);
+    let ((_, computed), warnings) =
+        with_warnings(|| call(&fresh, &f, 2, None, || Value::new(2, 1, 4)));
+    assert!(computed);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        entry_files(&root).len(),
+        1,
+        "nothing written in their folder"
+    );
+}
+
+#[cfg(unix)]
+fn cache_at(root: &Path, shared: bool) -> Cache {
+    Cache::builder()
+        .storage(LocalStorage::builder(root).shared(shared).build())
+        .format(AnyFormat::Binary)
+        .build()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_root_others_can_write_is_refused_unless_shared() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let root = dir.path().join("cache");
+    fs::create_dir(&root).expect("mkdir");
+    // As `PERSCACHE_DIR=/tmp/shared-by-everyone` would be.
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o777)).expect("chmod");
+    let f = AnyFormat::Binary;
+    let private = cache_at(&root, false);
+    for version in 1..=2 {
+        let ((_, computed), warnings) =
+            with_warnings(|| call(&private, &f, 1, None, || Value::new(1, version, 4)));
+        assert!(computed, "nothing is served from it");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("writable by every user")),
+            "{warnings:?}"
+        );
+    }
+    assert!(entry_files(&root).is_empty(), "nothing is written to it");
+    // Configured as shared, it is used.
+    let shared = cache_at(&root, true);
+    assert!(call(&shared, &f, 1, None, || Value::new(1, 3, 4)).1);
+    assert!(!call(&shared, &f, 1, None, || Value::new(1, 4, 4)).1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_root_of_another_user_is_refused_and_a_shared_one_trusts_its_group() {
+    use std::os::unix::fs::{chown, PermissionsExt};
+    if !root_or_skip("a_root_of_another_user_is_refused_and_a_shared_one_trusts_its_group") {
+        return;
+    }
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    let root = dir.path().join("cache");
+    fs::create_dir(&root).expect("mkdir");
+    chown(&root, Some(OTHER_USER), Some(TEAM_GROUP)).expect("chown");
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o2770)).expect("chmod");
+    let f = AnyFormat::Binary;
+    let ((_, computed), warnings) =
+        with_warnings(|| call(&cache_at(&root, false), &f, 1, None, || Value::new(1, 1, 4)));
+    assert!(computed);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+    // Shared: the team's folder. A teammate's entry (their user, the
+    // team's group) is served; a stranger's (another group) is not.
+    let shared = cache_at(&root, true);
+    assert!(call(&shared, &f, 1, None, || Value::new(1, 2, 4)).1);
+    let (entry, _) = entry_files(&root).pop().expect("an entry");
+    chown(&entry, Some(OTHER_USER), Some(TEAM_GROUP)).expect("chown");
+    let ((value, computed), _) =
+        with_warnings(|| call(&shared, &f, 1, None, || Value::new(1, 3, 4)));
+    assert!(
+        !computed && value == Value::new(1, 2, 4),
+        "a teammate's entry is served"
+    );
+    chown(&entry, Some(OTHER_USER), Some(OTHER_USER)).expect("chown");
+    let ((value, computed), warnings) =
+        with_warnings(|| call(&shared, &f, 1, None, || Value::new(1, 4, 4)));
+    assert!(
+        computed && value == Value::new(1, 4, 4),
+        "a stranger's is not"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+}

@@ -37,8 +37,10 @@ use serde::{Deserialize, Serialize};
 /// The version of this layout, recorded in every [`Record`]. Version 2
 /// added records and the hashed names of non-path functions; entries of
 /// version 1 carry no record, so `cargo perscache clear` never removes them
-/// (their keys changed too: they are never read again).
-pub const LAYOUT_VERSION: u32 = 2;
+/// (their keys changed too: they are never read again). Version 3 signs
+/// the write time with the entry (`storage/signed.rs`): signed entries of
+/// version 2 are refused once and rewritten.
+pub const LAYOUT_VERSION: u32 = 3;
 
 /// The file, inside each function's folder, that holds its statistics.
 pub const STATS_FILE: &str = "_stats.json";

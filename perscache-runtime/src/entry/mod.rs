@@ -169,15 +169,17 @@ pub(crate) struct Fresh {
     pub(crate) written: SystemTime,
 }
 
-/// Reads the entry at `path`: `Ok(None)` when there is none or it is past
-/// `deadline`; an error when the storage fails or the entry is damaged.
+/// Reads the entry at `path` if it holds at most `max` bytes: `Ok(None)`
+/// when there is none or it is past `deadline`; an error when the storage
+/// fails, the entry is larger (its bytes are not read) or it is damaged.
 pub(crate) async fn read(
     storage: &dyn Storage,
     path: &str,
+    max: u64,
     deadline: Deadline,
     framing: Framing,
 ) -> Result<Option<Fresh>> {
-    let Some(blob) = storage.read(path).await? else {
+    let Some(blob) = storage.read_at_most(path, max).await? else {
         return Ok(None);
     };
     if !deadline.admits(blob.modified) {

@@ -63,7 +63,9 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Binary {
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
-        let (value, rest) = postcard::take_from_bytes(bytes).map_err(FormatError::new)?;
+        let mut de = postcard::Deserializer::from_bytes(bytes);
+        let value = guard::read::<BinaryRules, T, _>(&mut de).map_err(FormatError::new)?;
+        let rest = de.finalize().map_err(FormatError::new)?;
         if !rest.is_empty() {
             return Err(FormatError::new(format!(
                 "{} trailing bytes after the value",

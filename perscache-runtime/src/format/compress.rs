@@ -183,8 +183,20 @@ fn decompress(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
     decoder
         .window_log_max(WINDOW_LOG_MAX)
         .map_err(FormatError::new)?;
+    // Never past the bound (the cache's `max_entry_size`): a few bytes of
+    // zstd can declare gigabytes of output.
+    let limit = super::decoded_limit();
     let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut decoder, &mut out).map_err(FormatError::new)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(decoder, limit.saturating_add(1)),
+        &mut out,
+    )
+    .map_err(FormatError::new)?;
+    if out.len() as u64 > limit {
+        return Err(FormatError::new(format!(
+            "decompresses to more than max_entry_size ({limit} bytes)"
+        )));
+    }
     Ok(out)
 }
 

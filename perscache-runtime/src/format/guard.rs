@@ -237,6 +237,16 @@ pub(crate) fn is_lossy_value(e: &FormatError) -> bool {
         .is_some_and(|r| r.refusal.value_level)
 }
 
+/// Reads a value from a format's deserializer, refusing nesting deeper than
+/// [`write`] lets a value of this format go (with a level to spare for the
+/// leaf): hostile bytes get an error, never the stack overflow of a decoder
+/// without a limit of its own (`depth.rs`).
+pub(crate) fn read<'de, R: Rules, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    super::depth::limited(deserializer, R::MAX_DEPTH + 1, MAX_NESTING + 2)
+}
+
 /// Appends `value` to `out` with `write`, a format's own entry point, given
 /// the guarded value in place of the value. On failure `out` is left as it was.
 pub(crate) fn write<R: Rules, T: ?Sized, E: Into<crate::error::BoxError>>(

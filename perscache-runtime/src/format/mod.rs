@@ -14,6 +14,7 @@
 
 mod binary;
 mod custom;
+mod depth;
 mod guard;
 mod json;
 
@@ -50,6 +51,29 @@ pub use self::parquet::Parquet;
 pub use self::yaml::Yaml;
 
 pub(crate) use guard::is_lossy_value;
+
+thread_local! {
+    /// The most bytes a decompressing format may produce on this thread.
+    static DECODED_LIMIT: std::cell::Cell<u64> =
+        const { std::cell::Cell::new(crate::DEFAULT_MAX_ENTRY_SIZE) };
+}
+
+/// Runs `decode` with decompression bounded by `max` bytes (the cache's
+/// `max_entry_size`): a small compressed entry cannot unpack into more
+/// memory than a large stored one could take.
+pub(crate) fn with_decoded_limit<R>(max: u64, decode: impl FnOnce() -> R) -> R {
+    let before = DECODED_LIMIT.replace(max);
+    let result = decode();
+    DECODED_LIMIT.set(before);
+    result
+}
+
+/// The bound [`with_decoded_limit`] set, else
+/// [`DEFAULT_MAX_ENTRY_SIZE`](crate::DEFAULT_MAX_ENTRY_SIZE).
+#[cfg_attr(not(feature = "zstd"), allow(dead_code))]
+pub(crate) fn decoded_limit() -> u64 {
+    DECODED_LIMIT.get()
+}
 
 use crate::error::FormatError;
 

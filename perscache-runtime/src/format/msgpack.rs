@@ -41,7 +41,10 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for MessagePack {
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, FormatError> {
-        rmp_serde::from_slice(bytes).map_err(FormatError::new)
+        // rmp_serde's own limit (1024 levels) is past what a debug build's
+        // stack holds; the guard's is what perscache writes.
+        let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
+        guard::read::<MsgpackRules, T, _>(&mut de).map_err(FormatError::new)
     }
 
     fn checks_on_encode(&self) -> bool {

@@ -144,6 +144,10 @@ impl Storage for OutageBreaker {
         self.guarded(self.inner.read(path)).await
     }
 
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        self.guarded(self.inner.read_at_most(path, max)).await
+    }
+
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         self.guarded(self.inner.write(path, bytes)).await
     }

@@ -305,14 +305,9 @@ fn nanos(t: SystemTime) -> u64 {
         .map_or(0, |d| d.as_nanos().min(u64::MAX as u128) as u64)
 }
 
-#[async_trait::async_trait]
-impl Storage for SizeLimited {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    async fn read(&self, path: &str) -> Result<Option<Blob>> {
-        let blob = self.inner.read(path).await?;
+impl SizeLimited {
+    /// Refuses an entry larger than the whole limit, and records a hit's use.
+    fn after_read(&self, path: &str, blob: Option<Blob>) -> Result<Option<Blob>> {
         if let Some(blob) = &blob {
             if classify(path).is_entry() {
                 if blob.bytes.len() as u64 > self.max {
@@ -332,6 +327,23 @@ impl Storage for SizeLimited {
             }
         }
         Ok(blob)
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for SizeLimited {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    async fn read(&self, path: &str) -> Result<Option<Blob>> {
+        let blob = self.inner.read(path).await?;
+        self.after_read(path, blob)
+    }
+
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let blob = self.inner.read_at_most(path, max).await?;
+        self.after_read(path, blob)
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {

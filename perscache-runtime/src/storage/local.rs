@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 #[cfg(target_os = "linux")]
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -44,6 +44,16 @@ const SMALL_READ: u64 = 64 << 20;
 ///   entry that other users could have written (group or other write bits in
 ///   private mode, other write bits in [shared](LocalStorageBuilder::shared)
 ///   mode) is refused.
+/// - **Trusted by owner** (Unix). An entry or folder not owned by the
+///   current (effective) user is refused, root included: in a folder others
+///   can write to, such as one under `/tmp`, they could plant files, but
+///   never files owned by you. In shared mode, files and folders of the
+///   root folder's group are trusted too. The root itself is refused when
+///   it belongs to another user, or other users can write to it (world
+///   writable, or group writable with a group other than your own), unless
+///   the storage is shared. A refused file is an error the cache warns
+///   about, then a miss. (On other platforms ownership is not checked: use
+///   a [signing secret](crate::SignedStorage) in a folder others can write.)
 ///
 /// # Last use
 ///
@@ -79,6 +89,8 @@ pub struct LocalStorage {
     /// forbids it, or links above the root), so they check folders one by one.
     #[cfg(target_os = "linux")]
     no_openat2: AtomicBool,
+    /// The root folder's group, once the root was found trustworthy.
+    root_group: OnceLock<u32>,
 }
 
 /// Configures a [`LocalStorage`].
@@ -92,9 +104,15 @@ pub struct LocalStorageBuilder {
 
 impl LocalStorageBuilder {
     /// Shares the folder with the owner's group: folders `0770`, files `0660`
-    /// (instead of `0700` and `0600`), and entries writable by the group are
-    /// accepted. Combine with a [signing secret](crate::SignedStorage) when
-    /// not every member of the group is trusted.
+    /// (instead of `0700` and `0600`), entries writable by the group are
+    /// accepted, and so are files and folders owned by other users whose
+    /// group is the root folder's (make the root's group the team's, with
+    /// `chgrp` and the setgid bit, `chmod g+s`, so new files inherit it).
+    /// A root other users can write to is accepted too. The same as
+    /// `shared = true` in `perscache.toml` or `PERSCACHE_SHARED=1` for the
+    /// cache's own folder. Combine with a
+    /// [signing secret](crate::SignedStorage) when not every member of the
+    /// group is trusted.
     pub fn shared(mut self, shared: bool) -> Self {
         self.shared = shared;
         self
@@ -127,6 +145,7 @@ impl LocalStorageBuilder {
             swept_dirs: Mutex::default(),
             #[cfg(target_os = "linux")]
             no_openat2: AtomicBool::new(false),
+            root_group: OnceLock::new(),
         }
     }
 }
@@ -205,7 +224,7 @@ impl LocalStorage {
                         current.display()
                     )));
                 }
-                Ok(_) => {}
+                Ok(meta) => self.check_owner(&current, &meta)?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
                 Err(e) => return Err(e),
             }
@@ -215,6 +234,53 @@ impl LocalStorage {
             .unwrap_or_else(|p| p.into_inner())
             .insert(dir.to_path_buf());
         Ok(true)
+    }
+
+    /// Checks once per process that the root may be trusted (see "Trusted
+    /// by owner" above). `Ok(false)` while it does not exist.
+    fn check_root(&self) -> io::Result<bool> {
+        if self.root_group.get().is_some() {
+            return Ok(true);
+        }
+        let meta = match fs::metadata(&self.root) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let group = root_trust(&self.root, &meta, self.shared)?;
+        let _ = self.root_group.set(group);
+        Ok(true)
+    }
+
+    /// Refuses a file or folder whose owner is not trusted: not the current
+    /// user (nor, in shared mode, of the root's group).
+    #[cfg(unix)]
+    fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() == effective_uid()
+            || (self.shared && self.root_group.get() == Some(&meta.gid()))
+        {
+            return Ok(());
+        }
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} belongs to another user (uid {}, gid {}); not trusted{}",
+                path.display(),
+                meta.uid(),
+                meta.gid(),
+                if self.shared {
+                    " (a shared folder trusts its root's group)"
+                } else {
+                    " (see LocalStorageBuilder::shared)"
+                }
+            ),
+        ))
+    }
+
+    #[cfg(not(unix))]
+    fn check_owner(&self, _path: &Path, _meta: &fs::Metadata) -> io::Result<()> {
+        Ok(())
     }
 
     fn forget_dirs(&self) {
@@ -311,19 +377,32 @@ impl LocalStorage {
         }
     }
 
-    fn read_file(&self, path: &str) -> io::Result<Option<Blob>> {
-        let file = self.file(path)?;
-        let Some(mut f) = self.open_entry(&file)? else {
+    /// Reads a file of at most `max` bytes (its length is checked on the
+    /// open handle before anything is read).
+    fn read_file(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let file = self.file(path).map_err(err)?;
+        if !self.check_root().map_err(err)? {
+            return Ok(None);
+        }
+        let Some(f) = self.open_entry(&file).map_err(err)? else {
             return Ok(None);
         };
-        let meta = f.metadata()?;
+        let meta = f.metadata().map_err(err)?;
+        if meta.is_file() && meta.len() > max {
+            return Err(super::too_large(path, meta.len(), max));
+        }
+        self.read_open_file(&file, f, meta).map(Some).map_err(err)
+    }
+
+    fn read_open_file(&self, file: &Path, mut f: File, meta: fs::Metadata) -> io::Result<Blob> {
         if !meta.is_file() {
             return Err(io::Error::other(format!(
                 "{} is not a file",
                 file.display()
             )));
         }
-        self.check_permissions(&file, &meta)?;
+        self.check_permissions(file, &meta)?;
+        self.check_owner(file, &meta)?;
         let modified = meta.modified()?;
         let len = meta.len();
         let mut bytes;
@@ -338,12 +417,13 @@ impl LocalStorage {
         } else {
             // The length is only a hint for a large file (the file is ours,
             // but a sparse planted one must not make us reserve terabytes
-            // up front).
+            // up front). Never past the length checked: a writer that
+            // grows the file while it is read gets a truncated entry.
             bytes = Vec::with_capacity(len.min(64 << 20) as usize);
-            f.read_to_end(&mut bytes)?;
+            (&mut f).take(len).read_to_end(&mut bytes)?;
         }
         self.record_use(&f, &meta);
-        Ok(Some(Blob::new(bytes, modified)))
+        Ok(Blob::new(bytes, modified))
     }
 
     /// Refuses entries that someone other than the owner (and, in shared
@@ -406,6 +486,15 @@ impl LocalStorage {
     }
 
     fn write_atomic(&self, dir: &Path, file: &Path, bytes: &[u8]) -> io::Result<()> {
+        if !self.check_root()? {
+            self.create_dirs(&self.root)?;
+            if !self.check_root()? {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{} vanished while it was created", self.root.display()),
+                ));
+            }
+        }
         if !self.check_dirs(dir)? {
             self.create_dirs(dir)?;
             if !self.check_dirs(dir)? {
@@ -603,6 +692,58 @@ fn open_without_links(file: &Path) -> io::Result<File> {
     Ok(File::from(fd))
 }
 
+/// The current process's effective user.
+#[cfg(unix)]
+fn effective_uid() -> u32 {
+    // SAFETY: `geteuid` takes nothing, touches no memory of ours and
+    // cannot fail.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::geteuid()
+    }
+}
+
+/// Whether the root folder (its metadata `meta`, links followed: a link
+/// above the entries is the user's choice) may be trusted; its group if so.
+#[cfg(unix)]
+fn root_trust(root: &Path, meta: &fs::Metadata, shared: bool) -> io::Result<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let refuse = |why: String| {
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "cache folder {} {why}; not trusted (make it yours and private, or configure it as shared: LocalStorageBuilder::shared, `shared = true`, PERSCACHE_SHARED=1)",
+                root.display()
+            ),
+        ))
+    };
+    if shared {
+        return Ok(meta.gid());
+    }
+    let mode = meta.mode() & 0o7777;
+    if meta.uid() != effective_uid() {
+        return refuse(format!("belongs to another user (uid {})", meta.uid()));
+    }
+    if mode & 0o002 != 0 {
+        return refuse(format!("is writable by every user (mode {mode:o})"));
+    }
+    // SAFETY: as `geteuid`.
+    #[allow(unsafe_code)]
+    let own_group = unsafe { libc::getegid() };
+    if mode & 0o020 != 0 && meta.gid() != own_group {
+        return refuse(format!(
+            "is writable by group {} (mode {mode:o})",
+            meta.gid()
+        ));
+    }
+    Ok(meta.gid())
+}
+
+#[cfg(not(unix))]
+fn root_trust(_root: &Path, _meta: &fs::Metadata, _shared: bool) -> io::Result<u32> {
+    Ok(0)
+}
+
 fn to_storage_path(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -635,7 +776,11 @@ impl Storage for LocalStorage {
     }
 
     async fn read(&self, path: &str) -> Result<Option<Blob>> {
-        self.read_file(path).map_err(err)
+        self.read_file(path, u64::MAX)
+    }
+
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        self.read_file(path, max)
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {

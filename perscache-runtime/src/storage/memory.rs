@@ -57,6 +57,15 @@ impl Storage for MemoryStorage {
             .map(|e| Blob::new(e.bytes.clone(), e.written)))
     }
 
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        match self.map().get(path) {
+            Some(e) if e.bytes.len() as u64 > max => {
+                Err(super::too_large(path, e.bytes.len() as u64, max))
+            }
+            e => Ok(e.map(|e| Blob::new(e.bytes.clone(), e.written))),
+        }
+    }
+
     async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
         Ok(self
             .map()

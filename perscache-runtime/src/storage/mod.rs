@@ -111,19 +111,20 @@ pub(crate) fn compose(
 
 /// The backend a URL names, with no wrapper.
 pub(crate) fn open_backend(url: &str) -> Result<Arc<dyn Storage>> {
+    let shown = crate::redact_url(url);
     let parsed =
-        url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{url}`: {e}")))?;
+        url::Url::parse(url).map_err(|e| Error::Config(format!("storage URL `{shown}`: {e}")))?;
     match parsed.scheme() {
         "file" => {
             let path = parsed
                 .to_file_path()
-                .map_err(|()| Error::Config(format!("storage URL `{url}` is not a local path")))?;
+                .map_err(|()| Error::Config(format!("storage URL `{shown}` is not a local path")))?;
             Ok(Arc::new(LocalStorage::new(path)))
         }
         "memory" => Ok(Arc::new(MemoryStorage::new())),
         "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed),
         other => Err(Error::Config(format!(
-            "storage URL `{url}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
+            "storage URL `{shown}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
         ))),
     }
 }
@@ -289,6 +290,25 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     /// is none. (Whether an entry is still fresh is the cache's decision.)
     async fn read(&self, path: &str) -> Result<Option<Blob>>;
 
+    /// Reads the blob at `path` only when it holds at most `max` bytes: a
+    /// larger one is an [`Error::TooLarge`], and its bytes are not read.
+    /// What the cache calls on a hit, so that a huge blob planted in a
+    /// shared storage costs a request, not the reader's memory. The
+    /// default reads, then checks, which protects the decoder but not the
+    /// download: a backend that can learn the size first overrides it (the
+    /// built-in ones do: a file's length on the open handle, an object's
+    /// `HEAD`, Redis's `STRLEN`). It is not done here with
+    /// [`head`](Self::head), whose default lists.
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let blob = self.read(path).await?;
+        match blob {
+            Some(blob) if blob.bytes.len() as u64 > max => {
+                Err(too_large(path, blob.bytes.len() as u64, max))
+            }
+            blob => Ok(blob),
+        }
+    }
+
     /// Writes the blob at `path`, replacing any old one. Readers must see the
     /// old bytes or the new ones, never a mix.
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()>;
@@ -308,6 +328,15 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
             .await?
             .into_iter()
             .find(|info| info.path == path))
+    }
+}
+
+/// The error of a blob larger than a reader takes.
+pub(crate) fn too_large(path: &str, size: u64, max: u64) -> Error {
+    Error::TooLarge {
+        path: path.to_owned(),
+        size,
+        max,
     }
 }
 

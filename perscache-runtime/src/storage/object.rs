@@ -66,6 +66,9 @@ struct Inner {
     endpoint: Option<String>,
     op: Operator,
     secrets: Secrets,
+    /// The overall deadline of one operation: every attempt's timeout and
+    /// the pauses between them (`remote.rs`).
+    deadline: Duration,
 }
 
 impl fmt::Debug for ObjectStorage {
@@ -489,6 +492,10 @@ impl ObjectStorageBuilder {
                 prefix: self.prefix,
                 endpoint: self.endpoint,
                 op,
+                deadline: self
+                    .timeout
+                    .saturating_mul(self.retries as u32 + 1)
+                    .saturating_add(Duration::from_secs(self.retries as u64 + 1)),
                 secrets: self.secrets,
             }),
         })
@@ -544,7 +551,7 @@ impl Storage for ObjectStorage {
     async fn read(&self, path: &str) -> Result<Option<Blob>> {
         let inner = Arc::clone(&self.inner);
         let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        on_runtime(self.inner.backend, async move {
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
             // The write time first: object stores return it with a stat.
             let Some(info) = inner.stat(&path).await? else {
                 return Ok(None);
@@ -559,10 +566,36 @@ impl Storage for ObjectStorage {
         .await
     }
 
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let inner = Arc::clone(&self.inner);
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
+            // The length first: a huge object is never downloaded.
+            let Some(info) = inner.stat(&path).await? else {
+                return Ok(None);
+            };
+            if info.size > max {
+                return Err(super::too_large(&path, info.size, max));
+            }
+            if info.size == 0 {
+                return Ok(Some(Blob::new(Bytes::new(), info.modified)));
+            }
+            // Never more than the length just checked, should the object
+            // have been replaced since.
+            let bytes = match inner.op.read_with(&path).range(0..info.size).await {
+                Ok(buffer) => buffer.to_bytes(),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(inner.fail(e)),
+            };
+            Ok(Some(Blob::new(bytes, info.modified)))
+        })
+        .await
+    }
+
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        on_runtime(self.inner.backend, async move {
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
             inner
                 .op
                 .write(&path, bytes)
@@ -576,7 +609,7 @@ impl Storage for ObjectStorage {
     async fn delete(&self, path: &str) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        on_runtime(self.inner.backend, async move {
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
             match inner.op.delete(&path).await {
                 Err(e) if e.kind() != ErrorKind::NotFound => Err(inner.fail(e)),
                 _ => Ok(()),
@@ -588,44 +621,54 @@ impl Storage for ObjectStorage {
     async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
-        on_runtime(self.inner.backend, async move { inner.stat(&path).await }).await
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
+            inner.stat(&path).await
+        })
+        .await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let wanted = prefix.to_owned();
-        on_runtime(self.inner.backend, async move {
-            // Object stores list folders; list the prefix's folder, keep the
-            // exact string prefix here.
-            let folder = match wanted.rfind('/') {
-                Some(i) => format!("{}/", &wanted[..i]),
-                None => String::new(),
-            };
-            let entries = match inner.op.list_with(&folder).recursive(true).await {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
-                Err(e) => return Err(inner.fail(e)),
-            };
-            let mut out = Vec::new();
-            for entry in entries {
-                let path = entry.path().trim_start_matches('/');
-                if entry.metadata().is_dir() || path.ends_with('/') || !path.starts_with(&wanted) {
-                    continue;
+        on_runtime(
+            self.inner.backend,
+            self.inner.deadline.saturating_mul(10),
+            async move {
+                // Object stores list folders; list the prefix's folder, keep the
+                // exact string prefix here.
+                let folder = match wanted.rfind('/') {
+                    Some(i) => format!("{}/", &wanted[..i]),
+                    None => String::new(),
+                };
+                let entries = match inner.op.list_with(&folder).recursive(true).await {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
+                    Err(e) => return Err(inner.fail(e)),
+                };
+                let mut out = Vec::new();
+                for entry in entries {
+                    let path = entry.path().trim_start_matches('/');
+                    if entry.metadata().is_dir()
+                        || path.ends_with('/')
+                        || !path.starts_with(&wanted)
+                    {
+                        continue;
+                    }
+                    match modified(entry.metadata()) {
+                        Some(t) => out.push(EntryInfo::new(
+                            path,
+                            entry.metadata().content_length(),
+                            t,
+                            None,
+                        )),
+                        // A listing without times: ask for them.
+                        None => out.extend(inner.stat(path).await?),
+                    }
                 }
-                match modified(entry.metadata()) {
-                    Some(t) => out.push(EntryInfo::new(
-                        path,
-                        entry.metadata().content_length(),
-                        t,
-                        None,
-                    )),
-                    // A listing without times: ask for them.
-                    None => out.extend(inner.stat(path).await?),
-                }
-            }
-            out.sort_by(|a, b| a.path.cmp(&b.path));
-            Ok(out)
-        })
+                out.sort_by(|a, b| a.path.cmp(&b.path));
+                Ok(out)
+            },
+        )
         .await
     }
 }

@@ -52,6 +52,9 @@ struct Inner {
     prefix: String,
     manager: ConnectionManager,
     secrets: Secrets,
+    /// The overall deadline of one operation: a command, and its one retry
+    /// after a dropped connection (`remote.rs`).
+    deadline: Duration,
 }
 
 impl fmt::Debug for RedisStorage {
@@ -94,15 +97,7 @@ enum RedisError {
 
 /// The URL with its password replaced by `***`.
 fn shown(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "<invalid URL>".to_owned(),
-    }
+    crate::redact_url(url)
 }
 
 impl RedisStorage {
@@ -217,6 +212,10 @@ impl RedisStorageBuilder {
                 prefix: prefix.unwrap_or_else(|| "perscache:".to_owned()),
                 manager,
                 secrets,
+                deadline: self
+                    .timeout
+                    .saturating_mul(2)
+                    .saturating_add(Duration::from_secs(1)),
             }),
         })
     }
@@ -315,7 +314,7 @@ impl Storage for RedisStorage {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
         let path = path.to_owned();
-        on_runtime(BACKEND, async move {
+        on_runtime(BACKEND, self.inner.deadline, async move {
             let value: Option<Vec<u8>> = inner.query(redis::cmd("GET").arg(&key)).await?;
             let Some(value) = value else {
                 return Ok(None);
@@ -328,10 +327,42 @@ impl Storage for RedisStorage {
         .await
     }
 
+    async fn read_at_most(&self, path: &str, max: u64) -> Result<Option<Blob>> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let path = path.to_owned();
+        on_runtime(BACKEND, self.inner.deadline, async move {
+            // The length first: a huge value is never transferred.
+            let len: u64 = inner.query(redis::cmd("STRLEN").arg(&key)).await?;
+            let size = len.saturating_sub(HEADER_LEN as u64);
+            if size > max {
+                return Err(super::too_large(&path, size, max));
+            }
+            // At most the length just checked, should the value have been
+            // replaced since (GETRANGE's end is inclusive; a missing key
+            // reads as empty).
+            let end = (HEADER_LEN as u64)
+                .saturating_add(max)
+                .saturating_sub(1)
+                .min(i64::MAX as u64);
+            let value: Vec<u8> = inner
+                .query(redis::cmd("GETRANGE").arg(&key).arg(0).arg(end))
+                .await?;
+            if value.is_empty() {
+                return Ok(None);
+            }
+            let modified =
+                written_at(&value).ok_or_else(|| inner.fail(RedisError::Foreign(path)))?;
+            let bytes = Bytes::from(value).slice(HEADER_LEN..);
+            Ok(Some(Blob::new(bytes, modified)))
+        })
+        .await
+    }
+
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
-        on_runtime(BACKEND, async move {
+        on_runtime(BACKEND, self.inner.deadline, async move {
             let mut value = Vec::with_capacity(HEADER_LEN + bytes.len());
             value.extend_from_slice(MAGIC);
             value.extend_from_slice(&unix_millis(SystemTime::now()).to_be_bytes());
@@ -346,7 +377,7 @@ impl Storage for RedisStorage {
     async fn delete(&self, path: &str) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
-        on_runtime(BACKEND, async move {
+        on_runtime(BACKEND, self.inner.deadline, async move {
             inner.query::<()>(redis::cmd("DEL").arg(&key)).await
         })
         .await
@@ -356,7 +387,7 @@ impl Storage for RedisStorage {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);
         let path = path.to_owned();
-        on_runtime(BACKEND, async move {
+        on_runtime(BACKEND, self.inner.deadline, async move {
             let header: Vec<u8> = inner
                 .query(redis::cmd("GETRANGE").arg(&key).arg(0).arg(HEADER_LEN - 1))
                 .await?;
@@ -378,60 +409,64 @@ impl Storage for RedisStorage {
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         let inner = Arc::clone(&self.inner);
         let pattern = format!("{}*", glob_escape(&inner.key(prefix)));
-        on_runtime(BACKEND, async move {
-            let mut conn = inner.manager.clone();
-            let mut out = Vec::new();
-            let mut cursor: u64 = 0;
-            loop {
-                let (next, keys): (u64, Vec<String>) = inner
-                    .query(
-                        redis::cmd("SCAN")
-                            .arg(cursor)
-                            .arg("MATCH")
-                            .arg(&pattern)
-                            .arg("COUNT")
-                            .arg(1000),
-                    )
-                    .await?;
-                if !keys.is_empty() {
-                    let mut lengths = redis::pipe();
-                    let mut headers = redis::pipe();
-                    for k in &keys {
-                        lengths.cmd("STRLEN").arg(k);
-                        headers.cmd("GETRANGE").arg(k).arg(0).arg(HEADER_LEN - 1);
+        on_runtime(
+            BACKEND,
+            self.inner.deadline.saturating_mul(10),
+            async move {
+                let mut conn = inner.manager.clone();
+                let mut out = Vec::new();
+                let mut cursor: u64 = 0;
+                loop {
+                    let (next, keys): (u64, Vec<String>) = inner
+                        .query(
+                            redis::cmd("SCAN")
+                                .arg(cursor)
+                                .arg("MATCH")
+                                .arg(&pattern)
+                                .arg("COUNT")
+                                .arg(1000),
+                        )
+                        .await?;
+                    if !keys.is_empty() {
+                        let mut lengths = redis::pipe();
+                        let mut headers = redis::pipe();
+                        for k in &keys {
+                            lengths.cmd("STRLEN").arg(k);
+                            headers.cmd("GETRANGE").arg(k).arg(0).arg(HEADER_LEN - 1);
+                        }
+                        let lengths: Vec<u64> = lengths
+                            .query_async(&mut conn)
+                            .await
+                            .map_err(|e| inner.fail(e.into()))?;
+                        let headers: Vec<Vec<u8>> = headers
+                            .query_async(&mut conn)
+                            .await
+                            .map_err(|e| inner.fail(e.into()))?;
+                        for ((key, len), header) in keys.iter().zip(lengths).zip(headers) {
+                            // Keys deleted since the scan, and values not ours, are skipped.
+                            let (Some(path), Some(modified)) =
+                                (key.strip_prefix(&inner.prefix), written_at(&header))
+                            else {
+                                continue;
+                            };
+                            out.push(EntryInfo::new(
+                                path,
+                                len.saturating_sub(HEADER_LEN as u64),
+                                modified,
+                                None,
+                            ));
+                        }
                     }
-                    let lengths: Vec<u64> = lengths
-                        .query_async(&mut conn)
-                        .await
-                        .map_err(|e| inner.fail(e.into()))?;
-                    let headers: Vec<Vec<u8>> = headers
-                        .query_async(&mut conn)
-                        .await
-                        .map_err(|e| inner.fail(e.into()))?;
-                    for ((key, len), header) in keys.iter().zip(lengths).zip(headers) {
-                        // Keys deleted since the scan, and values not ours, are skipped.
-                        let (Some(path), Some(modified)) =
-                            (key.strip_prefix(&inner.prefix), written_at(&header))
-                        else {
-                            continue;
-                        };
-                        out.push(EntryInfo::new(
-                            path,
-                            len.saturating_sub(HEADER_LEN as u64),
-                            modified,
-                            None,
-                        ));
+                    cursor = next;
+                    if cursor == 0 {
+                        break;
                     }
                 }
-                cursor = next;
-                if cursor == 0 {
-                    break;
-                }
-            }
-            out.sort_by(|a, b| a.path.cmp(&b.path));
-            out.dedup_by(|a, b| a.path == b.path); // SCAN may return a key twice
-            Ok(out)
-        })
+                out.sort_by(|a, b| a.path.cmp(&b.path));
+                out.dedup_by(|a, b| a.path == b.path); // SCAN may return a key twice
+                Ok(out)
+            },
+        )
         .await
     }
 }

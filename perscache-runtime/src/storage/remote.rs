@@ -12,38 +12,63 @@
 //! outside tokio, and inside a tokio runtime it blocks only its own thread (it
 //! never calls `Runtime::block_on`, which would panic there), while an async
 //! function awaits the I/O without blocking its runtime.
+//!
+//! **Deadlines.** Every operation runs under one overall deadline
+//! ([`on_runtime`]), whatever the client's own timeouts say: those are per
+//! attempt or per chunk, and a server that trickles a byte every few
+//! seconds never trips a per-chunk timeout.
+//!
+//! **Forks.** A forked child has none of its parent's threads, so a task
+//! spawned on the parent's runtime would never run: each process makes its
+//! own runtime, and the parent's is left alone (never dropped in the child,
+//! whose threads it would try to join).
 
 use std::fmt;
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// The I/O runtime of all remote backends, created on first use.
+/// The I/O runtime of all remote backends in this process, created on first
+/// use (and again in a forked child).
 pub(crate) fn runtime(backend: &'static str) -> Result<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> =
-        OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("perscache-io")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| Error::storage(backend, RemoteError::Runtime(e.clone())))
+    static RUNTIME: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut current = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((owner, runtime)) = *current {
+        if owner == pid {
+            return Ok(runtime);
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("perscache-io")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::storage(backend, RemoteError::Runtime(e.to_string())))?;
+    // Lives as long as the process, like a `static`.
+    let runtime: &'static tokio::runtime::Runtime = Box::leak(Box::new(runtime));
+    *current = Some((pid, runtime));
+    Ok(runtime)
 }
 
-/// Runs `task` on the I/O runtime; the returned future completes under any
-/// executor.
-pub(crate) async fn on_runtime<T, F>(backend: &'static str, task: F) -> Result<T>
+/// Runs `task` on the I/O runtime, giving up after `deadline`; the returned
+/// future completes under any executor.
+pub(crate) async fn on_runtime<T, F>(
+    backend: &'static str,
+    deadline: Duration,
+    task: F,
+) -> Result<T>
 where
     F: Future<Output = Result<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let handle = runtime(backend)?.spawn(task);
+    let handle = runtime(backend)?.spawn(async move {
+        tokio::time::timeout(deadline, task)
+            .await
+            .unwrap_or_else(|_| Err(Error::storage(backend, RemoteError::Deadline(deadline))))
+    });
     match handle.await {
         Ok(result) => result,
         Err(e) => Err(Error::storage(backend, RemoteError::Task(e.to_string()))),
@@ -57,6 +82,8 @@ pub(crate) enum RemoteError {
     Runtime(String),
     #[error("the I/O task failed: {0}")]
     Task(String),
+    #[error("no complete answer within {0:?} (the operation's overall deadline)")]
+    Deadline(Duration),
     #[error("{0}")]
     Scrubbed(String),
 }
@@ -99,7 +126,7 @@ impl Secrets {
     /// `text` with every known secret, and every signature or key in a URL
     /// query, replaced by `***`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+        let mut out = crate::redact_url(text);
         for s in &self.0 {
             out = out.replace(s.as_str(), "***");
         }
