@@ -170,6 +170,22 @@ impl<'g> Walk<'g> {
         }
     }
 
+    /// Lets the rules that look beyond the function's crate cone (a type the
+    /// caller chooses, a trait object or closure its builder chooses) reach
+    /// crate `krate`. Test, bench and example targets are never entered:
+    /// library code does not reach them (their instantiations run only in
+    /// their own programs).
+    fn enter(&mut self, krate: usize) -> bool {
+        let kind = self.g.crates[krate].info.kind.as_str();
+        if krate != self.root_crate && matches!(kind, "test" | "example") {
+            return false;
+        }
+        if !self.entered.contains(&krate) {
+            self.entered.push(krate);
+        }
+        true
+    }
+
     /// Every impl of a trait from outside the workspace, by name, and every
     /// type deriving it, in the crates that can call the function.
     fn universe_by_name(&mut self, name: &str, root: NodeId, m: &mut Memo) {
@@ -188,8 +204,8 @@ impl<'g> Walk<'g> {
             if !may_run(krate) {
                 continue;
             }
-            if !self.entered.contains(&krate) {
-                self.entered.push(krate);
+            if !self.enter(krate) {
+                continue;
             }
             self.push(im.header, Some((root, why.clone())));
             for &item in &im.items {
@@ -206,8 +222,8 @@ impl<'g> Walk<'g> {
             if !may_run(krate) {
                 continue;
             }
-            if !self.entered.contains(&krate) {
-                self.entered.push(krate);
+            if !self.enter(krate) {
+                continue;
             }
             self.push(ty, Some((root, why.clone())));
         }
@@ -220,18 +236,17 @@ impl<'g> Walk<'g> {
         let g = self.g;
         let node = &g.nodes[ty];
         let self_ctx = g.self_ctx(ty);
-        // `dyn Trait`, and in a type or alias, a workspace trait named
-        // anywhere (a bound of its parameters, or a trait object of edition
-        // 2015, written without `dyn`). An impl header names its own trait:
-        // only its `dyn`s count.
+        // `dyn Trait`, and in a type or alias, a workspace trait named as a
+        // type (a trait object of edition 2015, written without `dyn`); not
+        // in a bound: the code that names the type names its parameters.
+        // An impl header names its own trait: only its `dyn`s count.
         let dyn_traits = node.refs.dyn_traits.iter().map(|p| (p, true));
         let in_type = matches!(node.kind, Kind::Type | Kind::Alias);
         let named = node
             .refs
             .paths
             .iter()
-            .chain(&node.refs.bounds)
-            .filter(|_| in_type)
+            .filter(|p| in_type && !node.refs.bounds.contains(p))
             .map(|p| (p, false));
         for (p, is_dyn) in dyn_traits.chain(named) {
             let Some(name) = p.segs.last() else { continue };
@@ -280,8 +295,8 @@ impl<'g> Walk<'g> {
         let why = Reason::Named(g.nodes[ty].name.as_str().into());
         for &id in g.builders.get(&ty).into_iter().flatten() {
             let krate = g.nodes[id].krate;
-            if !self.entered.contains(&krate) {
-                self.entered.push(krate);
+            if !self.enter(krate) {
+                continue;
             }
             self.push(id, Some((ty, why.clone())));
         }
@@ -298,8 +313,8 @@ impl<'g> Walk<'g> {
         for &i in self.g.impls_by_trait.get(&tr).into_iter().flatten() {
             let im = &self.g.impls[i];
             let krate = self.g.nodes[im.header].krate;
-            if !self.entered.contains(&krate) {
-                self.entered.push(krate);
+            if !self.enter(krate) {
+                continue;
             }
             self.push(im.header, Some((tr, why.clone())));
             for &item in &im.items {
@@ -309,8 +324,8 @@ impl<'g> Walk<'g> {
         }
         for &c in self.g.calls_by_trait.get(&tr).into_iter().flatten() {
             let krate = self.g.nodes[c].krate;
-            if !self.entered.contains(&krate) {
-                self.entered.push(krate);
+            if !self.enter(krate) {
+                continue;
             }
             self.push(c, Some((tr, why.clone())));
         }
