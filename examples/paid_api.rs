@@ -3,7 +3,9 @@
 //! Each call of `quote` costs a credit and a second. With `#[persist(ttl = …)]`
 //! the answer is kept for a day: the second run of this program pays nothing,
 //! and tomorrow's first run asks the API again. Errors are never stored, so a
-//! failed call is retried on the next run instead of being remembered.
+//! failed call is retried on the next run instead of being remembered; and
+//! with `stale_if_error`, a call that fails while the API is down returns
+//! the last answer, up to a week old, with a warning, instead of the error.
 //!
 //! It prints `computed: …` each time the API is called and `result: …` for
 //! every answer, so a script can check that a second run calls nothing.
@@ -36,7 +38,7 @@ impl std::fmt::Display for ApiError {
 ///
 /// `ttl = "1d"` is a humantime string checked at compile time; only `Ok`
 /// values are stored (`ApiError` need not even be `Serialize`).
-#[persist(ttl = "1d")]
+#[persist(ttl = "1d", stale_if_error = "7d")]
 fn quote(symbol: &str) -> Result<Quote, ApiError> {
     println!("computed: paid API call for {symbol} (1 credit)");
     std::thread::sleep(Duration::from_millis(300));

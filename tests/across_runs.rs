@@ -184,3 +184,23 @@ fn a_bad_configuration_runs_the_functions_uncached() {
     assert_eq!(run.calls, 3);
     assert_eq!(run.result, "ABC FGH ABC");
 }
+
+#[test]
+fn perscache_refresh_recomputes_and_overwrites_the_functions_it_names() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let first = run_child("seed", dir.path(), &[]);
+    assert_eq!(first.calls, 2);
+
+    // Named by its own name, by a tail of its path and by a pattern: every
+    // call runs, the one repeated in the run included, and is stored again.
+    for pattern in ["get_data", "across_runs::get_data", "get_*", "other, *"] {
+        let refreshed = run_child("seed", dir.path(), &[("PERSCACHE_REFRESH", pattern)]);
+        assert_eq!(refreshed.calls, 3, "PERSCACHE_REFRESH={pattern}");
+        assert_eq!(refreshed.result, first.result);
+    }
+    // A pattern that names another function leaves this one served.
+    let other = run_child("seed", dir.path(), &[("PERSCACHE_REFRESH", "with_ignored")]);
+    assert_eq!(other.calls, 0);
+    let after = run_child("seed", dir.path(), &[]);
+    assert_eq!(after.calls, 0, "the refreshed results are served");
+}

@@ -10,7 +10,7 @@ use syn::{bracketed, Expr, Ident, LitBool, LitStr, Token};
 /// The options of one `#[persist(...)]`.
 #[derive(Default)]
 pub struct Options {
-    pub ttl: Option<Ttl>,
+    pub ttl: Option<DurationOption>,
     pub ignore: Vec<Ident>,
     pub serializer: Option<Expr>,
     pub storage: Option<Expr>,
@@ -20,15 +20,26 @@ pub struct Options {
     pub cache_none: Option<LitBool>,
     /// `version = "2"`: a manual salt, in the key.
     pub version: Option<String>,
+    /// `min_compute = "100ms"`: results computed faster are not stored.
+    pub min_compute: Option<DurationOption>,
+    /// `stale_if_error = "7d"`: a failure is answered with a result expired
+    /// less than this long ago.
+    pub stale_if_error: Option<DurationOption>,
 }
 
-/// A time to live: a humantime string checked now, or an expression.
-pub enum Ttl {
+/// An option that takes a duration, with its name for errors.
+pub struct DurationOption {
+    pub name: Ident,
+    pub value: DurationValue,
+}
+
+/// A duration: a humantime string checked now, or an expression.
+pub enum DurationValue {
     Literal(Duration),
     Expr(Box<Expr>),
 }
 
-const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`, `version`";
+const KNOWN: &str = "`ttl`, `ignore`, `serializer`, `storage`, `cache`, `per_instance`, `instance_key`, `cache_none`, `version`, `min_compute`, `stale_if_error`";
 
 impl Parse for Options {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -53,7 +64,13 @@ impl Parse for Options {
                 .parse::<Token![=]>()
                 .map_err(|e| syn::Error::new(e.span(), format!("expected `{key} = ...`")))?;
             match key.as_str() {
-                "ttl" => options.ttl = Some(parse_ttl(input, &mut push)?),
+                "ttl" => options.ttl = Some(parse_duration(name, input, &mut push)?),
+                "min_compute" => {
+                    options.min_compute = Some(parse_duration(name, input, &mut push)?)
+                }
+                "stale_if_error" => {
+                    options.stale_if_error = Some(parse_duration(name, input, &mut push)?)
+                }
                 "ignore" => options.ignore = parse_idents(input)?,
                 "serializer" | "format" => options.serializer = Some(input.parse()?),
                 "storage" => options.storage = Some(input.parse()?),
@@ -96,28 +113,40 @@ fn parse_version(input: ParseStream<'_>) -> syn::Result<String> {
     Err(input.error("`version` must be a string or integer literal, such as `version = \"2\"`"))
 }
 
-fn parse_ttl(input: ParseStream<'_>, push: &mut impl FnMut(syn::Error)) -> syn::Result<Ttl> {
-    if input.peek(LitStr) {
+/// `"90s"`, checked now, or an expression that converts into a `Duration`.
+fn parse_duration(
+    name: Ident,
+    input: ParseStream<'_>,
+    push: &mut impl FnMut(syn::Error),
+) -> syn::Result<DurationOption> {
+    let value = if input.peek(LitStr) {
         let lit: LitStr = input.parse()?;
-        return match humantime::parse_duration(&lit.value()) {
-            Ok(d) if !d.is_zero() => Ok(Ttl::Literal(d)),
+        match humantime::parse_duration(&lit.value()) {
+            Ok(d) if !d.is_zero() => DurationValue::Literal(d),
             Ok(_) => {
+                let why = if name == "ttl" {
+                    "would never serve a result"
+                } else {
+                    "has no effect"
+                };
                 push(syn::Error::new(
                     lit.span(),
-                    "a zero `ttl` would never serve a result; remove `ttl` or make it longer",
+                    format!("a zero `{name}` {why}; remove `{name}` or make it longer"),
                 ));
-                Ok(Ttl::Literal(Duration::from_secs(1)))
+                DurationValue::Literal(Duration::from_secs(1))
             }
             Err(e) => {
                 push(syn::Error::new(
                     lit.span(),
-                    format!("`ttl` must be a duration such as \"90s\", \"1h 30m\" or \"1d\": {e}"),
+                    format!("`{name}` must be a duration such as \"90s\", \"1h 30m\" or \"1d\": {e}"),
                 ));
-                Ok(Ttl::Literal(Duration::from_secs(1)))
+                DurationValue::Literal(Duration::from_secs(1))
             }
-        };
-    }
-    Ok(Ttl::Expr(Box::new(input.parse()?)))
+        }
+    } else {
+        DurationValue::Expr(Box::new(input.parse()?))
+    };
+    Ok(DurationOption { name, value })
 }
 
 /// `[a, b]`, or a single name.

@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::ItemFn;
 
-use crate::attr::{Options, Ttl};
+use crate::attr::{DurationOption, DurationValue, Options};
 use crate::code_hash::{FunctionName, Resolved};
 use crate::valid::{arg_type_span, Checked, Policy};
 
@@ -123,16 +123,9 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
         },
         None => quote!(::core::option::Option::None),
     };
-    let ttl = match &options.ttl {
-        Some(Ttl::Literal(d)) => {
-            let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
-            quote!(::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
-        }
-        Some(Ttl::Expr(expr)) => quote_spanned! {expr.span()=>
-            ::core::option::Option::Some(::core::convert::Into::<::core::time::Duration>::into(#expr))
-        },
-        None => quote!(::core::option::Option::None),
-    };
+    let ttl = duration(&options.ttl);
+    let min_compute = duration(&options.min_compute);
+    let stale_if_error = duration(&options.stale_if_error);
 
     // Errors about the return type (a format that cannot hold it) point at it.
     let ret_span = match &sig.output {
@@ -181,8 +174,27 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 ::core::result::Result::Ok(__perscache_key.finish())
             };
             let __perscache_key = #p::key_if_enabled(__perscache_cache, &__PERSCACHE_SITE, #key_fn);
-            let __perscache_options = #p::Options { storage: #storage, ttl: #ttl };
+            let __perscache_options = #p::Options {
+                storage: #storage,
+                ttl: #ttl,
+                min_compute: #min_compute,
+                stale_if_error: #stale_if_error,
+            };
             #call
         }
+    }
+}
+
+/// An `Option<Duration>` expression for a duration option.
+fn duration(option: &Option<DurationOption>) -> TokenStream {
+    match option.as_ref().map(|o| &o.value) {
+        Some(DurationValue::Literal(d)) => {
+            let (secs, nanos) = (d.as_secs(), d.subsec_nanos());
+            quote!(::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
+        }
+        Some(DurationValue::Expr(expr)) => quote_spanned! {expr.span()=>
+            ::core::option::Option::Some(::core::convert::Into::<::core::time::Duration>::into(#expr))
+        },
+        None => quote!(::core::option::Option::None),
     }
 }

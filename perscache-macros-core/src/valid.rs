@@ -174,6 +174,12 @@ pub fn check(options: &Options, item: &ItemFn) -> syn::Result<Checked> {
             errors.push(c, "`cache_none` applies to functions that return `Option`");
         }
     }
+    if let (Some(s), false) = (&options.stale_if_error, matches!(policy, Policy::OkOnly)) {
+        errors.push(
+            &s.name,
+            "`stale_if_error` applies to functions that return `Result`: an `Err` is what an expired result may stand in for",
+        );
+    }
 
     let mut type_params = Vec::new();
     let mut const_params = Vec::new();

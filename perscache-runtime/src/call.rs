@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 
 use crate::cache::Cache;
+use crate::control::{self, Mode};
 use crate::entry::{self, Deadline, Folder, Framing};
 use crate::error::{Error, FormatError, Result};
 use crate::flight::{self, Computing};
@@ -35,6 +36,8 @@ pub struct Site {
     workspace_root: Option<&'static str>,
     fallback: bool,
     folder: OnceLock<Folder>,
+    /// Whether `PERSCACHE_REFRESH` names it, matched on its first call.
+    refreshed_by_env: OnceLock<bool>,
     counters: Counters,
     /// Set when the format cannot read back what it wrote for this function.
     uncacheable: AtomicBool,
@@ -61,6 +64,7 @@ impl Site {
             workspace_root: None,
             fallback: false,
             folder: OnceLock::new(),
+            refreshed_by_env: OnceLock::new(),
             counters: Counters::new(),
             uncacheable: AtomicBool::new(false),
             verified: AtomicBool::new(false),
@@ -111,6 +115,15 @@ impl Site {
         self.key_salt
     }
 
+    /// What this call does with the cache (see `control.rs`).
+    fn mode(&self) -> Mode {
+        control::mode(|| {
+            *self
+                .refreshed_by_env
+                .get_or_init(|| control::refreshed_by_env(self.function))
+        })
+    }
+
     /// Where its entries go: made on its first call, kept for the others.
     fn folder(&self) -> &Folder {
         self.folder.get_or_init(|| {
@@ -132,6 +145,11 @@ pub trait Policy<R> {
     fn stored(result: &R) -> Option<&Self::Value>;
     /// The return value rebuilt from a stored value.
     fn rebuild(value: Self::Value) -> R;
+    /// Whether the result is a failure, which `stale_if_error` may answer
+    /// with an expired result.
+    fn failed(_result: &R) -> bool {
+        false
+    }
 }
 
 /// Stores every result.
@@ -160,6 +178,9 @@ impl<T, E> Policy<Result<T, E>> for OkOnly {
     fn rebuild(value: T) -> Result<T, E> {
         Ok(value)
     }
+    fn failed(result: &Result<T, E>) -> bool {
+        result.is_err()
+    }
 }
 
 /// Stores `Some` values only (`cache_none = false`).
@@ -183,6 +204,11 @@ pub struct Options<'a> {
     pub storage: Option<&'a Arc<dyn Storage>>,
     /// Time to live instead of the cache's.
     pub ttl: Option<Duration>,
+    /// Results computed faster than this are not stored.
+    pub min_compute: Option<Duration>,
+    /// When the function fails, a result expired less than this long ago
+    /// is returned instead of the failure.
+    pub stale_if_error: Option<Duration>,
 }
 
 impl Options<'_> {
@@ -207,13 +233,14 @@ where
     P: Policy<R>,
     C: Codec<P::Value>,
 {
-    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
+    let mode = site.mode();
+    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
         return compute();
     }
     // A memory-tier hit is answered here, before the call's future is built.
     // Anything else (no tier entry, a payload that does not decode, which
     // the full path reports and removes) takes the full path.
-    if let (Ok(key), Some(tier)) = (&key, &cache.tier) {
+    if let (Ok(key), Some(tier), Mode::Serve) = (&key, &cache.tier, mode) {
         if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| {
             decode(codec, p, cache.max_entry_size)
         }) {
@@ -224,12 +251,13 @@ where
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
     // and a sync function never needs tokio.
-    let mut call = pin!(call_async::<R, P, C, _>(
+    let mut call = pin!(call_in_mode::<R, P, C, _>(
         cache,
         site,
         key,
         codec,
         options,
+        mode,
         move || std::future::ready(compute()),
     ));
     // First one poll with a waker that does nothing: the memory tier and
@@ -257,7 +285,27 @@ where
     C: Codec<P::Value>,
     Fut: Future<Output = R>,
 {
-    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) {
+    let mode = site.mode();
+    call_in_mode::<R, P, C, _>(cache, site, key, codec, options, mode, compute).await
+}
+
+/// A call, once its mode is known (read where the call is made, in its
+/// caller's scope).
+async fn call_in_mode<R, P, C, Fut>(
+    cache: &Cache,
+    site: &'static Site,
+    key: Result<Key>,
+    codec: &C,
+    options: Options<'_>,
+    mode: Mode,
+    compute: impl FnOnce() -> Fut,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
         return compute().await;
     }
     let folder = site.folder();
@@ -286,27 +334,56 @@ where
         path: OnceLock::new(),
         key,
         deadline: options.deadline(cache),
+        min_compute: options.min_compute,
     };
+    let result = find_or_compute::<R, P, C, _>(&lookup, codec, mode, compute).await;
+    match options.stale_if_error {
+        Some(window) if P::failed(&result) => {
+            let ttl = options.ttl.or(cache.ttl);
+            match lookup.find_stale::<P::Value, C>(codec, ttl, window).await {
+                Some(value) => P::rebuild(value),
+                None => result,
+            }
+        }
+        _ => result,
+    }
+}
 
-    if let Some(value) = lookup.find::<P::Value, C>(codec).await {
-        site.counters.hit();
-        return P::rebuild(value);
+/// The stored result, else the function's (stored if the policy keeps it).
+async fn find_or_compute<R, P, C, Fut>(
+    lookup: &Lookup<'_>,
+    codec: &C,
+    mode: Mode,
+    compute: impl FnOnce() -> Fut,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    let site = lookup.site;
+    if mode == Mode::Serve {
+        if let Some(value) = lookup.find::<P::Value, C>(codec).await {
+            site.counters.hit();
+            return P::rebuild(value);
+        }
     }
     // A forked child starts its own statistics thread.
     stats::ensure_flusher();
 
     // Called from inside its own computation (the function recursing with
     // the same key): the flight below is its own, and waiting on it would
-    // wait forever.
-    if flight::computing_here(&key) {
-        return compute_and_store::<R, P, C, _>(&lookup, codec, compute)
+    // wait forever. A refresh computes whatever others do.
+    let key = lookup.key;
+    if mode == Mode::Refresh || flight::computing_here(&key) {
+        return compute_and_store::<R, P, C, _>(lookup, codec, compute)
             .await
             .0;
     }
 
     // A miss. Callers of the same key in this process queue here; the first
     // computes, the others take what it stored.
-    let ticket = cache.flights.join(key);
+    let ticket = lookup.cache.flights.join(key);
     let mut slot = match ticket.flight.payload.try_lock() {
         Some(slot) => slot,
         None => {
@@ -327,7 +404,7 @@ where
             slot
         }
     };
-    let (result, payload) = compute_and_store::<R, P, C, _>(&lookup, codec, compute).await;
+    let (result, payload) = compute_and_store::<R, P, C, _>(lookup, codec, compute).await;
     *slot = payload;
     drop(slot);
     drop(ticket);
@@ -349,7 +426,16 @@ where
 {
     let started = Instant::now();
     let result = Computing::new(lookup.key, async move { compute().await }).await;
-    lookup.site.counters.miss(started.elapsed());
+    let took = started.elapsed();
+    lookup.site.counters.miss(took);
+    if lookup.min_compute.is_some_and(|min| took < min) {
+        tracing::debug!(
+            function = lookup.function,
+            ?took,
+            "computed faster than min_compute; not stored"
+        );
+        return (result, None);
+    }
 
     let mut stored = None;
     if let Some(value) = P::stored(&result) {
@@ -385,6 +471,7 @@ struct Lookup<'a> {
     path: OnceLock<String>,
     key: Key,
     deadline: Deadline,
+    min_compute: Option<Duration>,
 }
 
 impl Lookup<'_> {
@@ -409,26 +496,53 @@ impl Lookup<'_> {
                 None => {}
             }
         }
+        let found = self.read(codec, self.deadline).await?;
+        let value = self.decode(codec, &found.payload)?;
+        if let Some(tier) = &self.cache.tier {
+            tier.insert(self.key, found.payload, found.written);
+        }
+        Some(value)
+    }
+
+    /// `stale_if_error`: the function failed, and a result that expired
+    /// less than `window` ago stands in for the failure, with a warning.
+    /// Without a time to live nothing expires, so there is nothing `find`
+    /// did not already look at.
+    async fn find_stale<T, C: Codec<T>>(
+        &self,
+        codec: &C,
+        ttl: Option<Duration>,
+        window: Duration,
+    ) -> Option<T> {
+        let deadline = Deadline::for_ttl(Some(ttl?.saturating_add(window)));
+        let found = self.read(codec, deadline).await?;
+        let value = self.decode(codec, &found.payload)?;
+        let age = SystemTime::now()
+            .duration_since(found.written)
+            .unwrap_or_default();
+        tracing::warn!(
+            function = self.function,
+            age = %humantime::format_duration(Duration::from_secs(age.as_secs())),
+            "the function failed; returning its expired result instead (stale_if_error)"
+        );
+        Some(value)
+    }
+
+    /// The entry in the storage, if present and admitted by `deadline`.
+    async fn read<T, C: Codec<T>>(&self, codec: &C, deadline: Deadline) -> Option<entry::Fresh> {
         let framing = Framing::of(codec);
         let max = self.cache.max_entry_size;
-        let found = match entry::read(self.storage, self.path(), max, self.deadline, framing).await
-        {
-            Ok(Some(found)) => found,
-            Ok(None) => return None,
+        match entry::read(self.storage, self.path(), max, deadline, framing).await {
+            Ok(found) => found,
             Err(e) => {
                 let what = match e {
                     Error::Corrupt { .. } | Error::TooLarge { .. } => "a cache entry is damaged",
                     _ => "could not read the cache",
                 };
                 self.cache.failed(self.function, what, &e);
-                return None;
+                None
             }
-        };
-        let value = self.decode(codec, &found.payload)?;
-        if let Some(tier) = &self.cache.tier {
-            tier.insert(self.key, found.payload, found.written);
         }
-        Some(value)
     }
 
     fn decode<T, C: Codec<T>>(&self, codec: &C, payload: &[u8]) -> Option<T> {

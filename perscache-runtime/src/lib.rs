@@ -19,6 +19,7 @@
 mod cache;
 mod call;
 mod config;
+mod control;
 pub mod entry;
 mod error;
 mod flight;
@@ -56,6 +57,7 @@ pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use cache::{AsCache, Cache, CacheBuilder, NoCache, DEFAULT_MAX_ENTRY_SIZE};
 pub use config::{default_dir, Config, CONFIG_FILE};
+pub use control::{bypass, bypass_async, refresh, refresh_async, Scoped};
 pub use entry::{function_dir, STATS_FILE};
 pub use error::{BoxError, Error, FormatError, Result};
 #[cfg(feature = "cbor")]
