@@ -14,6 +14,7 @@
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
 //! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
+//! | `PERSCACHE_REFRESH` | | recompute and overwrite the functions it names; read by each call's [mode](crate::refresh) |
 //! | `PERSCACHE_CONFIG` | | the path of `perscache.toml` (default: `./perscache.toml`) |
 //!
 //! Environment variables override the file. With neither, entries go to
