@@ -80,7 +80,11 @@ fn maybe_slow(sleep_ms: u64) -> u64 {
 fn results_faster_than_min_compute_are_not_stored() {
     maybe_slow(0);
     maybe_slow(0);
-    assert_eq!(QUICK_CALLS.load(SeqCst), 2, "a quick result is computed again");
+    assert_eq!(
+        QUICK_CALLS.load(SeqCst),
+        2,
+        "a quick result is computed again"
+    );
     maybe_slow(60);
     maybe_slow(60);
     assert_eq!(QUICK_CALLS.load(SeqCst), 3, "a slow one is stored");

@@ -138,7 +138,9 @@ fn parse_duration(
             Err(e) => {
                 push(syn::Error::new(
                     lit.span(),
-                    format!("`{name}` must be a duration such as \"90s\", \"1h 30m\" or \"1d\": {e}"),
+                    format!(
+                        "`{name}` must be a duration such as \"90s\", \"1h 30m\" or \"1d\": {e}"
+                    ),
                 ));
                 DurationValue::Literal(Duration::from_secs(1))
             }

@@ -10,12 +10,16 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::flight::Flights;
 use crate::format::AnyFormat;
-use crate::storage::{compose, open_backend, LocalStorage, Storage};
+use crate::storage::{compose, open_backend, LocalStorage, SizeLimited, Storage};
 use crate::tier::MemoryTier;
 
 /// The largest entry a cache reads or writes unless configured otherwise
 /// ([`CacheBuilder::max_entry_size`], `PERSCACHE_MAX_ENTRY_SIZE`): 1 GiB.
 pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 1 << 30;
+
+/// The local tier's size limit when `perscache.toml` or the environment
+/// names its folder and not its size: 1 GiB.
+const DEFAULT_LOCAL_TIER_SIZE: u64 = 1 << 30;
 
 /// Where `#[persist]` keeps results, in what format, and for how long.
 ///
@@ -182,6 +186,7 @@ pub struct CacheBuilder {
     max_entry_size: Option<u64>,
     shared: bool,
     memory_tier: Option<usize>,
+    local_tier: Option<(PathBuf, u64)>,
     strict: bool,
     disabled: bool,
     secret: Option<Secret>,
@@ -307,6 +312,32 @@ impl CacheBuilder {
         self
     }
 
+    /// Keeps a copy of the entries read from the storage in the local folder
+    /// `dir`, bounded to about `max_size` bytes (least recently used first),
+    /// and reads them from there after: so that a CI machine reads an entry
+    /// from a bucket once. Writes go to the storage, then to the folder. A
+    /// copy keeps its original's write time, so both expire together, and
+    /// is signed as the original is ([`secret`](Self::secret)). Statistics,
+    /// listings and `clear` are the storage's; a copy whose original was
+    /// removed from the storage by another machine is still served from
+    /// the folder, until it expires or is evicted. `local_tier` and
+    /// `local_tier_size` (default 1 GiB) in `perscache.toml`,
+    /// `PERSCACHE_LOCAL_TIER` and `PERSCACHE_LOCAL_TIER_SIZE`.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let cache = perscache::Cache::builder()
+    ///     .url("memory://")? // a bucket, in real use: "s3://team-cache/ci"
+    ///     .local_tier(dir.path(), 2 << 30)
+    ///     .build();
+    /// assert!(format!("{:?}", cache.storage()).contains("LocalTier"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn local_tier(mut self, dir: impl Into<PathBuf>, max_size: u64) -> Self {
+        self.local_tier = Some((dir.into(), max_size));
+        self
+    }
+
     /// Panics on cache failures instead of warning and running the function:
     /// for tests and CI that must know the cache works.
     pub fn strict(mut self, strict: bool) -> Self {
@@ -325,6 +356,10 @@ impl CacheBuilder {
         }
         self.ttl = config.ttl.or(self.ttl);
         self.memory_tier = config.memory_tier.or(self.memory_tier);
+        if let Some(dir) = &config.local_tier {
+            let size = config.local_tier_size.unwrap_or(DEFAULT_LOCAL_TIER_SIZE);
+            self.local_tier = Some((dir.clone(), size));
+        }
         self.max_entry_size = config.max_entry_size.or(self.max_entry_size);
         self.shared = config.shared.unwrap_or(self.shared);
         self.strict = config.strict.unwrap_or(self.strict);
@@ -353,24 +388,27 @@ impl CacheBuilder {
     /// The cache.
     pub fn build(self) -> Cache {
         let secret = self.secret.as_ref().map(|s| s.0.as_slice());
-        let storage = match self.source {
-            Source::DefaultDir => compose(
+        let local_tier = self.local_tier.map(|(dir, max)| -> Arc<dyn Storage> {
+            Arc::new(SizeLimited::new(LocalStorage::new(dir), max))
+        });
+        let (backend, max_size) = match self.source {
+            Source::DefaultDir => (
                 Arc::new(
                     LocalStorage::builder(crate::default_dir())
                         .shared(self.shared)
                         .build(),
-                ),
+                ) as Arc<dyn Storage>,
                 self.max_size,
-                secret,
             ),
-            Source::Dir(dir) => compose(
-                Arc::new(LocalStorage::builder(dir).shared(self.shared).build()),
+            Source::Dir(dir) => (
+                Arc::new(LocalStorage::builder(dir).shared(self.shared).build())
+                    as Arc<dyn Storage>,
                 self.max_size,
-                secret,
             ),
-            Source::Url(backend) => compose(backend, self.max_size, secret),
-            Source::Given(storage) => compose(storage, None, secret),
+            Source::Url(backend) => (backend, self.max_size),
+            Source::Given(storage) => (storage, None),
         };
+        let storage = compose(backend, max_size, local_tier, secret);
         Cache {
             storage,
             format: self.format,

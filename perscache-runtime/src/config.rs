@@ -12,6 +12,8 @@
 //! | `PERSCACHE_MAX_ENTRY_SIZE` | `max_entry_size` | the largest entry read or written (default 1 GiB): a larger one is never downloaded, decompressed or decoded |
 //! | `PERSCACHE_SHARED` = `1` | `shared = true` | the local folder is shared with its group (see `LocalStorageBuilder::shared`) |
 //! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
+//! | `PERSCACHE_LOCAL_TIER` | `local_tier` | a local folder in front of the storage (see [`CacheBuilder::local_tier`](crate::CacheBuilder::local_tier)) |
+//! | `PERSCACHE_LOCAL_TIER_SIZE` | `local_tier_size` | the local tier's size limit (default 1 GiB) |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
 //! | `PERSCACHE_SECRET` | | signs entries; read by [`Cache::from_env`](crate::Cache::from_env) only, never stored here |
 //! | `PERSCACHE_REFRESH` | | recompute and overwrite the functions it names; read by each call's [mode](crate::refresh) |
@@ -65,6 +67,10 @@ pub struct Config {
     pub shared: Option<bool>,
     /// Bytes of recent entries to keep in memory.
     pub memory_tier: Option<usize>,
+    /// A local folder in front of the storage.
+    pub local_tier: Option<PathBuf>,
+    /// The local tier's size limit in bytes.
+    pub local_tier_size: Option<u64>,
     /// Whether cache errors panic.
     pub strict: Option<bool>,
 }
@@ -82,6 +88,8 @@ impl std::fmt::Debug for Config {
             .field("max_entry_size", &self.max_entry_size)
             .field("shared", &self.shared)
             .field("memory_tier", &self.memory_tier)
+            .field("local_tier", &self.local_tier)
+            .field("local_tier_size", &self.local_tier_size)
             .field("strict", &self.strict)
             .finish()
     }
@@ -99,6 +107,8 @@ struct FileConfig {
     max_entry_size: Option<SizeValue>,
     shared: Option<bool>,
     memory_tier: Option<SizeValue>,
+    local_tier: Option<PathBuf>,
+    local_tier_size: Option<SizeValue>,
     strict: Option<bool>,
 }
 
@@ -160,6 +170,11 @@ impl Config {
                 .memory_tier
                 .map(|s| s.bytes("memory_tier").map(|n| n as usize))
                 .transpose()?,
+            local_tier: file.local_tier,
+            local_tier_size: file
+                .local_tier_size
+                .map(|s| s.bytes("local_tier_size"))
+                .transpose()?,
             strict: file.strict,
         })
     }
@@ -209,6 +224,15 @@ impl Config {
             self.memory_tier = Some(
                 parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MEMORY_TIER: {e}")))?
                     as usize,
+            );
+        }
+        if let Some(v) = var("PERSCACHE_LOCAL_TIER").filter(|v| !v.is_empty()) {
+            self.local_tier = Some(PathBuf::from(v));
+        }
+        if let Some(v) = var("PERSCACHE_LOCAL_TIER_SIZE") {
+            self.local_tier_size = Some(
+                parse_size(&v)
+                    .map_err(|e| Error::Config(format!("PERSCACHE_LOCAL_TIER_SIZE: {e}")))?,
             );
         }
         if let Some(v) = var("PERSCACHE_STRICT") {
@@ -327,6 +351,28 @@ mod tests {
             .apply_env(env(&[("PERSCACHE_FORMAT", "xml")]))
             .expect_err("invalid");
         assert!(err.to_string().contains("xml"), "{err}");
+    }
+
+    #[test]
+    fn the_local_tier_comes_from_the_file_or_the_environment() {
+        let mut c = Config::from_toml("local_tier = \"/var/tmp/tier\"\nlocal_tier_size = \"2GiB\"")
+            .expect("valid");
+        assert_eq!(c.local_tier.as_deref(), Some(Path::new("/var/tmp/tier")));
+        assert_eq!(c.local_tier_size, Some(2 << 30));
+        c.apply_env(env(&[
+            ("PERSCACHE_LOCAL_TIER", "/ci/tier"),
+            ("PERSCACHE_LOCAL_TIER_SIZE", "500MB"),
+        ]))
+        .expect("valid");
+        assert_eq!(c.local_tier.as_deref(), Some(Path::new("/ci/tier")));
+        assert_eq!(c.local_tier_size, Some(500_000_000));
+        let err = c
+            .apply_env(env(&[("PERSCACHE_LOCAL_TIER_SIZE", "big")]))
+            .expect_err("invalid");
+        assert!(
+            err.to_string().contains("PERSCACHE_LOCAL_TIER_SIZE"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -365,6 +365,19 @@ impl Storage for SizeLimited {
         Ok(())
     }
 
+    async fn write_copy(&self, path: &str, bytes: Bytes, modified: SystemTime) -> Result<bool> {
+        let size = bytes.len() as u64;
+        let entry = classify(path).is_entry();
+        if entry && size > self.max {
+            return Ok(false);
+        }
+        let copied = self.inner.write_copy(path, bytes, modified).await?;
+        if copied && entry {
+            self.after_write(path, size).await;
+        }
+        Ok(copied)
+    }
+
     async fn delete(&self, path: &str) -> Result<()> {
         self.inner.delete(path).await?;
         self.index().remove(path);

@@ -471,21 +471,29 @@ impl LocalStorage {
         }
     }
 
-    fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Writes `bytes` at `path`, with `modified` as the file's modification
+    /// time when given (else now).
+    fn write_file(&self, path: &str, bytes: &[u8], modified: Option<SystemTime>) -> io::Result<()> {
         let file = self.file(path)?;
         let dir = file.parent().unwrap_or(&self.root).to_path_buf();
-        match self.write_atomic(&dir, &file, bytes) {
+        match self.write_atomic(&dir, &file, bytes, modified) {
             // The folder went away (deleted mid-run, or evicted by `cargo
             // perscache clear`): make it again, once.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.forget_dirs();
-                self.write_atomic(&dir, &file, bytes)
+                self.write_atomic(&dir, &file, bytes, modified)
             }
             other => other,
         }
     }
 
-    fn write_atomic(&self, dir: &Path, file: &Path, bytes: &[u8]) -> io::Result<()> {
+    fn write_atomic(
+        &self,
+        dir: &Path,
+        file: &Path,
+        bytes: &[u8],
+        modified: Option<SystemTime>,
+    ) -> io::Result<()> {
         if !self.check_root()? {
             self.create_dirs(&self.root)?;
             if !self.check_root()? {
@@ -518,6 +526,11 @@ impl LocalStorage {
         let result = (|| {
             let mut f = self.new_private_file(&tmp)?;
             f.write_all(bytes)?;
+            // Dated before the rename, so no reader ever sees the copy as
+            // written now.
+            if let Some(modified) = modified {
+                f.set_modified(modified)?;
+            }
             drop(f);
             fs::rename(&tmp, file)
         })();
@@ -784,7 +797,13 @@ impl Storage for LocalStorage {
     }
 
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()> {
-        self.write_file(path, &bytes).map_err(err)
+        self.write_file(path, &bytes, None).map_err(err)
+    }
+
+    async fn write_copy(&self, path: &str, bytes: Bytes, modified: SystemTime) -> Result<bool> {
+        self.write_file(path, &bytes, Some(modified))
+            .map_err(err)
+            .map(|()| true)
     }
 
     async fn delete(&self, path: &str) -> Result<()> {

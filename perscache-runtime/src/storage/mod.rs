@@ -12,7 +12,8 @@
 //! - [`OutageBreaker`] (`breaker.rs`): skips a storage for a few seconds
 //!   after a slow failure;
 //! - [`SignedStorage`] (`signed.rs`): signs every blob with a shared secret
-//!   and refuses blobs without a valid signature.
+//!   and refuses blobs without a valid signature;
+//! - `LocalTier` (`local_tier.rs`): a local folder in front of shared storage.
 //!
 //! [`compose`] stacks them in the one order a cache uses.
 //!
@@ -25,6 +26,7 @@
 mod breaker;
 mod limit;
 mod local;
+mod local_tier;
 mod memory;
 mod signed;
 // Remote backends, each behind its cargo feature (docs/storage.md).
@@ -70,7 +72,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
-    Ok(compose(open_backend(url)?, max_size, None))
+    Ok(compose(open_backend(url)?, max_size, None, None))
 }
 
 /// The local folder a `file://` URL names (`None` for any other URL), as
@@ -92,16 +94,20 @@ pub fn local_folder(url: &str) -> Option<std::path::PathBuf> {
 /// Stacks the wrappers over `backend` in the one order a cache uses:
 /// the breaker innermost, so every request (the size limit's listings and
 /// evictions too) skips a storage that just failed slowly; the size limit
-/// next, so it counts the bytes the backend holds; signing outermost, so
-/// it signs what the cache writes.
+/// next, so it counts the bytes the backend holds; the local tier in front
+/// of that; signing outermost, so it signs what the cache writes to either.
 pub(crate) fn compose(
     backend: Arc<dyn Storage>,
     max_size: Option<u64>,
+    local_tier: Option<Arc<dyn Storage>>,
     secret: Option<&[u8]>,
 ) -> Arc<dyn Storage> {
     let mut storage: Arc<dyn Storage> = Arc::new(OutageBreaker::from_arc(backend));
     if let Some(max) = max_size {
         storage = Arc::new(SizeLimited::from_arc(storage, max));
+    }
+    if let Some(local) = local_tier {
+        storage = Arc::new(local_tier::LocalTier::new(local, storage));
     }
     if let Some(secret) = secret {
         storage = Arc::new(SignedStorage::from_arc(storage, secret));
@@ -312,6 +318,18 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     /// Writes the blob at `path`, replacing any old one. Readers must see the
     /// old bytes or the new ones, never a mix.
     async fn write(&self, path: &str, bytes: Bytes) -> Result<()>;
+
+    /// Writes a copy of a blob read from another storage with the write time
+    /// it had there (`modified`), so that the copy expires when the original
+    /// does; `Ok(false)` when the storage cannot set a write time, and then
+    /// it stores nothing. A local tier
+    /// ([`CacheBuilder::local_tier`](crate::CacheBuilder::local_tier)) copies
+    /// what it reads from shared storage with it. The default stores nothing;
+    /// [`LocalStorage`] keeps the time as the file's modification time.
+    async fn write_copy(&self, path: &str, bytes: Bytes, modified: SystemTime) -> Result<bool> {
+        let _ = (path, bytes, modified);
+        Ok(false)
+    }
 
     /// Removes the blob at `path`; removing a missing one is not an error.
     async fn delete(&self, path: &str) -> Result<()>;
