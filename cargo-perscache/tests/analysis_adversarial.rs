@@ -1384,6 +1384,27 @@ fn dependency_build_script_env_is_in_the_key() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Both build scripts' outputs again, with the analysis off (as when
+/// `cargo metadata` cannot run inside the build): the macro's fallback key
+/// must still change with what they told rustc.
+#[test]
+fn dependency_build_script_outputs_are_in_the_fallback_key() {
+    let no_analysis = ("PERSCACHE_NO_ANALYSIS", "1");
+    let wrong = before_and_after(
+        "builds",
+        &[("ADV_TAG", "one"), no_analysis],
+        &[
+            ("ADV_TAG", "one"),
+            ("FLAVOR", "spicy"),
+            ("NOTE", "smoky"),
+            no_analysis,
+        ],
+        |_| {},
+        "fallback, FLAVOR=spicy NOTE=smoky",
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// `default_text::<gen1::Header>()` and `default_text::<gen2::Header>()`
 /// in one run: two types from two packages whose library has one name
 /// (`gen-v1` and `gen-v2`, as two major versions of a crate in one graph),

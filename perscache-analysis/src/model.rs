@@ -92,18 +92,29 @@ impl Workspace {
     /// [`Workspace::load`] without the network, as the `#[persist]` macro
     /// runs it inside a build: with every feature when every optional
     /// dependency is at hand, else with the features cargo can resolve.
-    pub fn load_offline(manifest_path: &Path) -> Result<Workspace, Error> {
-        let run = |all_features: bool| {
+    /// A build downloads only the packages of its target platform, and a
+    /// plain `cargo metadata` wants every platform's (`libredox` for Redox,
+    /// `windows-sys`), so when those are missing the model is of the
+    /// packages of `target` (rustc's `--target`, or the host's), which are
+    /// the ones the compilation can reach.
+    pub fn load_offline(manifest_path: &Path, target: &str) -> Result<Workspace, Error> {
+        let run = |all_features: bool, filter: bool| {
             let mut cmd = cargo_metadata::MetadataCommand::new();
             cmd.manifest_path(manifest_path);
             if all_features {
                 cmd.features(cargo_metadata::CargoOpt::AllFeatures);
             }
-            cmd.other_options(vec!["--offline".to_owned()]);
+            let mut options = vec!["--offline".to_owned()];
+            if filter {
+                options.extend(["--filter-platform".to_owned(), target.to_owned()]);
+            }
+            cmd.other_options(options);
             cmd.exec()
         };
-        let metadata = run(true)
-            .or_else(|_| run(false))
+        let metadata = run(true, false)
+            .or_else(|_| run(true, true))
+            .or_else(|_| run(false, false))
+            .or_else(|_| run(false, true))
             .map_err(|e| Error::Metadata(e.to_string()))?;
         Ok(Workspace::from_metadata(&metadata))
     }

@@ -128,6 +128,8 @@ struct Session {
     analyzed: Result<Analyzed, String>,
     /// Dep-info files read, by path.
     depinfo: Mutex<HashMap<PathBuf, Option<depinfo::DepInfo>>>,
+    /// What the fallback knows of each `--extern`, made on its first use.
+    extern_contents: OnceLock<Vec<String>>,
 }
 
 struct Analyzed {
@@ -162,6 +164,7 @@ fn session() -> &'static Session {
             cwd,
             analyzed,
             depinfo: Mutex::new(HashMap::new()),
+            extern_contents: OnceLock::new(),
         }
     })
 }
@@ -210,7 +213,7 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("not built by cargo")?;
     let manifest = PathBuf::from(dir).join("Cargo.toml");
     let target = c.target_dir();
-    let ws = load_model(&manifest, target.as_deref())?;
+    let ws = load_model(&manifest, target.as_deref(), &c.target)?;
     let root = canonical(input);
     let krate = ws
         .crates
@@ -274,7 +277,7 @@ fn digest_file(p: &Path) -> String {
     )
 }
 
-fn load_model(manifest: &Path, target: Option<&Path>) -> Result<Workspace, String> {
+fn load_model(manifest: &Path, target: Option<&Path>, platform: &str) -> Result<Workspace, String> {
     let cache = target.map(|t| t.join("perscache").join("workspace.json"));
     if let Some(c) = &cache {
         if let Some(m) = std::fs::read(c)
@@ -292,7 +295,7 @@ fn load_model(manifest: &Path, target: Option<&Path>) -> Result<Workspace, Strin
             return Ok(m.workspace);
         }
     }
-    let ws = Workspace::load_offline(manifest).map_err(|e| e.to_string())?;
+    let ws = Workspace::load_offline(manifest, platform).map_err(|e| e.to_string())?;
     if let Some(c) = &cache {
         let mut files = ws.cargo_files.clone();
         files.push(ws.root.join("Cargo.toml"));
@@ -365,6 +368,32 @@ impl Session {
             .iter()
             .flat_map(|d| depinfo::for_crate_in(d, name))
             .collect()
+    }
+
+    /// Each `--extern` by the contents of its metadata, for the fallback.
+    /// Without the analysis there is no telling which dependencies a
+    /// function reaches, nor what their build scripts told rustc
+    /// (`cargo:rustc-cfg`, `cargo:rustc-env`, which leave cargo's hash in
+    /// the file name as it was); rustc's metadata of a crate holds the
+    /// crate's hash over its code as compiled, its dependencies' included,
+    /// so it changes with any of that. (Absolute paths inside it make these
+    /// lines differ between machines: a cost of the fallback, not a risk.)
+    fn extern_contents(&self) -> &[String] {
+        self.extern_contents.get_or_init(|| {
+            self.compilation
+                .externs
+                .iter()
+                .map(|(name, e)| {
+                    let rmeta = e.path.with_extension("rmeta");
+                    let metadata = if rmeta.is_file() {
+                        rmeta
+                    } else {
+                        e.path.clone()
+                    };
+                    format!("extern {name} {} {}\0", e.hash, digest_file(&metadata))
+                })
+                .collect()
+        })
     }
 
     /// Paths as the same build would write them in another folder.
@@ -668,8 +697,8 @@ impl Session {
         s.update(SALT_VERSION.as_bytes());
         s.update(hash.as_bytes());
         s.update(&self.compilation.fingerprint);
-        for (n, e) in &self.compilation.externs {
-            s.update(format!("extern {n} {}\0", e.hash).as_bytes());
+        for line in self.extern_contents() {
+            s.update(line.as_bytes());
         }
         for var in &env {
             let v = std::env::var(var).ok().map(|v| self.normalize(None, &v));

@@ -31,6 +31,8 @@ pub(crate) struct Compilation {
     pub dep_dirs: Vec<PathBuf>,
     /// `--out-dir`.
     pub out_dir: Option<PathBuf>,
+    /// `--target` as given (a triple or a spec file), else the host's triple.
+    pub target: String,
     /// What of the command line can change what the code does: the
     /// compiler, the target, `--cfg`s, code-generation flags, edition, `--test`.
     pub fingerprint: [u8; 32],
@@ -157,8 +159,9 @@ impl Compilation {
                     Path::new(&v)
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or(v),
+                        .unwrap_or_else(|| v.clone()),
                 );
+                c.target = v;
             } else if let Some(v) = value(&mut i, "-L", a) {
                 if let Some(d) = v.strip_prefix("dependency=") {
                     c.dep_dirs.push(abs(d));
@@ -194,6 +197,9 @@ impl Compilation {
         codegen.sort();
         codegen.dedup();
         let target = target.unwrap_or_else(|| host_triple().to_owned());
+        if c.target.is_empty() {
+            c.target = target.clone();
+        }
         let mut inputs = vec![format!("rustc {RUSTC_VERSION}"), format!("target {target}")];
         inputs.extend(cfgs.iter().map(|c| format!("--cfg {c}")));
         inputs.extend(codegen.iter().map(|c| format!("-C {c}")));
@@ -336,5 +342,14 @@ mod tests {
                 "{changed}"
             );
         }
+    }
+
+    #[test]
+    fn the_target_is_the_one_given_else_the_host() {
+        let c = Compilation::from_args(&args(CARGO_LINE), Path::new("/ws"));
+        assert_eq!(c.target, host_triple());
+        let given = format!("{CARGO_LINE} --target aarch64-unknown-linux-gnu");
+        let c = Compilation::from_args(&args(&given), Path::new("/ws"));
+        assert_eq!(c.target, "aarch64-unknown-linux-gnu");
     }
 }
