@@ -69,7 +69,7 @@ mod tests {
         );
         assert!(out.contains("call_sync"), "{out}");
         assert!(out.contains("Always"), "{out}");
-        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!out.contains("compile_error !"), "{out}");
     }
 
     #[test]
@@ -118,7 +118,7 @@ mod tests {
                 }
             ),
         );
-        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("compile_error !"), "{out}");
         assert!(out.contains("fn f"), "{out}");
     }
 }

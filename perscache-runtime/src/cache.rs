@@ -17,6 +17,17 @@ use crate::tier::MemoryTier;
 /// ([`CacheBuilder::max_entry_size`], `PERSCACHE_MAX_ENTRY_SIZE`): 1 GiB.
 pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 1 << 30;
 
+/// The memory tier of the default cache ([`Cache::from_env`], what
+/// `#[persist]` without `cache = …` uses) when `perscache.toml` and the
+/// environment set none: 64 MiB of recent entries. `memory_tier = 0` or
+/// `PERSCACHE_MEMORY_TIER=0` turn it off. A cache made with
+/// [`Cache::builder`] has the tier it is given ([`CacheBuilder::memory_tier`]).
+pub const DEFAULT_MEMORY_TIER: usize = 64 << 20;
+
+/// How long a process computing a key keeps others from computing it too,
+/// unless configured ([`CacheBuilder::lease`]): 30 s.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
 /// The local tier's size limit when `perscache.toml` or the environment
 /// names its folder and not its size: 1 GiB.
 const DEFAULT_LOCAL_TIER_SIZE: u64 = 1 << 30;
@@ -55,6 +66,7 @@ pub struct Cache {
     pub(crate) enabled: bool,
     pub(crate) tier: Option<MemoryTier>,
     pub(crate) flights: Flights,
+    pub(crate) lease: Duration,
 }
 
 impl fmt::Debug for Cache {
@@ -67,6 +79,7 @@ impl fmt::Debug for Cache {
             .field("max_entry_size", &self.max_entry_size)
             .field("strict", &self.strict)
             .field("memory_tier", &self.tier.is_some())
+            .field("lease", &self.lease)
             .finish()
     }
 }
@@ -116,7 +129,10 @@ impl Cache {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_env() -> Result<Cache> {
-        let mut builder = Cache::builder().config(&Config::load()?)?;
+        let config = Config::load()?;
+        let mut builder = Cache::builder()
+            .memory_tier(DEFAULT_MEMORY_TIER)
+            .config(&config)?;
         // Read here rather than kept in `Config`, so the secret is never
         // part of a value that gets printed or serialized.
         if let Some(secret) = std::env::var_os("PERSCACHE_SECRET").filter(|s| !s.is_empty()) {
@@ -187,6 +203,7 @@ pub struct CacheBuilder {
     shared: bool,
     memory_tier: Option<usize>,
     local_tier: Option<(PathBuf, u64)>,
+    lease: Option<Duration>,
     strict: bool,
     disabled: bool,
     secret: Option<Secret>,
@@ -306,7 +323,23 @@ impl CacheBuilder {
     }
 
     /// Keeps up to `bytes` of recently used entries in memory, in front of
-    /// the storage, so repeated hits skip it.
+    /// the storage, so repeated hits skip it; `0` keeps none. A builder
+    /// starts without one; the default cache ([`Cache::from_env`]) has
+    /// [`DEFAULT_MEMORY_TIER`] (64 MiB) unless configured.
+    ///
+    /// What a process holds in memory it serves while it is fresh (the
+    /// time to live holds there too), whatever other processes do to the
+    /// storage meanwhile: after `cargo perscache clear`, or a refresh made
+    /// by another process, a running process may still serve what it read
+    /// or wrote before, until it ends, the entry expires or is evicted from
+    /// memory. (Keys name the code and the arguments, so what it serves is
+    /// still that code's result for those arguments.)
+    ///
+    /// ```
+    /// let cache = perscache::Cache::builder().url("memory://")?.memory_tier(0).build();
+    /// assert!(!format!("{cache:?}").contains("memory_tier: true"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn memory_tier(mut self, bytes: usize) -> Self {
         self.memory_tier = Some(bytes);
         self
@@ -338,6 +371,27 @@ impl CacheBuilder {
         self
     }
 
+    /// When processes or machines sharing the storage miss the same key at
+    /// once, one computes it and the others wait for its result, each for
+    /// at most `lease` (default [`DEFAULT_LEASE`], 30 s) after which they
+    /// compute it too: a holder that crashed, or computes for longer than
+    /// that, holds no one for longer. The holder takes a lease next to the
+    /// entry ([`Storage::try_lease`]: a file created exclusively on local
+    /// storage, `SET NX PX` on Redis, a conditional create on S3, GCS and
+    /// Azure). `Duration::ZERO` turns it off: every process computes what
+    /// it misses. `lease` in `perscache.toml`, `PERSCACHE_LEASE`. Within
+    /// one process, callers of one key always compute it once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let cache = perscache::Cache::builder().lease(Duration::from_secs(600)).build();
+    /// # let _ = cache;
+    /// ```
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = Some(lease);
+        self
+    }
+
     /// Panics on cache failures instead of warning and running the function:
     /// for tests and CI that must know the cache works.
     pub fn strict(mut self, strict: bool) -> Self {
@@ -356,6 +410,7 @@ impl CacheBuilder {
         }
         self.ttl = config.ttl.or(self.ttl);
         self.memory_tier = config.memory_tier.or(self.memory_tier);
+        self.lease = config.lease.or(self.lease);
         if let Some(dir) = &config.local_tier {
             let size = config.local_tier_size.unwrap_or(DEFAULT_LOCAL_TIER_SIZE);
             self.local_tier = Some((dir.clone(), size));
@@ -416,8 +471,12 @@ impl CacheBuilder {
             max_entry_size: self.max_entry_size.unwrap_or(crate::DEFAULT_MAX_ENTRY_SIZE),
             strict: self.strict,
             enabled: !self.disabled,
-            tier: self.memory_tier.map(MemoryTier::new),
+            tier: self
+                .memory_tier
+                .filter(|&bytes| bytes > 0)
+                .map(MemoryTier::new),
             flights: Flights::default(),
+            lease: self.lease.unwrap_or(DEFAULT_LEASE),
         }
     }
 }

@@ -404,11 +404,66 @@ where
             slot
         }
     };
+    // Other processes and machines: compute under the key's lease, or take
+    // the result of the one that holds it.
+    let lease = match lookup.take_turn::<P::Value, C>(codec).await {
+        Turn::Found(value) => {
+            site.counters.hit();
+            return P::rebuild(value);
+        }
+        Turn::Holder(path) => Some(path),
+        Turn::Alone => None,
+    };
     let (result, payload) = compute_and_store::<R, P, C, _>(lookup, codec, compute).await;
+    if let Some(lease) = lease {
+        lease.release().await;
+    }
     *slot = payload;
     drop(slot);
     drop(ticket);
     result
+}
+
+/// What a process that missed a key does about other processes.
+enum Turn<'a, T> {
+    /// It holds the key's lease: it computes, then releases it.
+    Holder(Lease<'a>),
+    /// Another process stored the value while this one waited.
+    Found(T),
+    /// It computes without a lease (leases are off, failed, or the wait
+    /// ran out).
+    Alone,
+}
+
+/// A lease this process holds. Released after the computation, or when
+/// the computation panics or its future is dropped, so that no one (this
+/// process's next caller included) waits on a computation that is over.
+struct Lease<'a> {
+    storage: &'a dyn Storage,
+    function: &'a str,
+    path: Option<String>,
+}
+
+impl Lease<'_> {
+    async fn release(mut self) {
+        if let Some(path) = self.path.take() {
+            self.delete(&path).await;
+        }
+    }
+
+    async fn delete(&self, path: &str) {
+        if let Err(e) = self.storage.delete(path).await {
+            tracing::debug!(function = self.function, error = %e, "perscache: could not release a lease; it expires");
+        }
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            pollster::block_on(self.delete(&path));
+        }
+    }
 }
 
 /// Runs the function (marked as computing this key on its thread, see
@@ -502,6 +557,53 @@ impl Lookup<'_> {
             tier.insert(self.key, found.payload, found.written);
         }
         Some(value)
+    }
+
+    /// Takes the key's lease, or waits for its holder's result: checks for
+    /// the entry between attempts, backing off to 200 ms, until the lease is
+    /// taken (it was released without a result, or expired) or the entry
+    /// is there.
+    async fn take_turn<T, C: Codec<T>>(&self, codec: &C) -> Turn<'_, T> {
+        let lease = self.cache.lease;
+        if lease.is_zero() {
+            return Turn::Alone;
+        }
+        let path = self.folder.lease_path(&self.key);
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            match self.storage.try_lease(&path, lease).await {
+                Ok(true) => {
+                    let lease = Lease {
+                        storage: self.storage,
+                        function: self.function,
+                        path: Some(path),
+                    };
+                    // The last holder may have stored the value and released
+                    // the lease since this process looked.
+                    if let Some(value) = self.find(codec).await {
+                        lease.release().await;
+                        return Turn::Found(value);
+                    }
+                    return Turn::Holder(lease);
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::debug!(function = self.function, error = %e, "perscache: could not take a lease; computing");
+                    return Turn::Alone;
+                }
+            }
+            // The lease expires by the holder's clock or the server's: past
+            // twice its length, stop waiting whatever they say.
+            if started.elapsed() > lease.saturating_mul(2) {
+                return Turn::Alone;
+            }
+            futures_timer::Delay::new(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(200));
+            if let Some(value) = self.find(codec).await {
+                return Turn::Found(value);
+            }
+        }
     }
 
     /// `stale_if_error`: the function failed, and a result that expired

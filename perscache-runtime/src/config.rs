@@ -11,7 +11,8 @@
 //! | `PERSCACHE_MAX_SIZE` | `max_size` | size limit, such as `500MB` or `2GiB` |
 //! | `PERSCACHE_MAX_ENTRY_SIZE` | `max_entry_size` | the largest entry read or written (default 1 GiB): a larger one is never downloaded, decompressed or decoded |
 //! | `PERSCACHE_SHARED` = `1` | `shared = true` | the local folder is shared with its group (see `LocalStorageBuilder::shared`) |
-//! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory |
+//! | `PERSCACHE_MEMORY_TIER` | `memory_tier` | bytes of recent entries kept in memory (default 64 MiB; `0`: none) |
+//! | `PERSCACHE_LEASE` | `lease` | how long others wait for the process computing a key (default `30s`; `0s`: no waiting) |
 //! | `PERSCACHE_LOCAL_TIER` | `local_tier` | a local folder in front of the storage (see [`CacheBuilder::local_tier`](crate::CacheBuilder::local_tier)) |
 //! | `PERSCACHE_LOCAL_TIER_SIZE` | `local_tier_size` | the local tier's size limit (default 1 GiB) |
 //! | `PERSCACHE_STRICT` = `1` | `strict = true` | cache errors panic instead of warning |
@@ -67,6 +68,8 @@ pub struct Config {
     pub shared: Option<bool>,
     /// Bytes of recent entries to keep in memory.
     pub memory_tier: Option<usize>,
+    /// How long others wait for the process computing a key.
+    pub lease: Option<Duration>,
     /// A local folder in front of the storage.
     pub local_tier: Option<PathBuf>,
     /// The local tier's size limit in bytes.
@@ -88,6 +91,7 @@ impl std::fmt::Debug for Config {
             .field("max_entry_size", &self.max_entry_size)
             .field("shared", &self.shared)
             .field("memory_tier", &self.memory_tier)
+            .field("lease", &self.lease)
             .field("local_tier", &self.local_tier)
             .field("local_tier_size", &self.local_tier_size)
             .field("strict", &self.strict)
@@ -107,6 +111,7 @@ struct FileConfig {
     max_entry_size: Option<SizeValue>,
     shared: Option<bool>,
     memory_tier: Option<SizeValue>,
+    lease: Option<String>,
     local_tier: Option<PathBuf>,
     local_tier_size: Option<SizeValue>,
     strict: Option<bool>,
@@ -170,6 +175,10 @@ impl Config {
                 .memory_tier
                 .map(|s| s.bytes("memory_tier").map(|n| n as usize))
                 .transpose()?,
+            lease: file
+                .lease
+                .map(|t| parse_duration("lease", &t))
+                .transpose()?,
             local_tier: file.local_tier,
             local_tier_size: file
                 .local_tier_size
@@ -225,6 +234,9 @@ impl Config {
                 parse_size(&v).map_err(|e| Error::Config(format!("PERSCACHE_MEMORY_TIER: {e}")))?
                     as usize,
             );
+        }
+        if let Some(v) = var("PERSCACHE_LEASE") {
+            self.lease = Some(parse_duration("PERSCACHE_LEASE", &v)?);
         }
         if let Some(v) = var("PERSCACHE_LOCAL_TIER").filter(|v| !v.is_empty()) {
             self.local_tier = Some(PathBuf::from(v));

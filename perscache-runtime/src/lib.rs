@@ -55,7 +55,10 @@ pub mod testing;
 pub use arrow_array;
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
-pub use cache::{AsCache, Cache, CacheBuilder, NoCache, DEFAULT_MAX_ENTRY_SIZE};
+pub use cache::{
+    AsCache, Cache, CacheBuilder, NoCache, DEFAULT_LEASE, DEFAULT_MAX_ENTRY_SIZE,
+    DEFAULT_MEMORY_TIER,
+};
 pub use config::{default_dir, Config, CONFIG_FILE};
 pub use control::{bypass, bypass_async, refresh, refresh_async, Scoped};
 pub use entry::{function_dir, STATS_FILE};

@@ -345,6 +345,37 @@ pub async fn delete(storage: &dyn Storage) {
     );
 }
 
+/// Leases are exclusive ([`Storage::try_lease`]): taken once, refused while
+/// held, taken again once released or expired. Not part of
+/// [`conformance`], since a storage may take no part in leases (the
+/// default grants every one); the built-in backends run it.
+pub async fn leases(storage: &dyn Storage) {
+    let name = storage.name();
+    let path = format!("{}/_lease.0123", unique_prefix("leases"));
+    let path = path.as_str();
+    let long = Duration::from_secs(60);
+    let take = |ttl| async move {
+        storage
+            .try_lease(path, ttl)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: taking a lease failed: {e}"))
+    };
+    assert!(take(long).await, "{name}: a free lease is granted");
+    assert!(!take(long).await, "{name}: a held lease is refused");
+    storage
+        .delete(path)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: releasing a lease failed: {e}"));
+    // A holder that never releases it (it crashed): past its length, it
+    // goes to the next.
+    let short = Duration::from_secs(1);
+    assert!(take(short).await, "{name}: a released lease is granted");
+    assert!(!take(short).await, "{name}: a held lease is refused");
+    std::thread::sleep(Duration::from_millis(1100));
+    assert!(take(short).await, "{name}: an expired lease is granted");
+    let _ = storage.delete(path).await;
+}
+
 /// `writers` threads write distinct 64 KiB values to the same path `rounds`
 /// times while as many readers read it: every read is one whole value, never
 /// a mix, a prefix or an error.
@@ -513,6 +544,15 @@ mod tests {
             Arc::new(LocalStorage::new(dir.path())),
             0,
         ));
+    }
+
+    #[test]
+    fn local_and_memory_leases_are_exclusive() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        pollster::block_on(leases(&LocalStorage::new(dir.path())));
+        pollster::block_on(leases(&MemoryStorage::new()));
+        let signed = SignedStorage::new(LocalStorage::new(dir.path()), b"secret");
+        pollster::block_on(leases(&crate::OutageBreaker::new(signed)));
     }
 
     #[test]

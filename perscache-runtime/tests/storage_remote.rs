@@ -756,6 +756,12 @@ macro_rules! backend_tests {
                 let _g = B.shared();
                 let bare = B.storage_in_code(&fresh("conformance"), None);
                 pollster::block_on(perscache_runtime::testing::conformance_wrapped(bare, 0));
+                // fake-gcs-server ignores `ifGenerationMatch=0`, which GCS's
+                // conditional create (the lease) relies on.
+                if B.name != "gcs" {
+                    let leased = B.storage(&fresh("conformance-leases"), None);
+                    pollster::block_on(perscache_runtime::testing::leases(&*leased));
+                }
                 let bounded = B.storage(&fresh("conformance-eviction"), Some(4096));
                 pollster::block_on(perscache_runtime::testing::eviction(
                     &*bounded, 4096, 1024, 0,

@@ -5,6 +5,7 @@
 //! <function dir>/_stats.json                        statistics of one function
 //! <function dir>/<code folder>/<key>.<ext>          one entry
 //! <function dir>/<code folder>/_ws.<workspace>.record who wrote this folder (a record)
+//! <function dir>/<code folder>/_lease.<key>           who computes this key now (a lease)
 //! ```
 //!
 //! - The **function dir** names a function by its full path, as
@@ -21,6 +22,11 @@
 //!   and which workspace wrote a code folder, and whether its code hash is the
 //!   macro's widened fallback. `cargo perscache clear` removes only folders
 //!   that carry its own workspace's record; eviction never touches records.
+//!
+//! - A **lease** (`_lease.<key>`) is held by the process computing a key, so
+//!   that processes and machines that miss it at once compute it once
+//!   (`Storage::try_lease`). It lives for one computation; as
+//!   [`Stored::Other`] it is never counted, evicted or cleared.
 //!
 //! Anything else under the storage (a user's files, another tool's, a
 //! folder that happens to be there) is [`Stored::Other`]: never counted,
@@ -49,6 +55,7 @@ pub const STATS_FILE: &str = "_stats.json";
 pub(crate) const KEY_DIGITS: usize = 32;
 
 const RECORD_PREFIX: &str = "_ws.";
+const LEASE_PREFIX: &str = "_lease.";
 const RECORD_SUFFIX: &str = ".record";
 /// The record name of a writer that did not say its workspace.
 const UNKNOWN_WORKSPACE: &str = "unknown";
@@ -152,6 +159,16 @@ pub(crate) fn push_entry_name(out: &mut String, key_hex: impl FnOnce(&mut String
     key_hex(out);
     out.push('.');
     out.push_str(ext);
+}
+
+/// The lease of the key whose hex digits `key_hex` writes, in the code
+/// folder at `prefix`.
+pub(crate) fn lease_path(prefix: &str, key_hex: impl FnOnce(&mut String)) -> String {
+    let mut path = String::with_capacity(prefix.len() + LEASE_PREFIX.len() + KEY_DIGITS);
+    path.push_str(prefix);
+    path.push_str(LEASE_PREFIX);
+    key_hex(&mut path);
+    path
 }
 
 /// The record of `workspace` (its [`workspace_id`], or `None` when unknown)

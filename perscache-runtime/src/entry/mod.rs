@@ -91,6 +91,11 @@ impl Folder {
         path
     }
 
+    /// `<function dir>/<code folder>/_lease.<key>`.
+    pub(crate) fn lease_path(&self, key: &Key) -> String {
+        layout::lease_path(&self.prefix, |out| key.push_hex(out))
+    }
+
     /// Writes an entry at `path` (from [`entry_path`](Self::entry_path)),
     /// after this folder's record on the first write to `storage`: a folder
     /// `cargo perscache clear` may remove always says whose it is.

@@ -156,6 +156,10 @@ impl Storage for OutageBreaker {
         self.guarded(self.inner.delete(path)).await
     }
 
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        self.guarded(self.inner.try_lease(path, ttl)).await
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         self.guarded(self.inner.list(prefix)).await
     }

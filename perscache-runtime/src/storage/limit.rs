@@ -384,6 +384,10 @@ impl Storage for SizeLimited {
         Ok(())
     }
 
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        self.inner.try_lease(path, ttl).await
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         self.inner.list(prefix).await
     }

@@ -494,6 +494,30 @@ impl LocalStorage {
         bytes: &[u8],
         modified: Option<SystemTime>,
     ) -> io::Result<()> {
+        self.prepare_dir(dir)?;
+        let tmp = dir.join(temp_name(file));
+        let result = (|| {
+            let mut f = self.new_private_file(&tmp)?;
+            f.write_all(bytes)?;
+            // Dated before the rename, so no reader ever sees the copy as
+            // written now.
+            if let Some(modified) = modified {
+                f.set_modified(modified)?;
+            }
+            drop(f);
+            fs::rename(&tmp, file)
+        })();
+        if result.is_err() {
+            // Leave no partial temp file behind; the original error matters more.
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Makes `dir` (and the root) as this storage makes folders, checked;
+    /// on the first write into it by this process, clears what killed
+    /// writers left there.
+    fn prepare_dir(&self, dir: &Path) -> io::Result<()> {
         if !self.check_root()? {
             self.create_dirs(&self.root)?;
             if !self.check_root()? {
@@ -522,23 +546,43 @@ impl LocalStorage {
         if first {
             self.sweep_temps(dir);
         }
-        let tmp = dir.join(temp_name(file));
-        let result = (|| {
-            let mut f = self.new_private_file(&tmp)?;
-            f.write_all(bytes)?;
-            // Dated before the rename, so no reader ever sees the copy as
-            // written now.
-            if let Some(modified) = modified {
-                f.set_modified(modified)?;
+        Ok(())
+    }
+
+    /// Creates the lease file at `path` unless one younger than `ttl` is
+    /// there. An older one (its holder crashed), or one dated ahead of this
+    /// clock, is removed and the lease taken. Two processes that remove an
+    /// expired lease at once may both hold it: a computation made twice.
+    fn lease_file(&self, path: &str, ttl: Duration) -> io::Result<bool> {
+        let file = self.file(path)?;
+        let dir = file.parent().unwrap_or(&self.root).to_path_buf();
+        if let Err(e) = self.prepare_dir(&dir) {
+            if e.kind() != io::ErrorKind::NotFound {
+                return Err(e);
             }
-            drop(f);
-            fs::rename(&tmp, file)
-        })();
-        if result.is_err() {
-            // Leave no partial temp file behind; the original error matters more.
-            let _ = fs::remove_file(&tmp);
+            self.forget_dirs();
+            self.prepare_dir(&dir)?;
         }
-        result
+        for _ in 0..2 {
+            match self.new_private_file(&file) {
+                Ok(_) => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let age = fs::symlink_metadata(&file)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|m| SystemTime::now().duration_since(m).ok());
+                    if age.is_some_and(|age| age < ttl) {
+                        return Ok(false);
+                    }
+                    match fs::remove_file(&file) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                        _ => {}
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(false)
     }
 
     #[cfg(unix)]
@@ -808,6 +852,10 @@ impl Storage for LocalStorage {
 
     async fn delete(&self, path: &str) -> Result<()> {
         self.delete_file(path).map_err(err)
+    }
+
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        self.lease_file(path, ttl).map_err(err)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {

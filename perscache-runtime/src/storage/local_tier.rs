@@ -19,7 +19,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -125,6 +125,10 @@ impl Storage for LocalTier {
         self.shared.delete(path).await
     }
 
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        self.shared.try_lease(path, ttl).await
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         self.shared.list(prefix).await
     }
@@ -138,7 +142,6 @@ impl Storage for LocalTier {
 mod tests {
     use super::*;
     use crate::{LocalStorage, MemoryStorage};
-    use std::time::Duration;
 
     fn block<F: std::future::Future>(f: F) -> F::Output {
         pollster::block_on(f)

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -78,6 +78,23 @@ impl Storage for MemoryStorage {
         self.map()
             .insert(path.to_owned(), Stored { bytes, written });
         Ok(())
+    }
+
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        let now = SystemTime::now();
+        let mut map = self.map();
+        let held = map
+            .get(path)
+            .and_then(|lease| now.duration_since(lease.written).ok())
+            .is_some_and(|age| age < ttl);
+        if !held {
+            let lease = Stored {
+                bytes: Bytes::new(),
+                written: now,
+            };
+            map.insert(path.to_owned(), lease);
+        }
+        Ok(!held)
     }
 
     async fn delete(&self, path: &str) -> Result<()> {

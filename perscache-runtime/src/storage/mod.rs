@@ -43,7 +43,7 @@ pub use redis::{RedisStorage, RedisStorageBuilder};
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -329,6 +329,24 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     async fn write_copy(&self, path: &str, bytes: Bytes, modified: SystemTime) -> Result<bool> {
         let _ = (path, bytes, modified);
         Ok(false)
+    }
+
+    /// Takes the lease at `path` unless another holder's lease there is
+    /// younger than `ttl`; `Ok(true)` when the caller holds it now. A lease
+    /// is released with [`delete`](Self::delete), and expires after `ttl`
+    /// when its holder never releases it (it crashed).
+    ///
+    /// The cache takes one before computing a key it missed, so that
+    /// processes and machines missing the same key at once compute it once:
+    /// the others wait for the holder's result (see
+    /// [`CacheBuilder::lease`](crate::CacheBuilder::lease)). It needs an
+    /// atomic create-if-absent: [`LocalStorage`] creates the file
+    /// exclusively, Redis `SET NX PX`, object stores a conditional create.
+    /// Leases only spare work: a storage that cannot take them (the default,
+    /// which grants every lease) makes every process compute, as without.
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        let _ = (path, ttl);
+        Ok(true)
     }
 
     /// Removes the blob at `path`; removing a missing one is not an error.

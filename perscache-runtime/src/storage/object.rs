@@ -528,6 +528,37 @@ impl Inner {
 
 impl Inner {
     /// What a stat says of `path`, `None` when there is nothing there.
+    /// Creates the lease object at `path` if none is there; an older one
+    /// than `ttl` (its holder crashed) is removed and the lease taken.
+    async fn lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        if !self.op.info().full_capability().write_with_if_not_exists {
+            return Ok(true);
+        }
+        for _ in 0..2 {
+            match self
+                .op
+                .write_with(path, Bytes::new())
+                .if_not_exists(true)
+                .await
+            {
+                Ok(_) => return Ok(true),
+                Err(e) if e.kind() == ErrorKind::ConditionNotMatch => {
+                    let written = self.stat(path).await?.map(|info| info.modified);
+                    let age = written.and_then(|w| SystemTime::now().duration_since(w).ok());
+                    if age.is_some_and(|age| age < ttl) {
+                        return Ok(false);
+                    }
+                    match self.op.delete(path).await {
+                        Err(e) if e.kind() != ErrorKind::NotFound => return Err(self.fail(e)),
+                        _ => {}
+                    }
+                }
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+        Ok(false)
+    }
+
     async fn stat(&self, path: &str) -> Result<Option<EntryInfo>> {
         match self.op.stat(path).await {
             Ok(meta) => Ok(Some(EntryInfo::new(
@@ -614,6 +645,15 @@ impl Storage for ObjectStorage {
                 Err(e) if e.kind() != ErrorKind::NotFound => Err(inner.fail(e)),
                 _ => Ok(()),
             }
+        })
+        .await
+    }
+
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        let inner = Arc::clone(&self.inner);
+        let path = checked(path).map_err(|e| inner.fail(e))?.to_owned();
+        on_runtime(self.inner.backend, self.inner.deadline, async move {
+            inner.lease(&path, ttl).await
         })
         .await
     }

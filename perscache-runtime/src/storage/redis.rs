@@ -374,6 +374,27 @@ impl Storage for RedisStorage {
         .await
     }
 
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.key(path);
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        on_runtime(BACKEND, self.inner.deadline, async move {
+            // `SET NX PX`: atomic, and the server expires a crashed holder's lease.
+            let taken: Option<String> = inner
+                .query(
+                    redis::cmd("SET")
+                        .arg(&key)
+                        .arg("1")
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(millis),
+                )
+                .await?;
+            Ok(taken.is_some())
+        })
+        .await
+    }
+
     async fn delete(&self, path: &str) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.key(path);

@@ -189,6 +189,12 @@ impl Storage for SignedStorage {
         self.inner.delete(path).await
     }
 
+    async fn try_lease(&self, path: &str, ttl: Duration) -> Result<bool> {
+        // A lease carries nothing to trust: one planted by someone without
+        // the secret costs the others a wait of at most `ttl`.
+        self.inner.try_lease(path, ttl).await
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<EntryInfo>> {
         // Sizes as written by the cache, like every other backend reports.
         let mut list = self.inner.list(prefix).await?;
