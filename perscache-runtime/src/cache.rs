@@ -379,7 +379,8 @@ impl CacheBuilder {
     /// entry ([`Storage::try_lease`]: a file created exclusively on local
     /// storage, `SET NX PX` on Redis, a conditional create on S3, GCS and
     /// Azure). `Duration::ZERO` turns it off: every process computes what
-    /// it misses. `lease` in `perscache.toml`, `PERSCACHE_LEASE`. Within
+    /// it misses. A function whose computations in this process all took
+    /// under 10 ms computes without one (a lease costs requests). `lease` in `perscache.toml`, `PERSCACHE_LEASE`. Within
     /// one process, callers of one key always compute it once.
     ///
     /// ```

@@ -10,7 +10,7 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
@@ -46,6 +46,8 @@ pub struct Site {
     /// Set when an entry of this function failed to decode: the next write
     /// is read back once, whatever the format checks while it encodes.
     recheck: AtomicBool,
+    /// Its slowest computation in this process, in nanoseconds (0: none yet).
+    slowest_compute: AtomicU64,
 }
 
 impl Site {
@@ -69,6 +71,7 @@ impl Site {
             uncacheable: AtomicBool::new(false),
             verified: AtomicBool::new(false),
             recheck: AtomicBool::new(false),
+            slowest_compute: AtomicU64::new(0),
         }
     }
 
@@ -424,6 +427,10 @@ where
     result
 }
 
+/// Functions whose computations in this process all took less (10 ms)
+/// compute without a lease.
+const LEASE_WORTH_NANOS: u64 = 10_000_000;
+
 /// What a process that missed a key does about other processes.
 enum Turn<'a, T> {
     /// It holds the key's lease: it computes, then releases it.
@@ -483,6 +490,11 @@ where
     let result = Computing::new(lookup.key, async move { compute().await }).await;
     let took = started.elapsed();
     lookup.site.counters.miss(took);
+    let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).max(1);
+    lookup
+        .site
+        .slowest_compute
+        .fetch_max(nanos, Ordering::Relaxed);
     if lookup.min_compute.is_some_and(|min| took < min) {
         tracing::debug!(
             function = lookup.function,
@@ -565,7 +577,10 @@ impl Lookup<'_> {
     /// is there.
     async fn take_turn<T, C: Codec<T>>(&self, codec: &C) -> Turn<'_, T> {
         let lease = self.cache.lease;
-        if lease.is_zero() {
+        // A lease costs requests (a create, a delete, one more look): not
+        // worth it for a function whose every computation here was quick.
+        let slowest = self.site.slowest_compute.load(Ordering::Relaxed);
+        if lease.is_zero() || (slowest != 0 && slowest < LEASE_WORTH_NANOS) {
             return Turn::Alone;
         }
         let path = self.folder.lease_path(&self.key);
