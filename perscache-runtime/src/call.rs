@@ -576,18 +576,18 @@ impl Lookup<'_> {
     /// taken (it was released without a result, or expired) or the entry
     /// is there.
     async fn take_turn<T, C: Codec<T>>(&self, codec: &C) -> Turn<'_, T> {
-        let lease = self.cache.lease;
+        let length = self.cache.lease;
         // A lease costs requests (a create, a delete, one more look): not
         // worth it for a function whose every computation here was quick.
         let slowest = self.site.slowest_compute.load(Ordering::Relaxed);
-        if lease.is_zero() || (slowest != 0 && slowest < LEASE_WORTH_NANOS) {
+        if length.is_zero() || (slowest != 0 && slowest < LEASE_WORTH_NANOS) {
             return Turn::Alone;
         }
         let path = self.folder.lease_path(&self.key);
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         loop {
-            match self.storage.try_lease(&path, lease).await {
+            match self.storage.try_lease(&path, length).await {
                 Ok(true) => {
                     let lease = Lease {
                         storage: self.storage,
@@ -610,7 +610,7 @@ impl Lookup<'_> {
             }
             // The lease expires by the holder's clock or the server's: past
             // twice its length, stop waiting whatever they say.
-            if started.elapsed() > lease.saturating_mul(2) {
+            if started.elapsed() > length.saturating_mul(2) {
                 return Turn::Alone;
             }
             futures_timer::Delay::new(pause).await;
