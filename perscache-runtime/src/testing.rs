@@ -185,7 +185,7 @@ pub async fn overwrite(storage: &dyn Storage) {
 /// Every blob carries its write time (the start of an entry's time to
 /// live, which the cache judges): `read` and `list` agree on it, and a
 /// rewrite's is not earlier than the first write's. They agree to within a
-/// second or two, not exactly: behind a [`SignedStorage`](crate::SignedStorage)
+/// second or two, not exactly: behind a [`SignedStorage`]
 /// a read reports the signed time (taken, to the millisecond, just before
 /// the write), which no listing can see.
 pub async fn write_times(storage: &dyn Storage) {
