@@ -109,6 +109,46 @@ fn an_entry_is_read_from_the_bucket_once_per_machine() {
 }
 
 #[test]
+fn a_storage_url_can_ask_for_a_local_tier() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // A shared folder stands for the bucket; each machine has its own tier.
+    let shared = common::temp_dir();
+    let on_machine = |local: &std::path::Path| {
+        let url = format!(
+            "file://{}?local_tier={}&local_tier_size=1MiB",
+            shared.display(),
+            local.display()
+        );
+        let cache = Cache::builder()
+            .url(&url)
+            .expect("a valid URL")
+            .strict(true);
+        *MACHINE.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(cache.build()));
+    };
+    let (first_local, second_local) = (common::temp_dir(), common::temp_dir());
+    on_machine(&first_local);
+    let first = report(30);
+    let calls = CALLS.load(SeqCst);
+    on_machine(&second_local);
+    assert_eq!(report(30), first);
+    assert_eq!(CALLS.load(SeqCst), calls, "served from the shared folder");
+    let entries = |dir: &std::path::Path| {
+        common::files(dir)
+            .into_iter()
+            .filter(|f| f.ends_with(".bin"))
+            .count()
+    };
+    assert_eq!(entries(&second_local), 1, "copied into the machine's tier");
+    assert_eq!(entries(&shared), 1, "the shared folder holds the entry");
+    assert!(
+        !common::files(&shared)
+            .iter()
+            .any(|f| f.contains("local_tier=")),
+        "the query is not part of the shared folder's path"
+    );
+}
+
+#[test]
 fn a_copy_expires_with_its_original() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let bucket = Arc::new(Bucket::default());

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::flight::Flights;
 use crate::format::AnyFormat;
-use crate::storage::{compose, open_backend, LocalStorage, SizeLimited, Storage};
+use crate::storage::{compose, local_tier, open_backend, LocalStorage, Storage};
 use crate::tier::MemoryTier;
 
 /// The largest entry a cache reads or writes unless configured otherwise
@@ -27,10 +27,6 @@ pub const DEFAULT_MEMORY_TIER: usize = 64 << 20;
 /// How long a process computing a key keeps others from computing it too,
 /// unless configured ([`CacheBuilder::lease`]): 30 s.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
-
-/// The local tier's size limit when `perscache.toml` or the environment
-/// names its folder and not its size: 1 GiB.
-const DEFAULT_LOCAL_TIER_SIZE: u64 = 1 << 30;
 
 /// Where `#[persist]` keeps results, in what format, and for how long.
 ///
@@ -267,11 +263,15 @@ impl CacheBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn url(mut self, url: &str) -> Result<Self> {
+        let (url, tier) = local_tier::split_url(url)?;
+        if tier.is_some() {
+            self.local_tier = tier;
+        }
         // A local folder is opened at `build`, with the folder's settings
         // (`shared`) whenever they are given.
-        self.source = match crate::local_folder(url) {
+        self.source = match crate::local_folder(&url) {
             Some(dir) => Source::Dir(dir),
-            None => Source::Url(open_backend(url)?),
+            None => Source::Url(open_backend(&url)?),
         };
         Ok(self)
     }
@@ -355,7 +355,10 @@ impl CacheBuilder {
     /// removed from the storage by another machine is still served from
     /// the folder, until it expires or is evicted. `local_tier` and
     /// `local_tier_size` (default 1 GiB) in `perscache.toml`,
-    /// `PERSCACHE_LOCAL_TIER` and `PERSCACHE_LOCAL_TIER_SIZE`.
+    /// `PERSCACHE_LOCAL_TIER` and `PERSCACHE_LOCAL_TIER_SIZE`, or the same
+    /// names as query parameters of the storage URL
+    /// (`s3://team-cache/ci?local_tier=/var/tmp/tier`, see
+    /// [`open_url`](crate::open_url)).
     ///
     /// ```
     /// let dir = tempfile::tempdir()?;
@@ -413,7 +416,9 @@ impl CacheBuilder {
         self.memory_tier = config.memory_tier.or(self.memory_tier);
         self.lease = config.lease.or(self.lease);
         if let Some(dir) = &config.local_tier {
-            let size = config.local_tier_size.unwrap_or(DEFAULT_LOCAL_TIER_SIZE);
+            let size = config
+                .local_tier_size
+                .unwrap_or(local_tier::DEFAULT_LOCAL_TIER_SIZE);
             self.local_tier = Some((dir.clone(), size));
         }
         self.max_entry_size = config.max_entry_size.or(self.max_entry_size);
@@ -444,9 +449,7 @@ impl CacheBuilder {
     /// The cache.
     pub fn build(self) -> Cache {
         let secret = self.secret.as_ref().map(|s| s.0.as_slice());
-        let local_tier = self.local_tier.map(|(dir, max)| -> Arc<dyn Storage> {
-            Arc::new(SizeLimited::new(LocalStorage::new(dir), max))
-        });
+        let local_tier = self.local_tier.map(|(dir, max)| local_tier::open(dir, max));
         let (backend, max_size) = match self.source {
             Source::DefaultDir => (
                 Arc::new(

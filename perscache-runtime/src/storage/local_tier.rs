@@ -15,17 +15,76 @@
 //! The local folder's failures never fail a call: they are reported, and the
 //! shared storage answers.
 //!
+//! A storage URL asks for one with its `local_tier` (a local folder) and
+//! `local_tier_size` (default 1 GiB) query parameters, which [`split_url`]
+//! takes off before the backend sees the URL.
+//!
 //! [`SignedStorage`]: crate::SignedStorage
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use super::{Blob, EntryInfo, Storage};
+use super::{Blob, EntryInfo, LocalStorage, SizeLimited, Storage};
 use crate::entry::classify;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The local tier's size limit when a URL, `perscache.toml` or the
+/// environment names its folder and not its size: 1 GiB.
+pub(crate) const DEFAULT_LOCAL_TIER_SIZE: u64 = 1 << 30;
+
+/// The storage of a local tier: a folder under a size limit.
+pub(crate) fn open(dir: PathBuf, max_size: u64) -> Arc<dyn Storage> {
+    Arc::new(SizeLimited::new(LocalStorage::new(dir), max_size))
+}
+
+/// Takes a storage URL's local tier (`?local_tier=/var/tmp/tier&local_tier_size=2GiB`)
+/// off it: the URL the backend reads, and the tier's folder and size limit.
+/// A URL without them comes back as it is.
+pub(crate) fn split_url(url: &str) -> Result<(String, Option<(PathBuf, u64)>)> {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        // The backend names what is wrong with it.
+        return Ok((url.to_owned(), None));
+    };
+    let is_tier = |k: &str| k == "local_tier" || k == "local_tier_size";
+    if !parsed.query_pairs().any(|(k, _)| is_tier(&k)) {
+        return Ok((url.to_owned(), None));
+    }
+    let shown = crate::redact_url(url);
+    let (mut dir, mut size, mut rest) = (None, None, Vec::new());
+    for (k, v) in parsed.query_pairs() {
+        match &*k {
+            "local_tier" if !v.is_empty() => dir = Some(PathBuf::from(&*v)),
+            "local_tier" => {
+                return Err(Error::Config(format!(
+                    "storage URL `{shown}`: `local_tier` names no folder"
+                )))
+            }
+            "local_tier_size" => {
+                let bytes = crate::config::parse_size(&v).map_err(|e| {
+                    Error::Config(format!("storage URL `{shown}`: local_tier_size: {e}"))
+                })?;
+                size = Some(bytes);
+            }
+            _ => rest.push((k.into_owned(), v.into_owned())),
+        }
+    }
+    let Some(dir) = dir else {
+        return Err(Error::Config(format!(
+            "storage URL `{shown}`: `local_tier_size` without `local_tier`"
+        )));
+    };
+    if rest.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(rest);
+    }
+    let size = size.unwrap_or(DEFAULT_LOCAL_TIER_SIZE);
+    Ok((parsed.into(), Some((dir, size))))
+}
 
 /// A local folder (`local`) in front of the storage that holds the truth
 /// (`shared`).
@@ -173,6 +232,45 @@ mod tests {
         block(shared.delete(ENTRY)).expect("delete");
         let served = block(tier.read(ENTRY)).expect("read").expect("local");
         assert_eq!(served.bytes, original.bytes);
+    }
+
+    #[test]
+    fn a_url_without_a_tier_is_left_as_it_is() {
+        for url in ["s3://bucket/ci", "redis://h:6379/0?prefix=a:", "not a url"] {
+            assert_eq!(split_url(url).expect("fine"), (url.to_owned(), None));
+        }
+    }
+
+    #[test]
+    fn a_urls_tier_is_taken_off_and_its_other_parameters_kept() {
+        let (url, tier) =
+            split_url("redis://h:6379/0?local_tier=/var/tmp/t&prefix=a:&local_tier_size=2MiB")
+                .expect("fine");
+        assert_eq!(url, "redis://h:6379/0?prefix=a%3A");
+        assert_eq!(tier, Some((PathBuf::from("/var/tmp/t"), 2 << 20)));
+
+        let (url, tier) =
+            split_url("s3://bucket/ci?local_tier=%2Fvar%2Ftmp%2Fmy%20tier").expect("fine");
+        assert_eq!(url, "s3://bucket/ci");
+        assert_eq!(
+            tier,
+            Some((PathBuf::from("/var/tmp/my tier"), DEFAULT_LOCAL_TIER_SIZE))
+        );
+    }
+
+    #[test]
+    fn a_urls_tier_without_a_folder_or_with_a_bad_size_is_refused() {
+        for (url, says) in [
+            ("s3://b/p?local_tier_size=1GiB", "without `local_tier`"),
+            ("s3://b/p?local_tier=", "names no folder"),
+            (
+                "s3://b/p?local_tier=/t&local_tier_size=lots",
+                "local_tier_size",
+            ),
+        ] {
+            let err = split_url(url).expect_err(url).to_string();
+            assert!(err.contains(says), "{url}: {err}");
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@
 mod breaker;
 mod limit;
 mod local;
-mod local_tier;
+pub(crate) mod local_tier;
 mod memory;
 mod signed;
 // Remote backends, each behind its cargo feature (docs/storage.md).
@@ -62,7 +62,10 @@ use crate::error::{Error, Result};
 /// `ObjectStorage`) and
 /// `redis://[:password@]host[:port][/db][?prefix=p:]`. The backend comes
 /// behind an [`OutageBreaker`], and behind a [`SizeLimited`] when `max_size`
-/// is given.
+/// is given. Any of them can have a local folder in front
+/// ([`CacheBuilder::local_tier`](crate::CacheBuilder::local_tier)) with the
+/// query parameters `local_tier` and `local_tier_size` (default 1 GiB):
+/// `s3://team-cache/ci?local_tier=/var/tmp/tier&local_tier_size=2GiB`.
 ///
 /// ```
 /// let storage = perscache::open_url("memory://", None)?;
@@ -72,7 +75,9 @@ use crate::error::{Error, Result};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_url(url: &str, max_size: Option<u64>) -> Result<Arc<dyn Storage>> {
-    Ok(compose(open_backend(url)?, max_size, None, None))
+    let (url, tier) = local_tier::split_url(url)?;
+    let tier = tier.map(|(dir, max)| local_tier::open(dir, max));
+    Ok(compose(open_backend(&url)?, max_size, tier, None))
 }
 
 /// The local folder a `file://` URL names (`None` for any other URL), as
