@@ -9,7 +9,9 @@
 //! `cold` runs without the parse cache, `warm` with it (run it twice: the
 //! first fills the cache). `fallback` times the macro's widened hash. With
 //! `PERSCACHE_TIMING_ONLY=<crate root file>`, only that crate's functions
-//! are hashed, as the macro does while that crate compiles.
+//! are hashed, as the macro does while that crate compiles. With
+//! `PERSCACHE_TIMING_HASHES=1`, every function's hash is printed, to compare
+//! two versions of the analysis.
 
 #[path = "../benches/gen/mod.rs"]
 mod gen;
@@ -125,6 +127,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         a.elapsed,
         check
     );
+    if std::env::var_os("PERSCACHE_TIMING_HASHES").is_some() {
+        // For comparing two versions of the analysis on one workspace.
+        for f in &a.manifest.functions {
+            println!("{} {} {}", f.code_hash, f.function, f.notes.len());
+        }
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -310,34 +310,23 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
                 .is_none_or(|r| canonical(&graph.crate_of(i).root) == *r)
         })
         .collect();
-    let closures: Vec<Closure> = if only.is_some() {
-        // One crate: compute only the edges its functions reach.
-        let mut memo = Memo::default();
-        let mut edges_memo = Memo::default();
-        let mut cache: HashMap<NodeId, Arc<Deps>> = HashMap::new();
-        let mut deps = |n: NodeId| {
-            Arc::clone(
-                cache
-                    .entry(n)
-                    .or_insert_with(|| Arc::new(graph.deps(n, &env, &mut edges_memo))),
-            )
-        };
-        marked
-            .iter()
-            .map(|&f| graph.closure(f, &mut deps, &mut memo))
-            .collect()
-    } else {
-        let all: Vec<Arc<Deps>> = (0..graph.nodes.len())
-            .into_par_iter()
-            .map_init(Memo::default, |m, i| Arc::new(graph.deps(i, &env, m)))
-            .collect();
-        marked
-            .par_iter()
-            .map_init(Memo::default, |m, &f| {
-                graph.closure(f, &mut |n| Arc::clone(&all[n]), m)
-            })
-            .collect()
-    };
+    // An item's edges are worked out the first time a walk reaches it, once
+    // for all walks: most items of a workspace are reached by no marked
+    // function. (Working out edges reads only the graph, never other items'
+    // edges, so a walk never waits on itself.)
+    let edges: Vec<OnceLock<Arc<Deps>>> = graph.nodes.iter().map(|_| OnceLock::new()).collect();
+    let closures: Vec<Closure> = marked
+        .par_iter()
+        .map_init(
+            || (Memo::default(), Memo::default()),
+            |(walk_memo, edges_memo), &f| {
+                let mut deps = |n: NodeId| {
+                    Arc::clone(edges[n].get_or_init(|| Arc::new(graph.deps(n, &env, edges_memo))))
+                };
+                graph.closure(f, &mut deps, walk_memo)
+            },
+        )
+        .collect();
     stage("edges and closures");
 
     // Included files, hashed once each.
@@ -356,30 +345,14 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
             (p, d)
         })
         .collect();
-    let node_digests: Vec<[u8; 32]> = graph
-        .nodes
-        .par_iter()
-        .map(|n| {
-            let mut h = blake3::Hasher::new();
-            h.update(&(n.key.len() as u64).to_le_bytes());
-            h.update(n.key.as_bytes());
-            h.update(&n.hash);
-            // An item of an impl or trait is bound to its header: two
-            // `#[cfg]`-gated `impl Mode` blocks share every key, and swapping
-            // their attributes must not swap nothing.
-            match n.parent {
-                Parent::Impl(i) => h.update(&graph.nodes[graph.impls[i].header].hash),
-                Parent::Trait(t) => h.update(&graph.nodes[t].hash),
-                Parent::Scope => &mut h,
-            };
-            *h.finalize().as_bytes()
-        })
-        .collect();
+    let node_digests: Vec<OnceLock<[u8; 32]>> =
+        graph.nodes.iter().map(|_| OnceLock::new()).collect();
+    let digest = |n: NodeId| *node_digests[n].get_or_init(|| node_digest(&graph, n));
     let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
-        .iter()
+        .par_iter()
         .zip(closures)
         .map(|(&id, closure)| {
-            let entry = function_entry(ws, &graph, &node_digests, &include_digests, id, &closure);
+            let entry = function_entry(ws, &graph, &digest, &include_digests, id, &closure);
             (entry, FunctionDetail { node: id, closure })
         })
         .collect();
@@ -507,13 +480,31 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
 
 const MAX_NOTES: usize = 32;
 
+/// An item's digest: its key and its own tokens.
+fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
+    let n = &graph.nodes[id];
+    let mut h = blake3::Hasher::new();
+    h.update(&(n.key.len() as u64).to_le_bytes());
+    h.update(n.key.as_bytes());
+    h.update(&n.hash);
+    // An item of an impl or trait is bound to its header: two
+    // `#[cfg]`-gated `impl Mode` blocks share every key, and swapping
+    // their attributes must not swap nothing.
+    match n.parent {
+        Parent::Impl(i) => h.update(&graph.nodes[graph.impls[i].header].hash),
+        Parent::Trait(t) => h.update(&graph.nodes[t].hash),
+        Parent::Scope => &mut h,
+    };
+    *h.finalize().as_bytes()
+}
+
 /// The code hash of marked function `id` over everything it reaches: the
 /// sorted digests of (key, own tokens) of each item, the external crates'
 /// versions, and the included files' digests.
 fn function_entry(
     ws: &Workspace,
     graph: &Graph,
-    node_digests: &[[u8; 32]],
+    digest: &(dyn Fn(NodeId) -> [u8; 32] + Sync),
     includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
     id: NodeId,
     closure: &Closure,
@@ -524,11 +515,11 @@ fn function_entry(
     for (n, _) in &closure.reached {
         graph.enclosing_declarations(*n, &mut counted, &mut declarations);
     }
-    let mut items: Vec<&[u8; 32]> = closure
+    let mut items: Vec<[u8; 32]> = closure
         .reached
         .iter()
-        .map(|(n, _)| &node_digests[*n])
-        .chain(&declarations)
+        .map(|(n, _)| digest(*n))
+        .chain(declarations)
         .collect();
     items.sort_unstable();
     let mut h = blake3::Hasher::new();
@@ -538,7 +529,7 @@ fn function_entry(
     h.update(node.key.as_bytes());
     for d in items {
         h.update(b"n");
-        h.update(d);
+        h.update(&d);
     }
     for e in &closure.ext {
         h.update(b"x");

@@ -10,8 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::edges::IncludeDep;
-use super::resolve::Target;
+use super::edges::{IncludeDep, TraitObject};
 use super::{Deps, Graph, Memo, NodeId, Parent};
 use crate::parse::Kind;
 
@@ -229,43 +228,15 @@ impl<'g> Walk<'g> {
         }
     }
 
-    /// Type (or alias) `ty` holds trait objects (`Box<dyn Strategy>`):
-    /// whoever built the value chose the impl, so every impl of the trait
-    /// counts. Closures and function pointers are `builders`'.
-    fn dyn_fields(&mut self, ty: NodeId, m: &mut Memo) {
-        let g = self.g;
-        let node = &g.nodes[ty];
-        let self_ctx = g.self_ctx(ty);
-        // `dyn Trait`, and in a type or alias, a workspace trait named as a
-        // type (a trait object of edition 2015, written without `dyn`); not
-        // in a bound: the code that names the type names its parameters.
-        // An impl header names its own trait: only its `dyn`s count.
-        let dyn_traits = node.refs.dyn_traits.iter().map(|p| (p, true));
-        let in_type = matches!(node.kind, Kind::Type | Kind::Alias);
-        let named = node
-            .refs
-            .paths
-            .iter()
-            .filter(|p| in_type && !node.refs.bounds.contains(p))
-            .map(|p| (p, false));
-        for (p, is_dyn) in dyn_traits.chain(named) {
-            let Some(name) = p.segs.last() else { continue };
-            let why = Reason::Generic(name.as_str().into());
-            let mut in_workspace = false;
-            for t in g.resolve_full(ty, p, &self_ctx, m) {
-                if let Target::Node(tr) = t {
-                    if g.nodes[tr].kind == Kind::Trait {
-                        in_workspace = true;
-                        self.universe(tr, why.clone(), m);
-                    }
+    /// Node `holder` holds trait objects (see `Deps::trait_objects`): every
+    /// impl of their traits counts.
+    fn trait_objects(&mut self, holder: NodeId, objects: &[TraitObject], m: &mut Memo) {
+        for object in objects {
+            match object {
+                TraitObject::Workspace { trait_, name } => {
+                    self.universe(*trait_, Reason::Generic(Arc::clone(name)), m);
                 }
-            }
-            if !is_dyn || in_workspace || matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn")
-            {
-                continue;
-            }
-            for ext in ext_trait_impls(vec![name.clone()]) {
-                self.universe_by_name(&ext, ty, m);
+                TraitObject::External(name) => self.universe_by_name(name, holder, m),
             }
         }
     }
@@ -392,10 +363,7 @@ impl Graph {
             ) {
                 w.type_reached(x);
             }
-            // Types, aliases and impl headers (`impl Holder<dyn Codec>`).
-            if matches!(self.nodes[x].kind, Kind::Type | Kind::Alias | Kind::Impl) {
-                w.dyn_fields(x, m);
-            }
+            w.trait_objects(x, &d.trait_objects, m);
             if self.builders.contains_key(&x) {
                 w.builders(x);
             }
@@ -456,7 +424,7 @@ impl Graph {
 /// The traits whose impls run for bounds on traits from outside the
 /// workspace: the trait itself and those its blanket impls forward to.
 /// Marker traits without methods run no code of their own.
-fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
+pub(super) fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     for b in bounds {
         let forwards: &[&str] = match b.as_str() {

@@ -18,6 +18,7 @@ use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::closure::ext_trait_impls;
 use super::resolve::{is_prelude, is_std_macro, Memo, Target};
 use super::{Graph, NodeDetail, NodeId, Parent, Reason};
 use crate::parse::{IncludeKind, Kind, PathRef};
@@ -45,6 +46,19 @@ pub(crate) struct Deps {
     pub env: Vec<String>,
     /// Why the analysis widened, each prefixed with the node's key.
     pub notes: Vec<Arc<str>>,
+    /// The traits whose objects a type, alias or impl header holds.
+    pub trait_objects: Vec<TraitObject>,
+}
+
+/// A trait whose objects a type holds (`Box<dyn Strategy>`): whoever built
+/// the value chose the impl, so every impl of the trait counts.
+#[derive(Debug)]
+pub(crate) enum TraitObject {
+    /// A workspace trait, with the name the type writes.
+    Workspace { trait_: NodeId, name: Arc<str> },
+    /// A trait from outside the workspace (or one its blanket impls forward
+    /// to), by name.
+    External(String),
 }
 
 impl Deps {
@@ -98,6 +112,7 @@ impl Graph {
             self.loose_edges(id, name, false, &mut out, m);
         }
         self.include_edges(id, env, &mut out);
+        self.trait_objects(id, &self_ctx, &mut out, m);
         out.env.extend(n.refs.env.iter().cloned());
         out.notes
             .extend(n.refs.notes.iter().map(|x| Arc::from(x.as_str())));
@@ -115,6 +130,48 @@ impl Graph {
         out.ext.sort();
         out.ext.dedup();
         out
+    }
+
+    /// The trait objects a type, alias or impl header (`impl Holder<dyn
+    /// Codec>`) holds: `dyn Trait`, and in a type or alias, a workspace trait
+    /// named as a type (a trait object of edition 2015, written without
+    /// `dyn`); not in a bound: the code that names the type names its
+    /// parameters. An impl header names its own trait: only its `dyn`s count.
+    /// Closures and function pointers are the walk's `builders`.
+    fn trait_objects(&self, id: NodeId, self_ctx: &[Target], out: &mut Deps, m: &mut Memo) {
+        let node = &self.nodes[id];
+        if !matches!(node.kind, Kind::Type | Kind::Alias | Kind::Impl) {
+            return;
+        }
+        let dyn_traits = node.refs.dyn_traits.iter().map(|p| (p, true));
+        let in_type = matches!(node.kind, Kind::Type | Kind::Alias);
+        let named = node
+            .refs
+            .paths
+            .iter()
+            .filter(|p| in_type && !node.refs.bounds.contains(p))
+            .map(|p| (p, false));
+        for (p, is_dyn) in dyn_traits.chain(named) {
+            let Some(name) = p.segs.last() else { continue };
+            let mut in_workspace = false;
+            for t in self.resolve_full(id, p, self_ctx, m) {
+                if let Target::Node(trait_) = t {
+                    if self.nodes[trait_].kind == Kind::Trait {
+                        in_workspace = true;
+                        let name = name.as_str().into();
+                        out.trait_objects
+                            .push(TraitObject::Workspace { trait_, name });
+                    }
+                }
+            }
+            if !is_dyn || in_workspace || matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn")
+            {
+                continue;
+            }
+            for ext in ext_trait_impls(vec![name.clone()]) {
+                out.trait_objects.push(TraitObject::External(ext));
+            }
+        }
     }
 
     /// Whether the input of invocation `call` may hold names of items
