@@ -236,6 +236,31 @@ where
     P: Policy<R>,
     C: Codec<P::Value>,
 {
+    // The body is passed on as a `dyn FnMut`, so that what follows (the
+    // whole lookup, miss and store) is compiled once per result type and
+    // format, not once per marked function: a crate with hundreds of them
+    // builds in a fraction of the time.
+    let mut compute = Some(compute);
+    call_sync_erased::<R, P, C>(cache, site, key, codec, options, &mut || {
+        compute.take().map(|f| f())
+    })
+}
+
+/// [`call_sync`] with the function's body behind a `dyn FnMut` that returns
+/// its value on the first call (`None` after: never asked).
+fn call_sync_erased<R, P, C>(
+    cache: &Cache,
+    site: &'static Site,
+    key: Result<Key>,
+    codec: &C,
+    options: Options<'_>,
+    compute: &mut dyn FnMut() -> Option<R>,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+{
+    let mut compute = move || compute().expect("a call computes its value at most once");
     let mode = site.mode();
     if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
         return compute();
