@@ -11,6 +11,7 @@
 //!   format, with no cache logic; for key hashing, BLAKE3 over the raw bytes.
 
 mod analysis;
+mod build;
 mod encode;
 mod harness;
 mod hashing;
@@ -114,7 +115,7 @@ pub fn run(options: &Options) -> Result<()> {
     let started_at = utc_now();
 
     type Runner = fn(&Scale, &Path) -> Result<Section>;
-    let runners: [(&str, Runner); 7] = [
+    let runners: [(&str, Runner); 8] = [
         ("small", small::run),
         ("large", large::run),
         ("hashing", hashing::run),
@@ -122,6 +123,7 @@ pub fn run(options: &Options) -> Result<()> {
         ("encode", encode::run),
         ("threads", small::run_threads),
         ("analysis", analysis::run),
+        ("build", build::run),
     ];
     let mut sections = Vec::new();
     for (name, runner) in runners {

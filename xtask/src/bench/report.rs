@@ -21,20 +21,17 @@ pub enum Kind {
 pub enum Target {
     AtMost(f64),
     AtLeast(f64),
+    /// Ours takes at most this much longer than theirs (for what perscache
+    /// adds to work that is not its own, such as a build).
+    AddsAtMost(Duration),
 }
 
 impl Target {
-    fn met(self, ratio: f64) -> bool {
-        match self {
-            Target::AtMost(t) => ratio <= t,
-            Target::AtLeast(t) => ratio >= t,
-        }
-    }
-
     fn describe(self) -> String {
         match self {
             Target::AtMost(t) => format!("≤ {t}×"),
             Target::AtLeast(t) => format!("≥ {t}×"),
+            Target::AddsAtMost(d) => format!("adds ≤ {}", duration(d)),
         }
     }
 }
@@ -87,7 +84,14 @@ impl Row {
 
     /// `Some(true)` met, `Some(false)` missed, `None` when there is no target.
     pub fn met(&self) -> Option<bool> {
-        Some(self.target?.met(self.ratio()?))
+        Some(match self.target? {
+            Target::AtMost(t) => self.ratio()? <= t,
+            Target::AtLeast(t) => self.ratio()? >= t,
+            Target::AddsAtMost(limit) => {
+                let (_, theirs) = self.other.as_ref()?;
+                self.ours.median.saturating_sub(theirs.median) <= limit
+            }
+        })
     }
 
     fn figure(&self, m: &Measured) -> String {
@@ -297,6 +301,15 @@ mod tests {
         assert!((rate.ratio().unwrap_or(0.0) - 0.5).abs() < 1e-9);
         assert_eq!(rate.met(), Some(false));
         assert_eq!(Row::new("x", Kind::Time, measured(1)).met(), None);
+        // What is added, not the ratio: 60 ns more than 1000 is within 100.
+        let adds = |ours| {
+            Row::new("a", Kind::Time, measured(ours))
+                .versus("plain", measured(1000))
+                .target(Target::AddsAtMost(Duration::from_nanos(100)))
+                .met()
+        };
+        assert_eq!(adds(1060), Some(true));
+        assert_eq!(adds(1101), Some(false));
     }
 
     #[test]
