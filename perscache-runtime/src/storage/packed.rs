@@ -145,13 +145,17 @@ impl PackedStorageBuilder {
     }
 
     /// The storage; the database is opened (and made, when missing) at
-    /// its first operation.
+    /// its first operation, unless this process has it open already.
     pub fn build(self) -> PackedStorage {
+        let opened = OnceLock::new();
+        if let Some(store) = already_open(&self.folder) {
+            let _ = opened.set(store);
+        }
         PackedStorage {
             folder: self.folder,
             map_size: self.map_size,
             sync: self.sync,
-            opened: OnceLock::new(),
+            opened,
         }
     }
 }
@@ -366,10 +370,24 @@ impl Store {
     }
 }
 
-/// The databases open in this process, by canonical folder.
+/// The databases open in this process, by canonical folder and by the
+/// absolute names they were opened under.
 fn registry() -> &'static Mutex<HashMap<PathBuf, Weak<Store>>> {
     static OPEN: OnceLock<Mutex<HashMap<PathBuf, Weak<Store>>>> = OnceLock::new();
     OPEN.get_or_init(Mutex::default)
+}
+
+/// The database of `folder` if this process has it open under this
+/// absolute name: found with no system call, so that a new storage (a new
+/// `Cache` on the same URL) reads at once.
+fn already_open(folder: &Path) -> Option<Arc<Store>> {
+    if !folder.is_absolute() {
+        return None;
+    }
+    let open = registry().lock().unwrap_or_else(|p| p.into_inner());
+    open.get(folder)
+        .and_then(Weak::upgrade)
+        .filter(|store| store.forks == forks())
 }
 
 /// Opens the database in `folder`, or finds it open in this process.
@@ -383,6 +401,22 @@ fn open(
         folder: folder.to_owned(),
         source,
     };
+    let mut open = registry().lock().unwrap_or_else(|p| p.into_inner());
+    let found = |store: Arc<Store>| {
+        if store.forks == forks() {
+            Ok(Some(store))
+        } else {
+            Err(PackedError::Forked)
+        }
+    };
+    // Open in this process under this name: no system call (what a new
+    // `Cache` on the same URL costs). Only an absolute name stays one
+    // folder when the working folder changes.
+    if folder.is_absolute() {
+        if let Some(store) = open.get(folder).and_then(Weak::upgrade) {
+            return found(store);
+        }
+    }
     if !create && !folder.join(DATA_FILE).exists() {
         return Ok(None);
     }
@@ -390,15 +424,14 @@ fn open(
         make_folder(folder).map_err(|e| open_error(e.into()))?;
     }
     let canonical = folder.canonicalize().map_err(|e| open_error(e.into()))?;
+    if let Some(store) = open.get(&canonical).and_then(Weak::upgrade) {
+        if folder.is_absolute() {
+            open.insert(folder.to_owned(), Arc::downgrade(&store));
+        }
+        return found(store);
+    }
     check_owner(&canonical).map_err(|e| open_error(e.into()))?;
     watch_forks();
-    let mut open = registry().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(store) = open.get(&canonical).and_then(Weak::upgrade) {
-        if store.forks == forks() {
-            return Ok(Some(store));
-        }
-        return Err(PackedError::Forked);
-    }
     open.retain(|_, store| store.strong_count() > 0);
     let map_size = map_size.max(MAP_UNIT).div_ceil(MAP_UNIT) * MAP_UNIT;
     let mut options = EnvOpenOptions::new();
@@ -448,6 +481,9 @@ fn open(
         map_size,
         forks: forks(),
     });
+    if folder.is_absolute() {
+        open.insert(folder.to_owned(), Arc::downgrade(&store));
+    }
     open.insert(canonical, Arc::downgrade(&store));
     Ok(Some(store))
 }
