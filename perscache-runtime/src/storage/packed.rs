@@ -76,7 +76,8 @@ const MAX_READERS: u32 = 1024;
 ///
 /// The database is opened at the first operation, not when the storage is
 /// built; a store that cannot be opened (a folder not writable, a file that
-/// is not a database, a store opened before this process forked) fails
+/// is not a database, a store this process's parent opened before forking
+/// and the child still holds) fails
 /// each operation, which the cache reports as a warning and a miss. Reads
 /// of a store not yet written find nothing and create nothing. The folder
 /// and database are private to their owner (`0700`, `0600`); on Unix a
@@ -112,6 +113,17 @@ pub struct PackedStorage {
 }
 
 /// Configures a [`PackedStorage`]; start with [`PackedStorage::builder`].
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let storage = perscache::PackedStorage::builder(dir.path().join("store"))
+///     .map_size(16 << 30) // room to grow to, reserved as address space
+///     .sync(true) // flush every write to disk
+///     .build();
+/// let cache = perscache::Cache::builder().storage(storage).max_size(8 << 30).build();
+/// assert_eq!(cache.storage().name(), "packed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[cfg_attr(docsrs, doc(cfg(feature = "packed")))]
 pub struct PackedStorageBuilder {
@@ -162,6 +174,14 @@ impl PackedStorageBuilder {
 
 impl PackedStorage {
     /// A store in `folder` (made at the first write), with the defaults.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let storage = perscache::PackedStorage::new(dir.path().join("store"));
+    /// assert!(!dir.path().join("store").exists(), "made at the first write");
+    /// # let _ = storage;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(folder: impl Into<PathBuf>) -> Self {
         Self::builder(folder).build()
     }
@@ -705,5 +725,48 @@ impl Storage for PackedStorage {
 
     async fn head(&self, path: &str) -> Result<Option<EntryInfo>> {
         self.head_value(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        pollster::block_on(f)
+    }
+
+    /// After a fork, the parent's open database is not the child's: its
+    /// reader slots are the parent's. Once the child has dropped its copy
+    /// of the parent's handle (LMDB's close clears only the closing
+    /// process's reader slots), it opens the store itself. (The only test
+    /// of this module that opens a store: it changes the fork count.)
+    #[test]
+    fn a_forked_child_does_not_use_its_parents_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("store");
+        let storage = PackedStorage::new(&folder);
+        block(storage.write("f/h/k.bin", Bytes::from_static(b"x"))).expect("write");
+        // What the fork handler does in a child.
+        FORKS.fetch_add(1, Ordering::Relaxed);
+        let another = PackedStorage::new(&folder);
+        for storage in [&storage, &another] {
+            let e = block(storage.read("f/h/k.bin")).expect_err("forked");
+            assert!(e.to_string().contains("forked"), "{e}");
+        }
+        drop((storage, another));
+        let own = PackedStorage::new(&folder);
+        let blob = block(own.read("f/h/k.bin")).expect("read").expect("hit");
+        assert_eq!(&blob.bytes[..], b"x");
+    }
+
+    #[test]
+    fn headers_round_trip() {
+        let at = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123_456_789);
+        let mut value = header(at).to_vec();
+        value.extend_from_slice(b"bytes");
+        assert_eq!(split(&value), Some((at, &b"bytes"[..])));
+        assert_eq!(split(b"pcp1"), None);
+        assert_eq!(split(b"not ours, twelve bytes or more"), None);
     }
 }
