@@ -60,7 +60,8 @@
 //!   [docs/formats.md](https://github.com/perscache/perscache-rs/blob/main/docs/formats.md).
 //! - **Storage**: local files ([`LocalStorage`], the default), process memory
 //!   ([`MemoryStorage`]), S3, Google Cloud Storage and Azure Blob
-//!   ([`ObjectStorage`]), Redis ([`RedisStorage`]), or your own
+//!   ([`ObjectStorage`]), Redis ([`RedisStorage`]), one database file for
+//!   many small results ([`PackedStorage`]), or your own
 //!   ([`Storage`], with [`async_trait`]). Wrappers over any of them:
 //!   [`SizeLimited`] (`max_size`, least recently used first),
 //!   [`OutageBreaker`], [`SignedStorage`]. Credentials and outages:
@@ -85,6 +86,7 @@
 //! | `all-formats` | all of the above |
 //! | `s3`, `gcs`, `azure` | [`ObjectStorage`] on each cloud (`s3://`, `gs://`, `az://` URLs) |
 //! | `redis` | [`RedisStorage`] (`redis://` URLs) |
+//! | `packed` | [`PackedStorage`], one LMDB file for many small results (`packed://` URLs) |
 //!
 //! ## Examples
 //!
@@ -166,6 +168,11 @@
 #![cfg_attr(
     not(feature = "redis"),
     doc = "[`RedisStorage`]: https://docs.rs/perscache/latest/perscache/struct.RedisStorage.html"
+)]
+#![cfg_attr(feature = "packed", doc = "[`PackedStorage`]: crate::PackedStorage")]
+#![cfg_attr(
+    not(feature = "packed"),
+    doc = "[`PackedStorage`]: https://docs.rs/perscache/latest/perscache/struct.PackedStorage.html"
 )]
 // docs.rs builds with `--cfg docsrs` on nightly (package.metadata.docs.rs), so
 // that each feature-gated item shows the feature it needs.

@@ -1,7 +1,8 @@
 //! One computation across processes: several processes (this test binary,
 //! re-executed) miss the same key at once on one storage, and the function
 //! body runs once; a holder killed mid-computation holds the others up for
-//! at most its lease. On a local folder always, and on each remote backend
+//! at most its lease. On a local folder always, on the packed store with the
+//! `packed` feature, and on each remote backend
 //! whose test server is configured (`scripts/ci-storage.sh`), as in
 //! `perscache-runtime/tests/storage_remote.rs`.
 
@@ -106,6 +107,12 @@ fn storages(what: &str) -> Vec<(String, String)> {
         .expect("temp dir")
         .keep();
     let mut out = vec![("local".to_owned(), format!("file://{}", dir.display()))];
+    if cfg!(feature = "packed") {
+        out.push((
+            "packed".to_owned(),
+            format!("packed://{}/packed", dir.display()),
+        ));
+    }
     let prefix = unique(what);
     for (name, var, feature_on) in [
         ("s3", "PERSCACHE_TEST_S3_URL", cfg!(feature = "s3")),

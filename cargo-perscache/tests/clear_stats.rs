@@ -523,3 +523,82 @@ fn signed_stores_are_read_with_the_secret() {
     clear(Some("team secret"));
     assert_eq!(entries(), 0, "the signed record names this workspace");
 }
+
+/// `stats` and `clear` on a packed store (`--url packed://…`, the `packed`
+/// feature), opened by the command while this process holds it open too:
+/// statistics read back, and `clear --all` removes this workspace's entry
+/// and keeps another workspace's.
+#[cfg(feature = "packed")]
+#[test]
+fn packed_stores_are_read_and_cleared() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
+    copy_dir(&fixture(), dir.path());
+    let root = dir.path().to_path_buf();
+    let url = format!("packed://{}", root.join("store").display());
+    let ours = workspace_root(&root);
+    let cache = Cache::builder()
+        .url(&url)
+        .expect("a packed:// URL")
+        .memory_tier(0)
+        .strict(true)
+        .build();
+    let call = |site: &'static Site| {
+        let key = {
+            let mut h = KeyHasher::new(site.function(), site.code_hash(), Binary.name());
+            h.arg("n", &1u32).expect("key");
+            h.finish()
+        };
+        call_sync::<u32, Always, _>(&cache, site, Ok(key), &Binary, Options::default(), || 7)
+    };
+    let mine: &'static Site = Box::leak(Box::new(
+        Site::new("app::calls_helper", "feedc0de00000000", "feedc0de00000000")
+            .workspace(leak(&ours)),
+    ));
+    let theirs: &'static Site = Box::leak(Box::new(
+        Site::new("otherproject::f", "0123456789abcdef", "0123456789abcdef")
+            .workspace("/elsewhere/otherproject"),
+    ));
+    for _ in 0..3 {
+        assert_eq!(call(mine), 7);
+    }
+    assert_eq!(call(theirs), 7);
+    perscache_runtime::flush_stats();
+    let entries = |function_dir: &str| {
+        pollster::block_on(cache.storage().list(&format!("{function_dir}/")))
+            .expect("list")
+            .into_iter()
+            .filter(|e| classify(&e.path).is_entry())
+            .count()
+    };
+    assert_eq!(
+        (entries("app.calls_helper"), entries("otherproject.f")),
+        (1, 1)
+    );
+
+    let out = cmd(&root)
+        .args(["stats", "--json", "--url", &url])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let row = rows
+        .iter()
+        .find(|r| r["function"] == "app::calls_helper")
+        .unwrap_or_else(|| panic!("no row in {rows:?}"));
+    assert_eq!(
+        (row["hits"].as_u64(), row["misses"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(row["entries"], 1);
+
+    let out = cmd(&root)
+        .args(["clear", "--all", "--url", &url])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (entries("app.calls_helper"), entries("otherproject.f")),
+        (0, 1),
+        "this workspace's entry removed, another's kept"
+    );
+}

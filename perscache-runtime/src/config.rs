@@ -4,7 +4,7 @@
 //! | variable | `perscache.toml` key | meaning |
 //! |---|---|---|
 //! | `PERSCACHE` = `off` | `enabled = false` | caching off: functions just run |
-//! | `PERSCACHE_URL` | `url` | storage URL: `file:///path`, `memory://`; with features `s3://`, `gs://`, `az://`, `redis://` |
+//! | `PERSCACHE_URL` | `url` | storage URL: `file:///path`, `memory://`; with features `s3://`, `gs://`, `az://`, `redis://`, `packed://` |
 //! | `PERSCACHE_DIR` | `dir` | a local folder (shorthand for a `file://` URL) |
 //! | `PERSCACHE_FORMAT` | `format` | default format: `binary`, `json`, `json-pretty`; with features `yaml`, `msgpack`, `cbor`, and `+zstd` after any |
 //! | `PERSCACHE_TTL` | `ttl` | default time to live, such as `1d` or `90s` |

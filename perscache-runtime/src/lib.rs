@@ -97,6 +97,9 @@ pub use storage::{
     doc(cfg(any(feature = "s3", feature = "gcs", feature = "azure")))
 )]
 pub use storage::{ObjectStorage, ObjectStorageBuilder};
+#[cfg(feature = "packed")]
+#[cfg_attr(docsrs, doc(cfg(feature = "packed")))]
+pub use storage::{PackedStorage, PackedStorageBuilder};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use storage::{RedisStorage, RedisStorageBuilder};

@@ -37,7 +37,8 @@ fn main() -> Result<()> {
     match args.next().as_deref() {
         Some("bench") => {}
         Some("precision") => return precision(args),
-        // For profilers: one small case in a loop (warm, storage, cold, floor, peer, miss).
+        // For profilers: one small case in a loop (warm, storage, cold, floor, peer, miss,
+        // packed-cold, packed-storage, packed-read, packed-miss).
         Some("profile") => {
             let case = args.next().context("profile needs a case")?;
             let n = args.next().map_or(Ok(100_000), |n| n.parse())?;

@@ -32,12 +32,16 @@ mod signed;
 // Remote backends, each behind its cargo feature (docs/storage.md).
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 mod object;
+#[cfg(feature = "packed")]
+mod packed;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure", feature = "redis"))]
 mod remote;
 #[cfg(any(feature = "s3", feature = "gcs", feature = "azure"))]
 pub use object::{ObjectStorage, ObjectStorageBuilder};
+#[cfg(feature = "packed")]
+pub use packed::{PackedStorage, PackedStorageBuilder};
 #[cfg(feature = "redis")]
 pub use redis::{RedisStorage, RedisStorageBuilder};
 
@@ -60,7 +64,9 @@ use crate::error::{Error, Result};
 /// `s3://bucket/prefix`, `gs://bucket/prefix`, `az://container/prefix`
 /// (credentials, endpoint and Azure account from the environment, see
 /// `ObjectStorage`) and
-/// `redis://[:password@]host[:port][/db][?prefix=p:]`. The backend comes
+/// `redis://[:password@]host[:port][/db][?prefix=p:]`, and
+/// `packed:///abs/path[?map_size=64GiB&sync=true]` (one database file for
+/// many small results, see `PackedStorage`). The backend comes
 /// behind an [`OutageBreaker`], and behind a [`SizeLimited`] when `max_size`
 /// is given. Any of them can have a local folder in front
 /// ([`CacheBuilder::local_tier`](crate::CacheBuilder::local_tier)) with the
@@ -133,9 +139,15 @@ pub(crate) fn open_backend(url: &str) -> Result<Arc<dyn Storage>> {
             Ok(Arc::new(LocalStorage::new(path)))
         }
         "memory" => Ok(Arc::new(MemoryStorage::new())),
+        #[cfg(feature = "packed")]
+        "packed" => Ok(Arc::new(PackedStorage::from_url(&parsed)?)),
+        #[cfg(not(feature = "packed"))]
+        "packed" => Err(Error::Config(
+            "storage URL `packed://…` needs perscache's `packed` feature".into(),
+        )),
         "s3" | "gs" | "az" | "redis" => open_remote_url(url, &parsed),
         other => Err(Error::Config(format!(
-            "storage URL `{shown}`: unsupported scheme `{other}` (supported: file, memory, s3, gs, az, redis)"
+            "storage URL `{shown}`: unsupported scheme `{other}` (supported: file, memory, packed, s3, gs, az, redis)"
         ))),
     }
 }

@@ -208,6 +208,8 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
             .versus("the same with `lease(Duration::ZERO)`", m[3].clone()),
     );
 
+    packed_rows(plan, dir, &store, &mut rows)?;
+
     Ok(Section {
         title: "Small result (104 bytes)".into(),
         rows,
@@ -231,8 +233,110 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
             "Storage: a `Cache` without memory tier that has read before; what every hit \
              costs when there is no memory tier."
                 .into(),
+            "Packed: `PackedStorage` (`packed:///path`, one LMDB file for many small \
+             results). Cold, as above: a new `Cache` (from the URL, without memory tier) per \
+             call; the store's database stays open in the process while another `Cache` uses \
+             it, as the local rows keep `storage_only`, so a cold hit is a new storage's \
+             lookup of the open database and one read transaction. The first use in a \
+             process also opens the database (its map, lock file and reader slot): \
+             measured with the store closed again after each call, beside `RedbCache` \
+             opened, read and closed the same way."
+                .into(),
         ],
     })
+}
+
+/// The packed store's rows: a cold hit against `RedbCache`'s hit, a miss
+/// against its get + set, and the first use in a process (open, hit, close)
+/// against the same of `RedbCache`.
+fn packed_rows(
+    plan: &super::harness::Plan,
+    dir: &Path,
+    store: &RedbCache<u64, Small>,
+    rows: &mut Vec<Row>,
+) -> Result<()> {
+    let url = |name: &str| format!("packed://{}", dir.join(name).display());
+    let cold_url = url("packed-cold");
+    let build = |url: &str| -> Cache {
+        Cache::builder()
+            .url(url)
+            .expect("a packed:// URL opens")
+            .strict(true)
+            .build()
+    };
+    // Keeps the database open, as a program's other caches would.
+    let open = build(&cold_url);
+    assert_eq!(small_hit(&open, ID), small_value(ID));
+
+    let miss_cache = build(&url("packed-miss"));
+    let miss_store = peer(&dir.join("peer-packed-miss"), "packed-miss")?;
+
+    let first_url = url("packed-first");
+    assert_eq!(small_hit(&build(&first_url), ID), small_value(ID));
+    let first_peer = dir.join("peer-first");
+    drop(peer(&first_peer, "first")?);
+
+    let (mut a, mut b) = (2_000_000u64, 2_000_000u64);
+    let m = compare(
+        plan,
+        &mut [
+            batched(
+                || build(&cold_url),
+                |cache| {
+                    let v = small_hit(&cache, ID);
+                    (cache, v)
+                },
+            ),
+            timed(|| store.cache_get(&ID)),
+            timed(|| {
+                a += 1;
+                small_miss(&miss_cache, a)
+            }),
+            timed(|| {
+                b += 1;
+                match miss_store.cache_get(&b) {
+                    Ok(Some(v)) => v,
+                    _ => {
+                        let v = small_value(b);
+                        let _ = miss_store.cache_set(b, v.clone());
+                        v
+                    }
+                }
+            }),
+            timed(|| small_hit(&build(&first_url), ID)),
+            timed(|| {
+                let peer = RedbCache::<u64, Small>::builder("first")
+                    .disk_dir(&first_peer)
+                    .durable(false)
+                    .build()
+                    .expect("the peer's store opens");
+                peer.cache_get(&ID)
+            }),
+        ],
+    );
+    rows.push(
+        Row::new(
+            "packed: small hit, cold (new Cache)",
+            Kind::Time,
+            m[0].clone(),
+        )
+        .versus("cached `RedbCache` hit", m[1].clone())
+        .target(Target::AtMost(1.0)),
+    );
+    rows.push(
+        Row::new("packed: miss, compute + write", Kind::Time, m[2].clone())
+            .versus("cached `RedbCache` get + set", m[3].clone())
+            .target(Target::AtMost(1.0)),
+    );
+    rows.push(
+        Row::new(
+            "packed: first hit in a process (open, read, close)",
+            Kind::Time,
+            m[4].clone(),
+        )
+        .versus("cached `RedbCache` open, get, close", m[5].clone()),
+    );
+    Ok(())
 }
 
 /// Runs one contender of the small cases `n` times, for a profiler
@@ -250,9 +354,33 @@ pub fn profile(case: &str, n: u64) -> Result<()> {
     small_hit(&warm, ID);
     small_hit(&storage_only, ID);
     let store = peer(&dir.join("peer"), "profile")?;
+    let packed = format!("packed://{}", dir.join("packed").display());
+    let packed_cache = || {
+        Cache::builder()
+            .url(&packed)
+            .expect("a packed:// URL opens")
+            .build()
+    };
+    let packed_open = packed_cache();
+    small_hit(&packed_open, ID);
+    // The entry's path, for the storage's read alone.
+    let packed_entry = pollster::block_on(packed_open.storage().list(""))?
+        .into_iter()
+        .find(|e| e.path.ends_with(".bin"))
+        .context("the packed entry")?
+        .path;
     let mut next = 1_000_000;
     for _ in 0..n {
         match case {
+            "packed-cold" => drop(std::hint::black_box(small_hit(&packed_cache(), ID))),
+            "packed-storage" => drop(std::hint::black_box(small_hit(&packed_open, ID))),
+            "packed-read" => drop(std::hint::black_box(pollster::block_on(
+                packed_open.storage().read_at_most(&packed_entry, u64::MAX),
+            ))),
+            "packed-miss" => {
+                next += 1;
+                drop(std::hint::black_box(small_miss(&packed_open, next)));
+            }
             "warm" => drop(std::hint::black_box(small_hit(&warm, ID))),
             "storage" => drop(std::hint::black_box(small_hit(&storage_only, ID))),
             "cold" => {
@@ -266,7 +394,10 @@ pub fn profile(case: &str, n: u64) -> Result<()> {
                 drop(std::hint::black_box(small_miss(&storage_only, next)));
             }
             other => {
-                anyhow::bail!("unknown case `{other}` (warm, storage, cold, floor, peer, miss)")
+                anyhow::bail!(
+                    "unknown case `{other}` (warm, storage, cold, floor, peer, miss, \
+                     packed-cold, packed-storage, packed-read, packed-miss)"
+                )
             }
         }
     }
