@@ -654,7 +654,10 @@ impl Graph {
         for &d in &expanded {
             self.expansion_edges(id, d, p, env, out, m);
         }
-        let mut known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
+        let known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
+        // Whether an invocation may define it; a workspace proc-macro crate
+        // still may (below).
+        let mut defined_here = false;
         if !known {
             // No `macro_rules!` the analysis sees has that name: an item-level
             // invocation may define it (`const_macro!(answer, ..)` whose body
@@ -666,7 +669,7 @@ impl Graph {
                     "macro `{}` is not defined where syn can see: the macro invocations that may define it count",
                     p.display()
                 ));
-                known = true;
+                defined_here = true;
             }
         }
         if into_proc_macro || !known {
@@ -692,7 +695,7 @@ impl Graph {
                     "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
                     p.display()
                 ));
-            } else if !known {
+            } else if !known && !defined_here {
                 out.note(format!(
                     "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
                     p.display()
