@@ -96,6 +96,8 @@ struct Walk<'g> {
     /// crate are already in.
     universes: FxHashSet<NodeId>,
     universes_by_name: FxHashSet<String>,
+    /// Macro definitions whose body's method calls are made from a crate.
+    expanded: FxHashSet<(NodeId, usize)>,
     out: Closure,
 }
 
@@ -134,6 +136,36 @@ impl<'g> Walk<'g> {
         for &(ty, item) in self.g.inherent.get(name).into_iter().flatten() {
             if self.seen[ty] && self.g.visible_from(krate, item) {
                 self.push(item, Some((caller, Reason::Method(name.into()))));
+            }
+        }
+    }
+
+    /// Node `at` invokes `macro_rules!` `def`: the methods its body calls
+    /// (and the bodies of the macros it invokes, transitively) are called
+    /// where the expansion is, from `at`'s crate: an inherent method of a
+    /// type of that crate, private ones included, or of a crate only it
+    /// reaches, may be the one called (`$x.total()` on the caller's type).
+    /// (The traits in scope at `at` are `edges.rs`'s `expansion_edges`.)
+    fn expanded_calls(
+        &mut self,
+        def: NodeId,
+        at: NodeId,
+        deps: &mut dyn FnMut(NodeId) -> Arc<Deps>,
+    ) {
+        let g = self.g;
+        let krate = g.nodes[at].krate;
+        let mut stack = vec![def];
+        while let Some(d) = stack.pop() {
+            if !self.expanded.insert((d, krate)) {
+                continue;
+            }
+            for name in &g.nodes[d].refs.methods {
+                self.call(name, at);
+            }
+            for (y, _) in &deps(d).edges {
+                if g.nodes[*y].kind == Kind::MacroDef {
+                    stack.push(*y);
+                }
             }
         }
     }
@@ -322,6 +354,7 @@ impl Graph {
             impl_types_left: FxHashMap::default(),
             universes: FxHashSet::default(),
             universes_by_name: FxHashSet::default(),
+            expanded: FxHashSet::default(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -355,6 +388,15 @@ impl Graph {
             }
             for name in &self.nodes[x].refs.methods {
                 w.call(name, x);
+            }
+            // A `macro_rules!` body's method calls are made where it
+            // expands: by the invoking node, in the invoking crate.
+            if self.nodes[x].kind != Kind::MacroDef {
+                for (y, _) in &d.edges {
+                    if self.nodes[*y].kind == Kind::MacroDef {
+                        w.expanded_calls(*y, x, deps);
+                    }
+                }
             }
             // Types, `dyn Trait`s and types a macro makes have impls and methods.
             if matches!(

@@ -545,12 +545,20 @@ impl Graph {
         (0..self.crates.len()).filter(move |&c| self.reaches(krate, c))
     }
 
-    fn macro_edges(&self, id: NodeId, p: &PathRef, env: EnvFn<'_>, out: &mut Deps, m: &mut Memo) {
+    /// The `macro_rules!` that invocation `p!` in node `id` may be, the
+    /// external crates it may come from, and whether a workspace proc-macro
+    /// crate may define it.
+    fn macro_defs(
+        &self,
+        id: NodeId,
+        p: &PathRef,
+        m: &mut Memo,
+    ) -> (Vec<NodeId>, Vec<String>, bool) {
         let n = &self.nodes[id];
         let krate = n.krate;
         let last = p.segs.last().cloned().unwrap_or_default();
         let mut found: Vec<NodeId> = Vec::new();
-        let mut external = false;
+        let mut ext = Vec::new();
         let mut into_proc_macro = false;
         if p.segs.len() == 1 {
             // `macro_rules!` scoping is textual: any macro of that name in
@@ -571,7 +579,7 @@ impl Graph {
             }
         }
         let (targets, rest) = self.resolve_prefix(n.scope, p, &[], 0, m);
-        let mut scan = |t: &Target, out: &mut Deps, found: &mut Vec<NodeId>| match t {
+        let mut scan = |t: &Target, found: &mut Vec<NodeId>| match t {
             Target::Scope(s) => {
                 let c = self.scopes[*s].krate;
                 found.extend(
@@ -594,15 +602,12 @@ impl Graph {
                 }
                 into_proc_macro |= self.crates[self.nodes[*x].krate].info.proc_macro;
             }
-            Target::Ext(c) => {
-                out.ext.push(c.clone());
-                external = true;
-            }
+            Target::Ext(c) => ext.push(c.clone()),
             Target::Prim | Target::AnySelf(_) => {}
         };
         if rest == p.segs.len() {
             for t in &targets {
-                scan(t, out, &mut found);
+                scan(t, &mut found);
             }
         }
         if p.segs.len() > 1 {
@@ -612,72 +617,61 @@ impl Graph {
                 global: p.global,
             };
             for t in self.resolve_prefix(n.scope, &prefix, &[], 0, m).0 {
-                scan(&t, out, &mut found);
+                scan(&t, &mut found);
             }
         }
         found.sort_unstable();
         found.dedup();
+        (found, ext, into_proc_macro)
+    }
+
+    fn macro_edges(&self, id: NodeId, p: &PathRef, env: EnvFn<'_>, out: &mut Deps, m: &mut Memo) {
+        let krate = self.nodes[id].krate;
+        let last = p.segs.last().cloned().unwrap_or_default();
+        let (found, ext, into_proc_macro) = self.macro_defs(id, p, m);
+        let external = !ext.is_empty();
+        out.ext.extend(ext);
         let why = Reason::Macro((p.display()).into());
-        let expansion = Reason::Expansion(p.display().into());
         for &d in &found {
             out.edge(d, why.clone());
-            // Items a `macro_rules!` body names resolve where it is invoked
-            // too (its `$crate` paths were resolved where it is defined).
-            let body = Arc::clone(&self.nodes[d].refs);
-            for bp in body
-                .paths
-                .iter()
-                .filter(|bp| bp.segs.first().is_none_or(|f| f != "crate"))
-            {
-                let (targets, rest) = self.resolve_prefix(n.scope, bp, &[], 0, m);
-                for t in &targets {
-                    if rest < bp.segs.len() {
-                        self.assoc_edges(t, &bp.segs[rest], &expansion, out, m, 0);
-                    } else {
-                        self.target_edge(t, &expansion, out);
-                    }
-                }
-            }
-            for ident in &body.attr_idents {
-                for t in self.lookup_first(n.scope, ident, 0, m) {
-                    self.target_edge(&t, &expansion, out);
-                }
-            }
-            if !body.methods.is_empty() {
-                let traits = self.method_traits(id, m);
-                for name in &body.methods {
-                    self.method_edges(name, &traits, out);
-                }
-            }
-            if !body.includes.is_empty() {
-                self.includes_at(&body.includes, id, env, out);
-            }
-            // `$crate::helpers::$f(..)`: an identifier of the input names an
-            // item of the macro's own crate, whatever it names here.
-            if matches!(
-                self.nodes[d].detail,
-                NodeDetail::MacroDef {
-                    input_in_paths: true,
-                    ..
-                }
-            ) {
-                let home = self.nodes[d].krate;
-                let refs = &self.nodes[id].refs;
-                let single = refs
-                    .paths
-                    .iter()
-                    .filter(|p| p.segs.len() == 1)
-                    .map(|p| &p.segs[0]);
-                for ident in refs.loose.iter().chain(single) {
-                    for &x in self.free_by_name.get(ident).into_iter().flatten() {
-                        if self.nodes[x].krate == home {
-                            out.edge(x, expansion.clone());
-                        }
+        }
+        // The expansion is here, and so are the expansions of the macros
+        // its body invokes, transitively (`$crate::__helper!($x)`): what
+        // their bodies name resolves here too.
+        let mut expanded = found.clone();
+        let mut i = 0;
+        while i < expanded.len() && expanded.len() < 64 {
+            let d = expanded[i];
+            i += 1;
+            for inner in &self.nodes[d].refs.macros {
+                for x in self.macro_defs(d, inner, m).0 {
+                    if !expanded.contains(&x) {
+                        expanded.push(x);
                     }
                 }
             }
         }
+        for &d in &expanded {
+            self.expansion_edges(id, d, p, env, out, m);
+        }
         let known = !found.is_empty() || external || is_std_macro(&last) || is_prelude(&last);
+        // Whether an invocation may define it; a workspace proc-macro crate
+        // still may (below).
+        let mut defined_here = false;
+        if !known {
+            // No `macro_rules!` the analysis sees has that name: an item-level
+            // invocation may define it (`const_macro!(answer, ..)` whose body
+            // writes `macro_rules! $name`), and its input is the macro's body.
+            let qualified = p.segs.len() > 1;
+            let why = Reason::Widened(p.display().into());
+            if self.invocations_defining(id, &last, qualified, &why, out) > 0 {
+                out.note(format!(
+                    "macro `{}` is not defined where syn can see: the macro invocations that may define it count",
+                    p.display()
+                ));
+                defined_here = true;
+            }
+        }
         if into_proc_macro || !known {
             let mut widened = false;
             for c in self.cone_crates(krate) {
@@ -701,11 +695,81 @@ impl Graph {
                     "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
                     p.display()
                 ));
-            } else if !known {
+            } else if !known && !defined_here {
                 out.note(format!(
                     "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
                     p.display()
                 ));
+            }
+        }
+    }
+
+    /// What the body of `macro_rules!` `d`, expanded in node `id` by the
+    /// invocation `p!`, names there.
+    fn expansion_edges(
+        &self,
+        id: NodeId,
+        d: NodeId,
+        p: &PathRef,
+        env: EnvFn<'_>,
+        out: &mut Deps,
+        m: &mut Memo,
+    ) {
+        let n = &self.nodes[id];
+        let expansion = Reason::Expansion(p.display().into());
+        // Items a `macro_rules!` body names resolve where it is invoked
+        // too (its `$crate` paths were resolved where it is defined).
+        let body = Arc::clone(&self.nodes[d].refs);
+        for bp in body
+            .paths
+            .iter()
+            .filter(|bp| bp.segs.first().is_none_or(|f| f != "crate"))
+        {
+            let (targets, rest) = self.resolve_prefix(n.scope, bp, &[], 0, m);
+            for t in &targets {
+                if rest < bp.segs.len() {
+                    self.assoc_edges(t, &bp.segs[rest], &expansion, out, m, 0);
+                } else {
+                    self.target_edge(t, &expansion, out);
+                }
+            }
+        }
+        for ident in &body.attr_idents {
+            for t in self.lookup_first(n.scope, ident, 0, m) {
+                self.target_edge(&t, &expansion, out);
+            }
+        }
+        if !body.methods.is_empty() {
+            let traits = self.method_traits(id, m);
+            for name in &body.methods {
+                self.method_edges(name, &traits, out);
+            }
+        }
+        if !body.includes.is_empty() {
+            self.includes_at(&body.includes, id, env, out);
+        }
+        // `$crate::helpers::$f(..)`: an identifier of the input names an
+        // item of the macro's own crate, whatever it names here.
+        if matches!(
+            self.nodes[d].detail,
+            NodeDetail::MacroDef {
+                input_in_paths: true,
+                ..
+            }
+        ) {
+            let home = self.nodes[d].krate;
+            let refs = &self.nodes[id].refs;
+            let single = refs
+                .paths
+                .iter()
+                .filter(|p| p.segs.len() == 1)
+                .map(|p| &p.segs[0]);
+            for ident in refs.loose.iter().chain(single) {
+                for &x in self.free_by_name.get(ident).into_iter().flatten() {
+                    if self.nodes[x].krate == home {
+                        out.edge(x, expansion.clone());
+                    }
+                }
             }
         }
     }
@@ -788,6 +852,26 @@ impl Graph {
         // No item has that name: a macro invocation that mentions it may
         // have made it, or, where the name is looked up, one whose expansion
         // cannot be read.
+        if self.invocations_defining(id, name, qualified, &why, out) > 0 {
+            out.note(format!(
+                "`{written}` is not defined where syn can see: the macro invocations that may make it count"
+            ));
+        }
+    }
+
+    /// The item-level macro invocations, in the crates node `id`'s crate
+    /// reaches, that may define `name`: those whose input or macro body
+    /// holds it, and (where the name is looked up, or anywhere when it was
+    /// `qualified`) those whose expansion cannot be read. Returns how many.
+    fn invocations_defining(
+        &self,
+        id: NodeId,
+        name: &str,
+        qualified: bool,
+        why: &Reason,
+        out: &mut Deps,
+    ) -> usize {
+        let n = &self.nodes[id];
         let mut local_scopes = Vec::new();
         let mut cur = Some(n.scope);
         while let Some(sc) = cur {
@@ -811,11 +895,7 @@ impl Graph {
                 }
             }
         }
-        if calls > 0 {
-            out.note(format!(
-                "`{written}` is not defined where syn can see: the macro invocations that may make it count"
-            ));
-        }
+        calls
     }
 
     fn include_edges(&self, id: NodeId, env: EnvFn<'_>, out: &mut Deps) {

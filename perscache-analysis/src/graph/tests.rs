@@ -386,3 +386,133 @@ fn impl_trait_arguments_are_chosen_by_the_caller() {
         "down::<impl lib::Conv for D>::conv",
     );
 }
+
+/// A `macro_rules!` of another crate: its body's `$x.total()` is expanded
+/// (and its method resolved) in the invoking crate, where a private
+/// inherent method of the invoker's type may be the one called, also
+/// through a helper macro the body invokes.
+#[test]
+fn a_macro_body_calls_methods_where_it_is_invoked() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[(
+                "lib.rs",
+                "#[macro_export] macro_rules! total_of { ($x:expr) => { $x.total() * 10 }; }\n\
+                 #[macro_export] macro_rules! double_total { ($x:expr) => { $crate::total_of!($x) * 2 }; }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub struct Basket(u32);\nimpl Basket { fn total(&self) -> u32 { self.0 } }\n\
+                 pub struct Crate12(u32);\nimpl Crate12 { fn total(&self) -> u32 { self.0 * 12 } }\n\
+                 pub struct Unused;\nimpl Unused { fn total(&self) -> u32 { 0 } }\n\
+                 fn f(n: u32) -> u32 { lib::total_of!(Basket(n)) }\n\
+                 fn g(n: u32) -> u32 { lib::double_total!(Crate12(n)) }",
+            )],
+            deps: &["lib"],
+        },
+    ]);
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Basket>::total");
+    lacks(&r, "app::<impl Unused>::total");
+    lacks(&r, "app::<impl Crate12>::total");
+    let r = reach(&g, "app::g");
+    has(&r, "app::<impl Crate12>::total");
+    lacks(&r, "app::<impl Basket>::total");
+}
+
+/// A helper macro a macro's body invokes (`$crate::__weigh!($x)`) expands
+/// where the outer one is invoked: its names (`LIMIT`) and its methods'
+/// traits (`Weigh`, in scope there) are the invoking module's.
+#[test]
+fn a_helper_macro_body_resolves_where_the_outer_macro_is_invoked() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[(
+                "lib.rs",
+                "#[macro_export] macro_rules! weigh_twice { ($x:expr) => { $crate::__weigh!($x) * 2 }; }\n\
+                 #[macro_export] macro_rules! __weigh { ($x:expr) => { $x.weight() }; }\n\
+                 #[macro_export] macro_rules! over_limit { ($x:expr) => { $crate::__over!($x) }; }\n\
+                 #[macro_export] macro_rules! __over { ($x:expr) => { $x > LIMIT }; }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub trait Weigh { fn weight(&self) -> u32 { 3 } }\nimpl Weigh for u32 {}\n\
+                 const LIMIT: u32 = 10;\nconst OTHER: u32 = 11;\n\
+                 fn f(x: u32) -> u32 { lib::weigh_twice!(x) }\n\
+                 fn g(x: u32) -> bool { lib::over_limit!(x) }",
+            )],
+            deps: &["lib"],
+        },
+    ]);
+    let r = reach(&g, "app::f");
+    has(&r, "app::Weigh::weight");
+    lacks(&r, "app::LIMIT");
+    let r = reach(&g, "app::g");
+    has(&r, "app::LIMIT");
+    lacks(&r, "app::OTHER");
+}
+
+/// `answer!()` is defined by an item-level invocation whose macro writes
+/// `macro_rules! $name`: that invocation (and what its input names) counts,
+/// in this crate and from another crate's macro.
+#[test]
+fn a_macro_defined_by_a_macro_invocation() {
+    let g = graph(&[
+        Krate {
+            name: "lib",
+            files: &[(
+                "lib.rs",
+                "pub mod consts { pub const ANSWER: u32 = 41; pub const OTHER: u32 = 1; }\n\
+                 #[macro_export] macro_rules! const_macro { ($name:ident, $v:expr) => { macro_rules! $name { () => { $v }; } }; }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "lib::const_macro!(answer, lib::consts::ANSWER + 1);\n\
+                 macro_rules! local_const { ($name:ident, $v:expr) => { macro_rules! $name { () => { $v }; } }; }\n\
+                 local_const!(page, PAGE * 2);\nconst PAGE: u32 = 512;\n\
+                 fn f() -> u32 { answer!() * 2 }\n\
+                 fn g() -> u32 { page!() + 1 }",
+            )],
+            deps: &["lib"],
+        },
+    ]);
+    let r = reach(&g, "app::f");
+    has(&r, "lib::consts::ANSWER");
+    lacks(&r, "lib::consts::OTHER");
+    lacks(&r, "app::PAGE");
+    let r = reach(&g, "app::g");
+    has(&r, "app::PAGE");
+    lacks(&r, "lib::consts::ANSWER");
+}
+
+/// In macro input that is neither expressions nor statements, `bag.count()`
+/// is a method call: `Bag::count` joins, though a free `count` is in scope
+/// (which the loose identifier `count` resolves to).
+#[test]
+fn a_method_call_in_custom_syntax_macro_input() {
+    let g = one(
+        "macro_rules! pairs { ($($k:literal => $v:expr),*) => { vec![$(($k, $v)),*] }; }\n\
+         pub fn count(xs: &[u32]) -> u32 { xs.len() as u32 }\n\
+         pub struct Bag(pub Vec<u32>);\nimpl Bag { pub fn count(&self) -> u32 { 1 } }\n\
+         pub struct Other;\nimpl Other { pub fn size(&self) -> u32 { 2 } }\n\
+         fn f(xs: Vec<u32>) -> Vec<(&'static str, u32)> { let bag = Bag(xs.clone()); pairs!(\"all\" => count(&xs), \"positive\" => bag.count()) }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::count");
+    has(&r, "app::<impl Bag>::count");
+    lacks(&r, "app::<impl Other>::size");
+}

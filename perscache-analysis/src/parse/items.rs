@@ -709,6 +709,9 @@ fn summarize_item_macro<T: ToTokens>(
         refs.loose = idents.clone();
         refs.paths
             .extend(super::macros::input_paths(mac.tokens.clone()));
+        super::macros::dotted_idents(mac.tokens.clone(), &mut refs.methods);
+        refs.methods.sort();
+        refs.methods.dedup();
     }
     let mut out = item(Kind::MacroCall, name, Vis::Public, hash, line, refs);
     out.detail = Detail::MacroCall {

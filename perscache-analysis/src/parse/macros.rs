@@ -72,6 +72,29 @@ pub(crate) fn loose_idents(tokens: TokenStream, out: &mut Vec<String>) {
     }
 }
 
+/// The identifiers written after a `.` in `tokens` (`bag.count()`), in
+/// macro input that is neither expressions nor statements (custom syntax,
+/// `pairs!("a" => bag.count())`): method calls, or fields. Recorded as
+/// methods, so that a method of that name joins like one called in code,
+/// whatever free item of that name is also in scope.
+pub(crate) fn dotted_idents(tokens: TokenStream, out: &mut Vec<String>) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Ident(id) => {
+                let s = id.to_string();
+                let dot = i > 0 && is_punct(tts.get(i - 1), '.');
+                let range = i > 1 && is_punct(tts.get(i - 2), '.');
+                if dot && !range && !is_keyword(&s) {
+                    out.push(s.trim_start_matches("r#").to_owned());
+                }
+            }
+            TokenTree::Group(g) => dotted_idents(g.stream(), out),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
 /// The identifiers a `macro_rules!` body can emit: those of its
 /// transcribers, without metavariables (`$x`) and fragment specifiers.
 pub(crate) fn body_idents(tokens: TokenStream, out: &mut Vec<String>) {
@@ -120,8 +143,8 @@ pub(crate) fn body_defines(tokens: TokenStream, out: &mut Vec<String>) {
 }
 
 /// Whether a `macro_rules!` body can name an item after its input: an item
-/// keyword followed by a metavariable (`fn $name`), or another macro
-/// invoked with its input (which may do so).
+/// keyword followed by a metavariable (`fn $name`, `macro_rules! $name`), or
+/// another macro invoked with its input (which may do so).
 pub(crate) fn defines_from_input(tokens: TokenStream) -> bool {
     fn walk(tokens: TokenStream) -> bool {
         let tts: Vec<TokenTree> = tokens.into_iter().collect();
@@ -142,7 +165,12 @@ pub(crate) fn defines_from_input(tokens: TokenStream) -> bool {
                 );
                 let macro_call =
                     is_punct(tts.get(i + 1), '!') && s != "macro_rules" && !is_expr_macro(&s);
+                // `macro_rules! $name { .. }`: a macro named by the input.
+                let macro_def = s == "macro_rules"
+                    && is_punct(tts.get(i + 1), '!')
+                    && is_punct(tts.get(i + 2), '$');
                 (item_kw && is_punct(tts.get(i + 1), '$'))
+                    || macro_def
                     || (macro_call && contains_dollar(tts.get(i + 2)))
             }
             TokenTree::Group(g) => walk(g.stream()),
@@ -574,7 +602,10 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
             brace_token: Default::default(),
             stmts,
         }),
-        Err(_) => loose_idents(tokens, &mut c.refs.loose),
+        Err(_) => {
+            dotted_idents(tokens.clone(), &mut c.refs.methods);
+            loose_idents(tokens, &mut c.refs.loose);
+        }
     }
     c.in_macro_leave();
 }
