@@ -20,6 +20,14 @@ use perscache_runtime::{Binary, Cache, Format, KeyHasher};
 
 const DAY: Duration = Duration::from_secs(86_400);
 
+/// One test at a time: statistics are flushed by a process-wide registry,
+/// so one test's `flush_stats()` writes the `_stats.json` of every site
+/// another test has called, into that test's cache, between its snapshots.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis")
 }
@@ -331,6 +339,7 @@ fn entries_of(removed: &BTreeSet<String>) -> BTreeSet<String> {
 
 #[test]
 fn stale_removes_only_what_this_workspace_can_prove_stale() {
+    let _serial = serial();
     let p = populated();
     let removed = clear(&p, &["--stale"]);
     let want: BTreeSet<String> = p.stale.iter().cloned().collect();
@@ -360,6 +369,7 @@ fn stale_removes_only_what_this_workspace_can_prove_stale() {
 
 #[test]
 fn all_function_and_age_stay_within_this_workspace() {
+    let _serial = serial();
     let p = populated();
     // Ours and at least 10 days old; another workspace's are 30 days old.
     let removed = clear(&p, &["--older-than", "7d"]);
@@ -402,6 +412,7 @@ fn all_function_and_age_stay_within_this_workspace() {
 
 #[test]
 fn stats_reports_counts_entries_and_bytes() {
+    let _serial = serial();
     let p = populated();
     let out = cmd(&p.root)
         .args(["stats", "--json", "--dir"])
@@ -448,6 +459,7 @@ fn stats_reports_counts_entries_and_bytes() {
 
 #[test]
 fn signed_stores_are_read_with_the_secret() {
+    let _serial = serial();
     // Programs that sign their entries (`PERSCACHE_SECRET`) sign their
     // statistics and records too: `stats` and `clear` read them with the
     // same secret, from `--secret` or the environment.
@@ -531,6 +543,7 @@ fn signed_stores_are_read_with_the_secret() {
 #[cfg(feature = "packed")]
 #[test]
 fn packed_stores_are_read_and_cleared() {
+    let _serial = serial();
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir");
     copy_dir(&fixture(), dir.path());
     let root = dir.path().to_path_buf();
