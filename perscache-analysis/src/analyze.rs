@@ -313,7 +313,9 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     // An item's edges are worked out the first time a walk reaches it, once
     // for all walks: most items of a workspace are reached by no marked
     // function. (Working out edges reads only the graph, never other items'
-    // edges, so a walk never waits on itself.)
+    // edges, and runs no parallel iterator, whose work stealing could start
+    // another walk on this thread inside the initialization: so a walk never
+    // waits on itself.)
     let edges: Vec<OnceLock<Arc<Deps>>> = graph.nodes.iter().map(|_| OnceLock::new()).collect();
     let closures: Vec<Closure> = marked
         .par_iter()
