@@ -534,27 +534,6 @@ case_tests!(
     glob_import_shadowing_prelude_drop,
 );
 
-#[test]
-fn every_case_has_its_test() {
-    SUITE.every_case_has_its_test(CASE_TESTS);
-}
-
-#[test]
-fn cases_are_well_formed() {
-    SUITE.cases_are_well_formed();
-}
-
-#[test]
-fn every_marked_function_is_listed() {
-    SUITE.every_marked_function_is_listed();
-}
-
-#[test]
-#[ignore = "builds and runs every edited copy of the fixture (tens of minutes)"]
-fn every_edit_compiles_and_changes_what_it_claims() {
-    SUITE.every_edit_compiles_and_changes_what_it_claims();
-}
-
 // ---------------------------------------------------------------------------
 // Build inputs, with the real macro and plain `cargo run` / `cargo test`.
 // ---------------------------------------------------------------------------

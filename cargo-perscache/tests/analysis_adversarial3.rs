@@ -473,24 +473,3 @@ case_tests!(
     anonymous_trait_reexport_through_a_glob,
     block_use_after_the_call_shadows_the_module_import,
 );
-
-#[test]
-fn every_case_has_its_test() {
-    SUITE.every_case_has_its_test(CASE_TESTS);
-}
-
-#[test]
-fn cases_are_well_formed() {
-    SUITE.cases_are_well_formed();
-}
-
-#[test]
-fn every_marked_function_is_listed() {
-    SUITE.every_marked_function_is_listed();
-}
-
-#[test]
-#[ignore = "builds and runs every edited copy of the fixture (tens of minutes)"]
-fn every_edit_compiles_and_changes_what_it_claims() {
-    SUITE.every_edit_compiles_and_changes_what_it_claims();
-}

@@ -67,6 +67,9 @@ pub struct Suite {
 
 /// One test per case, calling `SUITE.check_case`; the names also go into
 /// `CASE_TESTS`, which `Suite::every_case_has_its_test` compares with the cases.
+/// Also the suite's own tests: every case has its test, the cases are well
+/// formed, every marked function is listed, and (ignored: tens of minutes)
+/// every edit compiles and changes what it claims.
 macro_rules! case_tests {
     ($($name:ident),* $(,)?) => {
         $(
@@ -76,6 +79,27 @@ macro_rules! case_tests {
             }
         )*
         const CASE_TESTS: &[&str] = &[$(stringify!($name)),*];
+
+        #[test]
+        fn every_case_has_its_test() {
+            SUITE.every_case_has_its_test(CASE_TESTS);
+        }
+
+        #[test]
+        fn cases_are_well_formed() {
+            SUITE.cases_are_well_formed();
+        }
+
+        #[test]
+        fn every_marked_function_is_listed() {
+            SUITE.every_marked_function_is_listed();
+        }
+
+        #[test]
+        #[ignore = "builds and runs every edited copy of the fixture (tens of minutes)"]
+        fn every_edit_compiles_and_changes_what_it_claims() {
+            SUITE.every_edit_compiles_and_changes_what_it_claims();
+        }
     };
 }
 
