@@ -187,7 +187,11 @@ impl LocalStorage {
                 format!("entry path `{path}` must be relative and stay inside the cache folder"),
             ));
         }
-        Ok(self.root.join(rel))
+        // Sized up front: `join` grows its buffer twice on a long root.
+        let mut file = PathBuf::with_capacity(self.root.as_os_str().len() + 1 + path.len());
+        file.push(&self.root);
+        file.push(rel);
+        Ok(file)
     }
 
     /// Checks that every folder between the root and `dir` is a real folder,
