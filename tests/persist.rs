@@ -715,3 +715,59 @@ fn no_cache_just_runs_the_function() {
     assert_eq!(always(), 0);
     assert_eq!(always(), 1);
 }
+
+/// A result whose `Deserialize` calls a marked function of the same cache:
+/// served from the memory tier, that inner call looks the tier up (and fills
+/// it) while the outer value is being decoded, and neither call blocks the
+/// other.
+#[test]
+fn a_result_decoded_by_a_marked_function_is_served_from_memory() {
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        Cache::builder()
+            .dir(temp_dir())
+            .memory_tier(1 << 20)
+            .build()
+    });
+    static OUTER: AtomicUsize = AtomicUsize::new(0);
+    static INNER: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    fn scale(n: u32) -> u32 {
+        INNER.fetch_add(1, SeqCst);
+        n * 10
+    }
+
+    /// Stored as its raw number; read back through `scale`.
+    #[derive(Debug, PartialEq)]
+    struct Scaled(u32);
+
+    impl Serialize for Scaled {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            (self.0 / 10).serialize(s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Scaled {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Scaled(scale(u32::deserialize(d)?)))
+        }
+    }
+
+    #[persist(cache = CACHE)]
+    fn outer(n: u32) -> Scaled {
+        OUTER.fetch_add(1, SeqCst);
+        Scaled(scale(n))
+    }
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let values: Vec<Scaled> = (0..3).map(|_| outer(4)).collect();
+        let _ = tx.send(values);
+    });
+    let values = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("nested calls finish (no lock held while a value decodes)");
+    assert_eq!(values, [Scaled(40), Scaled(40), Scaled(40)]);
+    assert_eq!(OUTER.load(SeqCst), 1);
+    assert_eq!(INNER.load(SeqCst), 1);
+}

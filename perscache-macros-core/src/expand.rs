@@ -166,8 +166,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                 #[allow(unused_imports)]
                 use #p::{ViaScalar as _, ViaScalars as _, ViaSerde as _};
                 let mut __perscache_key = #p::KeyHasher::for_site(
-                    __PERSCACHE_SITE.function(),
-                    __PERSCACHE_SITE.key_salt(),
+                    &__PERSCACHE_SITE,
                     #p::Format::name(__perscache_codec),
                 );
                 #(#key_parts)*

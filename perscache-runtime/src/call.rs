@@ -48,6 +48,9 @@ pub struct Site {
     recheck: AtomicBool,
     /// Its slowest computation in this process, in nanoseconds (0: none yet).
     slowest_compute: AtomicU64,
+    /// The format named on its first call, and its keys' identity key for
+    /// it (derived once: every call's key is hashed with it).
+    identity: OnceLock<(Box<str>, [u8; 32])>,
 }
 
 impl Site {
@@ -72,6 +75,7 @@ impl Site {
             verified: AtomicBool::new(false),
             recheck: AtomicBool::new(false),
             slowest_compute: AtomicU64::new(0),
+            identity: OnceLock::new(),
         }
     }
 
@@ -116,6 +120,18 @@ impl Site {
     /// The code hash with the build inputs: it goes into every key.
     pub fn key_salt(&self) -> &'static str {
         self.key_salt
+    }
+
+    /// The identity key of this function's keys in `format` (with the key
+    /// salt as the code hash), kept for the format of its first call.
+    pub(crate) fn identity_key(&self, format: &str) -> [u8; 32] {
+        let derive = || crate::key::identity_key(self.function, self.key_salt, format);
+        let (kept_for, key) = self.identity.get_or_init(|| (format.into(), derive()));
+        if **kept_for == *format {
+            *key
+        } else {
+            derive()
+        }
     }
 
     /// What this call does with the cache (see `control.rs`).
@@ -264,17 +280,6 @@ where
     let mode = site.mode();
     if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
         return compute();
-    }
-    // A memory-tier hit is answered here, before the call's future is built.
-    // Anything else (no tier entry, a payload that does not decode, which
-    // the full path reports and removes) takes the full path.
-    if let (Ok(key), Some(tier), Mode::Serve) = (&key, &cache.tier, mode) {
-        if let Some(Ok(value)) = tier.get(key, options.deadline(cache), |p| {
-            decode(codec, p, cache.max_entry_size)
-        }) {
-            site.counters.hit();
-            return P::rebuild(value);
-        }
     }
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
@@ -577,15 +582,14 @@ impl Lookup<'_> {
     /// fresh and intact.
     async fn find<T, C: Codec<T>>(&self, codec: &C) -> Option<T> {
         if let Some(tier) = &self.cache.tier {
-            match tier.get(&self.key, self.deadline, |p| {
-                decode(codec, p, self.cache.max_entry_size)
-            }) {
-                Some(Ok(v)) => return Some(v),
-                Some(Err(e)) => {
-                    self.report_undecodable(codec, e);
-                    tier.remove(&self.key);
+            if let Some(payload) = tier.get(&self.key, self.deadline) {
+                match decode(codec, &payload, self.cache.max_entry_size) {
+                    Ok(v) => return Some(v),
+                    Err(e) => {
+                        self.report_undecodable(codec, e);
+                        tier.remove(&self.key);
+                    }
                 }
-                None => {}
             }
         }
         let found = self.read(codec, self.deadline).await?;

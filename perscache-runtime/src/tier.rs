@@ -1,7 +1,6 @@
 //! The optional in-memory tier: recent entries kept in process memory, in
 //! front of any storage, so repeated hits touch neither disk nor network.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,31 +72,21 @@ impl MemoryTier {
         }
     }
 
-    /// `read` of the payload for `key`, if held and fresh by `deadline`.
-    /// The payload is read in place, under the read lock,
-    /// which spares a hit the reference count's two atomic operations.
-    ///
-    /// `read` (a user's `Deserialize`) may call a marked function in turn:
-    /// that call finds no tier on this thread ([`Reading`]) rather than
-    /// taking the lock again, which could deadlock.
-    pub(crate) fn get<R>(
-        &self,
-        key: &Key,
-        deadline: Deadline,
-        read: impl FnOnce(&[u8]) -> R,
-    ) -> Option<R> {
-        let _reading = Reading::enter()?;
+    /// The payload for `key`, if held and fresh by `deadline`. It is a
+    /// shared handle, so the lock is released before the caller decodes it
+    /// (a user's `Deserialize` may call a marked function in turn).
+    pub(crate) fn get(&self, key: &Key, deadline: Deadline) -> Option<Bytes> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let slot = inner.map.get(key)?;
         if !deadline.admits(slot.written) {
             return None;
         }
         slot.referenced.store(true, Ordering::Relaxed);
-        Some(read(&slot.payload))
+        Some(slot.payload.clone())
     }
 
     pub(crate) fn insert(&self, key: Key, payload: Bytes, written: SystemTime) {
-        if payload.len() > self.capacity || Reading::active() {
+        if payload.len() > self.capacity {
             return;
         }
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
@@ -130,45 +119,10 @@ impl MemoryTier {
     }
 
     pub(crate) fn remove(&self, key: &Key) {
-        if Reading::active() {
-            return;
-        }
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = inner.map.remove(key) {
             inner.bytes -= old.payload.len();
         }
-    }
-}
-
-thread_local! {
-    static READING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Marks this thread as inside [`MemoryTier::get`], holding a read lock.
-struct Reading;
-
-impl Reading {
-    /// `None` when the thread is in a `get` already.
-    fn enter() -> Option<Reading> {
-        let entered = READING.try_with(|r| !r.replace(true)).unwrap_or(false);
-        // Not `then_some(Reading)`: that makes the guard either way, and
-        // dropping an unused one would clear the outer call's mark.
-        if entered {
-            Some(Reading)
-        } else {
-            None
-        }
-    }
-
-    fn active() -> bool {
-        READING.try_with(Cell::get).unwrap_or(true)
-    }
-}
-
-impl Drop for Reading {
-    // Also on a panic in `read`, which `catch_unwind` stops further up.
-    fn drop(&mut self) {
-        let _ = READING.try_with(|r| r.set(false));
     }
 }
 
@@ -190,7 +144,7 @@ mod tests {
         tier.insert(key(0), Bytes::from(vec![0u8; 100]), now);
         for i in 1..50 {
             assert!(
-                tier.get(&key(0), Deadline::default(), |_| ()).is_some(),
+                tier.get(&key(0), Deadline::default()).is_some(),
                 "hot entry evicted at {i}"
             );
             tier.insert(key(i), Bytes::from(vec![0u8; 100]), now);
@@ -209,12 +163,10 @@ mod tests {
         let hour = Some(std::time::Duration::from_secs(3600));
         let now = SystemTime::now();
         tier.insert(key(1), Bytes::from(vec![1u8]), now);
-        assert!(tier
-            .get(&key(1), Deadline::for_ttl(hour), <[u8]>::to_vec)
-            .is_some());
+        assert!(tier.get(&key(1), Deadline::for_ttl(hour)).is_some());
         let old = now - std::time::Duration::from_secs(7200);
         tier.insert(key(2), Bytes::from(vec![2u8]), old);
-        assert!(tier.get(&key(2), Deadline::for_ttl(hour), |_| ()).is_none());
-        assert!(tier.get(&key(2), Deadline::default(), |_| ()).is_some());
+        assert!(tier.get(&key(2), Deadline::for_ttl(hour)).is_none());
+        assert!(tier.get(&key(2), Deadline::default()).is_some());
     }
 }

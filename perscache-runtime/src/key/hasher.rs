@@ -1,35 +1,20 @@
-//! Where a key's stream goes: BLAKE3, with small writes batched and whole
-//! aligned pieces handed to it, and the identity's hasher state resumed from
-//! the thread's memo.
+//! Where a key's stream goes: BLAKE3 keyed with the function's identity,
+//! with small writes batched and large ones handed to it in whole, aligned
+//! pieces.
 
-use super::memo::{self, SiteIdentity};
 use super::stream::Sink;
 
 /// Batches small writes: BLAKE3 is fastest on large updates, and a key is
-/// mostly made of small scalars.
-///
-/// Three things keep a small key cheap (a memory-tier hit is little more
-/// than its key), without changing a single byte of what is hashed:
-///
-/// - The key's identity (domain, function, code hash, format: about 150
-///   bytes, more than two BLAKE3 blocks) is the same for every call of a
-///   function. Each thread keeps the hasher state after a few recent
-///   identities ([`Identity`]), found by comparing the identity's bytes, so
-///   a call hashes only its arguments. BLAKE3 is a streaming hash: resuming
-///   from that state gives the digest of the whole stream.
-/// - For each identity, the thread also remembers the keys of a few recent
-///   short argument streams, found by comparing the stream's bytes: calling a
-///   function again with the same small arguments hashes nothing.
-/// - The buffer is reused from the thread's previous key, and the 2 kB
-///   hasher is only made, boxed, when a large argument outgrows the buffer.
+/// mostly made of small scalars. A small key (the common case: a few numbers
+/// and strings) stays in the buffer and is hashed in one call at the end;
+/// the 2 kB incremental hasher is only made, boxed, when a large argument
+/// outgrows the buffer.
 pub(super) struct HashSink {
-    /// Bytes of the stream not hashed yet. While `hasher` is `None`, this is
-    /// the whole stream, whose first `prefix_len` bytes are the identity
-    /// (with `site`, its part after the code hash: the format's name).
+    /// The identity's key (`identity_key`).
+    key: [u8; 32],
+    /// Bytes of the stream not hashed yet (while `hasher` is `None`, the
+    /// whole stream).
     buf: Vec<u8>,
-    prefix_len: usize,
-    /// The start of the identity, when it is a `#[persist]` site's.
-    pub(super) site: Option<SiteIdentity>,
     hasher: Option<Box<blake3::Hasher>>,
     /// Bytes given to `hasher` so far.
     hashed: u64,
@@ -38,46 +23,18 @@ pub(super) struct HashSink {
 pub(super) const HASH_CHUNK: usize = 16 * 1024;
 
 impl HashSink {
-    pub(super) fn new() -> Self {
-        let mut buf = memo::take_stream_buffer();
-        buf.clear();
-        if buf.capacity() == 0 {
-            buf.reserve(256);
-        }
+    pub(super) fn new(key: [u8; 32]) -> Self {
         HashSink {
-            buf,
-            prefix_len: 0,
-            site: None,
+            key,
+            buf: Vec::with_capacity(256),
             hasher: None,
             hashed: 0,
         }
     }
 
-    /// Marks everything written so far as the key's identity.
-    pub(super) fn end_prefix(&mut self) {
-        if self.hasher.is_none() {
-            self.prefix_len = self.buf.len();
-        }
-    }
-
-    /// Makes the hasher on first use, from the identity at the start of the
-    /// buffer, which then leaves the buffer.
-    fn ensure_hasher(&mut self) {
-        if self.hasher.is_none() {
-            let (h, hashed) = memo::prefix_state(self.site, &self.buf[..self.prefix_len]);
-            self.hasher = Some(Box::new(h));
-            self.hashed = hashed as u64;
-            self.buf.drain(..self.prefix_len);
-            self.prefix_len = 0;
-        }
-    }
-
     /// Hashes the whole buffer.
     fn flush(&mut self) {
-        self.ensure_hasher();
-        if let Some(h) = &mut self.hasher {
-            h.update(&self.buf);
-        }
+        keyed(&mut self.hasher, &self.key).update(&self.buf);
         self.hashed += self.buf.len() as u64;
         self.buf.clear();
     }
@@ -88,44 +45,33 @@ impl HashSink {
     /// SIMD. (An update that starts or ends inside a chunk hashes that chunk a
     /// block at a time: unaligned, a `Vec<f64>` hashed at a third of the speed.)
     fn flush_aligned(&mut self) {
-        self.ensure_hasher();
         let offset = (self.hashed % HASH_CHUNK as u64) as usize;
         let whole = (offset + self.buf.len()) / HASH_CHUNK * HASH_CHUNK;
         if whole > offset {
             let n = whole - offset;
-            if let Some(h) = &mut self.hasher {
-                h.update(&self.buf[..n]);
-            }
+            keyed(&mut self.hasher, &self.key).update(&self.buf[..n]);
             self.hashed += n as u64;
             // Less than a chunk is left after the first flush of a key,
             // and a few bytes after the next ones.
-            self.buf.copy_within(n.., 0);
-            let rest = self.buf.len() - n;
-            self.buf.truncate(rest);
+            self.buf.drain(..n);
         }
     }
 
     /// The digest of the whole stream.
     pub(super) fn digest(mut self) -> [u8; 32] {
-        let hash = match &mut self.hasher {
+        match &mut self.hasher {
             Some(h) => {
                 h.update(&self.buf);
                 *h.finalize().as_bytes()
             }
-            None => memo::digest_of(
-                self.site,
-                &self.buf[..self.prefix_len],
-                &self.buf[self.prefix_len..],
-            ),
-        };
-        // Keep the buffer for the thread's next key, unless a large argument
-        // made it large.
-        if self.buf.capacity() <= 4 * HASH_CHUNK {
-            let buf = std::mem::take(&mut self.buf);
-            memo::keep_stream_buffer(buf);
+            None => *blake3::keyed_hash(&self.key, &self.buf).as_bytes(),
         }
-        hash
     }
+}
+
+/// The incremental hasher in `slot`, made keyed with `key` on first use.
+fn keyed<'a>(slot: &'a mut Option<Box<blake3::Hasher>>, key: &[u8; 32]) -> &'a mut blake3::Hasher {
+    slot.get_or_insert_with(|| Box::new(blake3::Hasher::new_keyed(key)))
 }
 
 impl Sink for HashSink {

@@ -34,9 +34,7 @@
 //! - `runs.rs`: runs of numbers, buffered and written inline or as a summary;
 //! - `typed.rs`: the typed fast path `#[persist]` takes for numbers and
 //!   containers of numbers, which writes the same bytes without serde;
-//! - `hasher.rs`: where the stream goes, BLAKE3 with its writes batched;
-//! - `memo.rs`: the per-thread memos (hasher states of recent function
-//!   identities, recent short keys, spare buffers), all behind one function.
+//! - `hasher.rs`: where the stream goes, BLAKE3 with its writes batched.
 //!
 //! The format check (`format/guard.rs`) is a second serde walker over the same
 //! data model, on purpose: it wraps the format's own serializer and passes
@@ -45,7 +43,6 @@
 //! serializer on the key's hot path or the key's buffering in every write.
 
 mod hasher;
-mod memo;
 mod runs;
 mod stream;
 #[cfg(test)]
@@ -58,7 +55,6 @@ use serde::Serialize;
 
 use crate::error::Error;
 use hasher::HashSink;
-use memo::SiteIdentity;
 use runs::write_scalars;
 use stream::{encode, tag, write_len, write_str, Sink};
 pub use typed::{
@@ -68,8 +64,22 @@ pub use typed::{
 
 /// Bumped when the canonical encoding changes, so old keys are never misread.
 /// v2: runs of numbers of at least [`RUN_MIN_BYTES`](runs::RUN_MIN_BYTES) are
-/// written as a summary.
-const KEY_DOMAIN: &str = "perscache key v2";
+/// written as a summary. v3: the identity is a derived BLAKE3 key (see
+/// [`identity_key`]) rather than the stream's first bytes.
+const KEY_DOMAIN: &str = "perscache key v3";
+
+/// The BLAKE3 key that a function's keys are hashed with: derived (BLAKE3's
+/// `derive_key` mode, with [`KEY_DOMAIN`] as its context) from the function's
+/// path, its code hash and the format's name, each written with its length.
+/// A call then hashes only its arguments; a `#[persist]` site derives this
+/// once (its `Site` keeps it).
+pub(crate) fn identity_key(function: &str, code_hash: &str, format: &str) -> [u8; 32] {
+    let mut material = Vec::with_capacity(3 * 8 + function.len() + code_hash.len() + format.len());
+    for part in [function, code_hash, format] {
+        write_str(&mut material, part);
+    }
+    blake3::derive_key(KEY_DOMAIN, &material)
+}
 
 /// The digest that names one cache entry.
 ///
@@ -164,31 +174,19 @@ impl KeyHasher {
     /// Starts a key for `function` (its full path), whose code hashes to
     /// `code_hash`, stored with the format named `format`.
     pub fn new(function: &str, code_hash: &str, format: &str) -> Self {
-        let mut sink = HashSink::new();
-        for part in [KEY_DOMAIN, function, code_hash, format] {
-            write_str(&mut sink, part);
+        KeyHasher {
+            sink: HashSink::new(identity_key(function, code_hash, format)),
         }
-        sink.end_prefix();
-        KeyHasher { sink }
     }
 
-    /// [`new`](Self::new) for a function whose path and code hash live as
-    /// long as the program (a `#[persist]` site's): the same key, but each
-    /// thread finds the hasher state it keeps for this identity by the
-    /// function path's address, the code hash and the format's name, without
-    /// writing and comparing the whole identity (about 150 bytes) on every
-    /// call. `function` must not come from a library that is unloaded while
-    /// the program runs. Not a public API.
+    /// [`new`](Self::new) for a `#[persist]` site, with its key salt as the
+    /// code hash: the same key, from the identity key the site keeps. Not a
+    /// public API.
     #[doc(hidden)]
-    pub fn for_site(function: &'static str, code_hash: &'static str, format: &str) -> Self {
-        let mut sink = HashSink::new();
-        sink.site = Some(SiteIdentity {
-            function,
-            code_hash,
-        });
-        write_str(&mut sink, format);
-        sink.end_prefix();
-        KeyHasher { sink }
+    pub fn for_site(site: &crate::call::Site, format: &str) -> Self {
+        KeyHasher {
+            sink: HashSink::new(site.identity_key(format)),
+        }
     }
 
     /// Adds the identity of the instance a method runs on.

@@ -2,7 +2,6 @@
 //! elements, written inline when short and as a summary (kind, count,
 //! digest) when they hold at least [`RUN_MIN_BYTES`].
 
-use super::memo;
 use super::stream::{tag, Sink};
 use super::typed::Scalar;
 
@@ -29,11 +28,8 @@ pub(super) struct Run {
     pub(super) kind: u8,
     /// The kind's width in bytes.
     width: usize,
-    /// Empty until the stream's first run, then [`RUN_PIECE`] bytes long
-    /// (taken from the thread's spare, so a small key allocates nothing).
+    /// The run's data not hashed yet: at most [`RUN_PIECE`] bytes.
     buf: Vec<u8>,
-    /// Bytes of `buf` in use.
-    len: usize,
     /// Bytes of the run already hashed into `hasher`.
     hashed: u64,
     /// Made when a run first outgrows `buf`, reset and reused after.
@@ -46,7 +42,6 @@ impl Run {
             kind: 0,
             width: 0,
             buf: Vec::new(),
-            len: 0,
             hashed: 0,
             hasher: None,
         }
@@ -57,12 +52,9 @@ impl Run {
     /// argument makes one such call per element.
     #[inline]
     pub(super) fn push(&mut self, out: &mut impl Sink, kind: u8, bytes: &[u8]) {
-        if kind == self.kind {
-            if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
-                dst.copy_from_slice(bytes);
-                self.len += bytes.len();
-                return;
-            }
+        if kind == self.kind && self.buf.len() + bytes.len() <= RUN_PIECE {
+            self.buf.extend_from_slice(bytes);
+            return;
         }
         self.push_slow(out, kind, bytes);
     }
@@ -73,21 +65,15 @@ impl Run {
         if kind == self.kind {
             // The buffer is full (every width divides its size): one piece.
             let hasher = self.hasher.get_or_insert_with(Default::default);
-            hasher.update(&self.buf[..self.len]);
-            self.hashed += self.len as u64;
+            hasher.update(&self.buf);
+            self.hashed += self.buf.len() as u64;
+            self.buf.clear();
         } else {
             self.flush(out);
-            if self.buf.len() != RUN_PIECE {
-                self.buf = memo::take_run_buffer();
-                self.buf.resize(RUN_PIECE, 0);
-            }
             self.kind = kind;
             self.width = bytes.len();
         }
-        self.len = bytes.len();
-        if let Some(dst) = self.buf.get_mut(..bytes.len()) {
-            dst.copy_from_slice(bytes);
-        }
+        self.buf.extend_from_slice(bytes);
     }
 
     /// Writes the pending run, if any: inline when its data is shorter than
@@ -96,35 +82,25 @@ impl Run {
         if self.kind == 0 {
             return;
         }
-        let data = &self.buf[..self.len];
-        let total = self.hashed + self.len as u64;
+        let total = self.hashed + self.buf.len() as u64;
         if total >= RUN_MIN_BYTES as u64 {
             let digest = match &mut self.hasher {
                 Some(h) if self.hashed > 0 => {
-                    h.update(data);
+                    h.update(&self.buf);
                     let digest = h.finalize();
                     h.reset();
                     digest
                 }
-                _ => blake3::hash(data),
+                _ => blake3::hash(&self.buf),
             };
             let count = total / self.width.max(1) as u64;
             write_summary(out, self.kind, count, digest.as_bytes());
         } else {
-            write_inline(out, self.kind, self.width, data);
+            write_inline(out, self.kind, self.width, &self.buf);
         }
         self.kind = 0;
-        self.len = 0;
+        self.buf.clear();
         self.hashed = 0;
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        if !self.buf.is_empty() {
-            let buf = std::mem::take(&mut self.buf);
-            memo::keep_run_buffer(buf);
-        }
     }
 }
 

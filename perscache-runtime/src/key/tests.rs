@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::hasher::HASH_CHUNK;
-use super::memo::{self, IDENTITY_SLOTS};
 use super::runs::{le_pieces, le_pieces_converted};
 use super::runs::{RUN_MIN_BYTES, RUN_PIECE};
 use super::stream::{encode_alone, tag};
@@ -40,10 +39,9 @@ fn golden_key() {
     .expect("ok");
     h.arg("tags", &vec!["a", "b"]).expect("ok");
     h.type_name("u32");
-    // v2 (runs of numbers written as summaries): this key has no run of
-    // `RUN_MIN_BYTES`, so its stream is unchanged and only the bumped
-    // `KEY_DOMAIN` changed the value (v1: 00ce4a714639777b8f68368804c9a828).
-    assert_eq!(h.finish().to_hex(), "b6bb81a94c24c1403b115b4f77c07ea5");
+    // v3 (the identity as a derived key): the argument stream is v2's
+    // (v2: b6bb81a94c24c1403b115b4f77c07ea5, v1: 00ce4a714639777b8f68368804c9a828).
+    assert_eq!(h.finish().to_hex(), "798b5e143116cc4460bd81fd21183c42");
 }
 
 /// Pins the summary of a long run (v2): the same value through serde and
@@ -60,7 +58,55 @@ fn golden_key_with_runs() {
     fast.scalars_arg("bytes", &bytes);
     let key = h.finish();
     assert_eq!(fast.finish(), key);
-    assert_eq!(key.to_hex(), "4442bdb9f6b3ccedc431b0e8941c3981");
+    // v3 (v2: 4442bdb9f6b3ccedc431b0e8941c3981).
+    assert_eq!(key.to_hex(), "722e0ff5533d9b3c06b802f05ac49db2");
+}
+
+/// The identity is BLAKE3's `derive_key` of the length-prefixed function
+/// path, code hash and format, under `KEY_DOMAIN`; the key is the argument
+/// stream hashed with it.
+#[test]
+fn identity_is_a_derived_key() {
+    let mut material = Vec::new();
+    for part in ["crate::f", "salt", "json"] {
+        material.extend((part.len() as u64).to_le_bytes());
+        material.extend(part.as_bytes());
+    }
+    let identity = blake3::derive_key("perscache key v3", &material);
+    let mut stream = Vec::new();
+    stream.push(tag::ARG);
+    stream.extend(1u64.to_le_bytes());
+    stream.extend(b"x");
+    encode_alone(&5u8, &mut stream).expect("ok");
+    let mut h = KeyHasher::new("crate::f", "salt", "json");
+    h.arg("x", &5u8).expect("ok");
+    assert_eq!(
+        h.finish().as_bytes(),
+        blake3::keyed_hash(&identity, &stream).as_bytes()
+    );
+}
+
+/// A `#[persist]` site keeps the identity key of its first call's format:
+/// its keys are `new`'s (with the key salt as the code hash), in that format
+/// and in any other.
+#[test]
+fn site_keys_are_the_public_keys() {
+    static SITE: crate::call::Site = crate::call::Site::new("crate::f", "code", "salt");
+    let key = |mut h: KeyHasher| {
+        h.arg("x", &5u8).expect("ok");
+        h.finish()
+    };
+    for format in ["json", "binary", "json", "", "binary"] {
+        assert_eq!(
+            key(KeyHasher::for_site(&SITE, format)),
+            key(KeyHasher::new("crate::f", "salt", format)),
+            "{format}"
+        );
+    }
+    assert_ne!(
+        key(KeyHasher::for_site(&SITE, "json")),
+        key(KeyHasher::new("crate::f", "code", "json"))
+    );
 }
 
 /// The canonical stream, written out by hand from the rules above.
@@ -139,126 +185,38 @@ fn failing_serialize_names_the_argument() {
     assert!(err.to_string().contains("`conn`"), "{err}");
 }
 
-/// The per-thread identity states are a shortcut only: the key is the
-/// same first time, from the remembered state, and after it was evicted.
-/// `for_site` (what `#[persist]` calls) finds identities by address, and
-/// must give exactly `new`'s key whatever the thread remembers.
-#[test]
-fn site_identities_give_the_same_keys() {
-    fn by_bytes(function: &str, code: &str, format: &str, v: &[u64]) -> Key {
-        let mut h = KeyHasher::new(function, code, format);
-        h.arg("v", v).expect("ok");
-        h.finish()
-    }
-    fn by_site(function: &'static str, code: &'static str, format: &str, v: &[u64]) -> Key {
-        let mut h = KeyHasher::for_site(function, code, format);
-        h.arg("v", v).expect("ok");
-        h.finish()
-    }
-    // The same text at another address, and a prefix of it.
-    let leaked: &'static str = String::from("crate::site").leak();
-    let short: &'static str = &leaked[..leaked.len() - 1];
-    let long: &'static [u64] = vec![7u64; 3 * HASH_CHUNK].leak();
-    let check = move || {
-        for v in [&[][..], &[1, 2, 3][..], long] {
-            for format in ["binary", "json", "cbor", "", "binaryx"] {
-                let expected = by_bytes("crate::site", "code", format, v);
-                assert_eq!(by_site("crate::site", "code", format, v), expected);
-                assert_eq!(by_site(leaked, "code", format, v), expected);
-                assert_eq!(by_site("crate::site", "code", format, v), expected);
-                assert_ne!(by_site(short, "code", format, v), expected);
-                assert_ne!(by_site("crate::site", "cod", format, v), expected);
-                assert_ne!(by_site("crate::site", "codf", format, v), expected);
-            }
-        }
-    };
-    std::thread::spawn(check).join().expect("a fresh thread");
-    // Found again, not made anew on every call.
-    let identities = std::thread::spawn(|| {
-        for v in 0..10u64 {
-            by_site("crate::site", "code", "binary", &[v]);
-        }
-        memo::identities_remembered()
-    });
-    assert_eq!(identities.join().expect("a fresh thread"), 1);
-    check();
-    // With the thread's identities evicted by other functions in between.
-    for i in 0..3 * IDENTITY_SLOTS {
-        let name: &'static str = format!("crate::other{i}").leak();
-        by_site(name, "code", "binary", &[1]);
-    }
-    check();
-}
-
-#[test]
-fn remembered_identities_do_not_change_keys() {
-    let key = |function: &str| {
-        let mut h = KeyHasher::new(function, "hash", "binary");
-        h.arg("v", &7u32).expect("ok");
-        h.finish()
-    };
-    let first = std::thread::spawn(move || key("crate::f"))
-        .join()
-        .expect("thread");
-    assert_eq!(key("crate::f"), first);
-    assert_eq!(key("crate::f"), first);
-    for i in 0..3 * IDENTITY_SLOTS {
-        key(&format!("crate::other{i}"));
-    }
-    assert_eq!(key("crate::f"), first);
-    // A stream whose identity is a prefix of another's is not confused with it.
-    assert_ne!(key("crate::f"), key("crate::ff"));
-    // Remembered argument streams: many arguments, each key as computed
-    // from scratch (a thread of its own has nothing remembered).
-    let keys = |range: std::ops::Range<u32>| {
-        range
-            .map(|v| {
-                // Short streams (remembered) and long ones (not).
-                let mut h = KeyHasher::new("crate::g", "hash", "binary");
-                h.arg("v", &v).expect("ok");
-                if v % 2 == 0 {
-                    h.arg("long", &vec![v; 40]).expect("ok");
-                }
-                h.finish()
-            })
-            .collect::<Vec<_>>()
-    };
-    let fresh = std::thread::spawn(move || keys(0..200))
-        .join()
-        .expect("thread");
-    assert_eq!(keys(0..200), fresh);
-    assert_eq!(keys(0..200), fresh);
-}
+/// Any key: the sink's batching is what is tested.
+const SINK_KEY: [u8; 32] = [7; 32];
 
 #[test]
 fn large_input_matches_small_chunks() {
     // The batching sink must not change the digest whatever the write sizes.
     let big = vec![7u8; HASH_CHUNK * 3 + 5];
-    let mut a = HashSink::new();
+    let mut a = HashSink::new(SINK_KEY);
     a.put(&big);
-    let mut b = HashSink::new();
+    let mut b = HashSink::new(SINK_KEY);
     for chunk in big.chunks(1000) {
         b.put(chunk);
     }
     assert_eq!(a.digest(), b.digest());
     assert_eq!(
         {
-            let mut c = HashSink::new();
+            let mut c = HashSink::new(SINK_KEY);
             c.put(&big);
             c.digest()
         },
-        *blake3::hash(&big).as_bytes()
+        *blake3::keyed_hash(&SINK_KEY, &big).as_bytes()
     );
-    // An identity, then pieces of every size (the aligned flushes, the
-    // direct updates of large pieces): the digest of the concatenation.
+    // Pieces of every size after a start of every length (the aligned
+    // flushes, the direct updates of large pieces): the digest of the
+    // concatenation.
     let stream: Vec<u8> = (0..HASH_CHUNK * 9 + 123)
         .map(|i| (i * 131 % 251) as u8)
         .collect();
-    for identity in [0, 1, 150, HASH_CHUNK - 1, HASH_CHUNK + 7] {
-        let mut d = HashSink::new();
-        d.put(&stream[..identity]);
-        d.end_prefix();
-        let mut at = identity;
+    for start in [0, 1, 150, HASH_CHUNK - 1, HASH_CHUNK + 7] {
+        let mut d = HashSink::new(SINK_KEY);
+        d.put(&stream[..start]);
+        let mut at = start;
         for size in [9usize, 1, 17, 3 * HASH_CHUNK, 9, 4096, HASH_CHUNK + 1]
             .iter()
             .cycle()
@@ -272,8 +230,8 @@ fn large_input_matches_small_chunks() {
         }
         assert_eq!(
             d.digest(),
-            *blake3::hash(&stream).as_bytes(),
-            "identity {identity}"
+            *blake3::keyed_hash(&SINK_KEY, &stream).as_bytes(),
+            "start {start}"
         );
     }
 }
