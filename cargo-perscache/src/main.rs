@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+/// See the dependency's note in `Cargo.toml`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cargo_perscache::Cli::Perscache(opt) = cargo_perscache::Cli::parse();
     let code = match cargo_perscache::run(opt) {
