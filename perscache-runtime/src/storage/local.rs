@@ -26,8 +26,11 @@ const SMALL_READ: u64 = 64 << 20;
 ///
 /// # How it stays correct
 ///
-/// - **Atomic writes.** An entry is written to a hidden temporary file in its
-///   own folder (`.<name>.<pid>.<n>.tmp`) and renamed over the entry, so a
+/// - **Atomic writes.** On Linux a new entry is written to an unnamed file in
+///   its folder (`O_TMPFILE`) and linked under its name once whole. Otherwise
+///   (an entry replaced, a file system without unnamed files, other systems)
+///   it is written to a hidden temporary file in its own folder
+///   (`.<name>.<pid>.<n>.tmp`) and renamed over the entry. Either way a
 ///   reader (another thread, another process, the next run after a `kill -9`)
 ///   sees a whole old entry or a whole new one. A failed write removes its
 ///   temporary file; temporary files left by killed processes are removed
@@ -89,6 +92,10 @@ pub struct LocalStorage {
     /// forbids it, or links above the root), so they check folders one by one.
     #[cfg(target_os = "linux")]
     no_openat2: AtomicBool,
+    /// Set when writes cannot make unnamed files (`O_TMPFILE`) and link
+    /// them, so they go through named temporary files.
+    #[cfg(target_os = "linux")]
+    no_unnamed_files: AtomicBool,
     /// The root folder's group, once the root was found trustworthy.
     root_group: OnceLock<u32>,
 }
@@ -145,6 +152,8 @@ impl LocalStorageBuilder {
             swept_dirs: Mutex::default(),
             #[cfg(target_os = "linux")]
             no_openat2: AtomicBool::new(false),
+            #[cfg(target_os = "linux")]
+            no_unnamed_files: AtomicBool::new(false),
             root_group: OnceLock::new(),
         }
     }
@@ -499,6 +508,37 @@ impl LocalStorage {
         modified: Option<SystemTime>,
     ) -> io::Result<()> {
         self.prepare_dir(dir)?;
+        #[cfg(target_os = "linux")]
+        if !self.no_unnamed_files.load(Ordering::Relaxed) {
+            match self.write_unnamed(dir, file, bytes, modified) {
+                Ok(true) => return Ok(()),
+                // The entry exists (a refresh, another writer): replaced
+                // below, by a rename.
+                Ok(false) => {}
+                // Any failure is met again, and reported, by the named path
+                // below; one that says unnamed files cannot work here (the
+                // file system, no `/proc`, a sandbox) sends every later write
+                // there.
+                Err(e) => {
+                    let unsupported = matches!(
+                        e.raw_os_error(),
+                        Some(
+                            libc::EOPNOTSUPP
+                                | libc::EISDIR
+                                | libc::EINVAL
+                                | libc::EXDEV
+                                | libc::EPERM
+                                | libc::ENOSYS
+                                | libc::ENOENT
+                        )
+                    );
+                    if unsupported {
+                        tracing::debug!(dir = %dir.display(), error = %e, "perscache: writing through named temporary files");
+                        self.no_unnamed_files.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
         let tmp = dir.join(temp_name(file));
         let result = (|| {
             let mut f = self.new_private_file(&tmp)?;
@@ -516,6 +556,47 @@ impl LocalStorage {
             let _ = fs::remove_file(&tmp);
         }
         result
+    }
+
+    /// Writes a new entry as an unnamed file in `dir` (`O_TMPFILE`), linked
+    /// at `file` once it is whole: readers see all of it or nothing, as with
+    /// a rename, for one change to the folder instead of two (a create and
+    /// a rename), and a writer killed midway leaves nothing behind.
+    /// `Ok(false)`: `file` exists, and is left alone.
+    #[cfg(target_os = "linux")]
+    fn write_unnamed(
+        &self,
+        dir: &Path,
+        file: &Path,
+        bytes: &[u8],
+        modified: Option<SystemTime>,
+    ) -> io::Result<bool> {
+        use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if self.shared { 0o660 } else { 0o600 };
+        let fd = openat(
+            CWD,
+            dir,
+            OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
+            Mode::from_raw_mode(mode),
+        )?;
+        let mut f = File::from(fd);
+        if self.shared {
+            // The umask narrows the mode given at creation; the group needs it whole.
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        f.write_all(bytes)?;
+        if let Some(modified) = modified {
+            f.set_modified(modified)?;
+        }
+        // Linked through `/proc`: linking the descriptor itself
+        // (`AT_EMPTY_PATH`) needs a capability users do not have.
+        let own = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&f));
+        match linkat(CWD, own.as_str(), CWD, file, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => Ok(true),
+            Err(e) if e == rustix::io::Errno::EXIST => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Makes `dir` (and the root) as this storage makes folders, checked;
@@ -882,6 +963,43 @@ mod tests {
     /// An entry's path in the layout (only those count against a limit).
     fn entry(n: usize) -> String {
         format!("app.f/0123456789abcdef/{n:032x}.bin")
+    }
+
+    /// On Linux a new entry is an unnamed file linked whole; an existing one
+    /// is replaced through a named temporary file. Either way nothing but
+    /// the entry is left in its folder, with the storage's mode and the
+    /// given modification time.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn writes_link_new_entries_and_rename_over_old_ones() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let storage = LocalStorage::new(dir.path());
+        let yesterday = SystemTime::now() - Duration::from_secs(86_400);
+        assert!(
+            block(storage.write_copy("f/c/k.bin", Bytes::from_static(b"one"), yesterday))
+                .expect("linked")
+        );
+        assert!(
+            !storage.no_unnamed_files.load(Ordering::Relaxed),
+            "this file system makes unnamed files"
+        );
+        block(storage.write("f/c/k.bin", Bytes::from_static(b"two"))).expect("replaced");
+        let folder = dir.path().join("f/c");
+        let names: Vec<_> = fs::read_dir(&folder)
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["k.bin"]);
+        let blob = block(storage.read("f/c/k.bin"))
+            .expect("read")
+            .expect("present");
+        assert_eq!(&blob.bytes[..], b"two");
+        block(storage.write_copy("f/c/new.bin", Bytes::from_static(b"x"), yesterday))
+            .expect("linked");
+        let meta = fs::metadata(folder.join("new.bin")).expect("metadata");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(meta.modified().expect("mtime"), yesterday);
     }
 
     #[test]
