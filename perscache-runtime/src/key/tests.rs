@@ -716,9 +716,8 @@ fn runs_in_nested_values() {
     assert_eq!(stream(&bools), seq(&parts));
 }
 
-/// Hashing a key is deterministic however the thread's spare buffers
-/// and remembered identities stand, and a long run does not disturb the
-/// arguments after it.
+/// Hashing a key is deterministic, on any thread, and a long run does not
+/// disturb the arguments after it.
 #[test]
 fn runs_are_deterministic() {
     let key = || {

@@ -26,11 +26,12 @@ const SMALL_READ: u64 = 64 << 20;
 ///
 /// # How it stays correct
 ///
-/// - **Atomic writes.** On Linux a new entry is written to an unnamed file in
-///   its folder (`O_TMPFILE`) and linked under its name once whole. Otherwise
-///   (an entry replaced, a file system without unnamed files, other systems)
-///   it is written to a hidden temporary file in its own folder
-///   (`.<name>.<pid>.<n>.tmp`) and renamed over the entry. Either way a
+/// - **Atomic writes.** On Linux an entry is written to an unnamed file in
+///   its folder (`O_TMPFILE`) and, once whole, linked under its name (when
+///   it replaces an entry: under a hidden temporary name, renamed over it).
+///   Elsewhere, and where unnamed files cannot be made, it is written to a
+///   hidden temporary file in its own folder (`.<name>.<pid>.<n>.tmp`) and
+///   renamed over the entry. Either way a
 ///   reader (another thread, another process, the next run after a `kill -9`)
 ///   sees a whole old entry or a whole new one. A failed write removes its
 ///   temporary file; temporary files left by killed processes are removed
@@ -509,36 +510,17 @@ impl LocalStorage {
     ) -> io::Result<()> {
         self.prepare_dir(dir)?;
         #[cfg(target_os = "linux")]
-        if !self.no_unnamed_files.load(Ordering::Relaxed) {
+        let unnamed_failed = if self.no_unnamed_files.load(Ordering::Relaxed) {
+            false
+        } else {
             match self.write_unnamed(dir, file, bytes, modified) {
-                Ok(true) => return Ok(()),
-                // The entry exists (a refresh, another writer): replaced
-                // below, by a rename.
-                Ok(false) => {}
-                // Any failure is met again, and reported, by the named path
-                // below; one that says unnamed files cannot work here (the
-                // file system, no `/proc`, a sandbox) sends every later write
-                // there.
+                Ok(()) => return Ok(()),
                 Err(e) => {
-                    let unsupported = matches!(
-                        e.raw_os_error(),
-                        Some(
-                            libc::EOPNOTSUPP
-                                | libc::EISDIR
-                                | libc::EINVAL
-                                | libc::EXDEV
-                                | libc::EPERM
-                                | libc::ENOSYS
-                                | libc::ENOENT
-                        )
-                    );
-                    if unsupported {
-                        tracing::debug!(dir = %dir.display(), error = %e, "perscache: writing through named temporary files");
-                        self.no_unnamed_files.store(true, Ordering::Relaxed);
-                    }
+                    tracing::debug!(dir = %dir.display(), error = %e, "perscache: could not write an unnamed file; trying a named one");
+                    true
                 }
             }
-        }
+        };
         let tmp = dir.join(temp_name(file));
         let result = (|| {
             let mut f = self.new_private_file(&tmp)?;
@@ -555,14 +537,25 @@ impl LocalStorage {
             // Leave no partial temp file behind; the original error matters more.
             let _ = fs::remove_file(&tmp);
         }
+        // A named file worked where an unnamed one did not: the folder is
+        // fine, so unnamed files do not work here (the file system, no
+        // `/proc`, a sandbox). A failure of both (a folder removed
+        // meanwhile, a full disk) says nothing of them.
+        #[cfg(target_os = "linux")]
+        if unnamed_failed && result.is_ok() {
+            tracing::debug!(root = %self.root.display(), "perscache: writing through named temporary files from now on");
+            self.no_unnamed_files.store(true, Ordering::Relaxed);
+        }
         result
     }
 
-    /// Writes a new entry as an unnamed file in `dir` (`O_TMPFILE`), linked
-    /// at `file` once it is whole: readers see all of it or nothing, as with
-    /// a rename, for one change to the folder instead of two (a create and
-    /// a rename), and a writer killed midway leaves nothing behind.
-    /// `Ok(false)`: `file` exists, and is left alone.
+    /// Writes an entry as an unnamed file in `dir` (`O_TMPFILE`), linked at
+    /// `file` once it is whole: readers see all of it or nothing, as with a
+    /// rename. A new entry costs one change to the folder instead of two (a
+    /// create and a rename); an existing one is replaced by linking the
+    /// same file under a temporary name and renaming that over it, so its
+    /// bytes are written once either way. A writer killed midway leaves
+    /// nothing behind.
     #[cfg(target_os = "linux")]
     fn write_unnamed(
         &self,
@@ -570,21 +563,16 @@ impl LocalStorage {
         file: &Path,
         bytes: &[u8],
         modified: Option<SystemTime>,
-    ) -> io::Result<bool> {
+    ) -> io::Result<()> {
         use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
-        use std::os::unix::fs::PermissionsExt;
-        let mode = if self.shared { 0o660 } else { 0o600 };
         let fd = openat(
             CWD,
             dir,
-            OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
-            Mode::from_raw_mode(mode),
+            OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::from_raw_mode(self.file_mode()),
         )?;
         let mut f = File::from(fd);
-        if self.shared {
-            // The umask narrows the mode given at creation; the group needs it whole.
-            f.set_permissions(fs::Permissions::from_mode(mode))?;
-        }
+        self.widen_to_mode(&f)?;
         f.write_all(bytes)?;
         if let Some(modified) = modified {
             f.set_modified(modified)?;
@@ -592,9 +580,18 @@ impl LocalStorage {
         // Linked through `/proc`: linking the descriptor itself
         // (`AT_EMPTY_PATH`) needs a capability users do not have.
         let own = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&f));
-        match linkat(CWD, own.as_str(), CWD, file, AtFlags::SYMLINK_FOLLOW) {
-            Ok(()) => Ok(true),
-            Err(e) if e == rustix::io::Errno::EXIST => Ok(false),
+        let link = |to: &Path| linkat(CWD, own.as_str(), CWD, to, AtFlags::SYMLINK_FOLLOW);
+        match link(file) {
+            Ok(()) => Ok(()),
+            Err(e) if e == rustix::io::Errno::EXIST => {
+                let tmp = dir.join(temp_name(file));
+                link(&tmp)?;
+                let renamed = fs::rename(&tmp, file);
+                if renamed.is_err() {
+                    let _ = fs::remove_file(&tmp);
+                }
+                renamed
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -703,17 +700,37 @@ impl LocalStorage {
         options.write(true).create_new(true);
         #[cfg(unix)]
         {
-            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-            let mode = if self.shared { 0o660 } else { 0o600 };
-            options.mode(mode).custom_flags(libc::O_NOFOLLOW);
+            use std::os::unix::fs::OpenOptionsExt;
+            options
+                .mode(self.file_mode())
+                .custom_flags(libc::O_NOFOLLOW);
             let f = options.open(path)?;
-            if self.shared {
-                f.set_permissions(fs::Permissions::from_mode(mode))?;
-            }
+            self.widen_to_mode(&f)?;
             Ok(f)
         }
         #[cfg(not(unix))]
         options.open(path)
+    }
+
+    /// The mode of the files this storage makes.
+    #[cfg(unix)]
+    fn file_mode(&self) -> u32 {
+        if self.shared {
+            0o660
+        } else {
+            0o600
+        }
+    }
+
+    /// Gives a new file its whole mode: the umask narrows the mode given at
+    /// creation, and a shared folder's group needs it whole.
+    #[cfg(unix)]
+    fn widen_to_mode(&self, f: &File) -> io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        if self.shared {
+            f.set_permissions(fs::Permissions::from_mode(self.file_mode()))?;
+        }
+        Ok(())
     }
 
     fn list_files(&self, prefix: &str) -> io::Result<Vec<EntryInfo>> {
@@ -965,27 +982,19 @@ mod tests {
         format!("app.f/0123456789abcdef/{n:032x}.bin")
     }
 
-    /// On Linux a new entry is an unnamed file linked whole; an existing one
-    /// is replaced through a named temporary file. Either way nothing but
-    /// the entry is left in its folder, with the storage's mode and the
-    /// given modification time.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn writes_link_new_entries_and_rename_over_old_ones() {
+    /// A new entry, then the same entry replaced: nothing but the entry is
+    /// left in its folder, with the storage's mode and the given
+    /// modification time, whichever way this system writes.
+    fn check_writes(storage: &LocalStorage, root: &Path) {
+        #[cfg(unix)]
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let storage = LocalStorage::new(dir.path());
         let yesterday = SystemTime::now() - Duration::from_secs(86_400);
         assert!(
             block(storage.write_copy("f/c/k.bin", Bytes::from_static(b"one"), yesterday))
-                .expect("linked")
-        );
-        assert!(
-            !storage.no_unnamed_files.load(Ordering::Relaxed),
-            "this file system makes unnamed files"
+                .expect("written")
         );
         block(storage.write("f/c/k.bin", Bytes::from_static(b"two"))).expect("replaced");
-        let folder = dir.path().join("f/c");
+        let folder = root.join("f/c");
         let names: Vec<_> = fs::read_dir(&folder)
             .expect("folder")
             .map(|e| e.expect("entry").file_name())
@@ -995,11 +1004,28 @@ mod tests {
             .expect("read")
             .expect("present");
         assert_eq!(&blob.bytes[..], b"two");
-        block(storage.write_copy("f/c/new.bin", Bytes::from_static(b"x"), yesterday))
-            .expect("linked");
-        let meta = fs::metadata(folder.join("new.bin")).expect("metadata");
+        block(storage.write_copy("f/c/k.bin", Bytes::from_static(b"old"), yesterday))
+            .expect("replaced by a copy");
+        let meta = fs::metadata(folder.join("k.bin")).expect("metadata");
+        #[cfg(unix)]
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
         assert_eq!(meta.modified().expect("mtime"), yesterday);
+    }
+
+    #[test]
+    fn writes_leave_whole_entries_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        check_writes(&LocalStorage::new(dir.path()), dir.path());
+    }
+
+    /// Where unnamed files cannot be made, writes go through named ones.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn writes_without_unnamed_files_leave_whole_entries_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let storage = LocalStorage::new(dir.path());
+        storage.no_unnamed_files.store(true, Ordering::Relaxed);
+        check_writes(&storage, dir.path());
     }
 
     #[test]

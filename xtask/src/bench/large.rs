@@ -289,8 +289,8 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
              marked function makes it), then the format's `encode` and `std::fs::write`, \
              on a new thread as the miss is (so both allocate fresh memory). perscache's \
              miss adds the key, the guard that refuses values the format would read back \
-             as others, the frame's checksum, a write to a temporary file renamed into \
-             place, and its statistics. Each is measured once: the first miss of a \
+             as others, the frame's checksum, an atomic write (on Linux an unnamed file \
+             linked into place), and its statistics. Each is measured once: the first miss of a \
              function in a process."
                 .into(),
         ],
