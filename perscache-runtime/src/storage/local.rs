@@ -521,22 +521,10 @@ impl LocalStorage {
                 }
             }
         };
-        let tmp = dir.join(temp_name(file));
-        let result = (|| {
-            let mut f = self.new_private_file(&tmp)?;
-            f.write_all(bytes)?;
-            // Dated before the rename, so no reader ever sees the copy as
-            // written now.
-            if let Some(modified) = modified {
-                f.set_modified(modified)?;
-            }
-            drop(f);
-            fs::rename(&tmp, file)
-        })();
-        if result.is_err() {
-            // Leave no partial temp file behind; the original error matters more.
-            let _ = fs::remove_file(&tmp);
-        }
+        let result = publish(dir, file, |tmp| {
+            let mut f = self.new_private_file(tmp)?;
+            fill(&mut f, bytes, modified)
+        });
         // A named file worked where an unnamed one did not: the folder is
         // fine, so unnamed files do not work here (the file system, no
         // `/proc`, a sandbox). A failure of both (a folder removed
@@ -573,10 +561,7 @@ impl LocalStorage {
         )?;
         let mut f = File::from(fd);
         self.widen_to_mode(&f)?;
-        f.write_all(bytes)?;
-        if let Some(modified) = modified {
-            f.set_modified(modified)?;
-        }
+        fill(&mut f, bytes, modified)?;
         // Linked through `/proc`: linking the descriptor itself
         // (`AT_EMPTY_PATH`) needs a capability users do not have.
         let own = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&f));
@@ -584,13 +569,7 @@ impl LocalStorage {
         match link(file) {
             Ok(()) => Ok(()),
             Err(e) if e == rustix::io::Errno::EXIST => {
-                let tmp = dir.join(temp_name(file));
-                link(&tmp)?;
-                let renamed = fs::rename(&tmp, file);
-                if renamed.is_err() {
-                    let _ = fs::remove_file(&tmp);
-                }
-                renamed
+                publish(dir, file, |tmp| link(tmp).map_err(io::Error::from))
             }
             Err(e) => Err(e.into()),
         }
@@ -835,6 +814,29 @@ impl LocalStorage {
     }
 }
 
+/// Writes `bytes` into a new file, dated `modified` when given: before the
+/// file gets its name, so no reader ever sees a copy as written now.
+fn fill(f: &mut File, bytes: &[u8], modified: Option<SystemTime>) -> io::Result<()> {
+    f.write_all(bytes)?;
+    if let Some(modified) = modified {
+        f.set_modified(modified)?;
+    }
+    Ok(())
+}
+
+/// Puts a whole file at `file`: `make` creates it under a hidden temporary
+/// name in `dir`, which is then renamed over `file`. A failure leaves no
+/// temporary file behind.
+fn publish(dir: &Path, file: &Path, make: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let tmp = dir.join(temp_name(file));
+    let result = make(&tmp).and_then(|()| fs::rename(&tmp, file));
+    if result.is_err() {
+        // The original error matters more.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Opens `file` for reading in one system call that fails (`ELOOP`) if any
 /// component of its path is a symbolic link, instead of one `lstat` per
 /// folder on the first read of each folder.
@@ -1015,7 +1017,25 @@ mod tests {
     #[test]
     fn writes_leave_whole_entries_only() {
         let dir = tempfile::tempdir().expect("tempdir");
-        check_writes(&LocalStorage::new(dir.path()), dir.path());
+        let storage = LocalStorage::new(dir.path());
+        check_writes(&storage, dir.path());
+        // Where the file system makes unnamed files, the writes above made
+        // them (else they fell back, and the test of that path is below).
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{openat, Mode, OFlags, CWD};
+            let unnamed = openat(
+                CWD,
+                dir.path(),
+                OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
+                Mode::from_raw_mode(0o600),
+            );
+            assert_eq!(
+                storage.no_unnamed_files.load(Ordering::Relaxed),
+                unnamed.is_err(),
+                "unnamed files are used exactly where they can be made"
+            );
+        }
     }
 
     /// Where unnamed files cannot be made, writes go through named ones.
