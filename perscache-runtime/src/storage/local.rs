@@ -271,7 +271,7 @@ impl LocalStorage {
     #[cfg(unix)]
     fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> io::Result<()> {
         use std::os::unix::fs::MetadataExt;
-        if meta.uid() == effective_uid()
+        if meta.uid() == super::effective_uid()
             || (self.shared && self.root_group.get() == Some(&meta.gid()))
         {
             return Ok(());
@@ -853,17 +853,6 @@ fn open_without_links(file: &Path) -> io::Result<File> {
     Ok(File::from(fd))
 }
 
-/// The current process's effective user.
-#[cfg(unix)]
-fn effective_uid() -> u32 {
-    // SAFETY: `geteuid` takes nothing, touches no memory of ours and
-    // cannot fail.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::geteuid()
-    }
-}
-
 /// Whether the root folder (its metadata `meta`, links followed: a link
 /// above the entries is the user's choice) may be trusted; its group if so.
 #[cfg(unix)]
@@ -882,7 +871,7 @@ fn root_trust(root: &Path, meta: &fs::Metadata, shared: bool) -> io::Result<u32>
         return Ok(meta.gid());
     }
     let mode = meta.mode() & 0o7777;
-    if meta.uid() != effective_uid() {
+    if meta.uid() != super::effective_uid() {
         return refuse(format!("belongs to another user (uid {})", meta.uid()));
     }
     if mode & 0o002 != 0 {

@@ -385,6 +385,17 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
 }
 
 /// The error of a blob larger than a reader takes.
+/// The current process's effective user.
+#[cfg(unix)]
+pub(crate) fn effective_uid() -> u32 {
+    // SAFETY: `geteuid` takes nothing, touches no memory of ours and
+    // cannot fail.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::geteuid()
+    }
+}
+
 pub(crate) fn too_large(path: &str, size: u64, max: u64) -> Error {
     Error::TooLarge {
         path: path.to_owned(),

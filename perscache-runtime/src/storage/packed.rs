@@ -255,6 +255,15 @@ impl PackedStorage {
         Ok(Some(self.opened.get_or_init(|| store)))
     }
 
+    /// The open database, made when missing.
+    fn store_to_write(&self) -> Result<&Store> {
+        self.store(true).map_err(err)?.ok_or_else(|| {
+            err(PackedError::Io(std::io::Error::other(
+                "the store was not made",
+            )))
+        })
+    }
+
     fn read_value(&self, path: &str, max: u64) -> Result<Option<Blob>> {
         let key = key(path).map_err(err)?;
         let Some(store) = self.store(false).map_err(err)? else {
@@ -273,11 +282,7 @@ impl PackedStorage {
 
     fn write_value(&self, path: &str, bytes: &[u8], modified: SystemTime) -> Result<()> {
         let key = key(path).map_err(err)?;
-        let store = self.store(true).map_err(err)?.ok_or_else(|| {
-            err(PackedError::Io(std::io::Error::other(
-                "the store was not made",
-            )))
-        })?;
+        let store = self.store_to_write()?;
         let mut txn = store.env.write_txn().map_err(db)?;
         store
             .db
@@ -291,11 +296,7 @@ impl PackedStorage {
 
     fn lease(&self, path: &str, ttl: Duration) -> Result<bool> {
         let key = key(path).map_err(err)?;
-        let store = self.store(true).map_err(err)?.ok_or_else(|| {
-            err(PackedError::Io(std::io::Error::other(
-                "the store was not made",
-            )))
-        })?;
+        let store = self.store_to_write()?;
         // Checked and taken in one write transaction: no other process
         // writes between the two.
         let mut txn = store.env.write_txn().map_err(db)?;
@@ -550,10 +551,7 @@ fn make_folder(folder: &Path) -> std::io::Result<()> {
 fn check_owner(folder: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(folder)?;
-    // SAFETY: `geteuid` takes nothing, touches no memory of ours and
-    // cannot fail.
-    #[allow(unsafe_code)]
-    let me = unsafe { libc::geteuid() };
+    let me = super::effective_uid();
     let why = if meta.uid() != me {
         format!("belongs to another user (uid {})", meta.uid())
     } else if meta.mode() & 0o022 != 0 {
