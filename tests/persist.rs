@@ -717,17 +717,14 @@ fn no_cache_just_runs_the_function() {
 }
 
 /// A result whose `Deserialize` calls a marked function of the same cache:
-/// served from the memory tier, that inner call looks the tier up (and fills
-/// it) while the outer value is being decoded, and neither call blocks the
-/// other.
+/// served from the memory tier (the stored files are gone), that inner call
+/// is served from the tier too while the outer value is being decoded, and
+/// neither call blocks the other.
 #[test]
 fn a_result_decoded_by_a_marked_function_is_served_from_memory() {
-    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
-        Cache::builder()
-            .dir(temp_dir())
-            .memory_tier(1 << 20)
-            .build()
-    });
+    static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
+    static CACHE: LazyLock<Cache> =
+        LazyLock::new(|| Cache::builder().dir(&*DIR).memory_tier(1 << 20).build());
     static OUTER: AtomicUsize = AtomicUsize::new(0);
     static INNER: AtomicUsize = AtomicUsize::new(0);
 
@@ -761,7 +758,10 @@ fn a_result_decoded_by_a_marked_function_is_served_from_memory() {
 
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let values: Vec<Scaled> = (0..3).map(|_| outer(4)).collect();
+        let mut values = vec![outer(4)];
+        // Only the memory tier can answer from here on.
+        std::fs::remove_dir_all(&*DIR).expect("the cache's folder is removed");
+        values.extend((0..2).map(|_| outer(4)));
         let _ = tx.send(values);
     });
     let values = rx
