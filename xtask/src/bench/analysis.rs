@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use perscache_analysis::{analyze, Options, Workspace};
 
-use super::harness::{compare, timed, Plan};
+use super::harness::{compare, timed};
 use super::report::{Kind, Row, Section};
 use super::Scale;
 
@@ -33,13 +33,8 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
     std::thread::sleep(Duration::from_millis(2100));
     let first = analyze(&ws, &warm).context("analysing the workspace")?;
 
-    let plan = Plan {
-        samples: if scale.quick { 3 } else { 7 },
-        sample_time: Duration::from_millis(1),
-        warmup: Duration::from_millis(1),
-    };
     let m = compare(
-        &plan,
+        &scale.slow_plan,
         &mut [
             timed(|| analyze(&ws, &Options::default()).map(|a| a.parsed)),
             timed(|| analyze(&ws, &warm).map(|a| a.parsed)),

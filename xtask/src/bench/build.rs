@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use super::harness::{compare, Plan, Routine};
+use super::harness::{compare, Routine};
 use super::report::{Kind, Row, Section, Target};
 use super::Scale;
 
@@ -68,13 +68,8 @@ pub fn run(scale: &Scale, dir: &Path) -> Result<Section> {
             took
         })
     };
-    let plan = Plan {
-        samples: if scale.quick { 3 } else { 7 },
-        sample_time: Duration::from_millis(1),
-        warmup: Duration::from_millis(1),
-    };
     let m = compare(
-        &plan,
+        &scale.slow_plan,
         &mut [
             build("plain1", false),
             build("marked1", false),

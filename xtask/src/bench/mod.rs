@@ -51,6 +51,9 @@ pub struct Scale {
     pub plan: Plan,
     /// Sampling of cases that take tens of milliseconds or more.
     pub long_plan: Plan,
+    /// Sampling of cases that take a second or so (an analysis, a build):
+    /// one run per sample, few samples.
+    pub slow_plan: Plan,
     /// Size of the large values and of the large argument, in bytes.
     pub large_bytes: usize,
     /// Entry counts of the two `max_size` write cases.
@@ -72,6 +75,11 @@ impl Scale {
                     sample_time: Duration::from_millis(1),
                     warmup: Duration::from_millis(1),
                 },
+                slow_plan: Plan {
+                    samples: 3,
+                    sample_time: Duration::from_millis(1),
+                    warmup: Duration::from_millis(1),
+                },
                 large_bytes: 10_000_000,
                 bounded_entries: [100, 100_000],
             }
@@ -85,6 +93,11 @@ impl Scale {
                 },
                 long_plan: Plan {
                     samples: 11,
+                    sample_time: Duration::from_millis(1),
+                    warmup: Duration::from_millis(1),
+                },
+                slow_plan: Plan {
+                    samples: 7,
                     sample_time: Duration::from_millis(1),
                     warmup: Duration::from_millis(1),
                 },
