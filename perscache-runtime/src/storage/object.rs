@@ -526,10 +526,19 @@ impl Inner {
     }
 }
 
+/// How coarse an object store's write times are: HTTP dates carry whole
+/// seconds, truncated, so a lease written at 10.9 s reads as written at 10 s.
+const WRITE_TIME_RESOLUTION: Duration = Duration::from_secs(1);
+
 impl Inner {
-    /// What a stat says of `path`, `None` when there is nothing there.
-    /// Creates the lease object at `path` if none is there; an older one
-    /// than `ttl` (its holder crashed) is removed and the lease taken.
+    /// Creates the lease object at `path` if none is there; one older than
+    /// `ttl` (its holder crashed) is removed and the lease taken.
+    ///
+    /// The age is the store's write time against this machine's clock. It
+    /// errs towards holding: a write time in the future (the store's clock is
+    /// ahead) is age zero, and a lease counts as held for `ttl` plus the
+    /// write time's resolution, so it may outlive a crashed holder by up to a
+    /// second but is never taken from a live one early.
     async fn lease(&self, path: &str, ttl: Duration) -> Result<bool> {
         if !self.op.info().full_capability().write_with_if_not_exists {
             return Ok(true);
@@ -544,8 +553,12 @@ impl Inner {
                 Ok(_) => return Ok(true),
                 Err(e) if e.kind() == ErrorKind::ConditionNotMatch => {
                     let written = self.stat(path).await?.map(|info| info.modified);
-                    let age = written.and_then(|w| SystemTime::now().duration_since(w).ok());
-                    if age.is_some_and(|age| age < ttl) {
+                    let age = written.map(|w| {
+                        SystemTime::now()
+                            .duration_since(w)
+                            .unwrap_or(Duration::ZERO)
+                    });
+                    if age.is_some_and(|age| age < ttl + WRITE_TIME_RESOLUTION) {
                         return Ok(false);
                     }
                     match self.op.delete(path).await {
@@ -559,6 +572,7 @@ impl Inner {
         Ok(false)
     }
 
+    /// What a stat says of `path`, `None` when there is nothing there.
     async fn stat(&self, path: &str) -> Result<Option<EntryInfo>> {
         match self.op.stat(path).await {
             Ok(meta) => Ok(Some(EntryInfo::new(
