@@ -27,12 +27,9 @@ pub(crate) struct Flights {
     table: Mutex<HashMap<Key, Arc<Flight>>>,
 }
 
-/// Calls in flight for one key.
-#[derive(Debug, Default)]
-pub(crate) struct Flight {
-    /// Held by the caller computing; holds what it stored, for the others.
-    pub(crate) payload: async_lock::Mutex<Option<Bytes>>,
-}
+/// Calls in flight for one key: a lock held by the caller computing, which
+/// leaves in it what it stored, for the others.
+pub(crate) type Flight = async_lock::Mutex<Option<Bytes>>;
 
 /// A caller's place in a [`Flight`]; leaves the table when dropped, panics
 /// included.
@@ -60,7 +57,8 @@ impl Drop for Ticket<'_> {
         let mut table = self.flights.table.lock().unwrap_or_else(|p| p.into_inner());
         if let MapEntry::Occupied(e) = table.entry(self.key) {
             // Two owners left (the table and this ticket) means nobody else
-            // is waiting; joins happen under the same lock, so this is exact.
+            // is waiting (a lock held or awaited owns one too); joins happen
+            // under the same lock, so this is exact.
             if Arc::ptr_eq(e.get(), &self.flight) && Arc::strong_count(&self.flight) == 2 {
                 e.remove();
             }

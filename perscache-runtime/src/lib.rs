@@ -5,7 +5,7 @@
 //! re-exports everything public here along with the `#[persist]` macro.
 //!
 //! One call, from the macro to the bytes on disk (ARCHITECTURE.md draws it):
-//! `call.rs` (the hit path and the miss path) → `key/` (the key) →
+//! `call/` (the hit path and the miss path) → `key/` (the key) →
 //! `tier.rs` (the memory tier) → `entry/` (where the entry is, whether it is
 //! fresh, its frame) → `storage/` (a plain blob store, and the wrappers that
 //! bound it, guard it against outages and sign it).

@@ -12,7 +12,7 @@
 //!   layout groups it, which the statistics and `cargo perscache` read.
 //!
 //! Below it, a [`Storage`] is a plain blob store: bytes under paths, with
-//! their write times. Above it, `call.rs` computes keys, decodes payloads and
+//! their write times. Above it, `call/` computes keys, decodes payloads and
 //! reports failures.
 
 mod frame;
