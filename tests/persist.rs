@@ -218,6 +218,47 @@ fn async_functions_are_awaited_then_stored() {
     assert_eq!(CALLS.load(SeqCst), 1);
 }
 
+/// A marked async function's future is `Send` when its body's is (so it can
+/// be spawned on a multi-threaded runtime), and a body that is not `Send`
+/// (an `Rc` held across an await) still compiles and runs on one thread.
+#[test]
+fn async_futures_are_send_exactly_when_their_bodies_are() {
+    static CACHE: LazyLock<Cache> = LazyLock::new(temp_cache);
+    static SPAWNED: AtomicUsize = AtomicUsize::new(0);
+    static LOCAL: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    async fn spawned(x: u32) -> u32 {
+        SPAWNED.fetch_add(1, SeqCst);
+        tokio::task::yield_now().await;
+        x * 3
+    }
+
+    #[persist(cache = CACHE)]
+    async fn local(x: u32) -> u32 {
+        LOCAL.fetch_add(1, SeqCst);
+        let shared = std::rc::Rc::new(x);
+        std::future::ready(()).await;
+        *shared + 1
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("a runtime");
+    for _ in 0..2 {
+        let handle = runtime.spawn(spawned(7));
+        assert_eq!(runtime.block_on(handle).expect("the task ran"), 21);
+    }
+    assert_eq!(SPAWNED.load(SeqCst), 1, "the second task was a hit");
+
+    pollster::block_on(async {
+        assert_eq!(local(1).await, 2);
+        assert_eq!(local(1).await, 2);
+    });
+    assert_eq!(LOCAL.load(SeqCst), 1, "the second call was a hit");
+}
+
 #[test]
 fn async_methods_work_too() {
     static CACHE: LazyLock<Cache> = LazyLock::new(temp_cache);
