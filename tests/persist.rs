@@ -503,6 +503,46 @@ fn concurrent_callers_of_a_missing_key_compute_it_once() {
     assert_eq!(CALLS.load(SeqCst), 1);
 }
 
+/// An entry whose bytes read fine but do not decode as the type counts as
+/// absent for callers queued on its key: they still compute it once, not
+/// each on their own.
+#[test]
+fn concurrent_callers_of_an_undecodable_entry_compute_it_once() {
+    static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
+    static CACHE: LazyLock<Cache> =
+        LazyLock::new(|| Cache::builder().dir(&*DIR).memory_tier(0).build());
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE, serializer = perscache::Json)]
+    fn slow(x: u32) -> u32 {
+        CALLS.fetch_add(1, SeqCst);
+        std::thread::sleep(Duration::from_millis(300));
+        x + 1
+    }
+
+    assert_eq!(slow(1), 2);
+    let entry = files(&DIR)
+        .into_iter()
+        .find(|f| f.ends_with(".json") && !f.contains("_stats"))
+        .expect("the entry");
+    std::fs::write(DIR.join(entry), b"\"not a number\"").expect("damaging the entry");
+
+    let barrier = Arc::new(std::sync::Barrier::new(4));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                slow(1)
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("no panic"), 2);
+    }
+    assert_eq!(CALLS.load(SeqCst), 2, "computed once more, for all four");
+}
+
 #[test]
 fn a_damaged_entry_is_recomputed_and_replaced() {
     static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);

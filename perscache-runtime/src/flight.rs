@@ -17,8 +17,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
-
+use crate::entry::Fresh;
 use crate::key::Key;
 
 /// The calls in flight of one cache, by key.
@@ -29,7 +28,7 @@ pub(crate) struct Flights {
 
 /// Calls in flight for one key: a lock held by the caller computing, which
 /// leaves in it what it stored, for the others.
-pub(crate) type Flight = async_lock::Mutex<Option<Bytes>>;
+pub(crate) type Flight = async_lock::Mutex<Option<Fresh>>;
 
 /// A caller's place in a [`Flight`]; leaves the table when dropped, panics
 /// included.

@@ -19,7 +19,7 @@ use bytes::Bytes;
 
 use super::site::Site;
 use crate::cache::Cache;
-use crate::entry::{self, Deadline, Folder, Framing};
+use crate::entry::{self, Deadline, Folder, Framing, Fresh};
 use crate::error::{BoxError, Error};
 use crate::flight::Ticket;
 use crate::key::Key;
@@ -51,8 +51,8 @@ pub(super) struct Lookup<'a> {
 /// What a caller that missed a key does next ([`Lookup::claim`]).
 pub(super) enum Miss<'a> {
     /// Another caller, in this process or another, stored it meanwhile: its
-    /// payload.
-    Found(Bytes),
+    /// payload, still to decode.
+    Found(Fresh),
     /// This caller computes it.
     Compute(Claim<'a>),
 }
@@ -64,7 +64,7 @@ pub(super) struct Claim<'a> {
     // Fields drop in this order: the lease, then the queue's lock, then the
     // place in it (which must be last to see it unused).
     lease: Option<Lease<'a>>,
-    slot: MutexGuardArc<Option<Bytes>>,
+    slot: MutexGuardArc<Option<Fresh>>,
     _ticket: Ticket<'a>,
 }
 
@@ -73,7 +73,7 @@ enum Turn<'a> {
     /// It holds the key's lease: it computes, then releases it.
     Holder(Lease<'a>),
     /// Another process stored the value while this one waited.
-    Found(Bytes),
+    Found(Fresh),
     /// It computes without a lease (leases are off, failed, or the wait
     /// ran out).
     Alone,
@@ -129,10 +129,17 @@ impl<'a> Lookup<'a> {
         self.cache.tier.as_ref()?.get(&self.key, self.deadline)
     }
 
-    /// The payload in the storage, if there, fresh and intact; kept in the
-    /// memory tier ([`undecodable`](Self::undecodable) takes it out again).
-    pub(super) fn fetch(&self) -> BoxFuture<'_, Option<Bytes>> {
-        Box::pin(self.look())
+    /// The payload in the storage, if there, fresh and framed intact (it
+    /// may still not decode).
+    pub(super) fn fetch(&self) -> BoxFuture<'_, Option<Fresh>> {
+        Box::pin(self.look(None))
+    }
+
+    /// Keeps a payload that decoded in the memory tier.
+    pub(super) fn remember(&self, found: Fresh) {
+        if let Some(tier) = &self.cache.tier {
+            tier.insert(self.key, found.payload, found.written);
+        }
     }
 
     /// An entry expired less than `window` ago (`stale_if_error`), with when
@@ -151,27 +158,31 @@ impl<'a> Lookup<'a> {
 
     /// Joins this process's queue of callers of the key, then takes the
     /// key's lease or waits for its holder, unless a payload turns up on
-    /// the way: the first caller in the queue computes, the others take what
-    /// it stored; if it stored nothing (an error, a panic), another process
-    /// may have, so the storage is read once more before computing.
-    pub(super) fn claim(&self) -> BoxFuture<'_, Miss<'_>> {
+    /// the way: the first caller in the queue computes, the others get the
+    /// payload it stored, to decode; if it stored nothing (an error, a
+    /// panic), another process may have, so the storage is read once more
+    /// before computing. A payload equal to `rejected` (one this caller
+    /// could not decode) counts as absent, so that a damaged entry does not
+    /// let every caller compute at once.
+    pub(super) fn claim(&self, rejected: Option<Bytes>) -> BoxFuture<'_, Miss<'_>> {
         Box::pin(async move {
+            let rejected = rejected.as_ref();
             let ticket = self.cache.flights.join(self.key);
             let slot = match ticket.flight.try_lock_arc() {
                 Some(slot) => slot,
                 None => {
                     let slot = ticket.flight.lock_arc().await;
-                    if let Some(payload) = slot.as_ref() {
-                        return Miss::Found(payload.clone());
+                    if let Some(found) = slot.as_ref().filter(|f| Some(&f.payload) != rejected) {
+                        return Miss::Found(found.clone());
                     }
-                    if let Some(payload) = self.look().await {
-                        return Miss::Found(payload);
+                    if let Some(found) = self.look(rejected).await {
+                        return Miss::Found(found);
                     }
                     slot
                 }
             };
-            let lease = match self.take_turn().await {
-                Turn::Found(payload) => return Miss::Found(payload),
+            let lease = match self.take_turn(rejected).await {
+                Turn::Found(found) => return Miss::Found(found),
                 Turn::Holder(lease) => Some(lease),
                 Turn::Alone => None,
             };
@@ -202,16 +213,20 @@ impl<'a> Lookup<'a> {
         true
     }
 
-    /// Stores an encoded result: `framed` in the storage, the `payload`
-    /// within it in the memory tier.
-    pub(super) fn store(&self, framed: Bytes, payload: Bytes) -> BoxFuture<'_, ()> {
+    /// Stores an encoded result: `framed` in the storage, the payload
+    /// within it in the memory tier. Returns the payload, for the callers
+    /// queued behind.
+    pub(super) fn store(&self, framed: Bytes, payload: Bytes) -> BoxFuture<'_, Fresh> {
         Box::pin(async move {
-            if let Some(tier) = &self.cache.tier {
-                tier.insert(self.key, payload, SystemTime::now());
-            }
+            let stored = Fresh {
+                payload,
+                written: SystemTime::now(),
+            };
+            self.remember(stored.clone());
             if let Err(e) = self.folder.write(self.storage, self.path(), framed).await {
                 self.failed("could not store the result", &e);
             }
+            stored
         })
     }
 
@@ -240,13 +255,11 @@ impl<'a> Lookup<'a> {
         self.cache.failed(self.function(), what, e);
     }
 
-    /// [`fetch`](Self::fetch), unboxed for this module's own futures.
-    async fn look(&self) -> Option<Bytes> {
+    /// [`fetch`](Self::fetch), unboxed for this module's own futures, past
+    /// a payload that was `rejected`.
+    async fn look(&self, rejected: Option<&Bytes>) -> Option<Fresh> {
         let found = self.read(self.deadline).await?;
-        if let Some(tier) = &self.cache.tier {
-            tier.insert(self.key, found.payload.clone(), found.written);
-        }
-        Some(found.payload)
+        (Some(&found.payload) != rejected).then_some(found)
     }
 
     /// The entry in the storage, if present and admitted by `deadline`.
@@ -269,7 +282,7 @@ impl<'a> Lookup<'a> {
     /// the entry between attempts, backing off to 200 ms, until the lease is
     /// taken (it was released without a result, or expired) or the entry
     /// is there.
-    async fn take_turn(&self) -> Turn<'_> {
+    async fn take_turn(&self, rejected: Option<&Bytes>) -> Turn<'_> {
         let length = self.cache.lease;
         // A lease costs requests (a create, a delete, one more look): not
         // worth it for a function whose every computation here was quick.
@@ -290,9 +303,9 @@ impl<'a> Lookup<'a> {
                     };
                     // The last holder may have stored the value and released
                     // the lease since this process looked.
-                    if let Some(payload) = self.look().await {
+                    if let Some(found) = self.look(rejected).await {
                         lease.release().await;
-                        return Turn::Found(payload);
+                        return Turn::Found(found);
                     }
                     return Turn::Holder(lease);
                 }
@@ -309,22 +322,22 @@ impl<'a> Lookup<'a> {
             }
             futures_timer::Delay::new(pause).await;
             pause = (pause * 2).min(Duration::from_millis(200));
-            if let Some(payload) = self.look().await {
-                return Turn::Found(payload);
+            if let Some(found) = self.look(rejected).await {
+                return Turn::Found(found);
             }
         }
     }
 }
 
 impl<'a> Claim<'a> {
-    /// The computation is over: its stored payload (if any) goes to the
+    /// The computation is over: what it stored (if anything) goes to the
     /// callers queued behind, and the lease is released.
-    pub(super) fn finish(mut self, payload: Option<Bytes>) -> BoxFuture<'a, ()> {
+    pub(super) fn finish(mut self, stored: Option<Fresh>) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             if let Some(lease) = self.lease.take() {
                 lease.release().await;
             }
-            *self.slot = payload;
+            *self.slot = stored;
         })
     }
 }

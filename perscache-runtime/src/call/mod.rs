@@ -28,7 +28,7 @@ use self::lookup::{Lookup, Miss};
 pub use self::site::Site;
 use crate::cache::Cache;
 use crate::control::Mode;
-use crate::entry::{Deadline, Framing};
+use crate::entry::{Deadline, Framing, Fresh};
 use crate::error::{Error, FormatError, Result};
 use crate::flight::{self, Computing};
 use crate::format::{is_lossy_value, Codec};
@@ -133,9 +133,9 @@ where
     C: Codec<P::Value>,
 {
     // The body is passed on as a `dyn FnMut`, so that what follows (the
-    // whole lookup, miss and store) is compiled once per result type and
-    // format, not once per marked function: a crate with hundreds of them
-    // builds in a fraction of the time.
+    // decoding and encoding around `lookup.rs`) is compiled once per result
+    // type and format, not once per marked function: a crate with hundreds
+    // of them builds in a fraction of the time.
     let mut compute = Some(compute);
     call_sync_erased::<R, P, C>(cache, site, key, codec, options, &mut || {
         compute.take().map(|f| f())
@@ -291,22 +291,30 @@ where
     }
 
     // A miss: the first caller of the key computes; the others, in this
-    // process and in others, take what it stored.
-    let claim = match lookup.claim().await {
-        Miss::Found(payload) => match decode(lookup, codec, &payload) {
-            Some(value) => {
-                site.counters.hit();
-                return P::rebuild(value);
+    // process and in others, take what it stored. A payload that does not
+    // decode (reported; the next write is checked) counts as absent: the key
+    // is claimed again past it, and after a second one this caller computes
+    // on its own.
+    let mut rejected = None;
+    let claim = loop {
+        match lookup.claim(rejected.clone()).await {
+            Miss::Compute(claim) => break Some(claim),
+            Miss::Found(found) => {
+                if let Some(value) = decode(lookup, codec, &found.payload) {
+                    lookup.remember(found);
+                    site.counters.hit();
+                    return P::rebuild(value);
+                }
+                if rejected.is_some() {
+                    break None;
+                }
+                rejected = Some(found.payload);
             }
-            // Stored, but not readable as this type: compute, outside the
-            // queue (reported; the next write is checked).
-            None => None,
-        },
-        Miss::Compute(claim) => Some(claim),
+        }
     };
-    let (result, payload) = compute_and_store::<R, P, C, _>(lookup, codec, compute).await;
+    let (result, stored) = compute_and_store::<R, P, C, _>(lookup, codec, compute).await;
     if let Some(claim) = claim {
-        claim.finish(payload).await;
+        claim.finish(stored).await;
     }
     result
 }
@@ -319,8 +327,10 @@ async fn find<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C) -> Option<T> {
             return Some(value);
         }
     }
-    let payload = lookup.fetch().await?;
-    decode(lookup, codec, &payload)
+    let found = lookup.fetch().await?;
+    let value = decode(lookup, codec, &found.payload)?;
+    lookup.remember(found);
+    Some(value)
 }
 
 /// `stale_if_error`: the function failed, and a result that expired less
@@ -346,12 +356,12 @@ async fn find_stale<T, C: Codec<T>>(
 
 /// Runs the function (marked as computing this key on its thread, see
 /// `flight.rs`), counts the miss, and stores what the policy keeps.
-/// Returns the result and the payload stored, if any.
+/// Returns the result and what was stored, if anything.
 async fn compute_and_store<R, P, C, Fut>(
     lookup: &Lookup<'_>,
     codec: &C,
     compute: impl FnOnce() -> Fut,
-) -> (R, Option<Bytes>)
+) -> (R, Option<Fresh>)
 where
     P: Policy<R>,
     C: Codec<P::Value>,
@@ -365,8 +375,8 @@ where
     let Some((framed, payload)) = P::stored(&result).and_then(|v| encode(lookup, codec, v)) else {
         return (result, None);
     };
-    lookup.store(framed, payload.clone()).await;
-    (result, Some(payload))
+    let stored = lookup.store(framed, payload).await;
+    (result, Some(stored))
 }
 
 /// Decodes a payload, decompressing at most `max_entry_size` bytes; `None`

@@ -168,7 +168,7 @@ impl Framing {
 }
 
 /// An entry read back: the format's payload and when it was written.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Fresh {
     pub(crate) payload: Bytes,
     pub(crate) written: SystemTime,
