@@ -1,6 +1,7 @@
 //! Single flight: concurrent callers of one missing key in a process compute
 //! it once. The first caller of a key takes its lock and computes; later ones
-//! wait on the lock, then take the payload it left.
+//! wait on the lock, then take the payload it left (when it left none, or
+//! one they cannot decode, `call/lookup.rs` says what they do).
 //!
 //! A computation that calls its own function with the same key (directly,
 //! or through other functions) would wait on the lock it holds, forever.

@@ -44,14 +44,17 @@ pub(super) struct Lookup<'a> {
     /// The entry's path, made when first needed: a memory-tier hit never is.
     /// (`OnceLock` rather than `OnceCell` keeps the futures `Send`.)
     path: OnceLock<String>,
-    deadline: Deadline,
+    /// The call's time to live (the function's, else the cache's). Each
+    /// read makes its deadline from it then: a caller waiting minutes for
+    /// another's computation must admit what it writes at the end.
+    ttl: Option<Duration>,
     min_compute: Option<Duration>,
 }
 
 /// What a caller that missed a key does next ([`Lookup::claim`]).
 pub(super) enum Miss<'a> {
-    /// Another caller, in this process or another, stored it meanwhile: its
-    /// payload, still to decode.
+    /// A stored entry, found on the way (another caller, in this process or
+    /// another, may have just stored it): its payload, still to decode.
     Found(Fresh),
     /// This caller computes it.
     Compute(Claim<'a>),
@@ -97,7 +100,7 @@ impl<'a> Lookup<'a> {
         storage: &'a dyn Storage,
         extension: &'a str,
         framing: Framing,
-        deadline: Deadline,
+        ttl: Option<Duration>,
         min_compute: Option<Duration>,
     ) -> Self {
         Lookup {
@@ -109,7 +112,7 @@ impl<'a> Lookup<'a> {
             folder: site.folder(),
             extension,
             path: OnceLock::new(),
-            deadline,
+            ttl,
             min_compute,
         }
     }
@@ -126,7 +129,7 @@ impl<'a> Lookup<'a> {
 
     /// The payload in the memory tier, if there and fresh.
     pub(super) fn in_memory(&self) -> Option<Bytes> {
-        self.cache.tier.as_ref()?.get(&self.key, self.deadline)
+        self.cache.tier.as_ref()?.get(&self.key, self.deadline())
     }
 
     /// The payload in the storage, if there, fresh and framed intact (it
@@ -145,13 +148,9 @@ impl<'a> Lookup<'a> {
     /// An entry expired less than `window` ago (`stale_if_error`), with when
     /// it was written. Without a time to live nothing expires, so there is
     /// nothing [`fetch`](Self::fetch) did not already look at.
-    pub(super) fn fetch_stale(
-        &self,
-        ttl: Option<Duration>,
-        window: Duration,
-    ) -> BoxFuture<'_, Option<entry::Fresh>> {
+    pub(super) fn fetch_stale(&self, window: Duration) -> BoxFuture<'_, Option<Fresh>> {
         Box::pin(async move {
-            let deadline = Deadline::for_ttl(Some(ttl?.saturating_add(window)));
+            let deadline = Deadline::for_ttl(Some(self.ttl?.saturating_add(window)));
             self.read(deadline).await
         })
     }
@@ -161,9 +160,9 @@ impl<'a> Lookup<'a> {
     /// the way: the first caller in the queue computes, the others get the
     /// payload it stored, to decode; if it stored nothing (an error, a
     /// panic), another process may have, so the storage is read once more
-    /// before computing. A payload equal to `rejected` (one this caller
-    /// could not decode) counts as absent, so that a damaged entry does not
-    /// let every caller compute at once.
+    /// before computing. An entry in the storage equal to `rejected` (one
+    /// this caller could not decode) counts as absent, so that a damaged
+    /// entry does not let every caller compute at once.
     pub(super) fn claim(&self, rejected: Option<Bytes>) -> BoxFuture<'_, Miss<'_>> {
         Box::pin(async move {
             let rejected = rejected.as_ref();
@@ -172,7 +171,8 @@ impl<'a> Lookup<'a> {
                 Some(slot) => slot,
                 None => {
                     let slot = ticket.flight.lock_arc().await;
-                    if let Some(found) = slot.as_ref().filter(|f| Some(&f.payload) != rejected) {
+                    let handed_over = slot.as_ref().filter(|f| self.deadline().admits(f.written));
+                    if let Some(found) = handed_over {
                         return Miss::Found(found.clone());
                     }
                     if let Some(found) = self.look(rejected).await {
@@ -214,8 +214,8 @@ impl<'a> Lookup<'a> {
     }
 
     /// Stores an encoded result: `framed` in the storage, the payload
-    /// within it in the memory tier. Returns the payload, for the callers
-    /// queued behind.
+    /// within it in the memory tier. Returns the payload and its write time,
+    /// for the callers queued behind.
     pub(super) fn store(&self, framed: Bytes, payload: Bytes) -> BoxFuture<'_, Fresh> {
         Box::pin(async move {
             let stored = Fresh {
@@ -258,12 +258,17 @@ impl<'a> Lookup<'a> {
     /// [`fetch`](Self::fetch), unboxed for this module's own futures, past
     /// a payload that was `rejected`.
     async fn look(&self, rejected: Option<&Bytes>) -> Option<Fresh> {
-        let found = self.read(self.deadline).await?;
+        let found = self.read(self.deadline()).await?;
         (Some(&found.payload) != rejected).then_some(found)
     }
 
+    /// What is fresh as of now.
+    fn deadline(&self) -> Deadline {
+        Deadline::for_ttl(self.ttl)
+    }
+
     /// The entry in the storage, if present and admitted by `deadline`.
-    async fn read(&self, deadline: Deadline) -> Option<entry::Fresh> {
+    async fn read(&self, deadline: Deadline) -> Option<Fresh> {
         let max = self.cache.max_entry_size;
         match entry::read(self.storage, self.path(), max, deadline, self.framing).await {
             Ok(found) => found,
@@ -279,9 +284,9 @@ impl<'a> Lookup<'a> {
     }
 
     /// Takes the key's lease, or waits for its holder's result: looks for
-    /// the entry between attempts, backing off to 200 ms, until the lease is
-    /// taken (it was released without a result, or expired) or the entry
-    /// is there.
+    /// the entry (other than `rejected`) between attempts, backing off to
+    /// 200 ms, until the lease is taken (it was released without a result,
+    /// or expired) or the entry is there.
     async fn take_turn(&self, rejected: Option<&Bytes>) -> Turn<'_> {
         let length = self.cache.lease;
         // A lease costs requests (a create, a delete, one more look): not

@@ -28,7 +28,7 @@ use self::lookup::{Lookup, Miss};
 pub use self::site::Site;
 use crate::cache::Cache;
 use crate::control::Mode;
-use crate::entry::{Deadline, Framing, Fresh};
+use crate::entry::{Framing, Fresh};
 use crate::error::{Error, FormatError, Result};
 use crate::flight::{self, Computing};
 use crate::format::{is_lossy_value, Codec};
@@ -110,14 +110,6 @@ pub struct Options<'a> {
     pub stale_if_error: Option<Duration>,
 }
 
-impl Options<'_> {
-    /// The call's freshness deadline, from its time to live (this
-    /// function's, else the cache's).
-    fn deadline(&self, cache: &Cache) -> Deadline {
-        Deadline::for_ttl(self.ttl.or(cache.ttl))
-    }
-}
-
 /// A sync marked function's call.
 #[allow(clippy::too_many_arguments)]
 pub fn call_sync<R, P, C>(
@@ -134,7 +126,7 @@ where
 {
     // The body is passed on as a `dyn FnMut`, so that what follows (the
     // decoding and encoding around `lookup.rs`) is compiled once per result
-    // type and format, not once per marked function: a crate with hundreds
+    // type, policy and format, not once per marked function: a crate with hundreds
     // of them builds in a fraction of the time.
     let mut compute = Some(compute);
     call_sync_erased::<R, P, C>(cache, site, key, codec, options, &mut || {
@@ -243,14 +235,13 @@ where
         &**storage,
         codec.extension(),
         Framing::of(codec),
-        options.deadline(cache),
+        options.ttl.or(cache.ttl),
         options.min_compute,
     );
     let result = find_or_compute::<R, P, C, _>(&lookup, codec, mode, compute).await;
     match options.stale_if_error {
         Some(window) if P::failed(&result) => {
-            let ttl = options.ttl.or(cache.ttl);
-            match find_stale::<P::Value, C>(&lookup, codec, ttl, window).await {
+            match find_stale::<P::Value, C>(&lookup, codec, window).await {
                 Some(value) => P::rebuild(value),
                 None => result,
             }
@@ -335,13 +326,8 @@ async fn find<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C) -> Option<T> {
 
 /// `stale_if_error`: the function failed, and a result that expired less
 /// than `window` ago stands in for the failure, with a warning.
-async fn find_stale<T, C: Codec<T>>(
-    lookup: &Lookup<'_>,
-    codec: &C,
-    ttl: Option<Duration>,
-    window: Duration,
-) -> Option<T> {
-    let found = lookup.fetch_stale(ttl, window).await?;
+async fn find_stale<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C, window: Duration) -> Option<T> {
+    let found = lookup.fetch_stale(window).await?;
     let value = decode(lookup, codec, &found.payload)?;
     let age = SystemTime::now()
         .duration_since(found.written)
@@ -442,8 +428,9 @@ fn encode<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C, value: &T) -> Option<(
     }
     let recheck = site.recheck.load(Ordering::Relaxed);
     if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
+        // Under the bound reads decode with, so that what passes here reads.
         let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            codec.check(value, &payload)
+            crate::format::with_decoded_limit(max, || codec.check(value, &payload))
         }))
         .unwrap_or_else(|_| Err(FormatError::new(Panicked)));
         if let Err(e) = checked {
