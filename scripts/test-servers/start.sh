@@ -21,7 +21,7 @@ for s in $(servers_from_args "$@"); do
     data="$STATE/$s.data"; mkdir -p "$data"
     case "$s" in
     s3)
-        launch s3 "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port" ;;
+        launch s3 "$PYTHON" "$SERVERS_HOME/moto-s3.py" 127.0.0.1 "$port" ;;
     gcs)
         launch gcs "$(fake_gcs_binary)" -scheme http -host 127.0.0.1 -port "$port" \
             -public-host "127.0.0.1:$port" -external-url "http://127.0.0.1:$port" \
