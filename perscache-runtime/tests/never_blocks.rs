@@ -158,8 +158,16 @@ static LATER: Site = Site::new(
     "0123456789abcdef",
 );
 
+/// Taken by the test that hangs a statistics write and by the one that
+/// forks: a child forked during the hang inherits it (its copy of the
+/// storage is never released) and its own `flush_stats` would wait forever.
+static NO_FORK_DURING_THE_HANG: Mutex<()> = Mutex::new(());
+
 #[test]
 fn a_hanging_statistics_write_never_blocks_a_call() {
+    let _no_fork = NO_FORK_DURING_THE_HANG
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let storage = HangingStats::default();
     let released = Arc::clone(&storage.released);
     let writes = Arc::clone(&storage.stats_writes);
@@ -316,6 +324,9 @@ fn a_forked_child_gets_its_value() {
         )
     };
     assert_eq!(call(2), 102, "the parent starts the runtime");
+    let _no_fork = NO_FORK_DURING_THE_HANG
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     // SAFETY: the child only makes calls and leaves with `_exit`.
     #[allow(unsafe_code)]
     let pid = unsafe { libc::fork() };
