@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// Bumped when the walk changes, so hashes from an older walk never match.
-pub const WALK_VERSION: &str = "perscache code walk v3";
+pub const WALK_VERSION: &str = "perscache code walk v4";
 
 /// The BLAKE3 digest of the canonical walk of `tokens`.
 pub fn token_digest(tokens: &TokenStream) -> [u8; 32] {
@@ -106,8 +106,10 @@ impl Walker<'_> {
         let mut i = 0;
         while i < tts.len() {
             match &tts[i] {
-                TokenTree::Punct(p) if p.as_char() == '#' => {
-                    // `#[attr]` or `#![attr]` that cannot change behaviour: skip it whole.
+                // `#[attr]` or `#![attr]` that cannot change behaviour: skip it
+                // whole. Not in a macro's input, which may match on it
+                // (`$(#[doc = $text:literal])*` turns a doc comment into a value).
+                TokenTree::Punct(p) if p.as_char() == '#' && cx == Context::Code => {
                     let bang =
                         matches!(tts.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
                     let at = if bang { i + 2 } else { i + 1 };

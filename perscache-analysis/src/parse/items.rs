@@ -187,36 +187,60 @@ fn collected_with<T: ToTokens>(
     (refs, inner, hash)
 }
 
-/// Derives of the standard library: they read no doc comments.
-fn derives_read_docs(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut any = false;
-            let _ = a.parse_nested_meta(|m| {
-                let name = m
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                any |= !matches!(
-                    name.as_str(),
-                    "Debug"
-                        | "Clone"
-                        | "Copy"
-                        | "PartialEq"
-                        | "Eq"
-                        | "PartialOrd"
-                        | "Ord"
-                        | "Hash"
-                        | "Default"
-                );
-                Ok(())
-            });
-            any
-        })
+/// The `derive(...)` lists of `attrs`, written directly or inside
+/// `cfg_attr(pred, ...)` (at any depth): a derive a feature turns on is
+/// compiled too.
+fn derive_lists(attrs: &[syn::Attribute]) -> Vec<syn::MetaList> {
+    fn visit(meta: &syn::Meta, out: &mut Vec<syn::MetaList>) {
+        let syn::Meta::List(list) = meta else {
+            return;
+        };
+        if list.path.is_ident("derive") {
+            out.push(list.clone());
+        } else if list.path.is_ident("cfg_attr") {
+            let applied = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            );
+            for m in applied.iter().flatten().skip(1) {
+                visit(m, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for a in attrs {
+        visit(&a.meta, &mut out);
+    }
+    out
+}
+
+/// Whether one of the derives may read doc comments: any but the standard
+/// library's.
+fn derives_read_docs(derives: &[syn::MetaList]) -> bool {
+    derives.iter().any(|list| {
+        let mut any = false;
+        let _ = list.parse_nested_meta(|m| {
+            let name = m
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            any |= !matches!(
+                name.as_str(),
+                "Debug"
+                    | "Clone"
+                    | "Copy"
+                    | "PartialEq"
+                    | "Eq"
+                    | "PartialOrd"
+                    | "Ord"
+                    | "Hash"
+                    | "Default"
+            );
+            Ok(())
+        });
+        any
+    })
 }
 
 /// The digest of a `use`, `mod` or `extern crate` declaration whose
@@ -328,13 +352,17 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             vec![out]
         }
         syn::Item::Struct(s) => {
-            let derives = s.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let derive_lists = derive_lists(&s.attrs);
+            let derives = !derive_lists.is_empty();
             let g = generics_of(&s.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) =
-                collected_with(s, &[&names], derives, derives_read_docs(&s.attrs), |c| {
-                    c.visit_item_struct(s)
-                });
+            let (refs, inner, hash) = collected_with(
+                s,
+                &[&names],
+                derives,
+                derives_read_docs(&derive_lists),
+                |c| c.visit_item_struct(s),
+            );
             let mut out = item(
                 Kind::Type,
                 s.ident.to_string(),
@@ -350,13 +378,17 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             vec![out]
         }
         syn::Item::Enum(e) => {
-            let derives = e.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let derive_lists = derive_lists(&e.attrs);
+            let derives = !derive_lists.is_empty();
             let g = generics_of(&e.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) =
-                collected_with(e, &[&names], derives, derives_read_docs(&e.attrs), |c| {
-                    c.visit_item_enum(e)
-                });
+            let (refs, inner, hash) = collected_with(
+                e,
+                &[&names],
+                derives,
+                derives_read_docs(&derive_lists),
+                |c| c.visit_item_enum(e),
+            );
             let mut out = item(
                 Kind::Type,
                 e.ident.to_string(),
@@ -370,13 +402,17 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
             vec![out]
         }
         syn::Item::Union(u) => {
-            let derives = u.attrs.iter().any(|a| a.path().is_ident("derive"));
+            let derive_lists = derive_lists(&u.attrs);
+            let derives = !derive_lists.is_empty();
             let g = generics_of(&u.generics);
             let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
-            let (refs, inner, hash) =
-                collected_with(u, &[&names], derives, derives_read_docs(&u.attrs), |c| {
-                    c.visit_item_union(u)
-                });
+            let (refs, inner, hash) = collected_with(
+                u,
+                &[&names],
+                derives,
+                derives_read_docs(&derive_lists),
+                |c| c.visit_item_union(u),
+            );
             let mut out = item(
                 Kind::Type,
                 u.ident.to_string(),
@@ -690,6 +726,9 @@ fn summarize_item_macro<T: ToTokens>(
             tokens::walk(a.to_token_stream(), &mut h);
         }
         tokens::walk(mac.path.to_token_stream(), &mut h);
+        // The wrapped items' doc comments: their own hashes leave them out,
+        // and the macro may read them (`$(#[doc = $text:literal])*`).
+        doc_attrs(mac.tokens.clone(), &mut h);
         *h.finalize().as_bytes()
     } else {
         hash
@@ -721,6 +760,28 @@ fn summarize_item_macro<T: ToTokens>(
         whole,
     };
     out
+}
+
+/// Feeds every `#[doc ...]` attribute in `tokens`, at any depth, into `h`.
+fn doc_attrs(tokens: TokenStream, h: &mut blake3::Hasher) {
+    let mut after_pound = false;
+    for tt in tokens {
+        match &tt {
+            TokenTree::Group(g) => {
+                let is_doc = after_pound
+                    && g.delimiter() == proc_macro2::Delimiter::Bracket
+                    && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc");
+                if is_doc {
+                    tokens::walk(g.stream(), h);
+                } else {
+                    doc_attrs(g.stream(), h);
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '!' && after_pound => continue,
+            _ => {}
+        }
+        after_pound = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '#');
+    }
 }
 
 /// The items of the brace groups inside macro input (`cfg_if!`'s branches).
@@ -1069,6 +1130,40 @@ mod tests {
         let g = parse("fn f(x: u32, y: u32) -> S { S { x, y } }");
         let h = parse("fn f(y: u32, x: u32) -> S { S { y, x } }");
         assert_ne!(g.items[0].hash, h.items[0].hash);
+    }
+
+    #[test]
+    fn a_string_anywhere_in_a_macros_input_may_name_locals() {
+        // `show!("v", "{a}")` may pass its second argument to `format!`:
+        // swapping the locals' names swaps the value.
+        let a = parse("fn f(x: u32) -> String { let a = x; let b = x + 1; let _ = (a, b); show!(\"v\", \"{a}\") }");
+        let b = parse("fn f(x: u32) -> String { let b = x; let a = x + 1; let _ = (b, a); show!(\"v\", \"{a}\") }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+        let a = parse("fn f(x: u32) -> String { let a = x; show!{ label => [\"{a}\"] } }");
+        let b = parse("fn f(x: u32) -> String { let c = x; show!{ label => [\"{a}\"] } }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+    }
+
+    #[test]
+    fn doc_comments_count_where_a_macro_or_derive_may_read_them() {
+        // In a macro's input: `$(#[doc = $d:literal])*` makes them a value.
+        let a = parse("described! { /// Hello\n fn greeting; }");
+        let b = parse("described! { /// Goodbye\n fn greeting; }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+        // Wrapped items: the invocation's hash covers their docs.
+        let a = parse("wrap! { /// Hello\n pub fn greeting() {} }");
+        let b = parse("wrap! { /// Goodbye\n pub fn greeting() {} }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+        // A derive turned on by `cfg_attr` may read them.
+        let a = parse("#[cfg_attr(feature = \"pretty\", derive(displaydoc::Display))]\nenum E { /// the disk is full\n Full }");
+        let b = parse("#[cfg_attr(feature = \"pretty\", derive(displaydoc::Display))]\nenum E { /// no space left\n Full }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+        // Elsewhere they are not code.
+        let a =
+            parse("#[derive(Debug)]\nenum E { /// the disk is full\n Full }\n/// one\nfn f() {}");
+        let b = parse("#[derive(Debug)]\nenum E { /// no space left\n Full }\n/// two\nfn f() {}");
+        assert_eq!(a.items[0].hash, b.items[0].hash);
+        assert_eq!(a.items[1].hash, b.items[1].hash);
     }
 
     #[test]

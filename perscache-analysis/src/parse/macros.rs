@@ -563,10 +563,14 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         }
         _ => {}
     }
+    let evaluated = is_expr_macro(&name);
+    if !evaluated {
+        // Any string in its input may reach `format!`: `show!("v", "{a}")`.
+        format_names_in_strings(mac.tokens.clone(), c);
+    }
     if let Some(args) = parse_exprs(mac.tokens.clone()) {
         // Most function-like macros take expressions. The identifiers of
         // standard ones are evaluated; others may turn them into text.
-        let evaluated = is_expr_macro(&name);
         if !evaluated {
             c.in_macro_enter();
         }
@@ -576,7 +580,7 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
                 ..
             }) = e
             {
-                if i == 0 || evaluated {
+                if i == 0 && evaluated {
                     for n in inline_format_args(&s.value()) {
                         c.format_arg(&n);
                     }
@@ -611,6 +615,24 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
 }
 
 /// Names captured by a format string: `{name}`, `{name:?}`, `{0:width$}`.
+/// [`Collector::format_arg`] for every `{name}` of every string literal in
+/// `tokens`, at any depth.
+fn format_names_in_strings(tokens: TokenStream, c: &mut Collector) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Group(g) => format_names_in_strings(g.stream(), c),
+            TokenTree::Literal(l) => {
+                if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
+                    for n in inline_format_args(&s.value()) {
+                        c.format_arg(&n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 pub(crate) fn inline_format_args(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let chars: Vec<char> = s.chars().collect();
