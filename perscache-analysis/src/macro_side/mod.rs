@@ -259,8 +259,9 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
     })
 }
 
-/// The workspace model as last read, when no `Cargo.toml`, build script or
-/// `Cargo.lock` changed since; else `cargo metadata --offline`.
+/// The workspace model as last read, when no `Cargo.toml`, build script,
+/// `Cargo.lock` or cargo configuration file changed since; else `cargo
+/// metadata --offline`.
 #[derive(Serialize, Deserialize)]
 struct CachedModel {
     version: String,
@@ -275,6 +276,24 @@ fn digest_file(p: &Path) -> String {
         |_| "missing".to_owned(),
         |b| blake3::hash(&b).to_hex().to_string(),
     )
+}
+
+/// Where cargo reads configuration for a build of `manifest`'s package:
+/// `.cargo/config.toml` (or `.cargo/config`) in its folder and every folder
+/// above, and in `CARGO_HOME`. Missing ones are listed too, so that creating
+/// one is a change: a `paths` override there swaps a dependency's sources
+/// without touching `Cargo.lock`.
+fn cargo_configs(manifest: &Path) -> Vec<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let dirs = manifest
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join(".cargo"))
+        .chain(home);
+    dirs.flat_map(|d| [d.join("config.toml"), d.join("config")])
+        .collect()
 }
 
 fn load_model(manifest: &Path, target: Option<&Path>, platform: &str) -> Result<Workspace, String> {
@@ -299,6 +318,7 @@ fn load_model(manifest: &Path, target: Option<&Path>, platform: &str) -> Result<
     if let Some(c) = &cache {
         let mut files = ws.cargo_files.clone();
         files.push(ws.root.join("Cargo.toml"));
+        files.extend(cargo_configs(manifest));
         files.sort();
         files.dedup();
         let digests = files.into_iter().map(|p| {
@@ -834,4 +854,47 @@ fn find_context(summary: &FileSummary, line: u32, name: &str) -> Option<(Functio
         None
     }
     walk(&summary.items, line, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached workspace model is read again once a cargo configuration
+    /// file appears: a `paths` override there swaps a dependency's sources
+    /// without a change to `Cargo.toml` or `Cargo.lock`.
+    #[test]
+    fn a_new_cargo_config_invalidates_the_cached_model() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src")).expect("src");
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[package]\nname = \"fixture\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .expect("manifest");
+        std::fs::write(root.join("src/lib.rs"), "").expect("lib.rs");
+        let manifest = root.join("Cargo.toml");
+        let target = root.join("target");
+        let cached = target.join("perscache").join("workspace.json");
+        let config = root.join(".cargo").join("config.toml");
+        let digest_of_config = || {
+            let model: CachedModel =
+                serde_json::from_slice(&std::fs::read(&cached).expect("the model is cached"))
+                    .expect("a cached model");
+            model
+                .digests
+                .into_iter()
+                .find(|(p, _)| *p == config)
+                .map(|(_, d)| d)
+        };
+
+        load_model(&manifest, Some(&target), "").expect("cargo metadata");
+        assert_eq!(digest_of_config().as_deref(), Some("missing"));
+
+        std::fs::create_dir_all(config.parent().expect("folder")).expect(".cargo");
+        std::fs::write(&config, "paths = []\n").expect("config");
+        load_model(&manifest, Some(&target), "").expect("cargo metadata");
+        assert_eq!(digest_of_config(), Some(digest_file(&config)));
+    }
 }
