@@ -86,6 +86,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("high_code", "app::levels::high_code"),
     ("block_rate", "app::rates::block_rate"),
     ("grand_rate", "app::rates::deep::deeper::grand_rate"),
+    ("greeting_text", "app::observed::greeting_text"),
+    ("origin", "app::observed::origin"),
+    ("stamp", "app::observed::stamp"),
+    ("shown", "app::observed::shown"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -98,7 +102,47 @@ fn cases() -> Vec<Case> {
     v.extend(impls());
     v.extend(operators());
     v.extend(names());
+    v.extend(observed());
     v
+}
+
+/// What tokens do not show: docs a macro reads, callers' positions, a
+/// format string in a macro's second argument.
+fn observed() -> Vec<Case> {
+    vec![
+        case(
+            "doc_comment_read_by_a_macro",
+            "tokens: `$(#[doc = $text:literal])*` in a `macro_rules!` makes a doc comment in its input a value",
+            "app/src/observed.rs",
+            "/// Hello from the docs",
+            "/// Goodbye from the docs",
+            &["greeting_text"],
+        ),
+        case(
+            "track_caller_reports_where_it_is_called",
+            "positions: `Location::caller()` in a `#[track_caller]` fn is the caller's line; a comment above the caller moves it (and `stamp` below)",
+            "app/src/observed.rs",
+            "#[perscache::persist]\npub fn origin",
+            "// Where the value comes from.\n#[perscache::persist]\npub fn origin",
+            &["origin", "stamp"],
+        ),
+        case(
+            "line_macro_in_a_macro_body",
+            "positions: `line!()` in a `macro_rules!` body is the line of the invocation",
+            "app/src/observed.rs",
+            "#[perscache::persist]\npub fn stamp",
+            "// When it was made.\n#[perscache::persist]\npub fn stamp",
+            &["stamp"],
+        ),
+        case(
+            "locals_named_by_a_format_string_in_a_macros_second_argument",
+            "tokens: `show!(\"v\", \"{a}\")` passes its second argument to `format!`; swapping the locals' names swaps the value",
+            "app/src/observed.rs",
+            "    let a = x;\n    let b = x + 1;\n    let _ = (a, b);",
+            "    let b = x;\n    let a = x + 1;\n    let _ = (b, a);",
+            &["shown"],
+        ),
+    ]
 }
 
 /// Macros: what their bodies call where they are invoked, macros they define.
@@ -472,4 +516,9 @@ case_tests!(
     trait_in_scope_through_a_glob_of_the_parents_import,
     anonymous_trait_reexport_through_a_glob,
     block_use_after_the_call_shadows_the_module_import,
+    // What tokens do not show.
+    doc_comment_read_by_a_macro,
+    track_caller_reports_where_it_is_called,
+    line_macro_in_a_macro_body,
+    locals_named_by_a_format_string_in_a_macros_second_argument,
 );

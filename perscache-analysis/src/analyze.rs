@@ -533,12 +533,40 @@ fn function_entry(
         h.update(b"n");
         h.update(&d);
     }
+    let mut notes: Vec<String> = closure.notes.iter().map(|n| n.to_string()).collect();
+    // What such code reports is where its callers sit, and tokens say
+    // nothing of that: every reached item's place (file, lines and columns)
+    // joins the hash.
+    if let Some(&(observer, _)) = closure
+        .reached
+        .iter()
+        .find(|(n, _)| graph.observes_call_site(*n))
+    {
+        let mut layouts: Vec<(String, [u8; 32])> = closure
+            .reached
+            .iter()
+            .map(|(n, _)| {
+                let n = &graph.nodes[*n];
+                (display_path(&ws.root, &n.file), n.refs.layout)
+            })
+            .collect();
+        layouts.sort_unstable();
+        for (file, layout) in layouts {
+            h.update(b"l");
+            h.update(&(file.len() as u64).to_le_bytes());
+            h.update(file.as_bytes());
+            h.update(&layout);
+        }
+        notes.push(format!(
+            "reaches `{}`, which observes where it is called from: the layout of every reached item (its lines and columns) is in the hash",
+            graph.nodes[observer].name
+        ));
+    }
     for e in &closure.ext {
         h.update(b"x");
         h.update(&(e.len() as u64).to_le_bytes());
         h.update(e.as_bytes());
     }
-    let mut notes: Vec<String> = closure.notes.iter().map(|n| n.to_string()).collect();
     for inc in &closure.includes {
         match inc {
             IncludeDep::File(p) => {

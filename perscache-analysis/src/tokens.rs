@@ -54,6 +54,28 @@ pub fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
     .stream(tokens, Context::Code);
 }
 
+/// The digest of where every token of `tokens` starts (line and column),
+/// groups' delimiters included: what `line!()`, `column!()` and
+/// `Location::caller()` can observe of code whose tokens are the same.
+pub fn layout_digest(tokens: &TokenStream) -> [u8; 32] {
+    fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
+        for tt in tokens {
+            let at = tt.span().start();
+            h.update(&(at.line as u32).to_le_bytes());
+            h.update(&(at.column as u32).to_le_bytes());
+            if let TokenTree::Group(g) = tt {
+                walk(g.stream(), h);
+                let close = g.span_close().start();
+                h.update(&(close.line as u32).to_le_bytes());
+                h.update(&(close.column as u32).to_le_bytes());
+            }
+        }
+    }
+    let mut h = blake3::Hasher::new();
+    walk(tokens.clone(), &mut h);
+    *h.finalize().as_bytes()
+}
+
 /// Like [`token_digest`], with the identifiers `is_local` accepts renamed by
 /// their order of first appearance. The caller must only accept names whose
 /// every occurrence in `tokens` is a local binding or a use of one, so that

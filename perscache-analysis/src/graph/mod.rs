@@ -855,6 +855,34 @@ impl Graph {
         self.build_inputs[krate].get_or_init(|| build_script_inputs(&self.crates[krate].info))
     }
 
+    /// Whether node `id` observes where its callers sit: a call of
+    /// `Location::caller()`, a `#[track_caller]` function, a `macro_rules!`
+    /// whose body uses `line!()`, `column!()`, `file!()` or names `caller`
+    /// (its expansion is where it is invoked).
+    pub(crate) fn observes_call_site(&self, id: NodeId) -> bool {
+        let n = &self.nodes[id];
+        if n.refs
+            .position
+            .iter()
+            .any(|p| p == "caller" || p == "track_caller")
+        {
+            return true;
+        }
+        match &n.detail {
+            NodeDetail::MacroDef { body_idents, .. } => {
+                n.refs.macros.iter().any(|m| {
+                    matches!(
+                        m.segs.last().map(String::as_str),
+                        Some("line" | "column" | "file")
+                    )
+                }) || body_idents
+                    .iter()
+                    .any(|i| matches!(i.as_str(), "caller" | "line" | "column" | "file"))
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
         let (name, krate) = (&self.nodes[call].name, self.nodes[call].krate);
         let mut out = Vec::new();

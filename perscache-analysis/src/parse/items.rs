@@ -163,8 +163,21 @@ fn collected_with<T: ToTokens>(
         c.push_generic_names(g.to_vec());
     }
     walk(&mut c);
-    let (refs, inner, c) = c.finish();
+    let (mut refs, inner, c) = c.finish();
     let ts = node.to_token_stream();
+    // Code that observes where its callers sit: `Location::caller()`, and a
+    // `#[track_caller]` function, whose callers' positions it reports.
+    let calls_caller = refs.paths.iter().any(|p| {
+        let n = p.segs.len();
+        n >= 2 && p.segs[n - 1] == "caller" && p.segs[n - 2] == "Location"
+    });
+    if calls_caller {
+        refs.position.push("caller".to_owned());
+    }
+    if has_outer_attr(&ts, "track_caller") {
+        refs.position.push("track_caller".to_owned());
+    }
+    refs.layout = tokens::layout_digest(&ts);
     let mut counts = HashMap::new();
     ident_counts(ts.clone(), &mut counts);
     let renamable = c.renamable(&counts);
@@ -185,6 +198,18 @@ fn collected_with<T: ToTokens>(
         hash = *h.finalize().as_bytes();
     }
     (refs, inner, hash)
+}
+
+/// Whether `tokens` (an item's) begin with an outer attribute `#[name]`.
+fn has_outer_attr(tokens: &TokenStream, name: &str) -> bool {
+    let tts: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    tts.windows(2).any(|w| match (&w[0], &w[1]) {
+        (TokenTree::Punct(p), TokenTree::Group(g)) if p.as_char() == '#' => {
+            let mut inner = g.stream().into_iter();
+            matches!(inner.next(), Some(TokenTree::Ident(i)) if i == name) && inner.next().is_none()
+        }
+        _ => false,
+    })
 }
 
 /// The `derive(...)` lists of `attrs`, written directly or inside

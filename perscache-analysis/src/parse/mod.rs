@@ -172,8 +172,15 @@ pub struct Refs {
     /// Why the analysis had to widen.
     pub notes: Vec<String>,
     /// `line!()`, `column!()` (with where they sit) and `file!()`: the
-    /// item's value depends on its position.
+    /// item's value depends on its position. Also `caller` for a call of
+    /// `Location::caller()` and `track_caller` for a `#[track_caller]`
+    /// function: what they observe is where their callers sit.
     pub position: Vec<String>,
+    /// The digest of where each of the item's tokens sits (line and column):
+    /// part of the hash of every function that reaches code observing its
+    /// callers' positions.
+    #[serde(default)]
+    pub layout: [u8; 32],
 }
 
 /// What the caller of an item chooses: its generic parameters, and the
