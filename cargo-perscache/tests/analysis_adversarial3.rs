@@ -90,6 +90,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("origin", "app::observed::origin"),
     ("stamp", "app::observed::stamp"),
     ("shown", "app::observed::shown"),
+    ("tier_now", "app::observed::tier_now"),
+    ("unit_name", "app::observed::measured::unit_name"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -141,6 +143,22 @@ fn observed() -> Vec<Case> {
             "    let a = x;\n    let b = x + 1;\n    let _ = (a, b);",
             "    let b = x;\n    let a = x + 1;\n    let _ = (b, a);",
             &["shown"],
+        ),
+        case(
+            "macro_rules_shadowed_later_in_the_file",
+            "names: of two `macro_rules! tier`, a use expands the one written last before it; moving the function below the second",
+            "app/src/observed.rs",
+            "#[perscache::persist]\npub fn tier_now() -> u32 {\n    tier!()\n}\n\nmacro_rules! tier {\n    () => {\n        20\n    };\n}\n",
+            "macro_rules! tier {\n    () => {\n        20\n    };\n}\n\n#[perscache::persist]\npub fn tier_now() -> u32 {\n    tier!()\n}\n",
+            &["tier_now"],
+        ),
+        case(
+            "module_declared_after_a_shadowing_macro_rules",
+            "names: a module's text sits at its `mod` declaration; moving it below the second `macro_rules! unit`",
+            "app/src/observed.rs",
+            "pub mod measured;\n\nmacro_rules! unit {\n    () => {\n        \"km\"\n    };\n}\n",
+            "macro_rules! unit {\n    () => {\n        \"km\"\n    };\n}\n\npub mod measured;\n",
+            &["unit_name"],
         ),
     ]
 }
@@ -521,4 +539,6 @@ case_tests!(
     track_caller_reports_where_it_is_called,
     line_macro_in_a_macro_body,
     locals_named_by_a_format_string_in_a_macros_second_argument,
+    macro_rules_shadowed_later_in_the_file,
+    module_declared_after_a_shadowing_macro_rules,
 );

@@ -562,6 +562,44 @@ fn function_entry(
             graph.nodes[observer].name
         ));
     }
+    // A `macro_rules!` name defined more than once in a crate: an invocation
+    // expands the definition written last before it in the crate's text
+    // (module declarations included), which no item's tokens show. For each
+    // reached item of that crate, the definition that would apply there.
+    let mut rivals_seen = BTreeSet::new();
+    for (d, _) in &closure.reached {
+        let Some(rivals) = graph.rival_macro_defs(*d) else {
+            continue;
+        };
+        let def = &graph.nodes[*d];
+        if !rivals_seen.insert((def.krate, def.name.clone())) {
+            continue;
+        }
+        let placed: Vec<(Vec<u32>, NodeId)> = rivals
+            .iter()
+            .map(|&r| (graph.text_position(r), r))
+            .collect();
+        for (n, _) in closure
+            .reached
+            .iter()
+            .filter(|(n, _)| graph.nodes[*n].krate == def.krate)
+        {
+            let at = graph.text_position(*n);
+            let applies = placed
+                .iter()
+                .rev()
+                .find(|(p, _)| *p < at)
+                .map_or([0; 32], |&(_, r)| digest(r));
+            h.update(b"m");
+            h.update(&digest(*n));
+            h.update(&applies);
+        }
+        notes.push(format!(
+            "`{}!` is defined {} times in its crate: which definition each use expands depends on the order of the text, which is in the hash",
+            def.name,
+            rivals.len()
+        ));
+    }
     for e in &closure.ext {
         h.update(b"x");
         h.update(&(e.len() as u64).to_le_bytes());

@@ -133,6 +133,9 @@ pub(crate) struct Scope {
     /// in source order: the code of this scope and of the scopes inside it
     /// depends on them.
     pub declarations: Vec<[u8; 32]>,
+    /// The line of a module's `mod` declaration in its parent's file (0 for
+    /// a crate root and blocks): where its text sits in the crate's.
+    pub decl_line: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -307,6 +310,7 @@ impl Graph {
                 anonymous: Vec::new(),
                 macro_calls: Vec::new(),
                 declarations: Vec::new(),
+                decl_line: 0,
             });
             b.g.crates.push(CrateG {
                 info: c.clone(),
@@ -883,6 +887,41 @@ impl Graph {
         }
     }
 
+    /// The `macro_rules!` of macro definition `def`'s name in its crate, in
+    /// the crate's text order, when there is more than one: which of them an
+    /// invocation expands is the last one written before it.
+    pub(crate) fn rival_macro_defs(&self, def: NodeId) -> Option<Vec<NodeId>> {
+        let n = &self.nodes[def];
+        if n.kind != Kind::MacroDef {
+            return None;
+        }
+        let defs = self.macros_by_name.get(&(n.krate, n.name.clone()))?;
+        if defs.len() < 2 {
+            return None;
+        }
+        let mut defs = defs.clone();
+        defs.sort_by_cached_key(|&d| self.text_position(d));
+        Some(defs)
+    }
+
+    /// Where node `id` sits in its crate's text: the lines of the `mod`
+    /// declarations leading to its module, then its own line. Compared as a
+    /// sequence, it orders the crate's text as `macro_rules!` scoping reads
+    /// it.
+    pub(crate) fn text_position(&self, id: NodeId) -> Vec<u32> {
+        let mut at = vec![self.nodes[id].line];
+        let mut scope = Some(self.nodes[id].scope);
+        while let Some(s) = scope {
+            let sc = &self.scopes[s];
+            if !sc.is_block && sc.parent.is_some() {
+                at.push(sc.decl_line);
+            }
+            scope = sc.parent;
+        }
+        at.reverse();
+        at
+    }
+
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
         let (name, krate) = (&self.nodes[call].name, self.nodes[call].krate);
         let mut out = Vec::new();
@@ -937,6 +976,7 @@ impl Builder<'_> {
             anonymous: Vec::new(),
             macro_calls: Vec::new(),
             declarations: Vec::new(),
+            decl_line: 0,
         });
         id
     }
@@ -1394,6 +1434,7 @@ impl Builder<'_> {
         depth: usize,
     ) {
         let child = self.new_scope(scope, false, Some(&it.name));
+        self.g.scopes[child].decl_line = it.line;
         self.define(scope, &it.name, Def::Scope(child));
         if depth > MAX_MOD_DEPTH {
             return;
