@@ -48,6 +48,8 @@ pub(super) struct Lookup<'a> {
     /// read makes its deadline from it then: a caller waiting minutes for
     /// another's computation must admit what it writes at the end.
     ttl: Option<Duration>,
+    /// When the call was made, if it has a time to live.
+    called_at: Option<SystemTime>,
     min_compute: Option<Duration>,
 }
 
@@ -113,6 +115,7 @@ impl<'a> Lookup<'a> {
             extension,
             path: OnceLock::new(),
             ttl,
+            called_at: ttl.map(|_| SystemTime::now()),
             min_compute,
         }
     }
@@ -171,7 +174,7 @@ impl<'a> Lookup<'a> {
                 Some(slot) => slot,
                 None => {
                     let slot = ticket.flight.lock_arc().await;
-                    let handed_over = slot.as_ref().filter(|f| self.deadline().admits(f.written));
+                    let handed_over = slot.as_ref().filter(|f| self.fresh_at_call(f.written));
                     if let Some(found) = handed_over {
                         return Miss::Found(found.clone());
                     }
@@ -265,6 +268,15 @@ impl<'a> Lookup<'a> {
     /// What is fresh as of now.
     fn deadline(&self) -> Deadline {
         Deadline::for_ttl(self.ttl)
+    }
+
+    /// Whether a value written at `written` was fresh when the call was made
+    /// or is newer: one computed while this caller waited in the queue is
+    /// its answer, however short the time to live.
+    fn fresh_at_call(&self, written: SystemTime) -> bool {
+        self.ttl
+            .zip(self.called_at)
+            .is_none_or(|(ttl, at)| written + ttl > at)
     }
 
     /// The entry in the storage, if present and admitted by `deadline`.
