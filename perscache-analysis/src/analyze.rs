@@ -483,6 +483,17 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
 const MAX_NOTES: usize = 32;
 
 /// An item's digest: its key and its own tokens.
+/// Whether `refs` name one of `names` as a path's last segment, a method or
+/// a macro.
+fn names_any(refs: &crate::parse::Refs, names: &rustc_hash::FxHashSet<&str>) -> bool {
+    refs.paths
+        .iter()
+        .chain(&refs.macros)
+        .filter_map(|p| p.segs.last())
+        .chain(&refs.methods)
+        .any(|s| names.contains(s.as_str()))
+}
+
 fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
     let n = &graph.nodes[id];
     let mut h = blake3::Hasher::new();
@@ -534,21 +545,22 @@ fn function_entry(
         h.update(&d);
     }
     let mut notes: Vec<String> = closure.notes.iter().map(|n| n.to_string()).collect();
-    // What such code reports is where its callers sit, and tokens say
-    // nothing of that: every reached item's place (file, lines and columns)
-    // joins the hash.
-    if let Some(&(observer, _)) = closure
+    // Code that reports where it is called or invoked from: tokens say
+    // nothing of that. The place (file, lines and columns) of each reached
+    // item that names such code, and of that code itself, joins the hash.
+    let observers: rustc_hash::FxHashSet<&str> = closure
         .reached
         .iter()
-        .find(|(n, _)| graph.observes_call_site(*n))
-    {
+        .filter(|(n, _)| graph.observes_call_site(*n))
+        .map(|(n, _)| graph.nodes[*n].name.as_str())
+        .collect();
+    if !observers.is_empty() {
         let mut layouts: Vec<(String, [u8; 32])> = closure
             .reached
             .iter()
-            .map(|(n, _)| {
-                let n = &graph.nodes[*n];
-                (display_path(&ws.root, &n.file), n.refs.layout)
-            })
+            .map(|(n, _)| &graph.nodes[*n])
+            .filter(|n| observers.contains(n.name.as_str()) || names_any(&n.refs, &observers))
+            .map(|n| (display_path(&ws.root, &n.file), n.refs.layout))
             .collect();
         layouts.sort_unstable();
         for (file, layout) in layouts {
@@ -557,33 +569,39 @@ fn function_entry(
             h.update(file.as_bytes());
             h.update(&layout);
         }
+        let mut names: Vec<&str> = observers.into_iter().collect();
+        names.sort_unstable();
         notes.push(format!(
-            "reaches `{}`, which observes where it is called from: the layout of every reached item (its lines and columns) is in the hash",
-            graph.nodes[observer].name
+            "reaches `{}`, which reports where it is called from: the place (lines and columns) of the items naming it is in the hash",
+            names.join("`, `")
         ));
     }
     // A `macro_rules!` name defined more than once in a crate: an invocation
     // expands the definition written last before it in the crate's text
     // (module declarations included), which no item's tokens show. For each
-    // reached item of that crate, the definition that would apply there.
+    // reached item invoking it, the definition that applies there.
     let mut rivals_seen = BTreeSet::new();
     for (d, _) in &closure.reached {
+        let def = &graph.nodes[*d];
+        if def.kind != Kind::MacroDef || !rivals_seen.insert((def.krate, def.name.as_str())) {
+            continue;
+        }
         let Some(rivals) = graph.rival_macro_defs(*d) else {
             continue;
         };
-        let def = &graph.nodes[*d];
-        if !rivals_seen.insert((def.krate, def.name.clone())) {
-            continue;
-        }
         let placed: Vec<(Vec<u32>, NodeId)> = rivals
             .iter()
             .map(|&r| (graph.text_position(r), r))
             .collect();
-        for (n, _) in closure
-            .reached
-            .iter()
-            .filter(|(n, _)| graph.nodes[*n].krate == def.krate)
-        {
+        let invokers = closure.reached.iter().filter(|(n, _)| {
+            let n = &graph.nodes[*n];
+            n.krate == def.krate
+                && n.refs
+                    .macros
+                    .iter()
+                    .any(|m| m.segs.last() == Some(&def.name))
+        });
+        for (n, _) in invokers {
             let at = graph.text_position(*n);
             let applies = placed
                 .iter()
