@@ -276,7 +276,7 @@ impl<'a> Lookup<'a> {
     fn fresh_at_call(&self, written: SystemTime) -> bool {
         self.ttl
             .zip(self.called_at)
-            .is_none_or(|(ttl, at)| written + ttl > at)
+            .is_none_or(|(ttl, at)| written.checked_add(ttl).is_none_or(|until| until > at))
     }
 
     /// The entry in the storage, if present and admitted by `deadline`.
