@@ -88,6 +88,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("grand_rate", "app::rates::deep::deeper::grand_rate"),
     ("greeting_text", "app::observed::greeting_text"),
     ("origin", "app::observed::origin"),
+    ("asked", "app::observed::asked"),
     ("stamp", "app::observed::stamp"),
     ("shown", "app::observed::shown"),
     ("tier_now", "app::observed::tier_now"),
@@ -127,6 +128,14 @@ fn observed() -> Vec<Case> {
             "#[perscache::persist]\npub fn origin",
             "// Where the value comes from.\n#[perscache::persist]\npub fn origin",
             &["origin", "stamp"],
+        ),
+        case(
+            "macro_body_calls_a_track_caller_fn",
+            "positions: `asked_from!()` expands to a call of a `#[track_caller]` fn written above it, which reports the invocation's line; a comment in the invoker moves it (and the observers below)",
+            "app/src/observed.rs",
+            "pub fn asked() -> u32 {\n    asked_from!()",
+            "pub fn asked() -> u32 {\n    // Asked here.\n    asked_from!()",
+            &["asked", "origin", "stamp"],
         ),
         case(
             "line_macro_in_a_macro_body",
@@ -537,6 +546,7 @@ case_tests!(
     // What tokens do not show.
     doc_comment_read_by_a_macro,
     track_caller_reports_where_it_is_called,
+    macro_body_calls_a_track_caller_fn,
     line_macro_in_a_macro_body,
     locals_named_by_a_format_string_in_a_macros_second_argument,
     macro_rules_shadowed_later_in_the_file,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeId, Parent};
+use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeDetail, NodeId, Parent};
 use crate::manifest::{display_path, FileDigest, FunctionEntry, Manifest, MANIFEST_VERSION};
 use crate::model::Workspace;
 use crate::parse::{parse_file, FileSummary, Kind};
@@ -482,7 +482,6 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
 
 const MAX_NOTES: usize = 32;
 
-/// An item's digest: its key and its own tokens.
 /// Whether `refs` name one of `names` as a path's last segment, a method or
 /// a macro.
 fn names_any(refs: &crate::parse::Refs, names: &rustc_hash::FxHashSet<&str>) -> bool {
@@ -494,6 +493,42 @@ fn names_any(refs: &crate::parse::Refs, names: &rustc_hash::FxHashSet<&str>) -> 
         .any(|s| names.contains(s.as_str()))
 }
 
+/// The names of the reached items that observe where they are called or
+/// invoked from: those that do so themselves, and the `macro_rules!` whose
+/// bodies name one of them (their expansion calls it at the invocation,
+/// which is then the place it reports).
+fn call_site_observers<'g>(graph: &'g Graph, closure: &Closure) -> rustc_hash::FxHashSet<&'g str> {
+    let mut observers: rustc_hash::FxHashSet<&str> = closure
+        .reached
+        .iter()
+        .filter(|(n, _)| graph.observes_call_site(*n))
+        .map(|(n, _)| graph.nodes[*n].name.as_str())
+        .collect();
+    if observers.is_empty() {
+        return observers;
+    }
+    loop {
+        let relays: Vec<&str> = closure
+            .reached
+            .iter()
+            .map(|(n, _)| &graph.nodes[*n])
+            .filter(|n| !observers.contains(n.name.as_str()))
+            .filter(|n| match &n.detail {
+                NodeDetail::MacroDef { body_idents, .. } => {
+                    body_idents.iter().any(|i| observers.contains(i.as_str()))
+                }
+                _ => false,
+            })
+            .map(|n| n.name.as_str())
+            .collect();
+        if relays.is_empty() {
+            return observers;
+        }
+        observers.extend(relays);
+    }
+}
+
+/// An item's digest: its key and its own tokens.
 fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
     let n = &graph.nodes[id];
     let mut h = blake3::Hasher::new();
@@ -548,12 +583,7 @@ fn function_entry(
     // Code that reports where it is called or invoked from: tokens say
     // nothing of that. The place (file, lines and columns) of each reached
     // item that names such code, and of that code itself, joins the hash.
-    let observers: rustc_hash::FxHashSet<&str> = closure
-        .reached
-        .iter()
-        .filter(|(n, _)| graph.observes_call_site(*n))
-        .map(|(n, _)| graph.nodes[*n].name.as_str())
-        .collect();
+    let observers = call_site_observers(graph, closure);
     if !observers.is_empty() {
         let mut layouts: Vec<(String, [u8; 32])> = closure
             .reached
