@@ -10,7 +10,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeDetail, NodeId, Parent};
+use crate::call_sites::CallSites;
+use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeId, Parent};
 use crate::manifest::{display_path, FileDigest, FunctionEntry, Manifest, MANIFEST_VERSION};
 use crate::model::Workspace;
 use crate::parse::{parse_file, FileSummary, Kind};
@@ -350,11 +351,20 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let node_digests: Vec<OnceLock<[u8; 32]>> =
         graph.nodes.iter().map(|_| OnceLock::new()).collect();
     let digest = |n: NodeId| *node_digests[n].get_or_init(|| node_digest(&graph, n));
+    let call_sites = CallSites::new(&graph);
     let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
         .par_iter()
         .zip(closures)
         .map(|(&id, closure)| {
-            let entry = function_entry(ws, &graph, &digest, &include_digests, id, &closure);
+            let entry = function_entry(
+                ws,
+                &graph,
+                &digest,
+                &include_digests,
+                &call_sites,
+                id,
+                &closure,
+            );
             (entry, FunctionDetail { node: id, closure })
         })
         .collect();
@@ -482,49 +492,62 @@ fn write_cache(path: &Path, old: &Cache, loaded: &HashMap<PathBuf, Loaded>) {
 
 const MAX_NOTES: usize = 32;
 
-/// Whether `refs` name one of `names` as a path's last segment, a method or
-/// a macro.
-fn names_any(refs: &crate::parse::Refs, names: &rustc_hash::FxHashSet<&str>) -> bool {
-    refs.paths
-        .iter()
-        .chain(&refs.macros)
-        .filter_map(|p| p.segs.last())
-        .chain(&refs.methods)
-        .any(|s| names.contains(s.as_str()))
-}
+/// The definitions of a `macro_rules!` name in one crate, each with its
+/// place in the crate's text ([`Graph::text_position`]).
+type Placed = Vec<(Vec<u32>, NodeId)>;
 
-/// The names of the reached items that observe where they are called or
-/// invoked from: those that do so themselves, and the `macro_rules!` whose
-/// bodies name one of them (their expansion calls it at the invocation,
-/// which is then the place it reports).
-fn call_site_observers<'g>(graph: &'g Graph, closure: &Closure) -> rustc_hash::FxHashSet<&'g str> {
-    let mut observers: rustc_hash::FxHashSet<&str> = closure
-        .reached
-        .iter()
-        .filter(|(n, _)| graph.observes_call_site(*n))
-        .map(|(n, _)| graph.nodes[*n].name.as_str())
-        .collect();
-    if observers.is_empty() {
-        return observers;
-    }
-    loop {
-        let relays: Vec<&str> = closure
-            .reached
-            .iter()
-            .map(|(n, _)| &graph.nodes[*n])
-            .filter(|n| !observers.contains(n.name.as_str()))
-            .filter(|n| match &n.detail {
-                NodeDetail::MacroDef { body_idents, .. } => {
-                    body_idents.iter().any(|i| observers.contains(i.as_str()))
-                }
-                _ => false,
-            })
-            .map(|n| n.name.as_str())
-            .collect();
-        if relays.is_empty() {
-            return observers;
+/// For a `macro_rules!` name defined more than once in a crate, which
+/// definition each reached item invoking it expands: the one written last
+/// before it in the crate's text (module declarations included), which no
+/// item's tokens show.
+fn hash_macro_rivals(
+    graph: &Graph,
+    digest: &(dyn Fn(NodeId) -> [u8; 32] + Sync),
+    closure: &Closure,
+    h: &mut blake3::Hasher,
+    notes: &mut Vec<String>,
+) {
+    let mut rivals: BTreeMap<(usize, &str), Placed> = BTreeMap::new();
+    for (d, _) in &closure.reached {
+        let def = &graph.nodes[*d];
+        if def.kind != Kind::MacroDef || rivals.contains_key(&(def.krate, def.name.as_str())) {
+            continue;
         }
-        observers.extend(relays);
+        if let Some(defs) = graph.rival_macro_defs(*d) {
+            let placed = defs.iter().map(|&r| (graph.text_position(r), r)).collect();
+            rivals.insert((def.krate, def.name.as_str()), placed);
+        }
+    }
+    if !rivals.is_empty() {
+        for (n, _) in &closure.reached {
+            let node = &graph.nodes[*n];
+            let mut invoked: Vec<&str> = node
+                .refs
+                .macros
+                .iter()
+                .filter_map(|m| m.segs.last().map(String::as_str))
+                .filter(|m| rivals.contains_key(&(node.krate, *m)))
+                .collect();
+            invoked.sort_unstable();
+            invoked.dedup();
+            for name in invoked {
+                let at = graph.text_position(*n);
+                let applies = rivals[&(node.krate, name)]
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| *p < at)
+                    .map_or([0; 32], |&(_, r)| digest(r));
+                h.update(b"m");
+                h.update(&digest(*n));
+                h.update(&applies);
+            }
+        }
+        for ((_, name), defs) in &rivals {
+            notes.push(format!(
+                "`{name}!` is defined {} times in its crate: which definition each use expands depends on the order of the text, which is in the hash",
+                defs.len()
+            ));
+        }
     }
 }
 
@@ -554,6 +577,7 @@ fn function_entry(
     graph: &Graph,
     digest: &(dyn Fn(NodeId) -> [u8; 32] + Sync),
     includes: &BTreeMap<PathBuf, Option<[u8; 32]>>,
+    call_sites: &CallSites<'_>,
     id: NodeId,
     closure: &Closure,
 ) -> FunctionEntry {
@@ -583,13 +607,11 @@ fn function_entry(
     // Code that reports where it is called or invoked from: tokens say
     // nothing of that. The place (file, lines and columns) of each reached
     // item that names such code, and of that code itself, joins the hash.
-    let observers = call_site_observers(graph, closure);
-    if !observers.is_empty() {
-        let mut layouts: Vec<(String, [u8; 32])> = closure
-            .reached
+    if let Some(observed) = call_sites.observed(closure) {
+        let mut layouts: Vec<(String, [u8; 32])> = observed
+            .placed
             .iter()
-            .map(|(n, _)| &graph.nodes[*n])
-            .filter(|n| observers.contains(n.name.as_str()) || names_any(&n.refs, &observers))
+            .map(|&n| &graph.nodes[n])
             .map(|n| (display_path(&ws.root, &n.file), n.refs.layout))
             .collect();
         layouts.sort_unstable();
@@ -599,55 +621,12 @@ fn function_entry(
             h.update(file.as_bytes());
             h.update(&layout);
         }
-        let mut names: Vec<&str> = observers.into_iter().collect();
-        names.sort_unstable();
         notes.push(format!(
             "reaches `{}`, which reports where it is called from: the place (lines and columns) of the items naming it is in the hash",
-            names.join("`, `")
+            observed.names.join("`, `")
         ));
     }
-    // A `macro_rules!` name defined more than once in a crate: an invocation
-    // expands the definition written last before it in the crate's text
-    // (module declarations included), which no item's tokens show. For each
-    // reached item invoking it, the definition that applies there.
-    let mut rivals_seen = BTreeSet::new();
-    for (d, _) in &closure.reached {
-        let def = &graph.nodes[*d];
-        if def.kind != Kind::MacroDef || !rivals_seen.insert((def.krate, def.name.as_str())) {
-            continue;
-        }
-        let Some(rivals) = graph.rival_macro_defs(*d) else {
-            continue;
-        };
-        let placed: Vec<(Vec<u32>, NodeId)> = rivals
-            .iter()
-            .map(|&r| (graph.text_position(r), r))
-            .collect();
-        let invokers = closure.reached.iter().filter(|(n, _)| {
-            let n = &graph.nodes[*n];
-            n.krate == def.krate
-                && n.refs
-                    .macros
-                    .iter()
-                    .any(|m| m.segs.last() == Some(&def.name))
-        });
-        for (n, _) in invokers {
-            let at = graph.text_position(*n);
-            let applies = placed
-                .iter()
-                .rev()
-                .find(|(p, _)| *p < at)
-                .map_or([0; 32], |&(_, r)| digest(r));
-            h.update(b"m");
-            h.update(&digest(*n));
-            h.update(&applies);
-        }
-        notes.push(format!(
-            "`{}!` is defined {} times in its crate: which definition each use expands depends on the order of the text, which is in the hash",
-            def.name,
-            rivals.len()
-        ));
-    }
+    hash_macro_rivals(graph, digest, closure, &mut h, &mut notes);
     for e in &closure.ext {
         h.update(b"x");
         h.update(&(e.len() as u64).to_le_bytes());

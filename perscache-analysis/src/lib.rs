@@ -29,6 +29,8 @@ pub mod tokens;
 #[cfg(feature = "analysis")]
 mod analyze;
 #[cfg(feature = "analysis")]
+mod call_sites;
+#[cfg(feature = "analysis")]
 mod explain;
 #[cfg(feature = "analysis")]
 mod graph;
