@@ -41,6 +41,8 @@ pub(crate) struct Collector {
     in_macro: usize,
     /// Locals named inside format strings: never renamed.
     pinned: HashSet<String>,
+    /// Inside a pattern that may fail to match.
+    refutable: usize,
 }
 
 impl Collector {
@@ -184,20 +186,33 @@ impl Collector {
 
     /// Binds the identifiers a pattern introduces, and records what it
     /// names (paths, constants, ranges).
+    /// A pattern that may fail to match (`match`, `if let`, `let … else`).
+    fn refutable_pattern(&mut self, p: &syn::Pat) {
+        self.refutable += 1;
+        self.pattern(p);
+        self.refutable -= 1;
+    }
+
     pub fn pattern(&mut self, p: &syn::Pat) {
         match p {
             syn::Pat::Ident(pi) => {
                 for a in &pi.attrs {
                     self.visit_attribute(a);
                 }
-                if pi.by_ref.is_none() && pi.mutability.is_none() && pi.subpat.is_none() {
+                let may_be_path =
+                    pi.by_ref.is_none() && pi.mutability.is_none() && pi.subpat.is_none();
+                if may_be_path {
                     // `LIMIT` may be a constant in scope rather than a binding.
                     self.refs.pat_idents.push(pi.ident.to_string());
                 }
                 if let Some((_, sub)) = &pi.subpat {
                     self.pattern(sub);
                 }
-                self.bind(&pi.ident, true);
+                // Where a pattern may fail, `Red` or `LIMIT` may be a variant
+                // or a constant it compares with, and renaming it would
+                // change what matches. Where it cannot fail, renaming cannot
+                // change a value: a unit struct or variant there has one.
+                self.bind(&pi.ident, !(may_be_path && self.refutable > 0));
             }
             syn::Pat::Type(pt) => {
                 self.visit_type(&pt.ty);
@@ -307,7 +322,7 @@ impl Collector {
         match e {
             syn::Expr::Let(l) => {
                 self.visit_expr(&l.expr);
-                self.pattern(&l.pat);
+                self.refutable_pattern(&l.pat);
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 // `a && let P = e`: let chains bind for what follows.
@@ -465,7 +480,11 @@ impl<'ast> Visit<'ast> for Collector {
                         }
                     }
                     // Bound after the initializer: `let x = x + 1` reads the old `x`.
-                    self.pattern(&l.pat);
+                    if l.init.as_ref().is_some_and(|i| i.diverge.is_some()) {
+                        self.refutable_pattern(&l.pat);
+                    } else {
+                        self.pattern(&l.pat);
+                    }
                 }
                 syn::Stmt::Item(syn::Item::Use(u)) => {
                     let mut entries = Vec::new();
@@ -544,7 +563,7 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
         // Outside `if`/`while` conditions (already handled): bind in place.
         self.visit_expr(&l.expr);
-        self.pattern(&l.pat);
+        self.refutable_pattern(&l.pat);
     }
 
     fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
@@ -557,7 +576,7 @@ impl<'ast> Visit<'ast> for Collector {
                 self.visit_attribute(a);
             }
             self.push_scope();
-            self.pattern(&arm.pat);
+            self.refutable_pattern(&arm.pat);
             if let Some((_, g)) = &arm.guard {
                 self.visit_expr(g);
             }

@@ -1158,6 +1158,48 @@ mod tests {
     }
 
     #[test]
+    fn names_in_patterns_that_may_fail_are_not_renamed() {
+        // `Red`, `Less`, `LOW` may be a variant or constant the arm compares
+        // with: which one is written is the value.
+        for (a, b) in [
+            (
+                "fn f(c: C) -> u32 { match c { Red => 1, Green => 2, _ => 3 } }",
+                "fn f(c: C) -> u32 { match c { Green => 1, Red => 2, _ => 3 } }",
+            ),
+            (
+                "fn f(c: C) -> u32 { if let Red = c { 1 } else { 2 } }",
+                "fn f(c: C) -> u32 { if let Green = c { 1 } else { 2 } }",
+            ),
+            (
+                "fn f(x: Option<u32>) -> u32 { let Some(LOW) = x else { return 0 }; 1 }",
+                "fn f(x: Option<u32>) -> u32 { let Some(HIGH) = x else { return 0 }; 1 }",
+            ),
+        ] {
+            assert_ne!(parse(a).items[0].hash, parse(b).items[0].hash, "{a}");
+        }
+        // Where a pattern cannot fail, a name is a binding (or a unit
+        // value, the same whatever it is called).
+        let a = parse(
+            "fn f(p: (u32, u32)) -> u32 { let (a, b) = p; for x in [a] { return x + b; } 0 }",
+        );
+        let b = parse(
+            "fn f(q: (u32, u32)) -> u32 { let (c, d) = q; for y in [c] { return y + d; } 0 }",
+        );
+        assert_eq!(a.items[0].hash, b.items[0].hash);
+    }
+
+    #[test]
+    fn format_strings_past_the_first_argument_name_locals() {
+        // `write!(s, "{w}x{h}")`: swapping the locals' names swaps the value.
+        let a = parse("fn f(x: u32) -> String { let w = x; let h = x * 2; let mut s = String::new(); write!(s, \"{w}x{h}\").ok(); s }");
+        let b = parse("fn f(x: u32) -> String { let h = x; let w = x * 2; let mut s = String::new(); write!(s, \"{w}x{h}\").ok(); s }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+        let a = parse("fn f(x: u32) { let a = x; let b = 1; assert_eq!(a, b, \"{a}\") }");
+        let b = parse("fn f(x: u32) { let b = x; let a = 1; assert_eq!(b, a, \"{a}\") }");
+        assert_ne!(a.items[0].hash, b.items[0].hash);
+    }
+
+    #[test]
     fn a_string_anywhere_in_a_macros_input_may_name_locals() {
         // `show!("v", "{a}")` may pass its second argument to `format!`:
         // swapping the locals' names swaps the value.

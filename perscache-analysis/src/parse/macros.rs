@@ -574,13 +574,16 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         if !evaluated {
             c.in_macro_enter();
         }
-        for (i, e) in args.iter().enumerate() {
+        for e in &args {
             if let syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
             }) = e
             {
-                if i == 0 && evaluated {
+                // The format string is the first argument of `format!`,
+                // the second of `write!` and `assert!`, the third of
+                // `assert_eq!`: every string argument is read as one.
+                if evaluated {
                     for n in inline_format_args(&s.value()) {
                         c.format_arg(&n);
                     }
