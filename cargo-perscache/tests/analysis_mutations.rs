@@ -352,6 +352,16 @@ fn cases() -> Vec<Case> {
             &["app::formats::custom_format"],
         ),
         (
+            "edition of a path dependency",
+            // The same tokens may be other code in another edition (an
+            // array's `into_iter`, closure captures, temporaries' scopes),
+            // and Cargo leaves the edition out of the library's file name.
+            "extdep/Cargo.toml",
+            "edition = \"2021\"",
+            "edition = \"2018\"",
+            &["app::uses_path_dep"],
+        ),
+        (
             "package version read with env!",
             "ws/app/Cargo.toml",
             "version = \"0.1.0\"",

@@ -64,6 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 member: true,
                 proc_macro: false,
                 build_script: None,
+                edition: "2021".to_owned(),
                 deps: Default::default(),
             });
         }

@@ -627,6 +627,22 @@ fn function_entry(
         ));
     }
     hash_macro_rivals(graph, digest, closure, &mut h, &mut notes);
+    // The same tokens may be other code in another edition.
+    let mut editions: Vec<(&str, &str)> = closure
+        .crates
+        .iter()
+        .map(|&c| &graph.crates[c].info)
+        .map(|c| (c.name.as_str(), c.edition.as_str()))
+        .collect();
+    editions.sort_unstable();
+    editions.dedup();
+    for (name, edition) in editions {
+        h.update(b"e");
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(&(edition.len() as u64).to_le_bytes());
+        h.update(edition.as_bytes());
+    }
     for e in &closure.ext {
         h.update(b"x");
         h.update(&(e.len() as u64).to_le_bytes());

@@ -45,6 +45,11 @@ pub struct CrateInfo {
     /// The package's build script, if it has one.
     #[serde(default)]
     pub build_script: Option<PathBuf>,
+    /// Its edition (`2021`): the same tokens can mean other code in
+    /// another, and Cargo leaves it out of the hash in a library's file
+    /// name.
+    #[serde(default)]
+    pub edition: String,
 }
 
 /// The crates of a workspace and of its path dependencies.
@@ -256,6 +261,7 @@ impl Workspace {
                     member,
                     deps,
                     build_script: build_script.clone(),
+                    edition: t.edition.as_str().to_owned(),
                 });
             }
         }

@@ -33,6 +33,7 @@ fn workspace(root: &Path, serde_version: &str) -> Workspace {
             member: true,
             proc_macro: false,
             build_script: None,
+            edition: "2021".to_owned(),
             deps,
         }],
         cargo_files: Vec::new(),
@@ -273,6 +274,7 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
         member: true,
         proc_macro: true,
         build_script: None,
+        edition: "2021".to_owned(),
         deps: BTreeMap::new(),
     });
     let before = hashes(&ws);

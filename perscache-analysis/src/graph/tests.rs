@@ -58,6 +58,7 @@ fn graph(crates: &[Krate<'_>]) -> Graph {
             proc_macro: false,
             deps,
             build_script: None,
+            edition: "2021".to_owned(),
         });
     }
     let env = |_: usize, _: &str| None;
