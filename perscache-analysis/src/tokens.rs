@@ -103,6 +103,131 @@ pub fn digest_with(
     *hasher.finalize().as_bytes()
 }
 
+/// The digest of an attribute macro's input (an item under `#[name]`
+/// that the compiler does not know): the macro receives its exact tokens
+/// and may read any of them, doc comments and literals as written included,
+/// so nothing is normalized and nothing renamed.
+pub fn macro_input_digest(tokens: &TokenStream) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(WALK_VERSION.as_bytes());
+    hasher.update(b"attribute macro input");
+    Walker {
+        h: &mut hasher,
+        locals: None,
+        renamed: HashMap::new(),
+        delim: Vec::new(),
+        keep_docs: true,
+    }
+    .stream(tokens.clone(), Context::MacroInput);
+    *hasher.finalize().as_bytes()
+}
+
+/// Whether the outer attributes that begin `tokens` (an item's) include one
+/// the compiler does not know ([`is_builtin_attr`]): an attribute macro,
+/// which receives the item's tokens as they are written.
+pub fn has_attribute_macro(tokens: &TokenStream) -> bool {
+    let tts: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut i = 0;
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) = (tts.get(i), tts.get(i + 1))
+    {
+        if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        if !is_builtin_attr(&g.stream()) {
+            return true;
+        }
+        i += 2;
+    }
+    false
+}
+
+/// Whether `attr` (an attribute's content, `inline` or `cfg_attr(p, a)`)
+/// is one of the compiler's own rather than an attribute macro's:
+/// `cfg_attr` is when every attribute it applies is.
+pub fn is_builtin_attr(attr: &TokenStream) -> bool {
+    if is_inert_attr(attr) {
+        return true;
+    }
+    let mut it = attr.clone().into_iter();
+    let Some(TokenTree::Ident(first)) = it.next() else {
+        return false;
+    };
+    let first = first.to_string();
+    if first == "cfg_attr" {
+        let Some(TokenTree::Group(args)) = it.next() else {
+            return false;
+        };
+        // `cfg_attr(predicate, attr, attr…)`: the attributes after the first
+        // top-level comma.
+        let mut applied: Vec<Vec<TokenTree>> = vec![Vec::new()];
+        for tt in args.stream() {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == ',' => applied.push(Vec::new()),
+                tt => applied
+                    .last_mut()
+                    .into_iter()
+                    .for_each(|a| a.push(tt.clone())),
+            }
+        }
+        return applied
+            .into_iter()
+            .skip(1)
+            .filter(|a| !a.is_empty())
+            .all(|a| is_builtin_attr(&a.into_iter().collect()));
+    }
+    // `name`, `name(…)` or `name = …`; a path (`tokio::main`) is a macro's.
+    let plain = it.next().is_none_or(|t| match t {
+        TokenTree::Group(_) => true,
+        TokenTree::Punct(p) => p.as_char() == '=',
+        _ => false,
+    });
+    plain
+        && matches!(
+            first.as_str(),
+            "cfg"
+                | "derive"
+                | "repr"
+                | "non_exhaustive"
+                | "track_caller"
+                | "no_mangle"
+                | "export_name"
+                | "link_section"
+                | "link"
+                | "link_name"
+                | "link_ordinal"
+                | "path"
+                | "macro_export"
+                | "macro_use"
+                | "automatically_derived"
+                | "test"
+                | "ignore"
+                | "should_panic"
+                | "bench"
+                | "target_feature"
+                | "used"
+                | "global_allocator"
+                | "proc_macro"
+                | "proc_macro_derive"
+                | "proc_macro_attribute"
+                | "no_std"
+                | "no_implicit_prelude"
+                | "recursion_limit"
+                | "type_length_limit"
+                | "windows_subsystem"
+                | "crate_type"
+                | "crate_name"
+                | "debugger_visualizer"
+                | "collapse_debuginfo"
+                | "instruction_set"
+                | "unsafe"
+                | "coverage"
+                | "naked"
+                | "no_main"
+                | "panic_handler"
+                | "feature"
+        )
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
     /// Parsed Rust: trailing commas are formatting.

@@ -145,16 +145,19 @@ fn collected<T: ToTokens>(
     derive_helpers: bool,
     walk: impl FnOnce(&mut Collector),
 ) -> (Refs, Vec<Item>, [u8; 32]) {
-    collected_with(node, generics, derive_helpers, false, walk)
+    collected_with(node, generics, derive_helpers, false, false, walk)
 }
 
 /// [`collected`], with doc comments kept when `keep_docs` (a type whose
-/// derive may read them).
+/// derive may read them), and hashed as written when `in_attribute_macro`
+/// (an item of an impl or trait under an attribute macro) or when the node
+/// is under one itself.
 fn collected_with<T: ToTokens>(
     node: &T,
     generics: &[&[String]],
     derive_helpers: bool,
     keep_docs: bool,
+    in_attribute_macro: bool,
     walk: impl FnOnce(&mut Collector),
 ) -> (Refs, Vec<Item>, [u8; 32]) {
     let mut c = Collector::new();
@@ -178,15 +181,19 @@ fn collected_with<T: ToTokens>(
         refs.position.push("track_caller".to_owned());
     }
     refs.layout = tokens::layout_digest(&ts);
-    let mut counts = HashMap::new();
-    ident_counts(ts.clone(), &mut counts);
-    let renamable = c.renamable(&counts);
-    let is_local = |s: &str| renamable.contains(s);
-    let mut hash = tokens::digest_with(
-        &ts,
-        (!renamable.is_empty()).then_some(&is_local as &dyn Fn(&str) -> bool),
-        keep_docs,
-    );
+    let mut hash = if in_attribute_macro || tokens::has_attribute_macro(&ts) {
+        tokens::macro_input_digest(&ts)
+    } else {
+        let mut counts = HashMap::new();
+        ident_counts(ts.clone(), &mut counts);
+        let renamable = c.renamable(&counts);
+        let is_local = |s: &str| renamable.contains(s);
+        tokens::digest_with(
+            &ts,
+            (!renamable.is_empty()).then_some(&is_local as &dyn Fn(&str) -> bool),
+            keep_docs,
+        )
+    };
     if !refs.position.is_empty() {
         // `line!()`, `column!()`: where they sit is part of the value.
         let mut h = blake3::Hasher::new();
@@ -198,6 +205,14 @@ fn collected_with<T: ToTokens>(
         hash = *h.finalize().as_bytes();
     }
     (refs, inner, hash)
+}
+
+/// Whether `attrs` include an attribute macro, whose input is every item
+/// of the impl or trait they are on.
+fn under_attribute_macro(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| !tokens::is_builtin_attr(&a.meta.to_token_stream()))
 }
 
 /// Whether `tokens` (an item's) begin with an outer attribute `#[name]`.
@@ -386,6 +401,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 &[&names],
                 derives,
                 derives_read_docs(&derive_lists),
+                false,
                 |c| c.visit_item_struct(s),
             );
             let mut out = item(
@@ -412,6 +428,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 &[&names],
                 derives,
                 derives_read_docs(&derive_lists),
+                false,
                 |c| c.visit_item_enum(e),
             );
             let mut out = item(
@@ -436,6 +453,7 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
                 &[&names],
                 derives,
                 derives_read_docs(&derive_lists),
+                false,
                 |c| c.visit_item_union(u),
             );
             let mut out = item(
@@ -849,6 +867,7 @@ fn summarize_trait(t: &syn::ItemTrait) -> Item {
     tokens::walk(t.generics.where_clause.to_token_stream(), &mut h);
     tokens::walk(t.supertraits.to_token_stream(), &mut h);
     let header_hash = *h.finalize().as_bytes();
+    let under_macro = under_attribute_macro(&t.attrs);
     let mut c = Collector::new();
     c.push_generic_names(names.clone());
     for a in &t.attrs {
@@ -863,7 +882,10 @@ fn summarize_trait(t: &syn::ItemTrait) -> Item {
         .items
         .iter()
         .map(|ti| {
-            let (refs, inner, hash) = collected(ti, &[&names], false, |c| c.visit_trait_item(ti));
+            let (refs, inner, hash) =
+                collected_with(ti, &[&names], false, false, under_macro, |c| {
+                    c.visit_trait_item(ti)
+                });
             let (kind, name, line, persist, detail) = match ti {
                 syn::TraitItem::Fn(f) => (
                     Kind::Fn,
@@ -943,6 +965,7 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
     h.update(b"for");
     tokens::walk(i.self_ty.to_token_stream(), &mut h);
     let header_hash = *h.finalize().as_bytes();
+    let under_macro = under_attribute_macro(&i.attrs);
 
     let g = generics_of(&i.generics);
     let names: Vec<String> = g.types.iter().chain(&g.consts).cloned().collect();
@@ -980,7 +1003,10 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
             if let syn::ImplItem::Macro(m) = ii {
                 return summarize_item_macro(&m.attrs, &m.mac, None, m);
             }
-            let (refs, inner, hash) = collected(ii, &[&names], false, |c| c.visit_impl_item(ii));
+            let (refs, inner, hash) =
+                collected_with(ii, &[&names], false, false, under_macro, |c| {
+                    c.visit_impl_item(ii)
+                });
             let (kind, name, v, line, persist, detail) = match ii {
                 syn::ImplItem::Fn(f) => (
                     Kind::Fn,
@@ -1185,6 +1211,46 @@ mod tests {
         let b = parse(
             "fn f(q: (u32, u32)) -> u32 { let (c, d) = q; for y in [c] { return y + d; } 0 }",
         );
+        assert_eq!(a.items[0].hash, b.items[0].hash);
+    }
+
+    #[test]
+    fn an_attribute_macros_input_counts_as_written() {
+        // `#[doc_value]` may turn the doc comment into the value, a
+        // `#[body_text]` the literal as written, or a local's name.
+        for (a, b) in [
+            (
+                "/// alpha\n#[pm::doc_value]\npub fn f() -> String { String::new() }",
+                "/// beta\n#[pm::doc_value]\npub fn f() -> String { String::new() }",
+            ),
+            (
+                "#[body_text]\nfn f() -> usize { let v = [1_000, 2,]; v.len() }",
+                "#[body_text]\nfn f() -> usize { let v = [1000, 2]; v.len() }",
+            ),
+            (
+                "#[cfg_attr(feature = \"x\", named)]\nfn f(a: u32) -> u32 { a }",
+                "#[cfg_attr(feature = \"x\", named)]\nfn f(b: u32) -> u32 { b }",
+            ),
+            (
+                "#[async_trait]\nimpl T for S {\n /// one\n fn f(&self) {} }",
+                "#[async_trait]\nimpl T for S {\n /// two\n fn f(&self) {} }",
+            ),
+        ] {
+            let (a, b) = (parse(a), parse(b));
+            let hashes = |s: &FileSummary| -> Vec<[u8; 32]> {
+                std::iter::once(s.items[0].hash)
+                    .chain(s.items[0].inner.iter().map(|i| i.hash))
+                    .chain(match &s.items[0].detail {
+                        Detail::Impl(i) => i.items.iter().map(|i| i.hash).collect(),
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            };
+            assert_ne!(hashes(&a), hashes(&b));
+        }
+        // The compiler's own attributes read nothing of the item.
+        let a = parse("/// one\n#[inline]\n#[cfg_attr(test, allow(dead_code))]\n#[path = \"x\"]\nfn f(a: u32) -> u32 { a + 1_000 }");
+        let b = parse("/// two\n#[inline]\n#[cfg_attr(test, allow(dead_code))]\n#[path = \"x\"]\nfn f(b: u32) -> u32 { b + 1000 }");
         assert_eq!(a.items[0].hash, b.items[0].hash);
     }
 
