@@ -57,12 +57,14 @@ const BASE_ENV: [(&str, &str); 3] = [
 ];
 
 /// Every variable the fixture or its build script reads at compile time.
-const FIXTURE_VARS: [&str; 5] = [
+const FIXTURE_VARS: [&str; 7] = [
     "REGION",
     "FIXTURE_NOTE",
     "FIXTURE_FLAVOR",
     "FIXTURE_STAMP",
     "FIXTURE_GEN",
+    "FIXTURE_TIER",
+    "FIXTURE_ZONE",
 ];
 
 /// The files the fixture reads at compile time, with their base contents.
@@ -636,4 +638,47 @@ fn another_folder_is_served_from_the_cache() {
         failures.check_hit(mode, &BASE, "second folder, first run", &run);
     }
     failures.assert_none();
+}
+
+/// Variables read under a name only the build knows (`src/bin/tier.rs`:
+/// `option_env!($name)` in a `macro_rules!`, `option_env!(concat!(…))`): a changed
+/// value is never served stale, and an unchanged one is served again.
+#[test]
+fn variables_named_only_by_the_build_are_in_the_key() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ws = Workspace::new(tmp.path(), SHARED_TARGET);
+    let cache = tmp.path().join("cache");
+    let run = |tier: &str, zone: &str| -> Run {
+        let out = command(cargo(), &ws, &BASE, &cache)
+            .args(["run", "-q", "--bin", "tier", "--manifest-path"])
+            .arg(ws.dir.join("Cargo.toml"))
+            .env("FIXTURE_TIER", tier)
+            .env("FIXTURE_ZONE", zone)
+            .output()
+            .expect("run the fixture");
+        check_success(&format!("tier={tier} zone={zone}"), &out);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            stdout,
+            format!("tier={tier}\nzone={zone}\n"),
+            "tier={tier} zone={zone}: a value served stale"
+        );
+        Run {
+            stdout,
+            computed: String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .filter_map(|l| l.strip_prefix("computed "))
+                .map(str::to_owned)
+                .collect(),
+        }
+    };
+    run("gold", "east");
+    assert!(run("gold", "east").computed.is_empty(), "served again");
+    // Each function's key holds every variable its crate reads: a change of
+    // either recomputes both.
+    assert_eq!(run("silver", "east").computed, ["tier", "zone"]);
+    assert!(run("silver", "east").computed.is_empty(), "served again");
+    assert_eq!(run("silver", "west").computed, ["tier", "zone"]);
+    run("gold", "east");
 }

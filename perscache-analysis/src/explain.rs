@@ -121,7 +121,14 @@ impl Analysis {
             .closure
             .env
             .iter()
-            .map(|(k, v)| format!("{}: {v}", g.crates[*k].info.name))
+            .map(|(k, v)| {
+                let name = &g.crates[*k].info.name;
+                if v == crate::parse::ANY_ENV_VAR {
+                    format!("{name}: every variable it reads (a name only the build knows)")
+                } else {
+                    format!("{name}: {v}")
+                }
+            })
             .collect();
         Explanation {
             function: entry.function.clone(),

@@ -31,7 +31,7 @@ pub use fallback::widened_hash;
 use crate::analyze::{analyze, Analysis, FunctionDetail, Options};
 use crate::graph::{eval_path, IncludeDep, Parent};
 use crate::model::{DepRef, Workspace};
-use crate::parse::{Detail, FileSummary, Item};
+use crate::parse::{Detail, FileSummary, Item, ANY_ENV_VAR};
 use crate::tokens;
 use rustc::Compilation;
 
@@ -480,8 +480,30 @@ impl Session {
         for (k, var) in &c.env {
             by_crate.entry(*k).or_default().push(var);
         }
-        for (k, vars) in by_crate {
+        for (k, mut vars) in by_crate {
             let info = &g.crates[k].info;
+            // A variable whose name only the build knows: every variable the
+            // crate read when it was last compiled (for this crate, the
+            // build before this one: a variable only this build's code
+            // reads counts from the next build on, and its value cannot
+            // have changed before then), or the whole environment when no
+            // compilation of it is on record.
+            let read_before: BTreeSet<String> = if vars.contains(&ANY_ENV_VAR) {
+                let infos = self.depinfos_of(a, k);
+                if infos.is_empty() {
+                    std::env::vars_os()
+                        .filter_map(|(name, _)| name.into_string().ok())
+                        .collect()
+                } else {
+                    infos.iter().flat_map(|i| i.env.keys().cloned()).collect()
+                }
+            } else {
+                BTreeSet::new()
+            };
+            vars.retain(|v| *v != ANY_ENV_VAR);
+            vars.extend(read_before.iter().map(String::as_str));
+            vars.sort_unstable();
+            vars.dedup();
             if k == a.krate {
                 for var in vars {
                     let v = std::env::var(var).ok();

@@ -467,9 +467,12 @@ pub(crate) fn body_inputs(tokens: TokenStream, refs: &mut super::Refs) {
                     }
                     "env" | "option_env" => match literal {
                         Some(PathExpr::Lit(var)) => refs.env.push(var),
-                        _ => refs.notes.push(format!(
-                            "`{name}!` in a macro body, of a variable its invocation names: the environment is not in the key"
-                        )),
+                        _ => {
+                            refs.env.push(super::ANY_ENV_VAR.to_owned());
+                            refs.notes.push(format!(
+                                "`{name}!` in a macro body, of a variable its invocation names: every variable its crate reads is in the key"
+                            ));
+                        }
                     },
                     _ => {}
                 }
@@ -535,9 +538,12 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         "env" | "option_env" => {
             match parse_exprs(mac.tokens.clone()).and_then(|a| a.first().map(path_expr)) {
                 Some(PathExpr::Lit(var)) => c.refs.env.push(var),
-                _ => c.refs.notes.push(format!(
-                    "`{name}!` of a variable named by an expression: the environment is not in the key"
-                )),
+                _ => {
+                    c.refs.env.push(super::ANY_ENV_VAR.to_owned());
+                    c.refs.notes.push(format!(
+                        "`{name}!` of a variable named by an expression: every variable its crate reads is in the key"
+                    ));
+                }
             }
             return;
         }

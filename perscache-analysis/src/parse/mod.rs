@@ -16,6 +16,11 @@ use serde::{Deserialize, Serialize};
 pub(crate) use items::code_refs;
 pub use items::{parse_file, SyntaxError};
 
+/// In [`Refs::env`], a variable whose name only the build knows
+/// (`env!(concat!(…))`, `option_env!($name)` in a macro body): every
+/// variable its crate reads counts.
+pub const ANY_ENV_VAR: &str = "*";
+
 /// A parsed file: its items, in source order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileSummary {
@@ -165,7 +170,8 @@ pub struct Refs {
     pub dyn_traits: Vec<PathRef>,
     /// Files read at compile time.
     pub includes: Vec<Include>,
-    /// Environment variables read at compile time (`env!`, `option_env!`).
+    /// Environment variables read at compile time (`env!`, `option_env!`);
+    /// [`ANY_ENV_VAR`] for one whose name only the build knows.
     pub env: Vec<String>,
     /// `use` declarations inside the item's blocks.
     pub uses: Vec<UseEntry>,
