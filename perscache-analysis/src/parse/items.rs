@@ -1,6 +1,6 @@
 //! syn items → [`Item`] summaries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -33,9 +33,89 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
             message: e.to_string(),
         }
     })?;
-    Ok(FileSummary {
-        items: file.items.iter().flat_map(summarize).collect(),
-    })
+    let mut items: Vec<Item> = file.items.iter().flat_map(summarize).collect();
+    let aliases = persist_aliases(&file);
+    if !aliases.is_empty() {
+        let mut found = AliasMarks {
+            aliases,
+            marked: HashMap::new(),
+        };
+        found.visit_file(&file);
+        mark_aliased(&mut items, &found.marked);
+    }
+    Ok(FileSummary { items })
+}
+
+/// The names `persist` is imported under in a file (`use
+/// perscache::persist as memo;`).
+fn persist_aliases(file: &syn::File) -> HashSet<String> {
+    struct Renames(HashSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Renames {
+        fn visit_use_rename(&mut self, r: &'ast syn::UseRename) {
+            if r.ident == "persist" {
+                self.0.insert(r.rename.to_string());
+            }
+        }
+    }
+    let mut r = Renames(HashSet::new());
+    r.visit_file(file);
+    r.0
+}
+
+/// Functions marked under an alias of `persist`: (name, line of `fn`) →
+/// line of the attribute.
+struct AliasMarks {
+    aliases: HashSet<String>,
+    marked: HashMap<(String, u32), u32>,
+}
+
+impl AliasMarks {
+    fn check(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature) {
+        let line = marker_line(attrs, &|name| self.aliases.contains(name));
+        if line > 0 {
+            self.marked
+                .insert((sig.ident.to_string(), line_of(sig.fn_token.span)), line);
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for AliasMarks {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.check(&f.attrs, &f.sig);
+        syn::visit::visit_item_fn(self, f);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.check(&f.attrs, &f.sig);
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        self.check(&f.attrs, &f.sig);
+        syn::visit::visit_trait_item_fn(self, f);
+    }
+}
+
+/// Sets the mark of the functions `marked` names, wherever they sit.
+fn mark_aliased(items: &mut [Item], marked: &HashMap<(String, u32), u32>) {
+    for it in items {
+        if it.kind == Kind::Fn && it.persist == 0 {
+            if let Some(&line) = marked.get(&(it.name.clone(), it.line)) {
+                it.persist = line;
+            }
+        }
+        mark_aliased(&mut it.inner, marked);
+        match &mut it.detail {
+            Detail::Impl(i) => mark_aliased(&mut i.items, marked),
+            Detail::Trait { items, .. } => mark_aliased(items, marked),
+            Detail::Mod {
+                inline: Some(items),
+                ..
+            } => mark_aliased(items, marked),
+            Detail::MacroCall {
+                items: Some(items), ..
+            } => mark_aliased(items, marked),
+            _ => {}
+        }
+    }
 }
 
 /// What Rust code pulled in by an `include!` in expression position
@@ -66,14 +146,33 @@ fn vis(v: &syn::Visibility) -> Vis {
 
 /// The line of the `#[persist]` attribute, 0 when there is none.
 fn persist_line(attrs: &[syn::Attribute]) -> u32 {
+    marker_line(attrs, &|name| name == "persist")
+}
+
+/// The line of the first of `attrs` whose path ends in a name `is_marker`
+/// accepts, written directly or applied by `cfg_attr(pred, …)`; 0 if none.
+fn marker_line(attrs: &[syn::Attribute], is_marker: &dyn Fn(&str) -> bool) -> u32 {
+    fn names(meta: &syn::Meta, is_marker: &dyn Fn(&str) -> bool) -> bool {
+        if let syn::Meta::List(list) = meta {
+            if list.path.is_ident("cfg_attr") {
+                let applied = list.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                );
+                return applied
+                    .iter()
+                    .flatten()
+                    .skip(1)
+                    .any(|m| names(m, is_marker));
+            }
+        }
+        meta.path()
+            .segments
+            .last()
+            .is_some_and(|s| is_marker(&s.ident.to_string()))
+    }
     attrs
         .iter()
-        .find(|a| {
-            a.path()
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "persist")
-        })
+        .find(|a| names(&a.meta, is_marker))
         .map_or(0, |a| line_of(a.pound_token.span))
 }
 
@@ -1212,6 +1311,24 @@ mod tests {
             "fn f(q: (u32, u32)) -> u32 { let (c, d) = q; for y in [c] { return y + d; } 0 }",
         );
         assert_eq!(a.items[0].hash, b.items[0].hash);
+    }
+
+    #[test]
+    fn functions_marked_under_another_spelling_are_marked() {
+        let s = parse(
+            "use perscache::persist as memo;\n#[memo]\nfn f() {}\nimpl S {\n #[memo]\n fn g(&self) {} }\n#[cfg_attr(all(), perscache::persist)]\nfn h() {}\nfn plain() {}",
+        );
+        let fns: Vec<(&str, u32)> = s
+            .items
+            .iter()
+            .flat_map(|it| match &it.detail {
+                Detail::Impl(i) => i.items.iter().collect(),
+                _ => vec![it],
+            })
+            .filter(|it| it.kind == Kind::Fn)
+            .map(|it| (it.name.as_str(), it.persist))
+            .collect();
+        assert_eq!(fns, [("f", 2), ("g", 5), ("h", 7), ("plain", 0)]);
     }
 
     #[test]
