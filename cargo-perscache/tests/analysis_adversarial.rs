@@ -77,6 +77,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("metres_text", "units::length::metres_text"),
     ("vat", "units::rates::vat"),
     ("fee", "units::rates::fee"),
+    ("night_surcharge", "units::rates::night_surcharge"),
     // report
     ("render", "report::render"),
     ("sum_cents", "report::sum_cents"),
@@ -249,6 +250,19 @@ fn stale_today() -> Vec<Case> {
             "units/src/rates.rs",
             "#[cfg(not(feature = \"legacy\"))]\nmod fees {\n    pub const FLAT: u64 = 25;",
             "#[cfg(feature = \"legacy\")]\nmod fees {\n    pub const FLAT: u64 = 25;",
+        ),
+        case(
+            "cfg_on_an_enclosing_module_declaration",
+            "cfg: which of two `#[cfg]`-gated `mod`s of one name is compiled decides the modules inside it",
+            "units/src/rates.rs",
+            "#[cfg(feature = \"legacy\")]\nmod surcharges {",
+            "#[cfg(not(feature = \"legacy\"))]\nmod surcharges {",
+            &["night_surcharge"],
+        )
+        .and(
+            "units/src/rates.rs",
+            "#[cfg(not(feature = \"legacy\"))]\nmod surcharges {\n    pub mod night {\n        pub const PERCENT: u64 = 2;",
+            "#[cfg(feature = \"legacy\")]\nmod surcharges {\n    pub mod night {\n        pub const PERCENT: u64 = 2;",
         ),
         case(
             "path_attribute_inside_an_inline_module",
@@ -698,6 +712,7 @@ case_tests!(
     modules_declared_by_a_workspace_macro,
     cfg_on_use_declarations,
     cfg_on_module_declarations,
+    cfg_on_an_enclosing_module_declaration,
     path_attribute_inside_an_inline_module,
     display_impl_of_a_macro_made_type,
     inherent_impl_of_a_macro_made_type,

@@ -1510,6 +1510,15 @@ fn precision_cases() -> Vec<Case> {
             "book.len() * 3",
             &[],
         ),
+        // Its `#[cfg(test)]` decides only what the module itself compiles.
+        case(
+            TARGETS,
+            "a #[cfg(test)] mod tests added beside marked fns",
+            "money/src/rounding.rs",
+            "rounder!(dime = 10, unit = 100);\n",
+            "rounder!(dime = 10, unit = 100);\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn empty_total() {\n        let _ = super::cash_total(Vec::new());\n    }\n}\n",
+            &[],
+        ),
     ]
 }
 

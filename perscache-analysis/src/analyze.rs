@@ -558,6 +558,7 @@ fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
     h.update(&(n.key.len() as u64).to_le_bytes());
     h.update(n.key.as_bytes());
     h.update(&n.hash);
+    h.update(&graph.scopes[n.scope].module_declaration);
     // An item of an impl or trait is bound to its header: two
     // `#[cfg]`-gated `impl Mode` blocks share every key, and swapping
     // their attributes must not swap nothing.

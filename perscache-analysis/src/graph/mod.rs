@@ -128,11 +128,17 @@ pub(crate) struct Scope {
     pub anonymous: Vec<PathRef>,
     /// Item-level macro invocations here: they may define any of their identifiers.
     pub macro_calls: Vec<NodeId>,
-    /// Digests of the `use`, `mod` and `extern crate` declarations here
-    /// whose attributes decide what is compiled (`#[cfg]`, `#[macro_use]`),
-    /// in source order: the code of this scope and of the scopes inside it
+    /// Digests of the `use` and `extern crate` declarations here whose
+    /// attributes decide what is compiled (`#[cfg]`, `#[macro_use]`), in
+    /// source order: the code of this scope and of the scopes inside it
     /// depends on them.
     pub declarations: Vec<[u8; 32]>,
+    /// The shaping attributes (`#[cfg]`, `#[macro_use]`, `#[path]`) of the
+    /// `mod` declarations from the crate root down to this scope, chained.
+    /// Each item's digest is bound to it: two `#[cfg]`-gated `mod`s of one
+    /// name share every key, and swapping their attributes must change what
+    /// reaches them; a sibling module's declaration does not count here.
+    pub module_declaration: [u8; 32],
     /// The line of a module's `mod` declaration in its parent's file (0 for
     /// a crate root and blocks): where its text sits in the crate's.
     pub decl_line: u32,
@@ -310,6 +316,7 @@ impl Graph {
                 anonymous: Vec::new(),
                 macro_calls: Vec::new(),
                 declarations: Vec::new(),
+                module_declaration: [0; 32],
                 decl_line: 0,
             });
             b.g.crates.push(CrateG {
@@ -963,6 +970,7 @@ impl Builder<'_> {
             path.push(n.to_owned());
         }
         let krate = p.krate;
+        let module_declaration = p.module_declaration;
         let module = if is_block { p.module } else { id };
         self.g.scopes.push(Scope {
             krate,
@@ -976,6 +984,7 @@ impl Builder<'_> {
             anonymous: Vec::new(),
             macro_calls: Vec::new(),
             declarations: Vec::new(),
+            module_declaration,
             decl_line: 0,
         });
         id
@@ -1106,7 +1115,9 @@ impl Builder<'_> {
     ) {
         let prefix = self.g.scopes[scope].path.join("::");
         for it in items {
-            if matches!(it.kind, Kind::Mod | Kind::Use | Kind::ExternCrate) && it.hash != [0; 32] {
+            // A `mod` declaration's attributes count in the items of the module
+            // it declares (Scope::module_declaration), not in its siblings'.
+            if matches!(it.kind, Kind::Use | Kind::ExternCrate) && it.hash != [0; 32] {
                 self.g.scopes[scope].declarations.push(it.hash);
             }
             match &it.detail {
@@ -1435,6 +1446,13 @@ impl Builder<'_> {
     ) {
         let child = self.new_scope(scope, false, Some(&it.name));
         self.g.scopes[child].decl_line = it.line;
+        if it.hash != [0; 32] {
+            let chained = blake3::Hasher::new()
+                .update(&self.g.scopes[child].module_declaration)
+                .update(&it.hash)
+                .finalize();
+            self.g.scopes[child].module_declaration = *chained.as_bytes();
+        }
         self.define(scope, &it.name, Def::Scope(child));
         if depth > MAX_MOD_DEPTH {
             return;

@@ -209,8 +209,10 @@ impl Record {
     }
 }
 
-/// What a storage path is, in this layout.
+/// What a storage path is, in this layout. A later layout may know more
+/// kinds of path, so matches need a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Stored<'a> {
     /// An entry: `<function dir>/<code folder>/<key>.<ext>`.
     Entry {
