@@ -2,7 +2,8 @@
 //! where an inherent method called by name joins once its type is reached,
 //! and the one rule that looks beyond the crate's dependency cone: when the
 //! caller chooses a type (generic parameters, `impl Trait` or `dyn Trait`
-//! arguments), the impls of its traits in every crate count.
+//! arguments), the impls of its traits in every crate count: every crate
+//! whose code can run in a program that calls the function.
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -90,6 +91,10 @@ struct Walk<'g> {
     called: FxHashMap<&'g str, Vec<(usize, NodeId)>>,
     /// Crates whose impls the generic rule brought in.
     entered: Vec<usize>,
+    /// Per crate: whether its code can run in a program that calls the
+    /// function, i.e. some crate that reaches the function's crate reaches
+    /// it too. Code of no other crate is linked where the function runs.
+    may_run: Vec<bool>,
     /// Trait impls waiting for some of their types.
     impl_types_left: FxHashMap<usize, usize>,
     /// Traits (workspace ones, and others by name) whose impls in every
@@ -205,10 +210,14 @@ impl<'g> Walk<'g> {
     /// caller chooses, a trait object or closure its builder chooses) reach
     /// crate `krate`. Test, bench and example targets are never entered:
     /// library code does not reach them (their instantiations run only in
-    /// their own programs).
+    /// their own programs). Nor is a crate no caller of the function can
+    /// reach: its code is not in any program the function runs in.
     fn enter(&mut self, krate: usize) -> bool {
         let kind = self.g.crates[krate].info.kind.as_str();
         if krate != self.root_crate && matches!(kind, "test" | "example") {
+            return false;
+        }
+        if !self.may_run[krate] {
             return false;
         }
         if !self.entered.contains(&krate) {
@@ -225,16 +234,9 @@ impl<'g> Walk<'g> {
         }
         let g = self.g;
         let why = Reason::Generic(name.into());
-        let callers: Vec<usize> = (0..g.crates.len())
-            .filter(|&k| g.reaches(k, self.root_crate))
-            .collect();
-        let may_run = |krate: usize| callers.iter().any(|&k| g.reaches(k, krate));
         for &i in g.impls_by_trait_name.get(name).into_iter().flatten() {
             let im = &g.impls[i];
             let krate = g.nodes[im.header].krate;
-            if !may_run(krate) {
-                continue;
-            }
             if !self.enter(krate) {
                 continue;
             }
@@ -250,9 +252,6 @@ impl<'g> Walk<'g> {
         let derives = g.derives_by_name.get(name).filter(|_| name != "Serialize");
         for &ty in derives.into_iter().flatten() {
             let krate = g.nodes[ty].krate;
-            if !may_run(krate) {
-                continue;
-            }
             if !self.enter(krate) {
                 continue;
             }
@@ -344,13 +343,20 @@ impl Graph {
         deps: &mut dyn FnMut(NodeId) -> Arc<Deps>,
         m: &mut Memo,
     ) -> Closure {
+        let root_crate = self.nodes[root].krate;
+        let callers: Vec<usize> = (0..self.crates.len())
+            .filter(|&k| self.reaches(k, root_crate))
+            .collect();
         let mut w = Walk {
             g: self,
-            root_crate: self.nodes[root].krate,
+            root_crate,
             seen: vec![false; self.nodes.len()],
             queue: VecDeque::new(),
             called: FxHashMap::default(),
             entered: Vec::new(),
+            may_run: (0..self.crates.len())
+                .map(|c| callers.iter().any(|&k| self.reaches(k, c)))
+                .collect(),
             impl_types_left: FxHashMap::default(),
             universes: FxHashSet::default(),
             universes_by_name: FxHashSet::default(),
@@ -367,7 +373,7 @@ impl Graph {
                 .collect();
             w.out.notes.insert(
                 format!(
-                    "{}: generic: the impls of {} in every crate of the workspace count",
+                    "{}: generic: the impls of {} in every crate a program calling it can link count",
                     self.nodes[root].key,
                     names.join(", ")
                 )

@@ -301,6 +301,60 @@ fn generic_functions_reach_downstream_impls() {
 }
 
 #[test]
+fn values_are_built_only_in_crates_a_caller_links() {
+    // `base` holds code and trait objects; `user` (on base) is marked;
+    // `app` links both, so its builders and impls count for `user`'s
+    // function; `tool` also depends on base, but no program that calls
+    // `user` links it.
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[(
+                "lib.rs",
+                "pub trait Rule { fn apply(&self) -> u32; }\n\
+                pub struct Hook { pub f: Box<dyn Fn() -> u32> }\n\
+                pub struct Rules { pub all: Vec<Box<dyn Rule>> }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "user",
+            files: &[(
+                "lib.rs",
+                "pub fn run(h: &base::Hook, r: &base::Rules) -> u32 {\n\
+                (h.f)() + r.all.iter().map(|x| x.apply()).sum::<u32>() }",
+            )],
+            deps: &["base"],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub struct Double;\n\
+                impl base::Rule for Double { fn apply(&self) -> u32 { 2 } }\n\
+                pub fn hook() -> base::Hook { base::Hook { f: Box::new(|| 3) } }",
+            )],
+            deps: &["base", "user"],
+        },
+        Krate {
+            name: "tool",
+            files: &[(
+                "lib.rs",
+                "pub struct Triple;\n\
+                impl base::Rule for Triple { fn apply(&self) -> u32 { 3 } }\n\
+                pub fn hook() -> base::Hook { base::Hook { f: Box::new(|| 4) } }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    let r = reach(&g, "user::run");
+    has(&r, "app::<impl base::Rule for Double>::apply");
+    has(&r, "app::hook");
+    lacks(&r, "tool::<impl base::Rule for Triple>::apply");
+    lacks(&r, "tool::hook");
+}
+
+#[test]
 fn dyn_traits_reach_every_impl() {
     let g = one("pub trait Plugin { fn run(&self) -> u32; }\n\
          pub struct A; impl Plugin for A { fn run(&self) -> u32 { 1 } }\n\
