@@ -29,15 +29,32 @@ pub struct CrateGraph {
 }
 
 impl CrateGraph {
-    /// Runs `cargo metadata --offline --all-features` (the analysis also
-    /// resolves with every feature on, so both see the same graph).
+    /// Runs `cargo metadata --offline --all-features`, online if that fails
+    /// (the analysis also resolves with every feature on, so both see the
+    /// same graph).
     pub fn load(manifest: &Path) -> Result<CrateGraph> {
-        let md = MetadataCommand::new()
-            .manifest_path(manifest)
-            .features(CargoOpt::AllFeatures)
-            .other_options(vec!["--offline".to_owned()])
-            .exec()
-            .with_context(|| format!("cargo metadata --offline on {}", manifest.display()))?;
+        let metadata = |offline: bool| {
+            let mut cmd = MetadataCommand::new();
+            cmd.manifest_path(manifest).features(CargoOpt::AllFeatures);
+            if offline {
+                cmd.other_options(vec!["--offline".to_owned()]);
+            } else {
+                cmd.env("CARGO_NET_OFFLINE", "false");
+            }
+            cmd.exec()
+        };
+        // A registry that holds only what this machine's builds downloaded
+        // may lack a platform-specific dependency (`redox_syscall`): then
+        // Cargo downloads what the resolve needs, once, and the analysis's
+        // own offline runs find it.
+        let md = match metadata(true) {
+            Ok(md) => md,
+            Err(e) => {
+                eprintln!("cargo metadata --offline failed ({e}); resolving online");
+                metadata(false)
+                    .with_context(|| format!("cargo metadata on {}", manifest.display()))?
+            }
+        };
         let resolve = md
             .resolve
             .as_ref()

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -31,6 +32,9 @@ pub struct Plan {
     /// Of the edits, the share in library code (the rest go to test, bench
     /// and example targets), as `num / den`.
     pub lib_share: (usize, usize),
+    /// The `cargo perscache` binary whose runs are timed; `None` times the
+    /// analysis in this process.
+    pub cargo_perscache: Option<PathBuf>,
 }
 
 /// Where an edit is, and so for which marked functions it is provably
@@ -163,6 +167,77 @@ impl Run<'_> {
     }
 }
 
+/// One timed analysis of the whole workspace, with the parse cache when
+/// `cache` is given: through `cargo perscache build` when the plan names
+/// it, else in this process.
+fn timed_analysis(
+    plan: &Plan,
+    root: &Path,
+    ws: &Workspace,
+    cache: Option<&Path>,
+) -> Result<(Duration, Duration)> {
+    if let Some(cargo_perscache) = &plan.cargo_perscache {
+        // The command always reads its parse cache: a cold run is one
+        // whose cache was removed.
+        return time_build(cargo_perscache, root);
+    }
+    let (t, cpu) = (Instant::now(), ProcessTime::now());
+    let options = Options {
+        cache: cache.map(Path::to_path_buf),
+        ..Options::default()
+    };
+    analyze(ws, &options).context("analysing the workspace")?;
+    Ok((t.elapsed(), cpu.elapsed()))
+}
+
+/// One `cargo perscache build --no-build` on the workspace, as users run it
+/// (its allocator, `cargo metadata`, the manifest and `why` files included):
+/// its wall time and CPU time (all its threads).
+fn time_build(cargo_perscache: &Path, root: &Path) -> Result<(Duration, Duration)> {
+    let cpu = children_cpu();
+    let t = Instant::now();
+    let out = Command::new(cargo_perscache)
+        .args([
+            "perscache",
+            "build",
+            "--no-build",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .with_context(|| format!("running {}", cargo_perscache.display()))?;
+    let wall = t.elapsed();
+    anyhow::ensure!(
+        out.status.success(),
+        "cargo perscache build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok((wall, children_cpu().saturating_sub(cpu)))
+}
+
+/// The CPU time of this process's finished children, so far.
+#[cfg(unix)]
+fn children_cpu() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `getrusage` fills the `rusage` it is given; zeroed is a valid
+    // `rusage` if it fails.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// Not measured off Unix: the report's CPU figures read zero there.
+#[cfg(not(unix))]
+fn children_cpu() -> Duration {
+    Duration::ZERO
+}
+
 /// Each mark's entry in the manifest: same file and attribute line (or the
 /// same name just below the attribute).
 fn find_entry<'a>(a: &'a Analysis, m: &Mark) -> Option<&'a perscache_analysis::FunctionEntry> {
@@ -238,19 +313,17 @@ pub fn run(
     let ws = Workspace::load(Some(&root.join("Cargo.toml"))).context("Workspace::load")?;
     let metadata = t.elapsed();
     let cache = ws.target_dir.join("perscache").join("parse-cache.bin");
-    let _ = std::fs::remove_file(&cache);
 
     log("cold analyses (no parse cache)");
     let (mut cold, mut cold_cpu) = (Vec::new(), Vec::new());
-    let mut first = None;
     for _ in 0..plan.cold_samples.max(1) {
-        let (t, cpu) = (Instant::now(), ProcessTime::now());
-        let a = analyze(&ws, &Options::default()).context("analysing the workspace")?;
-        cold.push(t.elapsed());
-        cold_cpu.push(cpu.elapsed());
-        first = Some(a);
+        let _ = std::fs::remove_file(&cache);
+        let (wall, cpu) = timed_analysis(plan, root, &ws, None)?;
+        cold.push(wall);
+        cold_cpu.push(cpu);
     }
-    let first = first.context("no cold run")?;
+    let _ = std::fs::remove_file(&cache);
+    let first = analyze(&ws, &Options::default()).context("analysing the workspace")?;
     // The parse cache trusts a file's time stamp only once it is older than
     // the racy window (about 2 s) when the cache is written.
     std::thread::sleep(Duration::from_millis(2100));
@@ -264,16 +337,13 @@ pub fn run(
     run.analyze().context("filling the parse cache")?;
     log("warm analyses (nothing changed)");
     let (mut warm, mut warm_cpu) = (Vec::new(), Vec::new());
-    let mut base = None;
     for _ in 0..plan.warm_samples.max(1) {
-        let (t, cpu) = (Instant::now(), ProcessTime::now());
-        let a = run.analyze()?;
-        warm.push(t.elapsed());
-        warm_cpu.push(cpu.elapsed());
-        base = Some(a);
+        let (wall, cpu) = timed_analysis(plan, root, &run.ws, Some(&run.cache))?;
+        warm.push(wall);
+        warm_cpu.push(cpu);
     }
+    let base = run.analyze()?;
     run.one_edit.clear();
-    let base = base.context("no warm run")?;
     run.baseline = hashes(&base, marks);
     if hashes(&first, marks) != run.baseline {
         log("warning: the cold and warm analyses disagree on some hashes");

@@ -19,7 +19,7 @@ mod source;
 #[cfg(test)]
 mod tests;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -92,6 +92,11 @@ pub fn run(options: &Options) -> Result<()> {
              Use `cargo xtask precision` (the alias builds with --release)."
         );
     }
+    let repository = options
+        .lock
+        .parent()
+        .context("the Cargo.lock has no folder")?;
+    let cargo_perscache = build_cargo_perscache(repository)?;
     // Nothing here needs the network: everything comes from the local
     // registry. Set before any thread starts; inherited by `cargo metadata`.
     std::env::set_var("CARGO_NET_OFFLINE", "true");
@@ -144,6 +149,7 @@ pub fn run(options: &Options) -> Result<()> {
         cold_samples: if options.quick { 1 } else { 3 },
         warm_samples: if options.quick { 2 } else { 5 },
         lib_share: (3, 4),
+        cargo_perscache: Some(cargo_perscache),
     };
     let max_controls = if options.quick { 4 } else { usize::MAX };
     let controls = |listed: &[bool]| measure::own_body_controls(&marks, listed, max_controls);
@@ -179,4 +185,24 @@ pub fn run(options: &Options) -> Result<()> {
         eprintln!("kept the workspace at {}", kept.display());
     }
     Ok(())
+}
+
+/// The `cargo perscache` binary the timings run, built as users install it
+/// (release, with its own allocator): the analysis's speed is what that
+/// command takes, not what it takes inside this process.
+fn build_cargo_perscache(repository: &Path) -> Result<PathBuf> {
+    eprintln!("== building cargo-perscache (release)");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(repository)
+        .args(["build", "--release", "--quiet", "-p", "cargo-perscache"])
+        .args(["--bin", "cargo-perscache"])
+        .status()
+        .context("running cargo build")?;
+    anyhow::ensure!(status.success(), "building cargo-perscache failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repository.join("target"), |t| repository.join(t));
+    Ok(target
+        .join("release")
+        .join(format!("cargo-perscache{}", std::env::consts::EXE_SUFFIX)))
 }

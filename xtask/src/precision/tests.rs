@@ -147,6 +147,7 @@ fn the_harness_counts_unreachable_edits_and_detects_reachable_ones() {
         cold_samples: 1,
         warm_samples: 1,
         lib_share: (1, 2),
+        cargo_perscache: None,
     };
     let outcome =
         measure::run(root, &graph, &marks, &plan, &controls, &|_| {}).expect("measurement");
@@ -232,6 +233,7 @@ fn a_marked_function_the_analysis_does_not_list_is_reported_and_not_counted() {
         cold_samples: 1,
         warm_samples: 1,
         lib_share: (1, 1),
+        cargo_perscache: None,
     };
     let controls = |listed: &[bool]| measure::own_body_controls(&marks, listed, usize::MAX);
     let o = measure::run(root, &graph, &marks, &plan, &controls, &|_| {}).expect("run");
