@@ -112,13 +112,8 @@ pub struct Outcome {
     /// Marks whose hash differed after all edits were reverted.
     pub drift: Vec<String>,
     pub metadata: Duration,
-    /// Wall times.
-    pub cold: Vec<Duration>,
-    pub warm: Vec<Duration>,
-    /// The process's CPU time over the same runs (all threads): on a shared
-    /// machine, what the work cost whatever else ran.
-    pub cold_cpu: Vec<Duration>,
-    pub warm_cpu: Vec<Duration>,
+    pub cold: Vec<Timing>,
+    pub warm: Vec<Timing>,
     /// Analyses with the parse cache after an edit (the file edited, and
     /// the one the previous edit reverted, changed).
     pub one_edit: Vec<Duration>,
@@ -167,15 +162,28 @@ impl Run<'_> {
     }
 }
 
+/// The times of one analysis of the whole workspace.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// The analysis, as the command reports it (wall time).
+    pub analysis: Duration,
+    /// The whole command (wall time): process start, `cargo metadata`, the
+    /// analysis, the manifest and `why` files.
+    pub command: Duration,
+    /// The command's CPU time (all threads): on a shared machine, what the
+    /// work cost whatever else ran.
+    pub cpu: Duration,
+}
+
 /// One timed analysis of the whole workspace, with the parse cache when
 /// `cache` is given: through `cargo perscache build` when the plan names
-/// it, else in this process.
+/// it, else in this process (then all three times are the analysis's).
 fn timed_analysis(
     plan: &Plan,
     root: &Path,
     ws: &Workspace,
     cache: Option<&Path>,
-) -> Result<(Duration, Duration)> {
+) -> Result<Timing> {
     if let Some(cargo_perscache) = &plan.cargo_perscache {
         // The command always reads its parse cache: a cold run is one
         // whose cache was removed.
@@ -187,33 +195,49 @@ fn timed_analysis(
         ..Options::default()
     };
     analyze(ws, &options).context("analysing the workspace")?;
-    Ok((t.elapsed(), cpu.elapsed()))
+    let wall = t.elapsed();
+    Ok(Timing {
+        analysis: wall,
+        command: wall,
+        cpu: cpu.elapsed(),
+    })
 }
 
 /// One `cargo perscache build --no-build` on the workspace, as users run it
-/// (its allocator, `cargo metadata`, the manifest and `why` files included):
-/// its wall time and CPU time (all its threads).
-fn time_build(cargo_perscache: &Path, root: &Path) -> Result<(Duration, Duration)> {
+/// (its allocator included).
+fn time_build(cargo_perscache: &Path, root: &Path) -> Result<Timing> {
     let cpu = children_cpu();
     let t = Instant::now();
     let out = Command::new(cargo_perscache)
-        .args([
-            "perscache",
-            "build",
-            "--no-build",
-            "--quiet",
-            "--manifest-path",
-        ])
+        .args(["perscache", "build", "--no-build", "--color", "never"])
+        .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .output()
         .with_context(|| format!("running {}", cargo_perscache.display()))?;
-    let wall = t.elapsed();
+    let command = t.elapsed();
+    let cpu = children_cpu().saturating_sub(cpu);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     anyhow::ensure!(
         out.status.success(),
-        "cargo perscache build failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "cargo perscache build failed: {stderr}"
     );
-    Ok((wall, children_cpu().saturating_sub(cpu)))
+    let analysis = reported_analysis_time(&stderr)
+        .with_context(|| format!("no `Analysed ... in N.NNs` line in: {stderr}"))?;
+    Ok(Timing {
+        analysis,
+        command,
+        cpu,
+    })
+}
+
+/// The analysis time in `cargo perscache build`'s status line
+/// (`Analysed 12 files (...), 3 marked functions in 0.35s`).
+fn reported_analysis_time(stderr: &str) -> Option<Duration> {
+    let line = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("Analysed "))?;
+    let secs = line.rsplit(" in ").next()?.trim().strip_suffix('s')?;
+    Duration::try_from_secs_f64(secs.parse().ok()?).ok()
 }
 
 /// The CPU time of this process's finished children, so far.
@@ -272,6 +296,16 @@ fn hashes(a: &Analysis, marks: &[Mark]) -> Vec<Option<String>> {
         .collect()
 }
 
+/// Each time's median on its own.
+fn median_timing(v: &[Timing]) -> Timing {
+    let of = |f: fn(&Timing) -> Duration| median(&v.iter().map(f).collect::<Vec<_>>());
+    Timing {
+        analysis: of(|t| t.analysis),
+        command: of(|t| t.command),
+        cpu: of(|t| t.cpu),
+    }
+}
+
 fn median(v: &[Duration]) -> Duration {
     let mut v = v.to_vec();
     v.sort();
@@ -315,12 +349,10 @@ pub fn run(
     let cache = ws.target_dir.join("perscache").join("parse-cache.bin");
 
     log("cold analyses (no parse cache)");
-    let (mut cold, mut cold_cpu) = (Vec::new(), Vec::new());
+    let mut cold = Vec::new();
     for _ in 0..plan.cold_samples.max(1) {
         let _ = std::fs::remove_file(&cache);
-        let (wall, cpu) = timed_analysis(plan, root, &ws, None)?;
-        cold.push(wall);
-        cold_cpu.push(cpu);
+        cold.push(timed_analysis(plan, root, &ws, None)?);
     }
     let _ = std::fs::remove_file(&cache);
     let first = analyze(&ws, &Options::default()).context("analysing the workspace")?;
@@ -336,11 +368,9 @@ pub fn run(
     };
     run.analyze().context("filling the parse cache")?;
     log("warm analyses (nothing changed)");
-    let (mut warm, mut warm_cpu) = (Vec::new(), Vec::new());
+    let mut warm = Vec::new();
     for _ in 0..plan.warm_samples.max(1) {
-        let (wall, cpu) = timed_analysis(plan, root, &run.ws, Some(&run.cache))?;
-        warm.push(wall);
-        warm_cpu.push(cpu);
+        warm.push(timed_analysis(plan, root, &run.ws, Some(&run.cache))?);
     }
     let base = run.analyze()?;
     run.one_edit.clear();
@@ -509,8 +539,6 @@ pub fn run(
         metadata,
         cold,
         warm,
-        cold_cpu,
-        warm_cpu,
         one_edit,
         files: base.files,
         lines: base.lines,
@@ -555,11 +583,11 @@ impl Outcome {
             .fold((0, 0), |(n, d), m| (n + m.controls.0, d + m.controls.1))
     }
 
-    pub fn median_cold(&self) -> (Duration, Duration) {
-        (median(&self.cold), median(&self.cold_cpu))
+    pub fn median_cold(&self) -> Timing {
+        median_timing(&self.cold)
     }
-    pub fn median_warm(&self) -> (Duration, Duration) {
-        (median(&self.warm), median(&self.warm_cpu))
+    pub fn median_warm(&self) -> Timing {
+        median_timing(&self.warm)
     }
     pub fn median_one_edit(&self) -> Duration {
         median(&self.one_edit)

@@ -127,22 +127,24 @@ pub fn markdown(ctx: &Context, o: &Outcome) -> String {
         Duration::from_secs_f64(2.0 * scale),
         Duration::from_secs_f64(0.3 * scale),
     );
-    let ((cold, cold_cpu), (warm, warm_cpu)) = (o.median_cold(), o.median_warm());
+    let (cold, warm) = (o.median_cold(), o.median_warm());
     let _ = writeln!(
         s,
-        "| `cargo perscache build --no-build`, cold: no parse cache ({lines}) | {} (CPU {}) | < 2 s per 300k lines ({} here) | {} |",
-        ms(cold),
-        ms(cold_cpu),
+        "| analysis, cold: no parse cache ({lines}) | {} (whole command {}, CPU {}) | < 2 s per 300k lines ({} here) | {} |",
+        ms(cold.analysis),
+        ms(cold.command),
+        ms(cold.cpu),
         ms(cold_target),
-        met(cold < cold_target)
+        met(cold.analysis < cold_target)
     );
     let _ = writeln!(
         s,
-        "| `cargo perscache build --no-build`, warm: nothing changed ({lines}) | {} (CPU {}) | < 0.3 s per 300k lines ({} here) | {} |",
-        ms(warm),
-        ms(warm_cpu),
+        "| analysis, warm: nothing changed ({lines}) | {} (whole command {}, CPU {}) | < 0.3 s per 300k lines ({} here) | {} |",
+        ms(warm.analysis),
+        ms(warm.command),
+        ms(warm.cpu),
         ms(warm_target),
-        met(warm < warm_target)
+        met(warm.analysis < warm_target)
     );
     let _ = writeln!(
         s,
@@ -229,7 +231,7 @@ pub fn markdown(ctx: &Context, o: &Outcome) -> String {
     );
     let _ = writeln!(
         s,
-        "- Times are wall-clock medians of {} cold and {} warm runs of the release `cargo perscache build --no-build` on the whole workspace ({} items), the command as users run it: process start, `cargo metadata`, the analysis, and writing the manifest and `why` files, with the command's own allocator (mimalloc). With each, its CPU time over the same runs (all threads: the analysis parses on all cores). Issue 12's targets are for ~300k lines; this workspace has {}k, so they are scaled linearly. This machine's 2 cores are shared with other work (see the load average above), which stretches wall times.",
+        "- Times are wall-clock medians of {} cold and {} warm runs of the release `cargo perscache build --no-build` on the whole workspace ({} items), as users run it (with its allocator, mimalloc): the analysis as the command reports it (to 10 ms), the whole command (process start, `cargo metadata`, the analysis, writing the manifest and `why` files), and the command's CPU time (all threads: the analysis parses on all cores). Issue 12's targets are for ~300k lines; this workspace has {}k, so they are scaled linearly. This machine's 2 cores are shared with other work (see the load average above), which stretches wall times.",
         o.cold.len(),
         o.warm.len(),
         o.items,
