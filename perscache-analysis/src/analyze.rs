@@ -317,15 +317,13 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     // edges, and runs no parallel iterator, whose work stealing could start
     // another walk on this thread inside the initialization: so a walk never
     // waits on itself.)
-    let edges: Vec<OnceLock<Arc<Deps>>> = graph.nodes.iter().map(|_| OnceLock::new()).collect();
+    let edges: Vec<OnceLock<Deps>> = graph.nodes.iter().map(|_| OnceLock::new()).collect();
     let closures: Vec<Closure> = marked
         .par_iter()
         .map_init(
             || (Memo::default(), Memo::default()),
             |(walk_memo, edges_memo), &f| {
-                let mut deps = |n: NodeId| {
-                    Arc::clone(edges[n].get_or_init(|| Arc::new(graph.deps(n, &env, edges_memo))))
-                };
+                let mut deps = |n: NodeId| edges[n].get_or_init(|| graph.deps(n, &env, edges_memo));
                 graph.closure(f, &mut deps, walk_memo)
             },
         )

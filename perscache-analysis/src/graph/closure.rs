@@ -151,11 +151,11 @@ impl<'g> Walk<'g> {
     /// type of that crate, private ones included, or of a crate only it
     /// reaches, may be the one called (`$x.total()` on the caller's type).
     /// (The traits in scope at `at` are `edges.rs`'s `expansion_edges`.)
-    fn expanded_calls(
+    fn expanded_calls<'d>(
         &mut self,
         def: NodeId,
         at: NodeId,
-        deps: &mut dyn FnMut(NodeId) -> Arc<Deps>,
+        deps: &mut dyn FnMut(NodeId) -> &'d Deps,
     ) {
         let g = self.g;
         let krate = g.nodes[at].krate;
@@ -337,10 +337,10 @@ impl<'g> Walk<'g> {
 impl Graph {
     /// The closure of marked function `root`. `deps` answers each node's
     /// edges (computed ahead, or on demand).
-    pub(crate) fn closure(
+    pub(crate) fn closure<'d>(
         &self,
         root: NodeId,
-        deps: &mut dyn FnMut(NodeId) -> Arc<Deps>,
+        deps: &mut dyn FnMut(NodeId) -> &'d Deps,
         m: &mut Memo,
     ) -> Closure {
         let root_crate = self.nodes[root].krate;
@@ -390,7 +390,11 @@ impl Graph {
         while let Some(x) = w.queue.pop_front() {
             let d = deps(x);
             for (y, why) in &d.edges {
-                w.push(*y, Some((x, why.clone())));
+                // Most edges lead to items already reached: the reason is
+                // copied only for a new one.
+                if !w.seen[*y] {
+                    w.push(*y, Some((x, why.clone())));
+                }
             }
             for name in &self.nodes[x].refs.methods {
                 w.call(name, x);
@@ -416,10 +420,10 @@ impl Graph {
                 w.builders(x);
             }
             let krate = self.nodes[x].krate;
-            w.out.ext.extend(d.ext.iter().cloned());
-            w.out.includes.extend(d.includes.iter().cloned());
+            insert_new(&mut w.out.ext, &d.ext);
+            insert_new(&mut w.out.includes, &d.includes);
+            insert_new(&mut w.out.notes, &d.notes);
             w.out.env.extend(d.env.iter().map(|e| (krate, e.clone())));
-            w.out.notes.extend(d.notes.iter().cloned());
         }
         w.out
     }
@@ -491,4 +495,14 @@ pub(super) fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Adds to `set` the items it lacks. Most reached items name the same few
+/// crates and notes: they are copied only when new.
+fn insert_new<T: Ord + Clone>(set: &mut BTreeSet<T>, items: &[T]) {
+    for item in items {
+        if !set.contains(item) {
+            set.insert(item.clone());
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Files, Graph, Memo, NodeId};
+use super::{Deps, Files, Graph, Memo, NodeId};
 use crate::model::{CrateInfo, DepRef};
 use crate::parse::{parse_file, FileSummary};
 
@@ -79,7 +79,9 @@ fn node(g: &Graph, key: &str) -> NodeId {
 fn reach(g: &Graph, function: &str) -> BTreeSet<String> {
     let root = node(g, function);
     let env = |_: usize, _: &str| None;
-    let mut deps = |n: NodeId| Arc::new(g.deps(n, &env, &mut Memo::default()));
+    let edges: Vec<std::sync::OnceLock<Deps>> =
+        g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
     g.closure(root, &mut deps, &mut Memo::default())
         .reached
         .iter()
