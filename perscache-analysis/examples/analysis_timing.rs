@@ -71,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 build_script: None,
                 edition: "2021".to_owned(),
                 deps: Default::default(),
+                test_deps: Default::default(),
             });
         }
         let ws = Workspace {

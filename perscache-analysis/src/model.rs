@@ -42,6 +42,11 @@ pub struct CrateInfo {
     pub proc_macro: bool,
     /// Extern crate names usable in its code.
     pub deps: BTreeMap<String, DepRef>,
+    /// For a library: its package's dev-dependencies, which its own unit-test
+    /// build (`cargo test --lib`) links too. Empty for other targets, whose
+    /// `deps` hold them already.
+    #[serde(default)]
+    pub test_deps: BTreeMap<String, DepRef>,
     /// The package's build script, if it has one.
     #[serde(default)]
     pub build_script: Option<PathBuf>,
@@ -260,6 +265,11 @@ impl Workspace {
                     root: t.src_path.as_std_path().to_path_buf(),
                     member,
                     deps,
+                    test_deps: if kind == "lib" {
+                        dev.clone()
+                    } else {
+                        BTreeMap::new()
+                    },
                     build_script: build_script.clone(),
                     edition: t.edition.as_str().to_owned(),
                 });

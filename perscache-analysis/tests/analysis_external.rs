@@ -35,6 +35,7 @@ fn workspace(root: &Path, serde_version: &str) -> Workspace {
             build_script: None,
             edition: "2021".to_owned(),
             deps,
+            test_deps: BTreeMap::new(),
         }],
         cargo_files: Vec::new(),
     }
@@ -276,6 +277,7 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
         build_script: None,
         edition: "2021".to_owned(),
         deps: BTreeMap::new(),
+        test_deps: BTreeMap::new(),
     });
     let before = hashes(&ws);
     mac("let _ = 1; input");

@@ -92,8 +92,9 @@ struct Walk<'g> {
     /// Crates whose impls the generic rule brought in.
     entered: Vec<usize>,
     /// Per crate: whether its code can run in a program that calls the
-    /// function, i.e. some crate that reaches the function's crate reaches
-    /// it too. Code of no other crate is linked where the function runs.
+    /// function, i.e. some build (unit tests included) of a crate that
+    /// reaches the function's crate links it too. Code of no other crate is
+    /// linked where the function runs.
     may_run: Vec<bool>,
     /// Trait impls waiting for some of their types.
     impl_types_left: FxHashMap<usize, usize>,
@@ -345,7 +346,7 @@ impl Graph {
     ) -> Closure {
         let root_crate = self.nodes[root].krate;
         let callers: Vec<usize> = (0..self.crates.len())
-            .filter(|&k| self.reaches(k, root_crate))
+            .filter(|&k| self.links(k, root_crate))
             .collect();
         let mut w = Walk {
             g: self,
@@ -355,7 +356,7 @@ impl Graph {
             called: FxHashMap::default(),
             entered: Vec::new(),
             may_run: (0..self.crates.len())
-                .map(|c| callers.iter().any(|&k| self.reaches(k, c)))
+                .map(|c| callers.iter().any(|&k| self.links(k, c)))
                 .collect(),
             impl_types_left: FxHashMap::default(),
             universes: FxHashSet::default(),

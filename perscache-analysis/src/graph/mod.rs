@@ -189,6 +189,9 @@ pub(crate) struct Graph {
     /// `cone[a][b]`: crate `a` can reach code of crate `b` (itself and its
     /// dependencies, transitively, as Cargo's graph says).
     cone: Vec<Vec<bool>>,
+    /// `test_cone[a][b]`: `a`'s own test build can reach code of `b` (for a
+    /// library, its dev-dependencies' cones join its cone).
+    test_cone: Vec<Vec<bool>>,
     /// Impls whose header names each workspace type (self type, trait
     /// arguments, bounds), through aliases; and item-level invocations that
     /// name the type (they may implement traits for it).
@@ -370,12 +373,35 @@ impl Graph {
                 }
             }
         }
+        let local = |d: &DepRef| match d {
+            DepRef::Local(lib) => self.lib_by_root.get(lib).copied(),
+            DepRef::External(_) => None,
+        };
+        self.test_cone = (0..n)
+            .map(|a| {
+                let dev: Vec<usize> = self.crates[a]
+                    .info
+                    .test_deps
+                    .values()
+                    .filter_map(local)
+                    .collect();
+                (0..n)
+                    .map(|b| cone[a][b] || dev.iter().any(|&d| cone[d][b]))
+                    .collect()
+            })
+            .collect();
         self.cone = cone;
     }
 
     /// Whether code of crate `from` can reach code of crate `to`.
     pub(crate) fn reaches(&self, from: usize, to: usize) -> bool {
         self.cone[from][to]
+    }
+
+    /// Whether some build of crate `from` (its unit tests included, which
+    /// link a library's dev-dependencies) can reach code of crate `to`.
+    pub(crate) fn links(&self, from: usize, to: usize) -> bool {
+        self.test_cone[from][to]
     }
 
     pub(crate) fn crate_of(&self, id: NodeId) -> &CrateInfo {

@@ -27,6 +27,12 @@ struct Krate<'a> {
 }
 
 fn graph(crates: &[Krate<'_>]) -> Graph {
+    graph_with_dev(crates, &[])
+}
+
+/// [`graph`], with dev-dependencies: `(library, its dev-dependency)`.
+fn graph_with_dev(crates: &[Krate<'_>], dev: &[(&str, &str)]) -> Graph {
+    let local = |d: &str| DepRef::Local(format!("/ws/{d}/src/lib.rs"));
     let mut files = HashMap::new();
     let mut infos = Vec::new();
     for k in crates {
@@ -38,16 +44,8 @@ fn graph(crates: &[Krate<'_>]) -> Graph {
             };
             files.insert(dir.join("src").join(path), Arc::new(summary));
         }
-        let deps: BTreeMap<String, DepRef> = k
-            .deps
-            .iter()
-            .map(|d| {
-                (
-                    (*d).to_owned(),
-                    DepRef::Local(format!("/ws/{d}/src/lib.rs")),
-                )
-            })
-            .collect();
+        let deps: BTreeMap<String, DepRef> =
+            k.deps.iter().map(|d| ((*d).to_owned(), local(d))).collect();
         infos.push(CrateInfo {
             name: k.name.to_owned(),
             package: k.name.to_owned(),
@@ -57,6 +55,11 @@ fn graph(crates: &[Krate<'_>]) -> Graph {
             member: true,
             proc_macro: false,
             deps,
+            test_deps: dev
+                .iter()
+                .filter(|(lib, _)| *lib == k.name)
+                .map(|(_, d)| ((*d).to_owned(), local(d)))
+                .collect(),
             build_script: None,
             edition: "2021".to_owned(),
         });
@@ -354,6 +357,34 @@ fn values_are_built_only_in_crates_a_caller_links() {
     has(&r, "app::hook");
     lacks(&r, "tool::<impl base::Rule for Triple>::apply");
     lacks(&r, "tool::hook");
+}
+
+#[test]
+fn a_librarys_unit_tests_link_its_dev_dependencies() {
+    // `user`'s own unit tests may pass `run` a hook `fixtures` builds.
+    let crates = [
+        Krate {
+            name: "base",
+            files: &[("lib.rs", "pub struct Hook { pub f: Box<dyn Fn() -> u32> }")],
+            deps: &[],
+        },
+        Krate {
+            name: "user",
+            files: &[("lib.rs", "pub fn run(h: &base::Hook) -> u32 { (h.f)() }")],
+            deps: &["base"],
+        },
+        Krate {
+            name: "fixtures",
+            files: &[(
+                "lib.rs",
+                "pub fn hook() -> base::Hook { base::Hook { f: Box::new(|| 4) } }",
+            )],
+            deps: &["base"],
+        },
+    ];
+    lacks(&reach(&graph(&crates), "user::run"), "fixtures::hook");
+    let g = graph_with_dev(&crates, &[("user", "fixtures")]);
+    has(&reach(&g, "user::run"), "fixtures::hook");
 }
 
 #[test]

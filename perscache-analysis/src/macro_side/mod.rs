@@ -269,7 +269,7 @@ struct CachedModel {
     workspace: Workspace,
 }
 
-const MODEL_VERSION: &str = concat!("perscache model 2 / ", env!("CARGO_PKG_VERSION"));
+const MODEL_VERSION: &str = concat!("perscache model 3 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
     std::fs::read(p).map_or_else(
