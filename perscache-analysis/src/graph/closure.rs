@@ -211,8 +211,8 @@ impl<'g> Walk<'g> {
     /// caller chooses, a trait object or closure its builder chooses) reach
     /// crate `krate`. Test, bench and example targets are never entered:
     /// library code does not reach them (their instantiations run only in
-    /// their own programs). Nor is a crate no caller of the function can
-    /// reach: its code is not in any program the function runs in.
+    /// their own programs). Nor is a crate no build of a caller links
+    /// (`may_run`): its code is not in any program the function runs in.
     fn enter(&mut self, krate: usize) -> bool {
         let kind = self.g.crates[krate].info.kind.as_str();
         if krate != self.root_crate && matches!(kind, "test" | "example") {
