@@ -670,6 +670,55 @@ fn the_memory_tier_serves_repeated_hits_without_storage() {
 }
 
 #[test]
+fn the_memory_tier_tells_keys_and_functions_apart_short_or_long() {
+    // Short keys are matched in memory by their exact bytes, long ones by
+    // their digest: every argument, and each function, keeps its own value.
+    static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        Cache::builder()
+            .dir(&*DIR)
+            .memory_tier(1 << 20)
+            .strict(true)
+            .build()
+    });
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    fn shout(text: String) -> String {
+        CALLS.fetch_add(1, SeqCst);
+        text.to_uppercase()
+    }
+
+    #[persist(cache = CACHE)]
+    fn count(text: String) -> String {
+        CALLS.fetch_add(1, SeqCst);
+        text.len().to_string()
+    }
+
+    let texts: Vec<String> = ["a", "b", "ab", &"x".repeat(2000), &"y".repeat(2000)]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    for _ in 0..2 {
+        for text in &texts {
+            assert_eq!(shout(text.clone()), text.to_uppercase());
+            assert_eq!(count(text.clone()), text.len().to_string());
+        }
+    }
+    assert_eq!(
+        CALLS.load(SeqCst),
+        10,
+        "each key computed once, then served"
+    );
+    std::fs::remove_dir_all(&*DIR).expect("remove the folder");
+    for text in &texts {
+        assert_eq!(shout(text.clone()), text.to_uppercase());
+        assert_eq!(count(text.clone()), text.len().to_string());
+    }
+    assert_eq!(CALLS.load(SeqCst), 10, "all served from memory");
+}
+
+#[test]
 fn memory_tier_hits_expire_with_the_ttl_and_are_counted() {
     static DIR: LazyLock<std::path::PathBuf> = LazyLock::new(temp_dir);
     static CACHE: LazyLock<Cache> = LazyLock::new(|| {

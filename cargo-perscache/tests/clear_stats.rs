@@ -168,10 +168,10 @@ fn write_entry_n(
     let key = {
         let mut h = KeyHasher::new(function, code_hash, Binary.name());
         h.arg("n", &n).expect("a u32 keys");
-        h.finish()
+        h.finish_call()
     };
     let got =
-        call_sync::<u32, Always, _>(&storage, site, Ok(key), &Binary, Options::default(), || 7);
+        call_sync::<u32, Always, _>(&storage, site, &Ok(key), &Binary, Options::default(), || 7);
     assert_eq!(got, 7);
     // New, or rewritten (a folder another workspace wrote the same entry to).
     let new: Vec<String> = files(cache)
@@ -482,10 +482,10 @@ fn signed_stores_are_read_with_the_secret() {
         let key = {
             let mut h = KeyHasher::new(site.function(), site.code_hash(), Binary.name());
             h.arg("n", &1u32).expect("key");
-            h.finish()
+            h.finish_call()
         };
         let got =
-            call_sync::<u32, Always, _>(&signed, site, Ok(key), &Binary, Options::default(), || 7);
+            call_sync::<u32, Always, _>(&signed, site, &Ok(key), &Binary, Options::default(), || 7);
         assert_eq!(got, 7);
     }
     perscache_runtime::flush_stats();
@@ -559,9 +559,9 @@ fn packed_stores_are_read_and_cleared() {
         let key = {
             let mut h = KeyHasher::new(site.function(), site.code_hash(), Binary.name());
             h.arg("n", &1u32).expect("key");
-            h.finish()
+            h.finish_call()
         };
-        call_sync::<u32, Always, _>(&cache, site, Ok(key), &Binary, Options::default(), || 7)
+        call_sync::<u32, Always, _>(&cache, site, &Ok(key), &Binary, Options::default(), || 7)
     };
     let mine: &'static Site = Box::leak(Box::new(
         Site::new("app::calls_helper", "feedc0de00000000", "feedc0de00000000")

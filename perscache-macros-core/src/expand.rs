@@ -137,14 +137,14 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
     let call = if sig.asyncness.is_some() {
         quote! {
             #call_async(
-                __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
+                __perscache_cache, &__PERSCACHE_SITE, &__perscache_key, __perscache_codec, __perscache_options,
                 move || async move #block,
             ).await
         }
     } else {
         quote! {
             #call_sync(
-                __perscache_cache, &__PERSCACHE_SITE, __perscache_key, __perscache_codec, __perscache_options,
+                __perscache_cache, &__PERSCACHE_SITE, &__perscache_key, __perscache_codec, __perscache_options,
                 move || -> #ret #block,
             )
         }
@@ -161,7 +161,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
             let __perscache_cache_source = #cache;
             let __perscache_cache: &#p::Cache = #p::AsCache::as_cache(__perscache_cache_source);
             let __perscache_codec = #codec;
-            let #key_fn = || -> #p::Result<#p::Key> {
+            let #key_fn = || -> #p::Result<#p::CallKey> {
                 // The `__perscache_key_path` methods the arguments choose between.
                 #[allow(unused_imports)]
                 use #p::{ViaScalar as _, ViaScalars as _, ViaSerde as _};
@@ -170,7 +170,7 @@ pub fn expand(options: &Options, item: &ItemFn, checked: &Checked, code: &Resolv
                     #p::Format::name(__perscache_codec),
                 );
                 #(#key_parts)*
-                ::core::result::Result::Ok(__perscache_key.finish())
+                ::core::result::Result::Ok(__perscache_key.finish_call())
             };
             let __perscache_key = #p::key_if_enabled(__perscache_cache, &__PERSCACHE_SITE, #key_fn);
             let __perscache_options = #p::Options {

@@ -109,7 +109,7 @@ pub use storage::{RedisStorage, RedisStorageBuilder};
 pub mod __private {
     pub use crate::call::{call_async, call_sync, Always, OkOnly, Options, Policy, Site, SomeOnly};
     pub use crate::key::{
-        KeyArg, ScalarPath, ScalarsPath, SerdePath, ViaScalar, ViaScalars, ViaSerde,
+        CallKey, KeyArg, ScalarPath, ScalarsPath, SerdePath, ViaScalar, ViaScalars, ViaSerde,
     };
     pub use crate::{AsCache, Cache, Codec, Format, Key, KeyHasher, Result, Storage};
     pub use std::sync::{Arc, OnceLock};
@@ -123,8 +123,8 @@ pub mod __private {
     pub fn key_if_enabled(
         cache: &Cache,
         site: &Site,
-        key: impl FnOnce() -> Result<Key>,
-    ) -> Result<Key> {
+        key: impl FnOnce() -> Result<CallKey>,
+    ) -> Result<CallKey> {
         if cache.is_enabled() && site.is_cacheable() {
             key()
         } else {

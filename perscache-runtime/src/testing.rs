@@ -580,7 +580,7 @@ pub mod fuzz {
     use crate::entry::fuzzing as frame;
     use crate::entry::{code_folder, function_dir};
     use crate::format::{AnyFormat, Codec, Compression, Format};
-    use crate::key::KeyHasher;
+    use crate::key::{CallKey, KeyHasher};
     use crate::storage::{MemoryStorage, Storage};
     use crate::Cache;
 
@@ -764,9 +764,11 @@ pub mod fuzz {
         let storage = MemoryStorage::new();
         let key = {
             let mut h = KeyHasher::new(SITE.function(), SITE.code_hash(), format.name());
-            h.arg("n", &1u32).map(|()| h.finish())
+            h.arg("n", &1u32).map(|()| h.finish_call())
         };
-        let Ok(k) = &key else { return };
+        let Ok(k) = key.as_ref().map(CallKey::digest) else {
+            return;
+        };
         let path = format!(
             "{}/{}/{}.{}",
             function_dir(SITE.function()),
@@ -781,10 +783,14 @@ pub mod fuzz {
         let shared: Arc<dyn Storage> = Arc::new(storage);
         let cache = Cache::builder().storage_arc(shared).format(format).build();
         let computed = Sample::example();
-        let got =
-            call_sync::<Sample, Always, _>(&cache, &SITE, key, &format, Options::default(), || {
-                computed.clone()
-            });
+        let got = call_sync::<Sample, Always, _>(
+            &cache,
+            &SITE,
+            &key,
+            &format,
+            Options::default(),
+            || computed.clone(),
+        );
         // A hit is fine only if it decodes from what was stored; re-encoding
         // it must work (no half-built values).
         let mut buf = Vec::new();

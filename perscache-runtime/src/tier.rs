@@ -2,7 +2,6 @@
 //! front of any storage, so repeated hits touch neither disk nor network.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 use std::time::SystemTime;
@@ -10,11 +9,14 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 use crate::entry::Deadline;
-use crate::key::Key;
 
-/// Checked payloads (the format's bytes, already out of their frame) by key,
-/// bounded in bytes. Eviction is CLOCK: a hit only sets a flag under the read
-/// lock, so concurrent hits do not contend on a write lock.
+/// Checked payloads (the format's bytes, already out of their frame) by the
+/// exact bytes of their keys (`CallKey::memory`: a short key's stream, so a
+/// hit hashes nothing cryptographic), bounded in bytes, keys included.
+/// Eviction is CLOCK: a hit only sets a flag under the read lock, so
+/// concurrent hits do not contend on a write lock. The table hashes keys
+/// with aHash, keyed at random per process: callers choose the arguments,
+/// so they must not be able to aim them at one bucket.
 #[derive(Debug)]
 pub(crate) struct MemoryTier {
     capacity: usize,
@@ -23,38 +25,8 @@ pub(crate) struct MemoryTier {
 
 #[derive(Debug, Default)]
 struct Inner {
-    map: HashMap<Key, Slot, BuildHasherDefault<KeyBits>>,
+    map: HashMap<Box<[u8]>, Slot, ahash::RandomState>,
     bytes: usize,
-}
-
-/// Keys are BLAKE3 digests, already uniform: eight of their bytes make a
-/// good table hash, at a fraction of SipHash's cost on the hit path.
-/// (Nobody can aim keys at one bucket without breaking BLAKE3.)
-#[derive(Default)]
-struct KeyBits(u64);
-
-impl Hasher for KeyBits {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // `Key` hashes as its 32-byte array (after a length, which goes to
-        // `write_usize` below): its first eight bytes are hash enough. Any
-        // other input is mixed in whole, so the hasher stays sound for it.
-        match bytes.first_chunk::<8>() {
-            Some(word) if bytes.len() == 32 => self.0 ^= u64::from_le_bytes(*word),
-            _ => {
-                for chunk in bytes.chunks(8) {
-                    let mut word = [0u8; 8];
-                    word[..chunk.len()].copy_from_slice(chunk);
-                    self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
-                }
-            }
-        }
-    }
-
-    fn write_usize(&mut self, _len: usize) {}
 }
 
 #[derive(Debug)]
@@ -75,7 +47,7 @@ impl MemoryTier {
     /// The payload for `key`, if held and fresh by `deadline`. It is a
     /// shared handle, so the lock is released before the caller decodes it
     /// (a user's `Deserialize` may call a marked function in turn).
-    pub(crate) fn get(&self, key: &Key, deadline: Deadline) -> Option<Bytes> {
+    pub(crate) fn get(&self, key: &[u8], deadline: Deadline) -> Option<Bytes> {
         let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let slot = inner.map.get(key)?;
         if !deadline.admits(slot.written) {
@@ -85,19 +57,19 @@ impl MemoryTier {
         Some(slot.payload.clone())
     }
 
-    pub(crate) fn insert(&self, key: Key, payload: Bytes, written: SystemTime) {
-        if payload.len() > self.capacity {
+    pub(crate) fn insert(&self, key: &[u8], payload: Bytes, written: SystemTime) {
+        let size = key.len() + payload.len();
+        if size > self.capacity {
             return;
         }
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        let size = payload.len();
         let slot = Slot {
             payload,
             written,
             referenced: AtomicBool::new(false),
         };
-        if let Some(old) = inner.map.insert(key, slot) {
-            inner.bytes -= old.payload.len();
+        if let Some(old) = inner.map.insert(key.into(), slot) {
+            inner.bytes -= key.len() + old.payload.len();
         }
         inner.bytes += size;
         // Sweep: entries hit since the last sweep get a second chance. Two
@@ -108,9 +80,9 @@ impl MemoryTier {
             }
             let mut freed = 0;
             inner.map.retain(|k, slot| {
-                let keep = *k == key || slot.referenced.swap(false, Ordering::Relaxed);
+                let keep = **k == *key || slot.referenced.swap(false, Ordering::Relaxed);
                 if !keep {
-                    freed += slot.payload.len();
+                    freed += k.len() + slot.payload.len();
                 }
                 keep
             });
@@ -118,10 +90,10 @@ impl MemoryTier {
         }
     }
 
-    pub(crate) fn remove(&self, key: &Key) {
+    pub(crate) fn remove(&self, key: &[u8]) {
         let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = inner.map.remove(key) {
-            inner.bytes -= old.payload.len();
+            inner.bytes -= key.len() + old.payload.len();
         }
     }
 }
@@ -131,28 +103,32 @@ mod tests {
     use super::*;
     use crate::KeyHasher;
 
-    fn key(n: u32) -> Key {
+    fn key(n: u32) -> Vec<u8> {
         let mut h = KeyHasher::new("f", "h", "fmt");
         h.arg("n", &n).expect("ok");
-        h.finish()
+        h.finish_call().memory().to_vec()
     }
 
     #[test]
     fn stays_within_capacity_and_keeps_hot_entries() {
         let tier = MemoryTier::new(1000);
         let now = SystemTime::now();
-        tier.insert(key(0), Bytes::from(vec![0u8; 100]), now);
+        tier.insert(&key(0), Bytes::from(vec![0u8; 100]), now);
         for i in 1..50 {
             assert!(
                 tier.get(&key(0), Deadline::default()).is_some(),
                 "hot entry evicted at {i}"
             );
-            tier.insert(key(i), Bytes::from(vec![0u8; 100]), now);
+            tier.insert(&key(i), Bytes::from(vec![0u8; 100]), now);
             let inner = tier.inner.read().expect("lock");
             assert!(inner.bytes <= 1000);
             assert_eq!(
                 inner.bytes,
-                inner.map.values().map(|s| s.payload.len()).sum::<usize>()
+                inner
+                    .map
+                    .iter()
+                    .map(|(k, s)| k.len() + s.payload.len())
+                    .sum::<usize>()
             );
         }
     }
@@ -162,10 +138,10 @@ mod tests {
         let tier = MemoryTier::new(1000);
         let hour = Some(std::time::Duration::from_secs(3600));
         let now = SystemTime::now();
-        tier.insert(key(1), Bytes::from(vec![1u8]), now);
+        tier.insert(&key(1), Bytes::from(vec![1u8]), now);
         assert!(tier.get(&key(1), Deadline::for_ttl(hour)).is_some());
         let old = now - std::time::Duration::from_secs(7200);
-        tier.insert(key(2), Bytes::from(vec![2u8]), old);
+        tier.insert(&key(2), Bytes::from(vec![2u8]), old);
         assert!(tier.get(&key(2), Deadline::for_ttl(hour)).is_none());
         assert!(tier.get(&key(2), Deadline::default()).is_some());
     }

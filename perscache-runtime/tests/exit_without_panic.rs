@@ -40,7 +40,7 @@ fn program() {
         call_sync::<u32, Always, _>(
             &cache,
             &SITE,
-            Ok(h.finish()),
+            &Ok(h.finish_call()),
             &Binary,
             Options::default(),
             || 7,

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use perscache_runtime::__private::{call_async, call_sync, Always, Options, Site};
+use perscache_runtime::__private::{call_async, call_sync, Always, CallKey, Options, Site};
 use perscache_runtime::{
     async_trait, Binary, Blob, Bytes, Cache, EntryInfo, Format, KeyHasher, MemoryStorage, Storage,
 };
@@ -19,10 +19,10 @@ use perscache_runtime::{
 /// forever.
 const HUNG: Duration = Duration::from_secs(60);
 
-fn key(site: &Site, n: u64) -> perscache_runtime::Result<perscache_runtime::Key> {
+fn key(site: &Site, n: u64) -> perscache_runtime::Result<CallKey> {
     let mut h = KeyHasher::new(site.function(), site.code_hash(), Binary.name());
     h.arg("n", &n)?;
-    Ok(h.finish())
+    Ok(h.finish_call())
 }
 
 /// Runs `f` on a thread and fails the test if it has not returned within
@@ -44,7 +44,7 @@ fn same_key(cache: &Cache, depth: u32) -> u64 {
     call_sync::<u64, Always, _>(
         cache,
         &RECURSIVE,
-        key(&RECURSIVE, 7),
+        &key(&RECURSIVE, 7),
         &Binary,
         Options::default(),
         || {
@@ -79,7 +79,7 @@ fn same_key_async(
         call_async::<u64, Always, _, _>(
             cache,
             &ASYNC_RECURSIVE,
-            key(&ASYNC_RECURSIVE, 7),
+            &key(&ASYNC_RECURSIVE, 7),
             &Binary,
             Options::default(),
             || async move {
@@ -176,7 +176,7 @@ fn a_hanging_statistics_write_never_blocks_a_call() {
         call_sync::<u64, Always, _>(
             cache,
             site,
-            key(site, n),
+            &key(site, n),
             &Binary,
             Options::default(),
             || n * 2,
@@ -282,7 +282,7 @@ fn a_slow_drip_server_costs_a_call_its_deadline_not_forever() {
         let value = call_sync::<u64, Always, _>(
             &cache,
             &SLOW,
-            key(&SLOW, 1),
+            &key(&SLOW, 1),
             &Binary,
             Options::default(),
             || 99,
@@ -317,7 +317,7 @@ fn a_forked_child_gets_its_value() {
         call_sync::<u64, Always, _>(
             &cache,
             &SLOW,
-            key(&SLOW, n),
+            &key(&SLOW, n),
             &Binary,
             Options::default(),
             || n + 100,

@@ -285,14 +285,14 @@ fn a_panicking_decoder_is_a_miss() {
             "fragile",
             "fragile",
         );
-        h.arg("k", &1u32).map(|()| h.finish())
+        h.arg("k", &1u32).map(|()| h.finish_call())
     };
     let right = Value::new(1, 1, 4);
     let run = |computed: &mut bool| {
         call_sync::<Value, Always, _>(
             &cache,
             &reliability_support::SITE,
-            key(),
+            &key(),
             &fragile,
             Options::default(),
             || {

@@ -34,7 +34,7 @@ fn call<C: Codec<Tree> + Format>(cache: &Cache, format: &C, value: Tree) -> (Tre
     let got = call_sync::<Tree, Always, _>(
         cache,
         &SITE,
-        Ok(h.finish()),
+        &Ok(h.finish_call()),
         format,
         Options::default(),
         || {

@@ -44,7 +44,7 @@ fn hostile_arguments_stay_out_of_paths() {
         let v = call_sync::<String, Always, _>(
             &cache,
             &SITE,
-            Ok(h.finish()),
+            &Ok(h.finish_call()),
             &AnyFormat::Binary,
             Options::default(),
             || arg.to_owned(),
@@ -130,9 +130,11 @@ fn a_secret_refuses_planted_entries() {
     };
     let key1 = reliability_support::key_of(&AnyFormat::Binary, 1)
         .expect("key")
+        .digest()
         .to_hex();
     let key2 = reliability_support::key_of(&AnyFormat::Binary, 2)
         .expect("key")
+        .digest()
         .to_hex();
     let (p1, p2) = (
         by_len(&format!("{key1}.bin")).expect("entry 1"),

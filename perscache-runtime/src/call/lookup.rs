@@ -22,7 +22,7 @@ use crate::cache::Cache;
 use crate::entry::{self, Deadline, Folder, Framing, Fresh};
 use crate::error::{BoxError, Error};
 use crate::flight::Ticket;
-use crate::key::Key;
+use crate::key::{CallKey, Key};
 use crate::storage::Storage;
 
 /// A future of this module's, compiled here.
@@ -36,7 +36,7 @@ const LEASE_WORTH_NANOS: u64 = 10_000_000;
 pub(super) struct Lookup<'a> {
     pub(super) cache: &'a Cache,
     pub(super) site: &'a Site,
-    pub(super) key: Key,
+    key: &'a CallKey,
     pub(super) framing: Framing,
     storage: &'a dyn Storage,
     folder: &'a Folder,
@@ -98,7 +98,7 @@ impl<'a> Lookup<'a> {
     pub(super) fn new(
         cache: &'a Cache,
         site: &'a Site,
-        key: Key,
+        key: &'a CallKey,
         storage: &'a dyn Storage,
         extension: &'a str,
         framing: Framing,
@@ -120,6 +120,11 @@ impl<'a> Lookup<'a> {
         }
     }
 
+    /// The digest that names the entry (not needed by a memory-tier hit).
+    pub(super) fn key(&self) -> Key {
+        self.key.digest()
+    }
+
     pub(super) fn function(&self) -> &'static str {
         self.site.function()
     }
@@ -127,12 +132,15 @@ impl<'a> Lookup<'a> {
     /// `function/code hash/key.ext`.
     pub(super) fn path(&self) -> &str {
         self.path
-            .get_or_init(|| self.folder.entry_path(&self.key, self.extension))
+            .get_or_init(|| self.folder.entry_path(&self.key(), self.extension))
     }
 
     /// The payload in the memory tier, if there and fresh.
     pub(super) fn in_memory(&self) -> Option<Bytes> {
-        self.cache.tier.as_ref()?.get(&self.key, self.deadline())
+        self.cache
+            .tier
+            .as_ref()?
+            .get(self.key.memory(), self.deadline())
     }
 
     /// The payload in the storage, if there, fresh and framed intact (it
@@ -144,7 +152,7 @@ impl<'a> Lookup<'a> {
     /// Keeps a payload that decoded in the memory tier.
     pub(super) fn remember(&self, found: Fresh) {
         if let Some(tier) = &self.cache.tier {
-            tier.insert(self.key, found.payload, found.written);
+            tier.insert(self.key.memory(), found.payload, found.written);
         }
     }
 
@@ -169,7 +177,7 @@ impl<'a> Lookup<'a> {
     pub(super) fn claim(&self, rejected: Option<Bytes>) -> BoxFuture<'_, Miss<'_>> {
         Box::pin(async move {
             let rejected = rejected.as_ref();
-            let ticket = self.cache.flights.join(self.key);
+            let ticket = self.cache.flights.join(self.key());
             let slot = match ticket.flight.try_lock_arc() {
                 Some(slot) => slot,
                 None => {
@@ -243,7 +251,7 @@ impl<'a> Lookup<'a> {
             self.site.recheck.store(true, Ordering::Relaxed);
         }
         if let Some(tier) = &self.cache.tier {
-            tier.remove(&self.key);
+            tier.remove(self.key.memory());
         }
         let e = Error::Format {
             format: format.to_owned(),
@@ -307,7 +315,7 @@ impl<'a> Lookup<'a> {
         if length.is_zero() || (slowest != 0 && slowest < LEASE_WORTH_NANOS) {
             return Turn::Alone;
         }
-        let path = self.folder.lease_path(&self.key);
+        let path = self.folder.lease_path(&self.key());
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         loop {

@@ -31,8 +31,8 @@ use crate::control::Mode;
 use crate::entry::{Framing, Fresh};
 use crate::error::{Error, FormatError, Result};
 use crate::flight::{self, Computing};
-use crate::format::{is_lossy_value, Codec};
-use crate::key::Key;
+use crate::format::{is_lossy_value, Bounds, Codec};
+use crate::key::CallKey;
 use crate::stats;
 use crate::storage::Storage;
 
@@ -115,7 +115,7 @@ pub struct Options<'a> {
 pub fn call_sync<R, P, C>(
     cache: &Cache,
     site: &'static Site,
-    key: Result<Key>,
+    key: &Result<CallKey>,
     codec: &C,
     options: Options<'_>,
     compute: impl FnOnce() -> R,
@@ -139,7 +139,7 @@ where
 fn call_sync_erased<R, P, C>(
     cache: &Cache,
     site: &'static Site,
-    key: Result<Key>,
+    key: &Result<CallKey>,
     codec: &C,
     options: Options<'_>,
     compute: &mut dyn FnMut() -> Option<R>,
@@ -180,7 +180,7 @@ where
 pub async fn call_async<R, P, C, Fut>(
     cache: &Cache,
     site: &'static Site,
-    key: Result<Key>,
+    key: &Result<CallKey>,
     codec: &C,
     options: Options<'_>,
     compute: impl FnOnce() -> Fut,
@@ -199,7 +199,7 @@ where
 async fn call_in_mode<R, P, C, Fut>(
     cache: &Cache,
     site: &'static Site,
-    key: Result<Key>,
+    key: &Result<CallKey>,
     codec: &C,
     options: Options<'_>,
     mode: Mode,
@@ -216,7 +216,7 @@ where
     let key = match key {
         Ok(key) => key,
         Err(e) => {
-            cache.failed(site.function(), "an argument cannot be part of the key", &e);
+            cache.failed(site.function(), "an argument cannot be part of the key", e);
             return compute().await;
         }
     };
@@ -275,7 +275,7 @@ where
     // Called from inside its own computation (the function recursing with
     // the same key): the queue below is its own, and waiting in it would
     // wait forever. A refresh computes whatever others do.
-    if mode == Mode::Refresh || flight::computing_here(&lookup.key) {
+    if mode == Mode::Refresh || flight::computing_here(&lookup.key()) {
         return compute_and_store::<R, P, C, _>(lookup, codec, compute)
             .await
             .0;
@@ -291,7 +291,7 @@ where
         match lookup.claim(rejected.clone()).await {
             Miss::Compute(claim) => break Some(claim),
             Miss::Found(found) => {
-                if let Some(value) = decode(lookup, codec, &found.payload) {
+                if let Some(value) = decode(lookup, codec, &found.payload, Origin::Storage) {
                     lookup.remember(found);
                     site.counters.hit();
                     return P::rebuild(value);
@@ -314,12 +314,12 @@ where
 /// fresh and intact.
 async fn find<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C) -> Option<T> {
     if let Some(payload) = lookup.in_memory() {
-        if let Some(value) = decode(lookup, codec, &payload) {
+        if let Some(value) = decode(lookup, codec, &payload, Origin::MemoryTier) {
             return Some(value);
         }
     }
     let found = lookup.fetch().await?;
-    let value = decode(lookup, codec, &found.payload)?;
+    let value = decode(lookup, codec, &found.payload, Origin::Storage)?;
     lookup.remember(found);
     Some(value)
 }
@@ -328,7 +328,7 @@ async fn find<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C) -> Option<T> {
 /// than `window` ago stands in for the failure, with a warning.
 async fn find_stale<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C, window: Duration) -> Option<T> {
     let found = lookup.fetch_stale(window).await?;
-    let value = decode(lookup, codec, &found.payload)?;
+    let value = decode(lookup, codec, &found.payload, Origin::Storage)?;
     let age = SystemTime::now()
         .duration_since(found.written)
         .unwrap_or_default();
@@ -354,7 +354,7 @@ where
     Fut: Future<Output = R>,
 {
     let started = Instant::now();
-    let result = Computing::new(lookup.key, async move { compute().await }).await;
+    let result = Computing::new(lookup.key(), async move { compute().await }).await;
     if !lookup.computed(started.elapsed()) {
         return (result, None);
     }
@@ -365,14 +365,33 @@ where
     (result, Some(stored))
 }
 
+/// Where a payload to decode comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The storage: damaged or hostile bytes are possible.
+    Storage,
+    /// The memory tier, which holds only payloads this process decoded, or
+    /// encoded under the guard's nesting limit: decoders need not count
+    /// their nesting again.
+    MemoryTier,
+}
+
 /// Decodes a payload, decompressing at most `max_entry_size` bytes; `None`
 /// when it cannot be ([`Lookup::undecodable`]). A decoder that panics on
 /// damaged or hostile bytes (third-party parsers do) must cost a miss, not
 /// the caller's call.
-fn decode<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C, payload: &[u8]) -> Option<T> {
-    let max = lookup.cache.max_entry_size;
+fn decode<T, C: Codec<T>>(
+    lookup: &Lookup<'_>,
+    codec: &C,
+    payload: &[u8],
+    origin: Origin,
+) -> Option<T> {
+    let bounds = Bounds {
+        decoded: lookup.cache.max_entry_size,
+        nesting: origin == Origin::Storage,
+    };
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::format::with_decoded_limit(max, || codec.decode(payload))
+        crate::format::with_bounds(bounds, || codec.decode(payload))
     }))
     .unwrap_or_else(|_| Err(FormatError::new(Panicked)));
     match decoded {
@@ -430,7 +449,7 @@ fn encode<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C, value: &T) -> Option<(
     if recheck || (!codec.checks_on_encode() && !site.verified.load(Ordering::Relaxed)) {
         // Under the bound reads decode with, so that what passes here reads.
         let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::format::with_decoded_limit(max, || codec.check(value, &payload))
+            crate::format::with_bounds(Bounds::untrusted(max), || codec.check(value, &payload))
         }))
         .unwrap_or_else(|_| Err(FormatError::new(Panicked)));
         if let Err(e) = checked {

@@ -185,7 +185,7 @@ fn decompress(bytes: &[u8]) -> Result<Vec<u8>, FormatError> {
         .map_err(FormatError::new)?;
     // Never past the bound (the cache's `max_entry_size`): a few bytes of
     // zstd can declare gigabytes of output.
-    let limit = super::decoded_limit();
+    let limit = super::bounds().decoded;
     let mut out = Vec::new();
     std::io::Read::read_to_end(
         &mut std::io::Read::take(decoder, limit.saturating_add(1)),

@@ -240,10 +240,14 @@ pub(crate) fn is_lossy_value(e: &FormatError) -> bool {
 /// Reads a value from a format's deserializer, refusing nesting deeper than
 /// [`write`] lets a value of this format go (with a level to spare for the
 /// leaf): hostile bytes get an error, never the stack overflow of a decoder
-/// without a limit of its own (`depth.rs`).
+/// without a limit of its own (`depth.rs`). Bytes that were through the
+/// limit in this process already are read without it (`Bounds::nesting`).
 pub(crate) fn read<'de, R: Rules, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
+    if !super::bounds().nesting {
+        return T::deserialize(deserializer);
+    }
     super::depth::limited(deserializer, R::MAX_DEPTH + 1, MAX_NESTING + 2)
 }
 

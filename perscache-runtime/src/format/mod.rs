@@ -52,27 +52,51 @@ pub use self::yaml::Yaml;
 
 pub(crate) use guard::is_lossy_value;
 
-thread_local! {
-    /// The most bytes a decompressing format may produce on this thread.
-    static DECODED_LIMIT: std::cell::Cell<u64> =
-        const { std::cell::Cell::new(crate::DEFAULT_MAX_ENTRY_SIZE) };
+/// How the decodes on a thread are bounded ([`with_bounds`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bounds {
+    /// The most bytes a decompressing format may produce: the cache's
+    /// `max_entry_size`, so that a small compressed entry cannot unpack into
+    /// more memory than a large stored one could take.
+    pub(crate) decoded: u64,
+    /// Whether a decoder without a nesting limit of its own gets one
+    /// (`depth.rs`). Off only for bytes that were through it already: a
+    /// payload this process has read before, or one it wrote under the
+    /// guard's limit, which is the same.
+    pub(crate) nesting: bool,
 }
 
-/// Runs `decode` with decompression bounded by `max` bytes (the cache's
-/// `max_entry_size`): a small compressed entry cannot unpack into more
-/// memory than a large stored one could take.
-pub(crate) fn with_decoded_limit<R>(max: u64, decode: impl FnOnce() -> R) -> R {
-    let before = DECODED_LIMIT.replace(max);
+impl Bounds {
+    /// Bounds for bytes from storage, which may be damaged or hostile.
+    pub(crate) fn untrusted(decoded: u64) -> Self {
+        Bounds {
+            decoded,
+            nesting: true,
+        }
+    }
+}
+
+thread_local! {
+    static BOUNDS: std::cell::Cell<Bounds> = const {
+        std::cell::Cell::new(Bounds {
+            decoded: crate::DEFAULT_MAX_ENTRY_SIZE,
+            nesting: true,
+        })
+    };
+}
+
+/// Runs `decode` under `bounds`.
+pub(crate) fn with_bounds<R>(bounds: Bounds, decode: impl FnOnce() -> R) -> R {
+    let before = BOUNDS.replace(bounds);
     let result = decode();
-    DECODED_LIMIT.set(before);
+    BOUNDS.set(before);
     result
 }
 
-/// The bound [`with_decoded_limit`] set, else
-/// [`DEFAULT_MAX_ENTRY_SIZE`](crate::DEFAULT_MAX_ENTRY_SIZE).
-#[cfg_attr(not(feature = "zstd"), allow(dead_code))]
-pub(crate) fn decoded_limit() -> u64 {
-    DECODED_LIMIT.get()
+/// The bounds [`with_bounds`] set, else the defaults (untrusted bytes,
+/// [`DEFAULT_MAX_ENTRY_SIZE`](crate::DEFAULT_MAX_ENTRY_SIZE)).
+pub(crate) fn bounds() -> Bounds {
+    BOUNDS.get()
 }
 
 use crate::error::FormatError;

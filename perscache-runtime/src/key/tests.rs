@@ -198,12 +198,12 @@ fn large_input_matches_small_chunks() {
     for chunk in big.chunks(1000) {
         b.put(chunk);
     }
-    assert_eq!(a.digest(), b.digest());
+    assert_eq!(a.finish().digest(), b.finish().digest());
     assert_eq!(
         {
             let mut c = HashSink::new(SINK_KEY);
             c.put(&big);
-            c.digest()
+            *c.finish().digest().as_bytes()
         },
         *blake3::keyed_hash(&SINK_KEY, &big).as_bytes()
     );
@@ -229,11 +229,45 @@ fn large_input_matches_small_chunks() {
             }
         }
         assert_eq!(
-            d.digest(),
+            *d.finish().digest().as_bytes(),
             *blake3::keyed_hash(&SINK_KEY, &stream).as_bytes(),
             "start {start}"
         );
     }
+}
+
+#[test]
+fn a_call_key_is_exact_when_short_and_its_digest_is_the_keys() {
+    let key_of = |text: &str| {
+        let mut h = KeyHasher::new("f", "h", "json");
+        h.arg("text", text).expect("a str keys");
+        h
+    };
+    for len in [0, 10, 900, 2000, 3 * HASH_CHUNK] {
+        let text = "x".repeat(len);
+        let call = key_of(&text).finish_call();
+        assert_eq!(call.digest(), key_of(&text).finish(), "length {len}");
+        let memory = call.memory();
+        assert_eq!(&memory[..32], &identity_key("f", "h", "json"));
+        if len <= 900 {
+            // The stream itself: its first tag, then the text within.
+            assert_eq!(memory[32], tag::ARG, "length {len}");
+            assert!(memory.ends_with(text.as_bytes()), "length {len}");
+        } else {
+            // The digest stands for a long stream, behind a byte no stream
+            // starts with, so the two forms never match each other.
+            assert_eq!(memory.len(), 65, "length {len}");
+            assert_eq!(memory[32], 0, "length {len}");
+            assert_eq!(&memory[33..], call.digest().as_bytes(), "length {len}");
+        }
+    }
+    // Keys that differ in any part differ in their memory bytes.
+    let a = key_of("ab").finish_call();
+    let b = key_of("ac").finish_call();
+    let mut c = KeyHasher::new("g", "h", "json");
+    c.arg("text", "ab").expect("a str keys");
+    assert_ne!(a.memory(), b.memory());
+    assert_ne!(a.memory(), c.finish_call().memory());
 }
 
 /// The little-endian bytes of `data`, number by number.

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use perscache_runtime::__private::{call_sync, Always, Options, Site};
-use perscache_runtime::{AnyFormat, Cache, Format, Key, KeyHasher};
+use perscache_runtime::__private::{call_sync, Always, CallKey, Options, Site};
+use perscache_runtime::{AnyFormat, Cache, Format, KeyHasher};
 use serde::{Deserialize, Serialize};
 
 /// The marked function every reliability test calls.
@@ -75,10 +75,10 @@ fn mix(key: u32, version: u64, i: u64) -> u64 {
 }
 
 /// The key `#[persist]` would build for `value_of(key)` in `format`.
-pub fn key_of(format: &AnyFormat, key: u32) -> perscache_runtime::Result<Key> {
+pub fn key_of(format: &AnyFormat, key: u32) -> perscache_runtime::Result<CallKey> {
     let mut h = KeyHasher::new(SITE.function(), SITE.code_hash(), format.name());
     h.arg("key", &key)?;
-    Ok(h.finish())
+    Ok(h.finish_call())
 }
 
 /// Calls the marked function for `key`; `compute` runs on a miss. Returns the
@@ -96,7 +96,7 @@ pub fn call(
         ..Options::default()
     };
     let value =
-        call_sync::<Value, Always, _>(cache, &SITE, key_of(format, key), format, options, || {
+        call_sync::<Value, Always, _>(cache, &SITE, &key_of(format, key), format, options, || {
             computed = true;
             compute()
         });
