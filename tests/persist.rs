@@ -503,6 +503,46 @@ fn concurrent_callers_of_a_missing_key_compute_it_once() {
     assert_eq!(CALLS.load(SeqCst), 1);
 }
 
+/// A caller queued behind another's computation takes its result even when
+/// the time to live is shorter than the wait: what was computed after the
+/// call was made answers it. (Judged by the time to live alone, a 1 ns one,
+/// every waiter would compute again.)
+#[test]
+fn callers_queued_behind_a_computation_take_its_result_whatever_the_ttl() {
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| {
+        Cache::builder()
+            .dir(temp_dir())
+            .ttl(Duration::from_nanos(1))
+            .strict(true)
+            .build()
+    });
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[persist(cache = CACHE)]
+    fn slow(x: u32) -> u32 {
+        CALLS.fetch_add(1, SeqCst);
+        std::thread::sleep(Duration::from_millis(300));
+        x * 3
+    }
+
+    let barrier = Arc::new(std::sync::Barrier::new(4));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                slow(5)
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("no panic"), 15);
+    }
+    assert_eq!(CALLS.load(SeqCst), 1, "the queued callers took its result");
+    assert_eq!(slow(5), 15);
+    assert_eq!(CALLS.load(SeqCst), 2, "a later call finds it expired");
+}
+
 /// An entry whose bytes read fine but do not decode as the type counts as
 /// absent for callers queued on its key: they still compute it once, not
 /// each on their own.
