@@ -475,6 +475,24 @@ fn impl_trait_arguments_enter_the_key_with_their_type() {
     assert_eq!(show("5"), "\"5\"");
 }
 
+/// The results of `call` made by `threads` threads at once.
+fn at_once<T: Send + 'static>(threads: usize, call: fn() -> T) -> Vec<T> {
+    let barrier = Arc::new(std::sync::Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                call()
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("no panic"))
+        .collect()
+}
+
 #[test]
 fn concurrent_callers_of_a_missing_key_compute_it_once() {
     static CACHE: LazyLock<Cache> = LazyLock::new(temp_cache);
@@ -487,19 +505,7 @@ fn concurrent_callers_of_a_missing_key_compute_it_once() {
         x * 2
     }
 
-    let barrier = Arc::new(std::sync::Barrier::new(8));
-    let handles: Vec<_> = (0..8)
-        .map(|_| {
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                barrier.wait();
-                slow(21)
-            })
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().expect("no panic"), 42);
-    }
+    assert_eq!(at_once(8, || slow(21)), [42; 8]);
     assert_eq!(CALLS.load(SeqCst), 1);
 }
 
@@ -525,19 +531,7 @@ fn callers_queued_behind_a_computation_take_its_result_whatever_the_ttl() {
         x * 3
     }
 
-    let barrier = Arc::new(std::sync::Barrier::new(4));
-    let handles: Vec<_> = (0..4)
-        .map(|_| {
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                barrier.wait();
-                slow(5)
-            })
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().expect("no panic"), 15);
-    }
+    assert_eq!(at_once(4, || slow(5)), [15; 4]);
     assert_eq!(CALLS.load(SeqCst), 1, "the queued callers took its result");
     assert_eq!(slow(5), 15);
     assert_eq!(CALLS.load(SeqCst), 2, "a later call finds it expired");
@@ -567,19 +561,7 @@ fn concurrent_callers_of_an_undecodable_entry_compute_it_once() {
         .expect("the entry");
     std::fs::write(DIR.join(entry), b"\"not a number\"").expect("damaging the entry");
 
-    let barrier = Arc::new(std::sync::Barrier::new(4));
-    let handles: Vec<_> = (0..4)
-        .map(|_| {
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                barrier.wait();
-                slow(1)
-            })
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().expect("no panic"), 2);
-    }
+    assert_eq!(at_once(4, || slow(1)), [2; 4]);
     assert_eq!(CALLS.load(SeqCst), 2, "computed once more, for all four");
 }
 
