@@ -58,6 +58,7 @@ pub(crate) struct Bounds {
     /// The most bytes a decompressing format may produce: the cache's
     /// `max_entry_size`, so that a small compressed entry cannot unpack into
     /// more memory than a large stored one could take.
+    #[cfg_attr(not(feature = "zstd"), allow(dead_code))]
     pub(crate) decoded: u64,
     /// Whether a decoder without a nesting limit of its own gets one
     /// (`depth.rs`). Off only for bytes that were through it already: a
