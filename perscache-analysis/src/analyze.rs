@@ -18,7 +18,7 @@ use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v3";
+const ANALYSIS_VERSION: &str = "perscache analysis v4";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
@@ -348,7 +348,8 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         .collect();
     let node_digests: Vec<OnceLock<[u8; 32]>> =
         graph.nodes.iter().map(|_| OnceLock::new()).collect();
-    let digest = |n: NodeId| *node_digests[n].get_or_init(|| node_digest(&graph, n));
+    let digest =
+        |n: NodeId| *node_digests[n].get_or_init(|| node_digest(&graph, n, edges[n].get()));
     let call_sites = CallSites::new(&graph);
     let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
         .par_iter()
@@ -549,8 +550,9 @@ fn hash_macro_rivals(
     }
 }
 
-/// An item's digest: its key and its own tokens.
-fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
+/// An item's digest: its key, its own tokens, and what its names resolved
+/// to (`deps`, when a walk reached it).
+fn node_digest(graph: &Graph, id: NodeId, deps: Option<&Deps>) -> [u8; 32] {
     let n = &graph.nodes[id];
     let mut h = blake3::Hasher::new();
     h.update(&(n.key.len() as u64).to_le_bytes());
@@ -565,6 +567,27 @@ fn node_digest(graph: &Graph, id: NodeId) -> [u8; 32] {
         Parent::Trait(t) => h.update(&graph.nodes[t].hash),
         Parent::Scope => &mut h,
     };
+    // Which items its names resolve to: an edit elsewhere that changes that
+    // and nothing else (a `use Trait as _` that puts another trait's method
+    // first, a local item hiding a glob-imported trait) changes what it
+    // runs even when every candidate was reached already. Only items of its
+    // own crate's cone: others it names (by a widened name) cannot be what
+    // it runs.
+    if let Some(deps) = deps {
+        let mut targets: Vec<&str> = deps
+            .edges
+            .iter()
+            .filter(|(t, _)| graph.reaches(n.krate, graph.nodes[*t].krate))
+            .map(|(t, _)| graph.nodes[*t].key.as_str())
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        h.update(b"resolves");
+        for key in targets {
+            h.update(&(key.len() as u64).to_le_bytes());
+            h.update(key.as_bytes());
+        }
+    }
     *h.finalize().as_bytes()
 }
 

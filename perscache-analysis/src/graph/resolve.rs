@@ -369,9 +369,14 @@ impl Graph {
             for (g, _) in &s.globs {
                 for t in self.resolve_use(sc, g, 1, m) {
                     match t {
-                        Target::Scope(gm) => {
-                            out.extend(self.glob_traits(gm, m, &mut FxHashSet::default()))
-                        }
+                        Target::Scope(gm) => out.extend(
+                            self.glob_traits(gm, m, &mut FxHashSet::default())
+                                .into_iter()
+                                .filter(|(name, _)| {
+                                    name.as_ref().is_none_or(|n| !self.defines_type(s, n))
+                                })
+                                .map(|(_, t)| t),
+                        ),
                         Target::Ext(c) => ext.push(c),
                         _ => {}
                     }
@@ -400,34 +405,39 @@ impl Graph {
     }
 
     /// Traits a glob of module `scope` brings in (its definitions, imports
-    /// and, transitively, its own globs).
+    /// and, transitively, its own globs), each with the name it goes by
+    /// there (`None`: imported as `_`, a name nothing can hide).
     fn glob_traits(
         &self,
         scope: ScopeId,
         m: &mut Memo,
         seen: &mut FxHashSet<ScopeId>,
-    ) -> Vec<NodeId> {
+    ) -> Vec<(Option<String>, NodeId)> {
         if !seen.insert(scope) {
             return Vec::new();
         }
         let s = &self.scopes[scope];
         let mut out = Vec::new();
-        for ds in s.defs.values() {
+        for (name, ds) in &s.defs {
             for d in ds {
                 if let Def::Node(n) = d {
                     if self.nodes[*n].kind == Kind::Trait {
-                        out.push(*n);
+                        out.push((Some(name.clone()), *n));
                     }
                 }
             }
         }
-        let mut paths: Vec<&PathRef> = s.imports.values().flatten().map(|(p, _)| p).collect();
-        paths.extend(s.anonymous.iter());
-        for p in paths {
+        let named = s
+            .imports
+            .iter()
+            .flat_map(|(name, ps)| ps.iter().map(move |(p, _)| (Some(name), p)));
+        let paths: Vec<(Option<&String>, &PathRef)> =
+            named.chain(s.anonymous.iter().map(|p| (None, p))).collect();
+        for (name, p) in paths {
             for t in self.resolve_use(scope, p, 1, m) {
                 if let Target::Node(n) = t {
                     if self.nodes[n].kind == Kind::Trait {
-                        out.push(n);
+                        out.push((name.cloned(), n));
                     }
                 }
             }
@@ -440,6 +450,21 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// Whether scope `s` defines `name` in the type namespace itself: a
+    /// glob's item of that name is then hidden. (Explicit imports hide it
+    /// too, but what they import is not always known: a trait is kept.)
+    fn defines_type(&self, s: &super::Scope, name: &str) -> bool {
+        s.defs.get(name).is_some_and(|ds| {
+            ds.iter().any(|d| match d {
+                Def::Scope(_) => true,
+                Def::Node(n) => matches!(
+                    self.nodes[*n].kind,
+                    Kind::Type | Kind::Alias | Kind::Trait | Kind::ExternCrate
+                ),
+            })
+        })
     }
 }
 
