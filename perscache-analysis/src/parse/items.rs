@@ -25,14 +25,20 @@ pub struct SyntaxError {
 
 /// Parses `source` into a summary.
 pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
-    let file = syn::parse_file(source).map_err(|e| {
+    let syntax_error = |e: syn::Error| {
         let start = e.span().start();
         SyntaxError {
             line: start.line,
             column: start.column + 1,
             message: e.to_string(),
         }
-    })?;
+    };
+    let file = if source.contains("r#") {
+        syn::parse2::<syn::File>(unraw_identifiers(lex(source).map_err(syntax_error)?))
+    } else {
+        syn::parse_file(source)
+    }
+    .map_err(syntax_error)?;
     let mut items: Vec<Item> = file.items.iter().flat_map(summarize).collect();
     let aliases = persist_aliases(&file);
     if !aliases.is_empty() {
@@ -44,6 +50,110 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
         mark_aliased(&mut items, &found.marked);
     }
     Ok(FileSummary { items })
+}
+
+/// The tokens of a whole file, as `syn::parse_file` lexes them: without a
+/// byte order mark, and with a shebang line blanked (its line and columns
+/// kept, so that positions stay those of the file).
+fn lex(source: &str) -> syn::Result<TokenStream> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let blanked;
+    let source = match source.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            let end = source.find('\n').unwrap_or(source.len());
+            blanked = format!("{}{}", " ".repeat(end), &source[end..]);
+            &blanked
+        }
+        _ => source,
+    };
+    source.parse::<TokenStream>().map_err(syn::Error::from)
+}
+
+/// `r#name` is the identifier `name` (rustc sees one identifier): written
+/// plain wherever syn takes it as an identifier, so that a function declared
+/// `fn r#scale` and called `scale` (or the other way round, as a crate of
+/// another edition does) are one name to the analysis. Keywords stay raw.
+fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                match text.strip_prefix("r#") {
+                    Some(name) if !is_keyword(name) => {
+                        TokenTree::Ident(proc_macro2::Ident::new(name, ident.span()))
+                    }
+                    _ => TokenTree::Ident(ident),
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), unraw_identifiers(g.stream()));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// Words syn never takes as an identifier (its `accept_as_ident`): a raw
+/// identifier of one of them must stay raw.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "_" | "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "Self"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
 }
 
 /// The names `persist` is imported under in a file (`use
