@@ -352,16 +352,25 @@ impl Graph {
             }
         }
         if !targets.is_empty() {
+            let mut type_relative = false;
             for t in &targets {
                 if rest < p.segs.len() {
                     self.assoc_edges(t, &p.segs[rest], &why, out, m, 0);
+                    type_relative |= self.may_be_type(t);
                 } else {
                     self.target_edge(t, &why, out);
                 }
             }
+            if type_relative {
+                self.trait_item_edges(id, &p.segs[rest], out, m);
+            }
             return;
         }
         let first = &p.segs[0];
+        if p.segs.len() > 1 && !p.global && is_prelude(first) {
+            // `String::named(..)`, `u32::TOP`: an item of a trait in scope.
+            self.trait_item_edges(id, &p.segs[1], out, m);
+        }
         if p.global
             || matches!(
                 first.as_str(),
@@ -494,6 +503,25 @@ impl Graph {
                 Target::Ext(c) => out.ext.push(c),
                 _ => {}
             }
+        }
+    }
+
+    /// `Type::name` (`u32::quad`, `String::named`, `Alias::TOP`): besides
+    /// the type's inherent items, the items of that name of the traits node
+    /// `id` may call without naming them, as for a method.
+    fn trait_item_edges(&self, id: NodeId, name: &str, out: &mut Deps, m: &mut Memo) {
+        let traits = self.method_traits(id, m);
+        self.method_edges(name, &traits, out);
+    }
+
+    /// Whether a path's prefix may name a type, whose associated items
+    /// include those of traits in scope: a primitive, a workspace type or
+    /// alias, or an item of another crate (a type, or a module).
+    fn may_be_type(&self, t: &Target) -> bool {
+        match t {
+            Target::Prim | Target::Ext(_) => true,
+            Target::Node(x) => matches!(self.nodes[*x].kind, Kind::Type | Kind::Alias),
+            Target::Scope(_) | Target::AnySelf(_) => false,
         }
     }
 

@@ -429,6 +429,27 @@ impl<'ast> Visit<'ast> for Collector {
         }
         if let Some(q) = &e.qself {
             self.visit_qself(q);
+            if q.position == 0 {
+                // `<u32>::quad`, `<Vec<T>>::parse`: the type's own path
+                // with the item (an inherent item, or one of a trait in
+                // scope), else the item found like a method.
+                match &*q.ty {
+                    syn::Type::Path(t) if t.qself.is_none() => {
+                        let mut r = path_ref(&t.path);
+                        r.segs
+                            .extend(e.path.segments.iter().map(|s| s.ident.to_string()));
+                        self.refs.paths.push(r);
+                    }
+                    _ => self
+                        .refs
+                        .methods
+                        .extend(e.path.segments.last().map(|s| s.ident.to_string())),
+                }
+                for seg in &e.path.segments {
+                    self.visit_path_arguments(&seg.arguments);
+                }
+                return;
+            }
         }
         self.visit_path(&e.path);
     }
