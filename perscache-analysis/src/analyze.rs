@@ -587,6 +587,14 @@ fn node_digest(graph: &Graph, id: NodeId, deps: Option<&Deps>) -> [u8; 32] {
             h.update(&(key.len() as u64).to_le_bytes());
             h.update(key.as_bytes());
         }
+        let mut choices: Vec<&String> = deps.choices.iter().collect();
+        choices.sort_unstable();
+        choices.dedup();
+        h.update(b"chooses");
+        for choice in choices {
+            h.update(&(choice.len() as u64).to_le_bytes());
+            h.update(choice.as_bytes());
+        }
     }
     *h.finalize().as_bytes()
 }

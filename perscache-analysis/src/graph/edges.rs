@@ -48,6 +48,10 @@ pub(crate) struct Deps {
     pub notes: Vec<Arc<str>>,
     /// The traits whose objects a type, alias or impl header holds.
     pub trait_objects: Vec<TraitObject>,
+    /// Choices of resolution the edges cannot show, as text: which of the
+    /// candidates an edge list holds applies (a `macro_rules!` imported by
+    /// a `use` hides the standard macro of its name, while both are edges).
+    pub choices: Vec<String>,
 }
 
 /// A trait whose objects a type holds (`Box<dyn Strategy>`): whoever built
@@ -657,6 +661,21 @@ impl Graph {
         let krate = self.nodes[id].krate;
         let last = p.segs.last().cloned().unwrap_or_default();
         let (found, ext, into_proc_macro) = self.macro_defs(id, p, m);
+        if p.segs.len() == 1 {
+            // Whether a `use` names the macro: then it, not the standard
+            // macro or a `macro_rules!` in textual scope, is the one.
+            let (targets, rest) = self.resolve_prefix(self.nodes[id].scope, p, &[], 0, m);
+            if rest == p.segs.len() {
+                for t in &targets {
+                    let choice = match t {
+                        Target::Node(x) => self.nodes[*x].key.clone(),
+                        Target::Ext(c) => c.clone(),
+                        _ => continue,
+                    };
+                    out.choices.push(format!("{last}! is {choice}"));
+                }
+            }
+        }
         let external = !ext.is_empty();
         out.ext.extend(ext);
         let why = Reason::Macro((p.display()).into());
