@@ -497,7 +497,9 @@ impl Graph {
             match t {
                 Target::Node(x) => {
                     let node = &self.nodes[x];
-                    let value = node.kind == Kind::Value
+                    // An item-level macro invocation that may define the
+                    // name may define a constant: it counts whole.
+                    let value = matches!(node.kind, Kind::Value | Kind::MacroCall)
                         || matches!(node.detail, NodeDetail::ValueStruct)
                         || matches!(&node.detail, NodeDetail::Enum(v) if v.iter().any(|v| v == name));
                     if value {
