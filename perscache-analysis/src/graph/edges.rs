@@ -19,9 +19,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::closure::ext_trait_impls;
-use super::resolve::{is_prelude, is_std_macro, Memo, Target};
+use super::resolve::{is_prelude, Memo, Target};
 use super::{Graph, NodeDetail, NodeId, Parent, Reason};
-use crate::parse::{IncludeKind, Kind, PathRef};
+use crate::parse::{is_std_macro, IncludeKind, Kind, PathRef};
 
 /// A file read at compile time.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -431,7 +431,7 @@ impl Graph {
             let krate = self.nodes[d].krate;
             let opaque = self.nodes[d].refs.macros.iter().any(|p| {
                 let name = p.segs.last().cloned().unwrap_or_default();
-                !resolve::is_std_macro(&name)
+                !crate::parse::is_std_macro(&name)
                     && !(0..self.crates.len())
                         .filter(|&c| self.reaches(krate, c))
                         .any(|c| self.macros_by_name.contains_key(&(c, name.clone())))
@@ -470,7 +470,7 @@ impl Graph {
             } else {
                 Vec::new()
             };
-            let mut opaque = defs.is_empty() && !resolve::is_std_macro(&self.nodes[id].name);
+            let mut opaque = defs.is_empty() && !crate::parse::is_std_macro(&self.nodes[id].name);
             for d in defs {
                 if let NodeDetail::MacroDef {
                     body_defines,

@@ -528,6 +528,35 @@ impl<'ast> Visit<'ast> for Collector {
                         self.visit_attribute(a);
                     }
                     self.visit_macro(&m.mac);
+                    // A macro in statement position may expand to items (an
+                    // `impl` of a type, a `const`), as one at module level
+                    // does: it is an item of this block too. The standard
+                    // library's macros write none.
+                    let segs: Vec<String> = m
+                        .mac
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    let std_macro = match segs.as_slice() {
+                        [name] => super::macros::is_std_macro(name),
+                        [krate, .., name] => {
+                            matches!(krate.as_str(), "std" | "core" | "alloc")
+                                && super::macros::is_std_macro(name)
+                        }
+                        [] => false,
+                    };
+                    if !std_macro {
+                        self.inner.extend(super::items::summarize(&syn::Item::Macro(
+                            syn::ItemMacro {
+                                attrs: m.attrs.clone(),
+                                ident: None,
+                                mac: m.mac.clone(),
+                                semi_token: m.semi_token,
+                            },
+                        )));
+                    }
                 }
             }
         }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use items::code_refs;
 pub use items::{parse_file, SyntaxError};
+pub(crate) use macros::is_std_macro;
 
 /// In [`Refs::env`], a variable whose name only the build knows
 /// (`env!(concat!(…))`, `option_env!($name)` in a macro body): every
