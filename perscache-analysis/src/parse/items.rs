@@ -33,12 +33,20 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
             message: e.to_string(),
         }
     };
-    let file = if source.contains("r#") {
+    let parsed = if source.contains("r#") {
         syn::parse2::<syn::File>(unraw_identifiers(lex(source).map_err(syntax_error)?))
     } else {
         syn::parse_file(source)
-    }
-    .map_err(syntax_error)?;
+    };
+    let file = match parsed {
+        Ok(file) => file,
+        // Edition 2015 (`try!(..)`, a function named `async`): the file
+        // is read again with those words as the identifiers they are there.
+        // A file of a later edition that fails has no other reading.
+        Err(e) => lex(source)
+            .and_then(|tokens| syn::parse2::<syn::File>(unraw_identifiers(edition_2015(tokens))))
+            .map_err(|_| syntax_error(e))?,
+    };
     let mut items: Vec<Item> = file.items.iter().flat_map(summarize).collect();
     let aliases = persist_aliases(&file);
     if !aliases.is_empty() {
@@ -67,6 +75,30 @@ fn lex(source: &str) -> syn::Result<TokenStream> {
         _ => source,
     };
     source.parse::<TokenStream>().map_err(syn::Error::from)
+}
+
+/// The words edition 2018 made keywords, written raw (`try` → `r#try`):
+/// identifiers in an edition-2015 crate, which syn would refuse.
+fn edition_2015(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(ident)
+                if matches!(ident.to_string().as_str(), "async" | "await" | "try") =>
+            {
+                TokenTree::Ident(proc_macro2::Ident::new_raw(
+                    &ident.to_string(),
+                    ident.span(),
+                ))
+            }
+            TokenTree::Group(g) => {
+                let mut group = proc_macro2::Group::new(g.delimiter(), edition_2015(g.stream()));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// `r#name` is the identifier `name` (rustc sees one identifier): written
@@ -1360,6 +1392,45 @@ mod tests {
         assert_eq!(s.items[0].inner.len(), 1);
         assert!(matches!(s.items[0].inner[0].detail, Detail::Impl(_)));
         assert_eq!(s.items[1].inner[0].name, "g");
+    }
+
+    #[test]
+    fn statement_macros_outside_std_are_block_items() {
+        let s = parse("fn f() { impl_show!(Badge, 3); println!(\"{}\", 1); std::println!(); }");
+        let calls: Vec<_> = s.items[0]
+            .inner
+            .iter()
+            .filter(|i| i.kind == Kind::MacroCall)
+            .collect();
+        assert_eq!(calls.len(), 1, "only impl_show! may write items");
+    }
+
+    #[test]
+    fn a_raw_identifier_is_the_plain_one_and_keywords_stay_raw() {
+        let raw = parse("pub fn r#scale(x: u32) -> u32 { r#helper(x) }\npub fn r#match() {}");
+        let plain = parse("pub fn scale(x: u32) -> u32 { helper(x) }");
+        assert_eq!(raw.items[0].name, "scale");
+        assert_eq!(raw.items[0].hash, plain.items[0].hash);
+        assert_eq!(raw.items[0].refs.paths, plain.items[0].refs.paths);
+        assert_eq!(raw.items[1].name, "r#match");
+    }
+
+    #[test]
+    fn edition_2015_identifiers_that_later_editions_reserve_parse() {
+        let s = parse(
+            "pub fn async(x: u32) -> u32 { x }\n\
+             pub fn load() -> Result<u32, ()> { let n = try!(Ok(1)); Ok(async(n)) }",
+        );
+        assert_eq!(s.items[0].name, "r#async");
+        let called: Vec<String> = s.items[1]
+            .refs
+            .paths
+            .iter()
+            .map(|p| p.segs.join("::"))
+            .collect();
+        assert!(called.contains(&"r#async".to_owned()), "{called:?}");
+        // A later edition's syntax error stays one.
+        assert!(parse_file("pub fn f( {").is_err());
     }
 
     #[test]
