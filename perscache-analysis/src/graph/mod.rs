@@ -288,6 +288,11 @@ struct Builder<'a> {
     /// Inside an inline module (`mod a { .. }`): a `#[path]` there is
     /// relative to the inline module's folder, not the file's.
     inline_depth: usize,
+    /// The module files being read, outermost first: a module declared
+    /// inside one of them (by a macro's input in a function body, say:
+    /// `quote! { mod a; }` in `a.rs`) that names one of them is not read
+    /// again, as no module contains itself.
+    reading: Vec<PathBuf>,
 }
 
 impl Graph {
@@ -304,6 +309,7 @@ impl Graph {
             files,
             env,
             inline_depth: 0,
+            reading: Vec::new(),
         };
         for (ci, c) in crates.iter().enumerate() {
             let root = b.g.scopes.len();
@@ -1512,6 +1518,9 @@ impl Builder<'_> {
                     if !explicit && default_found {
                         continue;
                     }
+                    if p == file || self.reading.contains(p) {
+                        continue;
+                    }
                     let Some(summary) = self.files.get(p) else {
                         continue;
                     };
@@ -1525,7 +1534,9 @@ impl Builder<'_> {
                     };
                     // A module's own file is not inside any inline module.
                     let inline = std::mem::take(&mut self.inline_depth);
+                    self.reading.push(p.clone());
                     self.add_items(child, &summary.items, p, &sub, origin, depth + 1);
+                    self.reading.pop();
                     self.inline_depth = inline;
                 }
                 if !found_any {

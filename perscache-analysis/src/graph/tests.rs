@@ -604,3 +604,18 @@ fn a_method_call_in_custom_syntax_macro_input() {
     has(&r, "app::<impl Bag>::count");
     lacks(&r, "app::<impl Other>::size");
 }
+
+#[test]
+fn a_module_that_names_a_file_being_read_is_not_read_again() {
+    // `quote! { mod gen; }` in gen.rs: a module inside a macro's input in a
+    // function body names the file it is written in.
+    let g = graph(&[Krate {
+        name: "app",
+        files: &[
+            ("lib.rs", "pub mod gen;"),
+            ("gen.rs", "pub fn emit() { quote! { mod gen; } }"),
+        ],
+        deps: &[],
+    }]);
+    node(&g, "app::gen::emit");
+}
