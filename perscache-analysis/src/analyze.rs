@@ -348,8 +348,19 @@ pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
         .collect();
     let node_digests: Vec<OnceLock<[u8; 32]>> =
         graph.nodes.iter().map(|_| OnceLock::new()).collect();
-    let digest =
-        |n: NodeId| *node_digests[n].get_or_init(|| node_digest(&graph, n, edges[n].get()));
+    let key_digests: Vec<OnceLock<[u8; 16]>> =
+        graph.nodes.iter().map(|_| OnceLock::new()).collect();
+    let key_digest = |n: NodeId| {
+        *key_digests[n].get_or_init(|| {
+            let d = blake3::hash(graph.nodes[n].key.as_bytes());
+            let mut short = [0; 16];
+            short.copy_from_slice(&d.as_bytes()[..16]);
+            short
+        })
+    };
+    let digest = |n: NodeId| {
+        *node_digests[n].get_or_init(|| node_digest(&graph, n, edges[n].get(), &key_digest))
+    };
     let call_sites = CallSites::new(&graph);
     let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
         .par_iter()
@@ -551,8 +562,14 @@ fn hash_macro_rivals(
 }
 
 /// An item's digest: its key, its own tokens, and what its names resolved
-/// to (`deps`, when a walk reached it).
-fn node_digest(graph: &Graph, id: NodeId, deps: Option<&Deps>) -> [u8; 32] {
+/// to (`deps`, when a walk reached it; `key_digest` names an item by its
+/// key's digest, which does not depend on the order items were found in).
+fn node_digest(
+    graph: &Graph,
+    id: NodeId,
+    deps: Option<&Deps>,
+    key_digest: &dyn Fn(NodeId) -> [u8; 16],
+) -> [u8; 32] {
     let n = &graph.nodes[id];
     let mut h = blake3::Hasher::new();
     h.update(&(n.key.len() as u64).to_le_bytes());
@@ -574,18 +591,17 @@ fn node_digest(graph: &Graph, id: NodeId, deps: Option<&Deps>) -> [u8; 32] {
     // own crate's cone: others it names (by a widened name) cannot be what
     // it runs.
     if let Some(deps) = deps {
-        let mut targets: Vec<&str> = deps
+        let mut targets: Vec<[u8; 16]> = deps
             .edges
             .iter()
             .filter(|(t, _)| graph.reaches(n.krate, graph.nodes[*t].krate))
-            .map(|(t, _)| graph.nodes[*t].key.as_str())
+            .map(|(t, _)| key_digest(*t))
             .collect();
         targets.sort_unstable();
         targets.dedup();
         h.update(b"resolves");
         for key in targets {
-            h.update(&(key.len() as u64).to_le_bytes());
-            h.update(key.as_bytes());
+            h.update(&key);
         }
         let mut choices: Vec<&String> = deps.choices.iter().collect();
         choices.sort_unstable();

@@ -154,24 +154,26 @@ impl Graph {
                 }
             }
         }
+        let written = !out.is_empty();
+        if !written && s.is_block {
+            if let Some(p) = s.parent {
+                out = self.lookup(p, name, depth + 1, m);
+            }
+        }
         if !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name) {
             // An item-level macro invocation may define it too (beside a
-            // written item of that name, each under its own `cfg`).
-            let found = !out.is_empty();
+            // written item of that name, each under its own `cfg`). In a
+            // block, beside what the enclosing scopes define: whether the
+            // invocation hides it is not known.
             for &call in &s.macro_calls {
                 if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
                     // Generated code of unknown content may define any name,
                     // but not one also written here.
-                    let any = !found && idents.iter().any(|i| i == super::ANY_NAME);
+                    let any = !written && idents.iter().any(|i| i == super::ANY_NAME);
                     if any || idents.iter().any(|i| i == name) {
                         out.push(Target::Node(call));
                     }
                 }
-            }
-        }
-        if out.is_empty() && s.is_block {
-            if let Some(p) = s.parent {
-                out = self.lookup(p, name, depth + 1, m);
             }
         }
         out.sort_by_key(target_order);

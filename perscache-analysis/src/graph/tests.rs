@@ -619,3 +619,25 @@ fn a_module_that_names_a_file_being_read_is_not_read_again() {
     }]);
     node(&g, "app::gen::emit");
 }
+
+#[test]
+fn a_statement_macro_in_a_block_adds_to_the_enclosing_names() {
+    // `log::info!` is no macro the analysis sees: it may define the names of
+    // its input in the block, but the module's `helper` is still what
+    // `helper()` may call.
+    let g = one(
+        "fn helper() -> u32 { 1 }\n\
+         fn f() -> u32 { log::info!(\"{}\", helper); helper() }\n\
+         pub struct Badge(pub u32);\n\
+         macro_rules! show { ($t:ty) => { impl std::fmt::Display for $t { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { write!(f, \"b\") } } } }\n\
+         fn install() { show!(Badge); }\n\
+         fn badge() -> String { Badge(1).to_string() }",
+    );
+    has(&reach(&g, "app::f"), "app::helper");
+    // The `impl` the invocation in `install`'s body writes comes with its type.
+    let badge = reach(&g, "app::badge");
+    assert!(
+        badge.iter().any(|k| k.contains("show")),
+        "the invocation is not reached: {badge:#?}"
+    );
+}
