@@ -23,7 +23,7 @@ use crate::manifest::display_path;
 
 /// Bumped when a record's shape changes; records of another version are
 /// ignored.
-const RECORD_VERSION: u32 = 1;
+const RECORD_VERSION: u32 = 2;
 
 /// One item a code hash covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +63,8 @@ pub struct BuildRecord {
     pub function: String,
     /// The key salt (hex).
     pub key_salt: String,
-    /// When the record was written (seconds since the epoch).
+    /// When the record was written (nanoseconds since the epoch: two builds
+    /// a second apart must still be told in order).
     pub written: u64,
     /// What went into the salt besides the code hash, one readable line each
     /// (`--cfg feature="alt"`, `-C opt-level=3`, `extern serde <hash>`,
@@ -80,18 +81,20 @@ impl BuildRecord {
             key_salt: key_salt.to_owned(),
             written: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
             inputs,
         }
     }
 }
 
-/// The folder of `function`'s records under `target_dir`.
+/// The folder of `function`'s records under `target_dir`, one per record
+/// version: a record is written once, so one of another version must not
+/// stand in the way of this version's.
 pub fn record_dir(target_dir: &Path, function: &str) -> PathBuf {
     let digest = blake3::hash(function.as_bytes()).to_hex();
     target_dir
         .join("perscache")
-        .join("why")
+        .join(format!("why-v{RECORD_VERSION}"))
         .join(&digest.as_str()[..16])
 }
 
