@@ -95,8 +95,14 @@ impl Graph {
             self.pattern_edges(id, name, &mut out, m);
         }
         if !n.refs.methods.is_empty() {
-            out.ext
-                .extend(self.traits_in_scope(n.scope, m).ext.iter().cloned());
+            let in_scope = self.traits_in_scope(n.scope, m);
+            out.ext.extend(in_scope.ext.iter().cloned());
+            out.choices.extend(
+                in_scope
+                    .hidden
+                    .iter()
+                    .map(|name| format!("glob-imported trait {name} hidden by a type")),
+            );
             let traits = self.method_traits(id, m);
             for name in &n.refs.methods {
                 self.method_edges(name, &traits, &mut out);
@@ -368,6 +374,15 @@ impl Graph {
             if type_relative {
                 self.trait_item_edges(id, &p.segs[rest], out, m);
             }
+            // `HashMap::named()` after `use std::collections::HashMap`: the
+            // whole path resolves into another crate, where the analysis
+            // cannot tell a type's item from a module's.
+            if rest == p.segs.len()
+                && p.segs.len() > 1
+                && targets.iter().any(|t| matches!(t, Target::Ext(_)))
+            {
+                self.trait_item_edges(id, &p.segs[rest - 1], out, m);
+            }
             return;
         }
         let first = &p.segs[0];
@@ -522,12 +537,13 @@ impl Graph {
 
     /// Whether a path's prefix may name a type, whose associated items
     /// include those of traits in scope: a primitive, a workspace type or
-    /// alias, or an item of another crate (a type, or a module).
+    /// alias, an item of another crate (a type, or a module), or `Self` in
+    /// a trait (whose supertraits' items are its items too).
     fn may_be_type(&self, t: &Target) -> bool {
         match t {
-            Target::Prim | Target::Ext(_) => true,
+            Target::Prim | Target::Ext(_) | Target::AnySelf(_) => true,
             Target::Node(x) => matches!(self.nodes[*x].kind, Kind::Type | Kind::Alias),
-            Target::Scope(_) | Target::AnySelf(_) => false,
+            Target::Scope(_) => false,
         }
     }
 

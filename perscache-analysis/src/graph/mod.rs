@@ -1420,6 +1420,11 @@ impl Builder<'_> {
         id: NodeId,
         depth: usize,
     ) {
+        // In a block, a module needs `#[path]` (rustc refuses `mod m;`
+        // there), which an invocation's bare identifiers never give.
+        if self.g.scopes[scope].is_block {
+            return;
+        }
         let krate = self.g.scopes[scope].krate;
         let declares = match self.g.macros_by_name.get(&(krate, call.name.clone())) {
             Some(defs) => defs.iter().any(|&d| {
@@ -1496,6 +1501,10 @@ impl Builder<'_> {
                 self.add_items(child, inner, file, &sub, origin, depth + 1);
                 self.inline_depth -= 1;
             }
+            // A block's `mod m;` without `#[path]` does not compile: one
+            // written in a macro's input there (`quote! { mod m; }`) is no
+            // module of this crate.
+            None if paths.is_empty() && self.g.scopes[scope].is_block => {}
             None => {
                 // `#[path]`, and every path a `cfg_attr` may choose: all of them
                 // may be the module, so all are read.

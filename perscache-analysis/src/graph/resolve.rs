@@ -32,6 +32,11 @@ pub(crate) enum Target {
 pub(crate) struct InScope {
     pub traits: Vec<NodeId>,
     pub ext: Vec<String>,
+    /// Names of glob-imported traits that a type defined in the scope
+    /// itself hides, unless that type is compiled out (`#[cfg]`, which the
+    /// analysis does not evaluate): such a trait stays in, and whether it
+    /// is hidden is a choice the digest of a method-calling item holds.
+    pub hidden: Vec<String>,
 }
 
 /// Lookups already answered, shared by the nodes one thread resolves.
@@ -154,10 +159,16 @@ impl Graph {
                 }
             }
         }
-        let written = !out.is_empty();
+        // What a macro's input holds (`quote! { fn helper() {} }` in a
+        // body) may not be what it expands to: in a block, it adds to the
+        // enclosing scopes' names rather than hiding them.
+        let written = out.iter().any(|t| match t {
+            Target::Node(n) => self.nodes[*n].origin.is_none(),
+            _ => true,
+        });
         if !written && s.is_block {
             if let Some(p) = s.parent {
-                out = self.lookup(p, name, depth + 1, m);
+                out.extend(self.lookup(p, name, depth + 1, m));
             }
         }
         if !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name) {
@@ -345,6 +356,7 @@ impl Graph {
     fn traits_in_scope_uncached(&self, scope: ScopeId, m: &mut Memo) -> InScope {
         let mut out = Vec::new();
         let mut ext = Vec::new();
+        let mut hidden = Vec::new();
         let mut cur = Some(scope);
         while let Some(sc) = cur {
             let s = &self.scopes[sc];
@@ -371,14 +383,14 @@ impl Graph {
             for (g, _) in &s.globs {
                 for t in self.resolve_use(sc, g, 1, m) {
                     match t {
-                        Target::Scope(gm) => out.extend(
-                            self.glob_traits(gm, m, &mut FxHashSet::default())
-                                .into_iter()
-                                .filter(|(name, _)| {
-                                    name.as_ref().is_none_or(|n| !self.defines_type(s, n))
-                                })
-                                .map(|(_, t)| t),
-                        ),
+                        Target::Scope(gm) => {
+                            for (name, t) in self.glob_traits(gm, m, &mut FxHashSet::default()) {
+                                if let Some(name) = name.filter(|n| self.defines_type(s, n)) {
+                                    hidden.push(name);
+                                }
+                                out.push(t);
+                            }
+                        }
                         Target::Ext(c) => ext.push(c),
                         _ => {}
                     }
@@ -403,7 +415,13 @@ impl Graph {
         out.dedup();
         ext.sort_unstable();
         ext.dedup();
-        InScope { traits: out, ext }
+        hidden.sort_unstable();
+        hidden.dedup();
+        InScope {
+            traits: out,
+            ext,
+            hidden,
+        }
     }
 
     /// Traits a glob of module `scope` brings in (its definitions, imports
@@ -456,7 +474,7 @@ impl Graph {
 
     /// Whether scope `s` defines `name` in the type namespace itself: a
     /// glob's item of that name is then hidden. (Explicit imports hide it
-    /// too, but what they import is not always known: a trait is kept.)
+    /// too, but what they import is not always known.)
     fn defines_type(&self, s: &super::Scope, name: &str) -> bool {
         s.defs.get(name).is_some_and(|ds| {
             ds.iter().any(|d| match d {

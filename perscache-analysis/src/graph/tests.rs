@@ -641,3 +641,35 @@ fn a_statement_macro_in_a_block_adds_to_the_enclosing_names() {
         "the invocation is not reached: {badge:#?}"
     );
 }
+
+#[test]
+fn items_of_a_statement_macros_input_add_to_the_enclosing_names() {
+    // `quote!` writes its input out as tokens; what it holds is no item here.
+    let g = one("fn helper() -> u32 { 1 }\n\
+         fn f() -> u32 { quote! { fn helper() -> u32 { 2 } }; helper() }");
+    has(&reach(&g, "app::f"), "app::helper");
+}
+
+#[test]
+fn a_glob_imported_trait_a_local_type_may_hide_stays_in_scope() {
+    // The local `Double` may be compiled out: the glob's trait still counts.
+    let g = one(
+        "pub mod ext { pub trait Double { fn double(&self) -> u32; } impl Double for u32 { fn double(&self) -> u32 { *self * 2 } } }\n\
+         use ext::*;\n\
+         #[cfg(feature = \"never\")] struct Double;\n\
+         fn f(x: u32) -> u32 { x.double() }",
+    );
+    has(&reach(&g, "app::f"), "app::ext::Double::double");
+}
+
+#[test]
+fn type_paths_into_other_crates_and_self_reach_trait_items() {
+    let g = one("use std::collections::HashMap;\n\
+         pub trait Named { fn named() -> Self; }\n\
+         impl Named for HashMap<u8, u8> { fn named() -> Self { HashMap::new() } }\n\
+         fn f() -> usize { HashMap::<u8, u8>::named().len() }\n\
+         pub trait Base { fn unit(&self) -> u32 { 1 } }\n\
+         pub trait Scaled: Base { fn scaled(&self) -> u32 { Self::unit(self) * 10 } }");
+    has(&reach(&g, "app::f"), "app::Named::named");
+    has(&reach(&g, "app::Scaled::scaled"), "app::Base::unit");
+}
