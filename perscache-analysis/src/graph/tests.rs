@@ -643,10 +643,13 @@ fn a_statement_macro_in_a_block_adds_to_the_enclosing_names() {
 }
 
 #[test]
-fn items_of_a_statement_macros_input_add_to_the_enclosing_names() {
+fn a_function_named_in_a_statement_macros_input_is_still_reached() {
     // `quote!` writes its input out as tokens; what it holds is no item here.
     let g = one("fn helper() -> u32 { 1 }\n\
          fn f() -> u32 { quote! { fn helper() -> u32 { 2 } }; helper() }");
+    // Reached through the input's identifier `helper`, which widens by name:
+    // the collector also keeps the input's items as items of the block, so
+    // by lookup alone `helper` would name only the copy in the input.
     has(&reach(&g, "app::f"), "app::helper");
 }
 

@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use super::collect::{path_ref, use_entries, Collector};
-use super::macros::{body_idents, loose_idents, path_expr};
+use super::macros::{body_idents, is_keyword, loose_idents, path_expr};
 use super::{Detail, FileSummary, Generics, ImplInfo, Item, Kind, PathRef, Refs, Vis};
 use crate::tokens;
 
@@ -112,7 +112,7 @@ fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
             TokenTree::Ident(ident) => {
                 let text = ident.to_string();
                 match text.strip_prefix("r#") {
-                    Some(name) if !is_keyword(name) => {
+                    Some(name) if !syn_refuses(name) => {
                         TokenTree::Ident(proc_macro2::Ident::new(name, ident.span()))
                     }
                     _ => TokenTree::Ident(ident),
@@ -130,62 +130,26 @@ fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
 }
 
 /// Words syn never takes as an identifier (its `accept_as_ident`): a raw
-/// identifier of one of them must stay raw.
-fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "_" | "abstract"
-            | "as"
-            | "async"
-            | "await"
-            | "become"
-            | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "do"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "final"
-            | "fn"
-            | "for"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "macro"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "override"
-            | "priv"
-            | "pub"
-            | "ref"
-            | "return"
-            | "Self"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "try"
-            | "type"
-            | "typeof"
-            | "unsafe"
-            | "unsized"
-            | "use"
-            | "virtual"
-            | "where"
-            | "while"
-            | "yield"
-    )
+/// identifier of one of them must stay raw. They are the keywords (less the
+/// contextual `union` and `macro_rules`) and the reserved words.
+fn syn_refuses(word: &str) -> bool {
+    (is_keyword(word) && !matches!(word, "union" | "macro_rules"))
+        || matches!(
+            word,
+            "abstract"
+                | "become"
+                | "box"
+                | "do"
+                | "final"
+                | "macro"
+                | "override"
+                | "priv"
+                | "try"
+                | "typeof"
+                | "unsized"
+                | "virtual"
+                | "yield"
+        )
 }
 
 /// The names `persist` is imported under in a file (`use
