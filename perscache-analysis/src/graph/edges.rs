@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::closure::ext_trait_impls;
 use super::resolve::{is_prelude, Memo, Target};
-use super::{Graph, NodeDetail, NodeId, Parent, Reason};
+use super::{Graph, NodeDetail, NodeId, Parent, Reason, ScopeId};
 use crate::parse::{is_std_macro, IncludeKind, Kind, PathRef};
 
 /// A file read at compile time.
@@ -694,6 +694,18 @@ impl Graph {
                 }
             }
         }
+        if p.segs.len() == 1 && found.len() + ext.len() + usize::from(is_std_macro(&last)) > 1 {
+            // A `macro_rules!` shadows the others, `use`d ones too, from its
+            // definition on: moving one across the invocation picks another.
+            let n = &self.nodes[id];
+            for &d in &found {
+                let def = &self.nodes[d];
+                if def.file == n.file {
+                    let side = if def.line < n.line { "before" } else { "after" };
+                    out.choices.push(format!("{last}! {} {side}", def.key));
+                }
+            }
+        }
         let external = !ext.is_empty();
         out.ext.extend(ext);
         let why = Reason::Macro((p.display()).into());
@@ -937,11 +949,14 @@ impl Graph {
         out: &mut Deps,
     ) -> usize {
         let n = &self.nodes[id];
+        // The blocks around the node, and their modules.
+        let mut blocks = Vec::new();
         let mut local_scopes = Vec::new();
         let mut cur = Some(n.scope);
         while let Some(sc) = cur {
             local_scopes.push(self.scopes[sc].module);
             cur = if self.scopes[sc].is_block {
+                blocks.push(sc);
                 self.scopes[sc].parent
             } else {
                 None
@@ -950,9 +965,13 @@ impl Graph {
         let mut calls = 0;
         for c in self.cone_crates(n.krate) {
             for &x in &self.item_macro_calls[c] {
+                let call_scope = self.nodes[x].scope;
+                if !self.in_blocks(call_scope, &blocks) {
+                    // What a block's invocation defines is seen in that block only.
+                    continue;
+                }
                 if let NodeDetail::MacroCall { idents, opaque, .. } = &self.nodes[x].detail {
-                    let here = qualified
-                        || local_scopes.contains(&self.scopes[self.nodes[x].scope].module);
+                    let here = qualified || local_scopes.contains(&self.scopes[call_scope].module);
                     if idents.iter().any(|i| i == name) || (*opaque && here) {
                         out.edge(x, why.clone());
                         calls += 1;
@@ -961,6 +980,19 @@ impl Graph {
             }
         }
         calls
+    }
+
+    /// Whether scope `sc` is a module's, or a block among `blocks` or
+    /// inside one.
+    fn in_blocks(&self, sc: ScopeId, blocks: &[ScopeId]) -> bool {
+        let mut cur = Some(sc);
+        while let Some(s) = cur.filter(|&s| self.scopes[s].is_block) {
+            if blocks.contains(&s) {
+                return true;
+            }
+            cur = self.scopes[s].parent;
+        }
+        !self.scopes[sc].is_block
     }
 
     fn include_edges(&self, id: NodeId, env: EnvFn<'_>, out: &mut Deps) {

@@ -645,12 +645,31 @@ fn a_statement_macro_in_a_block_adds_to_the_enclosing_names() {
 #[test]
 fn a_function_named_in_a_statement_macros_input_is_still_reached() {
     // `quote!` writes its input out as tokens; what it holds is no item here.
-    let g = one("fn helper() -> u32 { 1 }\n\
-         fn f() -> u32 { quote! { fn helper() -> u32 { 2 } }; helper() }");
-    // Reached through the input's identifier `helper`, which widens by name:
-    // the collector also keeps the input's items as items of the block, so
-    // by lookup alone `helper` would name only the copy in the input.
-    has(&reach(&g, "app::f"), "app::helper");
+    // (The module's `helper` lives in `m`: a block's items are keyed by
+    // their module's path.)
+    let g = one("mod m { pub fn helper() -> u32 { 1 } }\nuse m::helper;\n\
+         fn f() -> u32 { quote! { fn helper() -> u32 { 2 } }; helper() }\n\
+         macro_rules! drop_all { ($($t:tt)*) => {}; }\n\
+         fn g() -> u32 { drop_all! { fn helper() -> u32 { 2 } } helper() }");
+    has(&reach(&g, "app::f"), "app::m::helper");
+    // `helper` is no mention in `g`'s macro input, only a declaration: what
+    // the input declares must not hide the module's `helper` from the call.
+    has(&reach(&g, "app::g"), "app::m::helper");
+}
+
+#[test]
+fn an_expression_macro_in_a_body_may_write_an_impl() {
+    let g = one(
+        "pub struct Badge(pub u32);\n\
+         macro_rules! show { ($t:ty) => {{ impl std::fmt::Display for $t { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { write!(f, \"b\") } } 0u32 }} }\n\
+         fn install() -> u32 { let v = show!(Badge); v }\n\
+         fn badge() -> String { Badge(1).to_string() }",
+    );
+    let badge = reach(&g, "app::badge");
+    assert!(
+        badge.iter().any(|k| k.contains("show")),
+        "the invocation is not reached: {badge:#?}"
+    );
 }
 
 #[test]
@@ -675,4 +694,39 @@ fn type_paths_into_other_crates_and_self_reach_trait_items() {
          pub trait Scaled: Base { fn scaled(&self) -> u32 { Self::unit(self) * 10 } }");
     has(&reach(&g, "app::f"), "app::Named::named");
     has(&reach(&g, "app::Scaled::scaled"), "app::Base::unit");
+}
+
+/// What node `key`'s names resolved to beyond the items it reaches.
+fn choices(g: &Graph, key: &str) -> Vec<String> {
+    let env = |_: usize, _: &str| None;
+    g.deps(node(g, key), &env, &mut Memo::default()).choices
+}
+
+#[test]
+fn a_macro_rules_moved_across_an_invocation_is_a_choice() {
+    let with_app = |src: &str| {
+        graph(&[
+            Krate {
+                name: "lib",
+                files: &[(
+                    "lib.rs",
+                    "#[macro_export] macro_rules! shout { () => { 1 }; }",
+                )],
+                deps: &[],
+            },
+            Krate {
+                name: "app",
+                files: &[("lib.rs", src)],
+                deps: &["lib"],
+            },
+        ])
+    };
+    // Defined after `f`, the local macro does not shadow the imported one.
+    let after = with_app(
+        "use lib::shout;\nfn f() -> u32 { shout!() }\nmacro_rules! shout { () => { 2 }; }",
+    );
+    let before = with_app(
+        "use lib::shout;\nmacro_rules! shout { () => { 2 }; }\nfn f() -> u32 { shout!() }",
+    );
+    assert_ne!(choices(&after, "app::f"), choices(&before, "app::f"));
 }

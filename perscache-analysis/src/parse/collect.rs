@@ -92,6 +92,39 @@ impl Collector {
         (refs, inner, self)
     }
 
+    /// A macro invoked in a body, in statement or expression position, may
+    /// expand to items (an `impl` of a type, a `const`) as one at module
+    /// level does: it is an item of the block too. The standard library's
+    /// macros write none; one inside another macro's input is part of that
+    /// invocation.
+    fn macro_in_body(&mut self, attrs: &[syn::Attribute], mac: &syn::Macro) {
+        if self.in_macro > 0 {
+            return;
+        }
+        let segs: Vec<String> = mac
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let std_macro = match segs.as_slice() {
+            [name] => macros::is_std_macro(name),
+            [krate, .., name] => {
+                matches!(krate.as_str(), "std" | "core" | "alloc") && macros::is_std_macro(name)
+            }
+            [] => false,
+        };
+        if !std_macro {
+            self.inner
+                .extend(super::items::summarize(&syn::Item::Macro(syn::ItemMacro {
+                    attrs: attrs.to_vec(),
+                    ident: None,
+                    mac: mac.clone(),
+                    semi_token: None,
+                })));
+        }
+    }
+
     pub fn push_generics(&mut self, g: &syn::Generics) {
         let names = g
             .params
@@ -518,45 +551,14 @@ impl<'ast> Visit<'ast> for Collector {
                     );
                     self.refs.uses.extend(entries);
                 }
-                syn::Stmt::Item(it) => {
-                    // Scoped to this item; resolved on its own at graph time.
-                    self.inner.extend(super::items::summarize(it));
-                }
+                syn::Stmt::Item(it) => self.visit_item(it),
                 syn::Stmt::Expr(e, _) => self.visit_expr(e),
                 syn::Stmt::Macro(m) => {
                     for a in &m.attrs {
                         self.visit_attribute(a);
                     }
                     self.visit_macro(&m.mac);
-                    // A macro in statement position may expand to items (an
-                    // `impl` of a type, a `const`), as one at module level
-                    // does: it is an item of this block too. The standard
-                    // library's macros write none.
-                    let segs: Vec<String> = m
-                        .mac
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect();
-                    let std_macro = match segs.as_slice() {
-                        [name] => super::macros::is_std_macro(name),
-                        [krate, .., name] => {
-                            matches!(krate.as_str(), "std" | "core" | "alloc")
-                                && super::macros::is_std_macro(name)
-                        }
-                        [] => false,
-                    };
-                    if !std_macro {
-                        self.inner.extend(super::items::summarize(&syn::Item::Macro(
-                            syn::ItemMacro {
-                                attrs: m.attrs.clone(),
-                                ident: None,
-                                mac: m.mac.clone(),
-                                semi_token: m.semi_token,
-                            },
-                        )));
-                    }
+                    self.macro_in_body(&m.attrs, &m.mac);
                 }
             }
         }
@@ -662,7 +664,25 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_item(&mut self, i: &'ast syn::Item) {
-        self.inner.extend(super::items::summarize(i));
+        if self.in_macro == 0 {
+            // Scoped to this item; resolved on its own at graph time.
+            self.inner.extend(super::items::summarize(i));
+        } else {
+            // What a macro's input holds may not be what it expands to
+            // (`quote! { fn helper() {} }`): its mentions are the item's,
+            // and the invocation (an item of the block, `macro_in_body`)
+            // stands for what it may define, adding to the enclosing names
+            // rather than hiding them.
+            visit::visit_item(self, i);
+        }
+    }
+
+    fn visit_expr_macro(&mut self, e: &'ast syn::ExprMacro) {
+        for a in &e.attrs {
+            self.visit_attribute(a);
+        }
+        self.visit_macro(&e.mac);
+        self.macro_in_body(&e.attrs, &e.mac);
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
