@@ -239,8 +239,24 @@ fn walk_sources(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The stack of each analysis thread. Deeply nested code (a sum of
+/// thousands of terms, generated tables) recurses as deep in syn's parser,
+/// the walks and the drops of its trees as rustc, which grows its stack as
+/// needed; the default 2 MiB of a thread, or the 8 MiB rustc gives a
+/// proc-macro, overflows first. Only the pages touched are ever committed.
+pub(crate) const STACK_SIZE: usize = 512 << 20;
+
 /// Analyses the workspace: the hash of every marked function.
 pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("perscache-analysis-{i}"))
+        .build()
+        .map_err(|e| Error::Threads(e.to_string()))?
+        .install(|| analyze_here(ws, opts))
+}
+
+fn analyze_here(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let start = Instant::now();
     let old: Cache = opts
         .cache

@@ -86,4 +86,7 @@ pub enum Error {
         /// Why not.
         reason: String,
     },
+    /// The threads the analysis runs on could not be started.
+    #[error("cannot start the analysis threads: {0}")]
+    Threads(String),
 }

@@ -69,6 +69,8 @@ pub(crate) struct Node {
     pub generics: Generics,
     /// The macro invocation whose input held this item.
     pub origin: Option<NodeId>,
+    /// Under `#[cfg(..)]` (`Item::conditional`).
+    pub conditional: bool,
     /// Kind-specific facts the rules need.
     pub detail: NodeDetail,
 }
@@ -119,6 +121,9 @@ pub(crate) struct Scope {
     /// A module's parent module; a block's enclosing scope.
     pub parent: Option<ScopeId>,
     pub is_block: bool,
+    /// A block whose names add to the enclosing ones and never hide them
+    /// (the items of an item's nested blocks: `Detail::Nested`).
+    pub transparent: bool,
     /// The module path (`app::m`).
     pub path: Vec<String>,
     pub defs: FxHashMap<String, Vec<Def>>,
@@ -160,7 +165,7 @@ pub(crate) struct ImplG {
     pub self_ty: Option<PathRef>,
     pub self_text: String,
     pub trait_: Option<PathRef>,
-    pub key_paths: Vec<PathRef>,
+    pub key_paths: Vec<crate::parse::KeyPath>,
     pub generics: Generics,
     /// The workspace types of the self type and trait arguments: a trait
     /// impl runs only once all of them are reached.
@@ -318,6 +323,7 @@ impl Graph {
                 module: root,
                 parent: None,
                 is_block: false,
+                transparent: false,
                 path: vec![c.name.clone()],
                 defs: FxHashMap::default(),
                 imports: FxHashMap::default(),
@@ -529,21 +535,17 @@ impl Graph {
                     })
             });
             // The workspace types of the self type and the trait's
-            // arguments (through aliases).
+            // arguments (through aliases), outermost ones only: a value of
+            // `Wrap<Inner>` is made with `Wrap` named, `Inner` perhaps only
+            // inferred (`Wrap(Default::default())`).
             let mut key: Vec<NodeId> = self_types.clone();
-            for p in &self.impls[i].key_paths.clone() {
-                for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
-                    if let resolve::Target::Node(x) = t {
-                        match self.nodes[x].kind {
-                            Kind::Type | Kind::MacroCall => key.push(x),
-                            Kind::Alias => key.extend(
-                                self.alias_targets(x, &mut m, 0)
-                                    .into_iter()
-                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
-                            ),
-                            _ => {}
-                        }
-                    }
+            for kp in &self.impls[i].key_paths.clone() {
+                let within_workspace_type = kp
+                    .within
+                    .iter()
+                    .any(|outer| !self.key_types_of(scope, outer, &mut m).is_empty());
+                if !within_workspace_type {
+                    key.extend(self.key_types_of(scope, &kp.path, &mut m));
                 }
             }
             key.sort_unstable();
@@ -975,6 +977,26 @@ impl Graph {
         out
     }
 
+    /// The workspace types path `p` names in `scope` (through aliases), or
+    /// invocations that may make them.
+    fn key_types_of(&self, scope: ScopeId, p: &PathRef, m: &mut Memo) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        for t in self.resolve_prefix(scope, p, &[], 0, m).0 {
+            if let resolve::Target::Node(x) = t {
+                match self.nodes[x].kind {
+                    Kind::Type | Kind::MacroCall => out.push(x),
+                    Kind::Alias => out.extend(
+                        self.alias_targets(x, m, 0)
+                            .into_iter()
+                            .filter(|&t| self.nodes[t].kind == Kind::Type),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
     /// The workspace types and traits the identifiers name in any of the scopes.
     fn types_named(&self, scopes: &[ScopeId], idents: &[String], m: &mut Memo) -> Vec<NodeId> {
         let mut out = Vec::new();
@@ -1009,6 +1031,7 @@ impl Builder<'_> {
             module,
             parent: Some(parent),
             is_block,
+            transparent: false,
             path,
             defs: FxHashMap::default(),
             imports: FxHashMap::default(),
@@ -1069,13 +1092,26 @@ impl Builder<'_> {
         {
             self.g.exported.entry(symbol.clone()).or_default().push(id);
         }
-        // Items declaring things or `use`s in their blocks get a block scope.
+        // Items declaring things or `use`s in their blocks get a block scope,
+        // and one inside it for what their nested blocks declare.
         let own_scope = if !it.inner.is_empty() || !it.refs.uses.is_empty() {
             let b = self.new_scope(scope, true, None);
             self.add_uses(b, &it.refs.uses);
             b
         } else {
             scope
+        };
+        let nested = it.inner.iter().find_map(|i| match &i.detail {
+            Detail::Nested(items) => Some(items),
+            _ => None,
+        });
+        let node_scope = match nested {
+            Some(_) => {
+                let t = self.new_scope(own_scope, true, None);
+                self.g.scopes[t].transparent = true;
+                t
+            }
+            None => own_scope,
         };
         let refs = self.with_included_code(&it.refs, krate, file);
         self.g.nodes.push(Node {
@@ -1084,7 +1120,7 @@ impl Builder<'_> {
             kind: it.kind,
             vis: it.vis,
             hash: it.hash,
-            scope: own_scope,
+            scope: node_scope,
             krate,
             file: file.to_path_buf(),
             line: it.line,
@@ -1093,11 +1129,15 @@ impl Builder<'_> {
             parent,
             generics,
             origin,
+            conditional: it.conditional,
             detail,
         });
         if own_scope != scope {
             let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
             self.add_items(own_scope, &it.inner, file, &dir, origin, 0);
+            if let Some(items) = nested {
+                self.add_items(node_scope, items, file, &dir, origin, 0);
+            }
         }
         id
     }
@@ -1153,6 +1193,8 @@ impl Builder<'_> {
                 self.g.scopes[scope].declarations.push(it.hash);
             }
             match &it.detail {
+                // Added by `push_node`, in a scope of their own.
+                Detail::Nested(_) => {}
                 Detail::Mod { inline, paths } => self.add_mod(
                     scope,
                     it,
@@ -1464,6 +1506,7 @@ impl Builder<'_> {
                     paths: Vec::new(),
                 },
                 inner: Vec::new(),
+                conditional: false,
             };
             self.add_mod(scope, &decl, None, &[], file, dir, Some(id), depth + 1);
         }

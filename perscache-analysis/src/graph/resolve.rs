@@ -132,7 +132,16 @@ impl Graph {
                 out.extend(self.resolve_use(scope, p, depth + 1, m));
             }
         }
-        if out.is_empty() {
+        // What a macro's input holds may not be what it expands to, and an
+        // item under `#[cfg]` may not be compiled: neither surely hides a
+        // glob's item, nor (in a block) the enclosing scopes' names.
+        let written = |out: &[Target]| {
+            out.iter().any(|t| match t {
+                Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
+                _ => true,
+            })
+        };
+        if !written(&out) {
             for (g, _) in &s.globs {
                 for t in self.resolve_use(scope, g, depth + 1, m) {
                     match t {
@@ -159,31 +168,26 @@ impl Graph {
                 }
             }
         }
-        // What a macro's input holds (`quote! { fn helper() {} }` in a
-        // body) may not be what it expands to: in a block, it adds to the
-        // enclosing scopes' names rather than hiding them.
-        let written = out.iter().any(|t| match t {
-            Target::Node(n) => self.nodes[*n].origin.is_none(),
-            _ => true,
-        });
-        if !written && s.is_block {
+        let written = written(&out);
+        if (!written || s.transparent) && s.is_block {
             if let Some(p) = s.parent {
                 out.extend(self.lookup(p, name, depth + 1, m));
             }
         }
-        if !is_prelude(name) && !self.crates[s.krate].info.deps.contains_key(name) {
-            // An item-level macro invocation may define it too (beside a
-            // written item of that name, each under its own `cfg`). In a
-            // block, beside what the enclosing scopes define: whether the
-            // invocation hides it is not known.
-            for &call in &s.macro_calls {
-                if let NodeDetail::MacroCall { idents, .. } = &self.nodes[call].detail {
-                    // Generated code of unknown content may define any name,
-                    // but not one also written here.
-                    let any = !written && idents.iter().any(|i| i == super::ANY_NAME);
-                    if any || idents.iter().any(|i| i == name) {
-                        out.push(Target::Node(call));
-                    }
+        // An item-level macro invocation may define it too (beside a written
+        // item of that name, each under its own `cfg`). In a block, beside
+        // what the enclosing scopes define: whether the invocation hides it
+        // is not known. A name of the preludes (`drop`, a dependency's) is
+        // defined only by an invocation whose input is not plain items: one
+        // whose input is (`cfg_rt! { .. }`) defines those items.
+        let common = is_prelude(name) || self.crates[s.krate].info.deps.contains_key(name);
+        for &call in &s.macro_calls {
+            if let NodeDetail::MacroCall { idents, parsed, .. } = &self.nodes[call].detail {
+                // Generated code of unknown content may define any name,
+                // but not one also written here.
+                let any = !common && !written && idents.iter().any(|i| i == super::ANY_NAME);
+                if any || (!(common && *parsed) && idents.iter().any(|i| i == name)) {
+                    out.push(Target::Node(call));
                 }
             }
         }
@@ -201,11 +205,16 @@ impl Graph {
         depth: usize,
         m: &mut Memo,
     ) -> Vec<Target> {
-        let out = self.lookup(scope, name, depth, m);
-        if !out.is_empty() {
+        let mut out = self.lookup(scope, name, depth, m);
+        let invocations_only = out
+            .iter()
+            .all(|t| matches!(t, Target::Node(n) if self.nodes[*n].kind == Kind::MacroCall));
+        if !invocations_only {
             return out;
         }
-        let out = self.extern_name(self.scopes[scope].krate, name);
+        // An invocation that may define the name need not: the extern
+        // prelude's crate of that name stays a candidate.
+        out.extend(self.extern_name(self.scopes[scope].krate, name));
         if !out.is_empty() {
             return out;
         }

@@ -730,3 +730,86 @@ fn a_macro_rules_moved_across_an_invocation_is_a_choice() {
     );
     assert_ne!(choices(&after, "app::f"), choices(&before, "app::f"));
 }
+
+#[test]
+fn items_and_uses_of_a_nested_block_are_seen_in_that_block_only() {
+    // (The module's `helper` lives in `m`: a block's items are keyed by
+    // their module's path.)
+    let g = one(
+        "pub mod m { pub fn helper() -> u32 { 1 } }\nuse m::helper;\n\
+         pub mod v2 { pub fn rate() -> u32 { 2 } }\n\
+         pub mod v1 { pub fn rate() -> u32 { 3 } }\n\
+         use v1::rate;\n\
+         fn item() -> u32 { let a = { fn helper() -> u32 { 5 } helper() }; a + helper() }\n\
+         fn closure() -> u32 { let f = || { fn helper() -> u32 { 5 } helper() }; f() + helper() }\n\
+         fn uses() -> u32 { let a = { use v2::rate; rate() }; a + rate() }",
+    );
+    has(&reach(&g, "app::item"), "app::m::helper");
+    has(&reach(&g, "app::closure"), "app::m::helper");
+    let r = reach(&g, "app::uses");
+    has(&r, "app::v1::rate");
+    has(&r, "app::v2::rate");
+}
+
+#[test]
+fn an_item_under_cfg_or_from_macro_input_hides_no_glob_import() {
+    let g = one(
+        "pub mod outer { pub fn helper() -> u32 { 1 } pub fn helper2() -> u32 { 2 } }\n\
+         macro_rules! hide { ($($t:tt)*) => { mod hidden { $($t)* } }; }\n\
+         pub mod a { use super::outer::*; #[cfg(any())] pub fn helper() -> u32 { 9 } pub fn f() -> u32 { helper() } }\n\
+         pub mod b { use super::outer::*; hide! { pub fn helper2() -> u32 { 9 } } pub fn g() -> u32 { helper2() } }",
+    );
+    has(&reach(&g, "app::a::f"), "app::outer::helper");
+    has(&reach(&g, "app::b::g"), "app::outer::helper2");
+}
+
+#[test]
+fn a_macro_may_define_a_name_of_the_preludes() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[("lib.rs", "pub fn plain(x: u32) -> u32 { x }")],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "macro_rules! make_fn { ($n:ident, $v:expr) => { pub fn $n(x: u32) -> u32 { x + $v } }; }\n\
+                 make_fn!(drop, 1013);\n\
+                 fn f(x: u32) -> u32 { drop(x) }\n\
+                 macro_rules! make_mod { ($n:ident, $v:expr) => { pub mod $n { pub fn plain(x: u32) -> u32 { x + $v } } }; }\n\
+                 make_mod!(base, 2027);\n\
+                 fn g(x: u32) -> u32 { base::plain(x) }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    has(&reach(&g, "app::f"), "app::make_fn!#0");
+    let r = reach(&g, "app::g");
+    has(&r, "app::make_mod!#0");
+    // The invocation need not define `base`: the crate stays a candidate.
+    has(&r, "base::plain");
+}
+
+#[test]
+fn a_trait_impl_joins_with_its_outermost_types() {
+    // Rustc infers `Wrap<Inner>` from the one impl that fits: `Inner` is
+    // never named, so `Wrap` alone brings the impl (and through its header
+    // `Inner`, whose `Default` makes the value).
+    let g = one(
+        "pub struct Wrap<T>(pub T);\npub struct Inner(pub u32);\n\
+         impl Default for Inner { fn default() -> Self { Inner(1013) } }\n\
+         impl std::fmt::Display for Wrap<Inner> { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { write!(f, \"{}\", self.0 .0) } }\n\
+         pub struct Other;\n\
+         impl std::fmt::Display for Box<Other> { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { write!(f, \"o\") } }\n\
+         fn f() -> String { Wrap(Default::default()).to_string() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::Inner");
+    assert!(
+        r.iter().any(|k| k.contains("Default")),
+        "`impl Default for Inner` is not reached: {r:#?}"
+    );
+    lacks(&r, "app::Other");
+}

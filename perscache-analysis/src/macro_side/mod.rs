@@ -194,10 +194,19 @@ fn canonical(p: &Path) -> PathBuf {
 /// Runs `f` with proc-macro2 on its own lexer. Inside a proc macro it
 /// answers from the compiler, and only on rustc's thread, with spans that do
 /// not give a file's line numbers; parsing files needs its own lexer (line
-/// numbers, any thread). Nothing else touches tokens meanwhile.
-fn with_own_lexer<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+/// numbers, any thread). Nothing else touches tokens meanwhile. `f` runs on
+/// a thread of its own, whose stack deeply nested code needs
+/// ([`crate::analyze::STACK_SIZE`]); its panic is returned.
+fn with_own_lexer<T: Send>(f: impl FnOnce() -> T + Send) -> std::thread::Result<T> {
     proc_macro2::fallback::force();
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let r = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("perscache-analysis".into())
+            .stack_size(crate::analyze::STACK_SIZE)
+            .spawn_scoped(s, f)
+            .map_err(|e| Box::new(format!("cannot start a thread: {e}")) as Box<_>)
+            .and_then(|h| h.join())
+    });
     proc_macro2::fallback::unforce();
     r
 }

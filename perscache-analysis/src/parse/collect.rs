@@ -34,11 +34,17 @@ pub(crate) struct Collector {
     local_pos: HashMap<String, HashSet<Pos>>,
     /// Items declared inside blocks.
     pub inner: Vec<Item>,
+    /// Blocks entered: 1 in an item's own body.
+    block_depth: usize,
+    /// Items and `use`s declared in nested blocks (or in macro input).
+    nested: Vec<Item>,
     /// Attributes here are derive helpers (`#[serde(...)]`), not macros.
     pub derive_helpers: bool,
     /// Inside macro input: identifiers may be turned into text
     /// (`stringify!`), so locals there are never renamed.
     in_macro: usize,
+    /// Inside the input of a macro not of the standard library's.
+    in_custom_macro: usize,
     /// Locals named inside format strings: never renamed.
     pinned: HashSet<String>,
     /// Inside a pattern that may fail to match.
@@ -88,8 +94,17 @@ impl Collector {
         r.dyn_traits.sort();
         r.dyn_traits.dedup();
         let refs = std::mem::take(&mut self.refs);
-        let inner = std::mem::take(&mut self.inner);
+        let mut inner = std::mem::take(&mut self.inner);
+        if !self.nested.is_empty() {
+            let nested = std::mem::take(&mut self.nested);
+            inner.push(holder(super::Kind::Other, super::Detail::Nested(nested)));
+        }
         (refs, inner, self)
+    }
+
+    /// Inside a block nested in the item's own body.
+    fn is_nested(&self) -> bool {
+        self.block_depth > 1
     }
 
     /// A macro invoked in a body, in statement or expression position, may
@@ -98,30 +113,18 @@ impl Collector {
     /// macros write none; one inside another macro's input is part of that
     /// invocation.
     fn macro_in_body(&mut self, attrs: &[syn::Attribute], mac: &syn::Macro) {
-        if self.in_macro > 0 {
-            return;
-        }
-        let segs: Vec<String> = mac
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        let std_macro = match segs.as_slice() {
-            [name] => macros::is_std_macro(name),
-            [krate, .., name] => {
-                matches!(krate.as_str(), "std" | "core" | "alloc") && macros::is_std_macro(name)
-            }
-            [] => false,
-        };
-        if !std_macro {
-            self.inner
-                .extend(super::items::summarize(&syn::Item::Macro(syn::ItemMacro {
-                    attrs: attrs.to_vec(),
-                    ident: None,
-                    mac: mac.clone(),
-                    semi_token: None,
-                })));
+        if self.in_custom_macro == 0 && !is_std_invocation(mac) {
+            let to = if self.is_nested() {
+                &mut self.nested
+            } else {
+                &mut self.inner
+            };
+            to.extend(super::items::summarize(&syn::Item::Macro(syn::ItemMacro {
+                attrs: attrs.to_vec(),
+                ident: None,
+                mac: mac.clone(),
+                semi_token: None,
+            })));
         }
     }
 
@@ -521,6 +524,7 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.push_scope();
+        self.block_depth += 1;
         for s in &b.stmts {
             match s {
                 syn::Stmt::Local(l) => {
@@ -549,7 +553,12 @@ impl<'ast> Visit<'ast> for Collector {
                         false,
                         &mut entries,
                     );
-                    self.refs.uses.extend(entries);
+                    if self.is_nested() || self.in_macro > 0 {
+                        let uses = holder(super::Kind::Use, super::Detail::Use(entries));
+                        self.nested.push(uses);
+                    } else {
+                        self.refs.uses.extend(entries);
+                    }
                 }
                 syn::Stmt::Item(it) => self.visit_item(it),
                 syn::Stmt::Expr(e, _) => self.visit_expr(e),
@@ -562,6 +571,7 @@ impl<'ast> Visit<'ast> for Collector {
                 }
             }
         }
+        self.block_depth -= 1;
         self.pop_scope();
     }
 
@@ -660,13 +670,21 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let custom = !is_std_invocation(m);
+        self.in_custom_macro += usize::from(custom);
         macros::invocation(self, m);
+        self.in_custom_macro -= usize::from(custom);
     }
 
     fn visit_item(&mut self, i: &'ast syn::Item) {
         if self.in_macro == 0 {
             // Scoped to this item; resolved on its own at graph time.
-            self.inner.extend(super::items::summarize(i));
+            let items = super::items::summarize(i);
+            if self.is_nested() {
+                self.nested.extend(items);
+            } else {
+                self.inner.extend(items);
+            }
         } else {
             // What a macro's input holds may not be what it expands to
             // (`quote! { fn helper() {} }`): its mentions are the item's,
@@ -729,6 +747,40 @@ impl<'ast> Visit<'ast> for Collector {
         if let Some(w) = &g.where_clause {
             self.visit_where_clause(w);
         }
+    }
+}
+
+/// Whether `mac` is one of the standard library's macros, which write no
+/// items.
+fn is_std_invocation(mac: &syn::Macro) -> bool {
+    let segs: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segs.as_slice() {
+        [name] => macros::is_std_macro(name),
+        [krate, .., name] => {
+            matches!(krate.as_str(), "std" | "core" | "alloc") && macros::is_std_macro(name)
+        }
+        [] => false,
+    }
+}
+
+/// An item that only carries others (`Detail::Nested`) or `use`s.
+fn holder(kind: super::Kind, detail: super::Detail) -> Item {
+    Item {
+        kind,
+        name: String::new(),
+        vis: super::Vis::Private,
+        hash: [0; 32],
+        line: 0,
+        refs: Default::default(),
+        persist: 0,
+        detail,
+        inner: Vec::new(),
+        conditional: false,
     }
 }
 

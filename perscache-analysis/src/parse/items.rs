@@ -9,7 +9,7 @@ use syn::visit::Visit;
 
 use super::collect::{path_ref, use_entries, Collector};
 use super::macros::{body_idents, is_keyword, loose_idents, path_expr};
-use super::{Detail, FileSummary, Generics, ImplInfo, Item, Kind, PathRef, Refs, Vis};
+use super::{Detail, FileSummary, Generics, ImplInfo, Item, KeyPath, Kind, PathRef, Refs, Vis};
 use crate::tokens;
 
 /// A syntax error: the message and where.
@@ -571,11 +571,44 @@ fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs)
         persist: 0,
         detail: Detail::None,
         inner: Vec::new(),
+        conditional: false,
     }
 }
 
 /// One syn item as summaries (a foreign block gives one per declaration).
 pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
+    let mut items = summarize_one(it);
+    if item_attrs(it).iter().any(|a| a.path().is_ident("cfg")) {
+        for i in &mut items {
+            i.conditional = true;
+        }
+    }
+    items
+}
+
+/// An item's outer attributes.
+fn item_attrs(it: &syn::Item) -> &[syn::Attribute] {
+    match it {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn summarize_one(it: &syn::Item) -> Vec<Item> {
     match it {
         syn::Item::Fn(f) => {
             let (refs, inner, hash) = collected(f, &[], false, |c| c.visit_item_fn(f));
@@ -1187,15 +1220,14 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
     let (refs, _, _) = c.finish();
 
     let key_paths = {
-        let mut k = Collector::new();
-        k.push_generic_names(names.clone());
-        k.visit_type(&i.self_ty);
+        let mut out = Vec::new();
+        key_type_paths(&i.self_ty, &names, &mut Vec::new(), &mut out);
         if let Some((_, path, _)) = &i.trait_ {
             for seg in &path.segments {
-                k.visit_path_arguments(&seg.arguments);
+                key_type_arguments(&seg.arguments, &names, &mut Vec::new(), &mut out);
             }
         }
-        k.finish().0.paths
+        out
     };
     let self_ty =
         type_path(&i.self_ty).filter(|p| !(p.segs.len() == 1 && names.contains(&p.segs[0])));
@@ -1273,6 +1305,112 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
 }
 
 /// The path of a type, through references, parentheses and groups.
+/// The paths of type `t` (a trait impl's self type or trait argument), each
+/// with the paths whose generic arguments it sits in (`Wrap<Inner>`:
+/// `Wrap`, then `Inner` within `Wrap`). Generic parameters are no paths.
+fn key_type_paths(
+    t: &syn::Type,
+    generics: &[String],
+    within: &mut Vec<PathRef>,
+    out: &mut Vec<KeyPath>,
+) {
+    match t {
+        syn::Type::Path(tp) => {
+            if let Some(q) = &tp.qself {
+                key_type_paths(&q.ty, generics, within, out);
+            }
+            key_path(&tp.path, generics, within, out);
+        }
+        syn::Type::TraitObject(o) => {
+            for b in &o.bounds {
+                if let syn::TypeParamBound::Trait(tb) = b {
+                    key_path(&tb.path, generics, within, out);
+                }
+            }
+        }
+        syn::Type::ImplTrait(o) => {
+            for b in &o.bounds {
+                if let syn::TypeParamBound::Trait(tb) = b {
+                    key_path(&tb.path, generics, within, out);
+                }
+            }
+        }
+        syn::Type::Reference(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Ptr(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Slice(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Array(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Paren(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Group(r) => key_type_paths(&r.elem, generics, within, out),
+        syn::Type::Tuple(tu) => {
+            for e in &tu.elems {
+                key_type_paths(e, generics, within, out);
+            }
+        }
+        syn::Type::BareFn(f) => {
+            for a in &f.inputs {
+                key_type_paths(&a.ty, generics, within, out);
+            }
+            if let syn::ReturnType::Type(_, r) = &f.output {
+                key_type_paths(r, generics, within, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn key_path(
+    path: &syn::Path,
+    generics: &[String],
+    within: &mut Vec<PathRef>,
+    out: &mut Vec<KeyPath>,
+) {
+    let p = path_ref(path);
+    let generic = p.segs.len() == 1 && generics.contains(&p.segs[0]);
+    if !generic {
+        out.push(KeyPath {
+            path: p.clone(),
+            within: within.clone(),
+        });
+        within.push(p);
+    }
+    for seg in &path.segments {
+        key_type_arguments(&seg.arguments, generics, within, out);
+    }
+    if !generic {
+        within.pop();
+    }
+}
+
+fn key_type_arguments(
+    args: &syn::PathArguments,
+    generics: &[String],
+    within: &mut Vec<PathRef>,
+    out: &mut Vec<KeyPath>,
+) {
+    match args {
+        syn::PathArguments::AngleBracketed(a) => {
+            for arg in &a.args {
+                match arg {
+                    syn::GenericArgument::Type(t) => key_type_paths(t, generics, within, out),
+                    syn::GenericArgument::AssocType(b) => {
+                        key_type_paths(&b.ty, generics, within, out)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        syn::PathArguments::Parenthesized(f) => {
+            for t in &f.inputs {
+                key_type_paths(t, generics, within, out);
+            }
+            if let syn::ReturnType::Type(_, r) = &f.output {
+                key_type_paths(r, generics, within, out);
+            }
+        }
+        syn::PathArguments::None => {}
+    }
+}
+
 pub(crate) fn type_path(t: &syn::Type) -> Option<PathRef> {
     match t {
         // `impl dyn Shape { .. }`: the trait stands for the type.

@@ -212,6 +212,16 @@ impl Generics {
     }
 }
 
+/// A path in an impl's self type or trait arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPath {
+    /// The path.
+    pub path: PathRef,
+    /// The paths whose generic arguments hold it, outermost first: `Inner`
+    /// in `Wrap<Inner>` is within `Wrap`.
+    pub within: Vec<PathRef>,
+}
+
 /// An impl block.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImplInfo {
@@ -223,7 +233,7 @@ pub struct ImplInfo {
     pub trait_: Option<PathRef>,
     /// The paths of the self type and of the trait's arguments (not of
     /// bounds): the types a value must be of, or be named, for the impl to run.
-    pub key_paths: Vec<PathRef>,
+    pub key_paths: Vec<KeyPath>,
     /// Generic parameters of the impl.
     pub generics: Generics,
     /// The methods, associated consts and types.
@@ -236,6 +246,11 @@ pub enum Detail {
     /// Nothing more.
     #[default]
     None,
+    /// Items and `use`s declared in an item's nested blocks (a loop's body,
+    /// a closure's, `{ fn helper() {} helper() }`): each is seen in its own
+    /// block only, so they add to the names of the item's block and never
+    /// hide them.
+    Nested(Vec<Item>),
     /// A function: its generic parameters and whether it takes `self`.
     Fn {
         /// Generic parameters.
@@ -341,4 +356,8 @@ pub struct Item {
     /// Items declared inside its blocks (a fn body, a const's initializer):
     /// visible from the item only, and part of its tokens.
     pub inner: Vec<Item>,
+    /// Under `#[cfg(..)]`: it may not be compiled, so it hides no other
+    /// item of its name (a glob's, an enclosing scope's).
+    #[serde(default)]
+    pub conditional: bool,
 }
