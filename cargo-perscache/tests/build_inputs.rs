@@ -34,7 +34,7 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Each marked function, in the order `main` prints them, and its value in
 /// the base configuration.
-const BASE_VALUES: [(&str, &str); 11] = [
+const BASE_VALUES: [(&str, &str); 12] = [
     ("feature_alt", "off"),
     ("debug_assertions", "true"),
     ("overflow_checks", "true"),
@@ -46,6 +46,7 @@ const BASE_VALUES: [(&str, &str); 11] = [
     ("data", "alpha"),
     ("generated", "g1"),
     ("units", "metres"),
+    ("generated_code", "7"),
 ];
 
 /// The compile-time environment of the base configuration. Variables the
@@ -57,12 +58,13 @@ const BASE_ENV: [(&str, &str); 3] = [
 ];
 
 /// Every variable the fixture or its build script reads at compile time.
-const FIXTURE_VARS: [&str; 7] = [
+const FIXTURE_VARS: [&str; 8] = [
     "REGION",
     "FIXTURE_NOTE",
     "FIXTURE_FLAVOR",
     "FIXTURE_STAMP",
     "FIXTURE_GEN",
+    "FIXTURE_CODE",
     "FIXTURE_TIER",
     "FIXTURE_ZONE",
 ];
@@ -100,7 +102,7 @@ const BASE: Config = Config {
 };
 
 /// One configuration per build input, each differing from the base in that input only.
-const VARIANTS: [Config; 12] = [
+const VARIANTS: [Config; 13] = [
     Config {
         name: "--features alt",
         cargo_args: &["--features", "alt"],
@@ -160,6 +162,12 @@ const VARIANTS: [Config; 12] = [
         name: "file generated in OUT_DIR (FIXTURE_GEN=g2)",
         env: &[("FIXTURE_GEN", "g2")],
         changes: &[("generated", "g2")],
+        ..BASE
+    },
+    Config {
+        name: "Rust code generated in OUT_DIR, include!d in a module (FIXTURE_CODE=9)",
+        env: &[("FIXTURE_CODE", "9")],
+        changes: &[("generated_code", "9")],
         ..BASE
     },
     Config {

@@ -253,10 +253,15 @@ impl Graph {
                     "`include!` of generated code: the items of its crate its build script names count"
                         .into(),
                 );
-                // Its content comes from the build script and what it reads.
+                // Its content comes from the build script and what it reads,
+                // and is in `OUT_DIR`, which the build knows.
                 for f in self.build_inputs(n.krate) {
                     out.includes.push(IncludeDep::File(f.clone()));
                 }
+                out.includes.push(IncludeDep::Unknown {
+                    krate: n.krate,
+                    what: "`include!` of generated code".to_owned(),
+                });
             }
         }
         match n.kind {

@@ -668,9 +668,11 @@ impl Session {
                     }
                 }
             }
-            let mut dirs = vec![info.package_dir.clone()];
-            dirs.extend(std::env::var_os("OUT_DIR").map(PathBuf::from));
-            for dir in dirs {
+            // The package's Rust files are its modules, hashed as code; the
+            // ones a build script writes to `OUT_DIR` are not.
+            let mut dirs = vec![(info.package_dir.clone(), false)];
+            dirs.extend(std::env::var_os("OUT_DIR").map(|d| (PathBuf::from(d), true)));
+            for (dir, generated) in dirs {
                 for e in walkdir::WalkDir::new(&dir)
                     .sort_by_file_name()
                     .into_iter()
@@ -681,7 +683,8 @@ impl Session {
                     })
                     .flatten()
                 {
-                    if e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "rs") {
+                    let rust = e.path().extension().is_some_and(|x| x == "rs");
+                    if e.file_type().is_file() && (generated || !rust) {
                         out.push((
                             self.normalize(Some(a), &e.path().to_string_lossy()),
                             digest_file(e.path()),

@@ -761,8 +761,9 @@ fn is_std_invocation(mac: &syn::Macro) -> bool {
         .collect();
     match segs.as_slice() {
         [name] => macros::is_std_macro(name),
+        // `ptr::addr_of!` after `use std::ptr;`.
         [krate, .., name] => {
-            matches!(krate.as_str(), "std" | "core" | "alloc") && macros::is_std_macro(name)
+            matches!(krate.as_str(), "std" | "core" | "alloc" | "ptr") && macros::is_std_macro(name)
         }
         [] => false,
     }
