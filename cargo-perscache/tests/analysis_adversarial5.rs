@@ -10,7 +10,8 @@
 //! nested block, which name nothing past the block; local items that do not
 //! exist (compiled out by `#[cfg]`, moved into a module or dropped by a
 //! macro) and so hide no import; items a macro writes that shadow the std
-//! prelude (`drop`) or the extern prelude (a dependency's name). Apart from
+//! prelude (`drop`) or the extern prelude (a dependency's name); a raw
+//! identifier (`r#foo`) a macro turns into text. Apart from
 //! the cases, deeply nested code (a 2000-term sum, 200 nested parentheses)
 //! must not crash the analysis.
 //!
@@ -75,6 +76,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("cfg_item2", "app::absent::d::cfg_item2"),
     ("shadow_drop", "app::shadow::shadow_drop"),
     ("shadow_crate", "app::shadow::shadow_crate"),
+    ("raw_str", "app::raw_text::raw_str"),
+    ("raw_name", "app::raw_text::raw_name"),
 ];
 
 // ---------------------------------------------------------------------------
@@ -89,6 +92,7 @@ fn cases() -> Vec<Case> {
     v.extend(blocks());
     v.extend(absent());
     v.extend(shadow());
+    v.extend(raw_text());
     v
 }
 
@@ -347,6 +351,28 @@ fn shadow() -> Vec<Case> {
     ]
 }
 
+/// Raw identifiers a macro turns into text.
+fn raw_text() -> Vec<Case> {
+    vec![
+        case(
+            "raw_identifier_in_stringify",
+            "macros: `stringify!(foo)` -> `stringify!(r#foo)` gives \"r#foo\"",
+            "app/src/raw_text.rs",
+            "stringify!(foo)",
+            "stringify!(r#foo)",
+            &["raw_str"],
+        ),
+        case(
+            "raw_identifier_in_a_local_macros_input",
+            "macros: `name_of!(bar)` -> `name_of!(r#bar)`, whose body stringifies its input",
+            "app/src/raw_text.rs",
+            "name_of!(bar)",
+            "name_of!(r#bar)",
+            &["raw_name"],
+        ),
+    ]
+}
+
 case_tests!(
     // Types picked by inference.
     default_of_a_type_only_inference_names,
@@ -376,6 +402,9 @@ case_tests!(
     // Macro-written items shadowing the preludes.
     fn_written_by_a_macro_shadows_the_std_prelude,
     module_written_by_a_macro_shadows_a_dependency,
+    // Raw identifiers a macro turns into text.
+    raw_identifier_in_stringify,
+    raw_identifier_in_a_local_macros_input,
 );
 
 // ---------------------------------------------------------------------------

@@ -105,10 +105,27 @@ fn edition_2015(tokens: TokenStream) -> TokenStream {
 /// plain wherever syn takes it as an identifier, so that a function declared
 /// `fn r#scale` and called `scale` (or the other way round, as a crate of
 /// another edition does) are one name to the analysis. Keywords stay raw.
+/// A macro's input is left as written, since the macro may tell `r#name`
+/// from `name` (`stringify!`): the tokens hashed keep it, and the analysis
+/// reads the input through [`macro_input`].
 fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|tt| match tt {
+    unraw(tokens, false)
+}
+
+/// The input of invocation `mac`, with its identifiers unraw, for reading
+/// what it names (its tokens are hashed as written).
+pub(crate) fn macro_input(mac: &syn::Macro) -> TokenStream {
+    unraw(mac.tokens.clone(), true)
+}
+
+/// `unraw_identifiers`, into macro inputs too when `all`.
+fn unraw(tokens: TokenStream, all: bool) -> TokenStream {
+    // The last three tokens: `name !` or `macro_rules ! name` before a
+    // group make it a macro's input.
+    let mut last: [Option<TokenTree>; 3] = [None, None, None];
+    let mut out = Vec::new();
+    for tt in tokens {
+        let mapped = match tt {
             TokenTree::Ident(ident) => {
                 let text = ident.to_string();
                 match text.strip_prefix("r#") {
@@ -118,15 +135,29 @@ fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
                     _ => TokenTree::Ident(ident),
                 }
             }
+            TokenTree::Group(g) if !all && is_macro_input(&last) => TokenTree::Group(g),
             TokenTree::Group(g) => {
-                let mut group =
-                    proc_macro2::Group::new(g.delimiter(), unraw_identifiers(g.stream()));
+                let mut group = proc_macro2::Group::new(g.delimiter(), unraw(g.stream(), all));
                 group.set_span(g.span());
                 TokenTree::Group(group)
             }
             other => other,
-        })
-        .collect()
+        };
+        last = [last[1].take(), last[2].take(), Some(mapped.clone())];
+        out.push(mapped);
+    }
+    out.into_iter().collect()
+}
+
+/// Whether a group after tokens `last` (the three before it) is a macro's
+/// input: `name!(..)`, `macro_rules! name { .. }`; not `return !(..)` or
+/// `!name(..)`.
+fn is_macro_input(last: &[Option<TokenTree>; 3]) -> bool {
+    let bang = |t: &Option<TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == '!');
+    let ident = |t: &Option<TokenTree>, f: &dyn Fn(&str) -> bool| matches!(t, Some(TokenTree::Ident(i)) if f(&i.to_string()));
+    let [a, b, c] = last;
+    (bang(c) && ident(b, &|n| !is_keyword(n)))
+        || (ident(c, &|_| true) && bang(b) && ident(a, &|n| n == "macro_rules"))
 }
 
 /// Words syn never takes as an identifier (its `accept_as_ident`): a raw
@@ -922,13 +953,13 @@ fn summarize_item_macro<T: ToTokens>(
         .unwrap_or_default();
     if mac.path.is_ident("macro_rules") {
         let mut body = Vec::new();
-        body_idents(mac.tokens.clone(), &mut body);
+        body_idents(macro_input(mac), &mut body);
         body.sort();
         body.dedup();
         let mut refs = Refs::default();
         // What the expansion may name, as seen from the definition.
-        super::macros::body_refs(mac.tokens.clone(), &mut refs);
-        super::macros::body_inputs(mac.tokens.clone(), &mut refs);
+        super::macros::body_refs(macro_input(mac), &mut refs);
+        super::macros::body_inputs(macro_input(mac), &mut refs);
         let mut out = item(
             Kind::MacroDef,
             ident.map(|i| i.to_string()).unwrap_or_default(),
@@ -937,7 +968,7 @@ fn summarize_item_macro<T: ToTokens>(
             line,
             refs,
         );
-        let may_impl = contains_impl(mac.tokens.clone())
+        let may_impl = contains_impl(macro_input(mac))
             || out.refs.macros.iter().any(|m| {
                 m.segs.last().is_none_or(|n| {
                     !crate::tokens::is_expr_macro(n)
@@ -953,22 +984,22 @@ fn summarize_item_macro<T: ToTokens>(
                 })
             });
         let mut defines = Vec::new();
-        super::macros::body_defines(mac.tokens.clone(), &mut defines);
+        super::macros::body_defines(macro_input(mac), &mut defines);
         defines.sort();
         defines.dedup();
         out.detail = Detail::MacroDef {
             body_idents: body,
             body_defines: defines,
-            defines_from_input: super::macros::defines_from_input(mac.tokens.clone()),
-            input_in_paths: super::macros::input_in_paths(mac.tokens.clone()),
-            declares_mods: super::macros::declares_mods(mac.tokens.clone()),
+            defines_from_input: super::macros::defines_from_input(macro_input(mac)),
+            input_in_paths: super::macros::input_in_paths(macro_input(mac)),
+            declares_mods: super::macros::declares_mods(macro_input(mac)),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
         };
         return out;
     }
     if mac.path.is_ident("include") {
-        let path = super::collect::parse_exprs(mac.tokens.clone())
+        let path = super::collect::parse_exprs(macro_input(mac))
             .and_then(|a| a.first().map(path_expr))
             .unwrap_or(super::PathExpr::Unknown);
         let mut out = item(
@@ -983,17 +1014,17 @@ fn summarize_item_macro<T: ToTokens>(
         return out;
     }
     let mut idents = Vec::new();
-    loose_idents(mac.tokens.clone(), &mut idents);
+    loose_idents(macro_input(mac), &mut idents);
     idents.sort();
     idents.dedup();
-    let whole_items: Option<Vec<Item>> = syn::parse2::<syn::File>(mac.tokens.clone())
+    let whole_items: Option<Vec<Item>> = syn::parse2::<syn::File>(macro_input(mac))
         .ok()
         .filter(|f| !f.items.is_empty())
         .map(|f| f.items.iter().flat_map(summarize).collect());
     let whole = whole_items.is_some();
     let items = whole_items.or_else(|| {
         let mut found = Vec::new();
-        brace_items(mac.tokens.clone(), &mut found);
+        brace_items(macro_input(mac), &mut found);
         (!found.is_empty()).then_some(found)
     });
     // When the whole input is items, they are nodes with their own hashes:
@@ -1009,7 +1040,7 @@ fn summarize_item_macro<T: ToTokens>(
         tokens::walk(mac.path.to_token_stream(), &mut h);
         // The wrapped items' doc comments: their own hashes leave them out,
         // and the macro may read them (`$(#[doc = $text:literal])*`).
-        doc_attrs(mac.tokens.clone(), &mut h);
+        doc_attrs(macro_input(mac), &mut h);
         *h.finalize().as_bytes()
     } else {
         hash
@@ -1028,8 +1059,8 @@ fn summarize_item_macro<T: ToTokens>(
         // identifier may name something, and its paths are paths.
         refs.loose = idents.clone();
         refs.paths
-            .extend(super::macros::input_paths(mac.tokens.clone()));
-        super::macros::dotted_idents(mac.tokens.clone(), &mut refs.methods);
+            .extend(super::macros::input_paths(macro_input(mac)));
+        super::macros::dotted_idents(macro_input(mac), &mut refs.methods);
         refs.methods.sort();
         refs.methods.dedup();
     }
@@ -1515,6 +1546,26 @@ mod tests {
         assert_eq!(raw.items[0].hash, plain.items[0].hash);
         assert_eq!(raw.items[0].refs.paths, plain.items[0].refs.paths);
         assert_eq!(raw.items[1].name, "r#match");
+    }
+
+    #[test]
+    fn a_macro_sees_raw_identifiers_as_written() {
+        // `stringify!(r#foo)` is "r#foo": the hash tells them apart...
+        let raw = parse("pub fn f() -> &'static str { stringify!(r#foo) }");
+        let plain = parse("pub fn f() -> &'static str { stringify!(foo) }");
+        assert_ne!(raw.items[0].hash, plain.items[0].hash);
+        // ... while what a macro's input names is still the plain name, and
+        // `!name(..)` or `return !(..)` is no macro input.
+        let raw = parse(
+            "pub fn g(x: u32) -> String { format!(\"{}\", r#helper(x)) }\n\
+             pub fn h(x: u32) -> bool { !r#check(r#x) }",
+        );
+        let plain = parse(
+            "pub fn g(x: u32) -> String { format!(\"{}\", helper(x)) }\n\
+             pub fn h(x: u32) -> bool { !check(x) }",
+        );
+        assert_eq!(raw.items[0].refs.paths, plain.items[0].refs.paths);
+        assert_eq!(raw.items[1].hash, plain.items[1].hash);
     }
 
     #[test]

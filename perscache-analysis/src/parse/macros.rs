@@ -503,7 +503,7 @@ fn macro_path_expr(m: &syn::Macro) -> PathExpr {
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
-    let Some(args) = parse_exprs(m.tokens.clone()) else {
+    let Some(args) = parse_exprs(super::items::macro_input(m)) else {
         return PathExpr::Unknown;
     };
     match name.as_str() {
@@ -529,14 +529,15 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
             } else {
                 IncludeKind::Data
             };
-            let path = parse_exprs(mac.tokens.clone())
+            let path = parse_exprs(super::items::macro_input(mac))
                 .and_then(|a| a.first().map(path_expr))
                 .unwrap_or(PathExpr::Unknown);
             c.refs.includes.push(Include { kind, path });
             return;
         }
         "env" | "option_env" => {
-            match parse_exprs(mac.tokens.clone()).and_then(|a| a.first().map(path_expr)) {
+            match parse_exprs(super::items::macro_input(mac)).and_then(|a| a.first().map(path_expr))
+            {
                 Some(PathExpr::Lit(var)) => c.refs.env.push(var),
                 _ => {
                     c.refs.env.push(super::ANY_ENV_VAR.to_owned());
@@ -560,7 +561,7 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         "cfg" | "stringify" | "module_path" | "compile_error" => return,
         "concat" => {
             // Literals, and macros (`env!`) whose values count.
-            if let Some(args) = parse_exprs(mac.tokens.clone()) {
+            if let Some(args) = parse_exprs(super::items::macro_input(mac)) {
                 for e in &args {
                     c.visit_expr(e);
                 }
@@ -572,9 +573,9 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     let evaluated = is_expr_macro(&name);
     if !evaluated {
         // Any string in its input may reach `format!`: `show!("v", "{a}")`.
-        format_names_in_strings(mac.tokens.clone(), c);
+        format_names_in_strings(super::items::macro_input(mac), c);
     }
-    if let Some(args) = parse_exprs(mac.tokens.clone()) {
+    if let Some(args) = parse_exprs(super::items::macro_input(mac)) {
         // Most function-like macros take expressions. The identifiers of
         // standard ones are evaluated; others may turn them into text.
         if !evaluated {
@@ -609,7 +610,7 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     // Statements, items, custom syntax: statements when it parses as such,
     // else every identifier may name something.
     c.in_macro_enter();
-    let tokens = mac.tokens.clone();
+    let tokens = super::items::macro_input(mac);
     match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
         Ok(stmts) => c.visit_block(&syn::Block {
             brace_token: Default::default(),
