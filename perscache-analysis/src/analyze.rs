@@ -600,6 +600,16 @@ fn node_digest(
         Parent::Trait(t) => h.update(&graph.nodes[t].hash),
         Parent::Scope => &mut h,
     };
+    // `file!()` is the file it is written in: moving the item to another
+    // file of its module (`m.rs` to `m/mod.rs`) changes its value. The path
+    // is taken from the package's folder on, as a shared cache needs.
+    if n.refs.position.iter().any(|p| p == "file") {
+        let package = &graph.crates[n.krate].info.package_dir;
+        let name = package.file_name().unwrap_or_default();
+        let rel = n.file.strip_prefix(package).unwrap_or(&n.file);
+        h.update(b"file");
+        h.update(Path::new(name).join(rel).to_string_lossy().as_bytes());
+    }
     // Which items its names resolve to: an edit elsewhere that changes that
     // and nothing else (a `use Trait as _` that puts another trait's method
     // first, a local item hiding a glob-imported trait) changes what it

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::edges::{IncludeDep, TraitObject};
-use super::{Deps, Graph, Memo, NodeId, Parent};
+use super::{Deps, Graph, Memo, NodeDetail, NodeId, Parent};
 use crate::parse::Kind;
 
 /// Why an item is in a function's closure: how the item that reached it
@@ -390,10 +390,17 @@ impl Graph {
         }
         while let Some(x) = w.queue.pop_front() {
             let d = deps(x);
+            // A function an `extern` block declares is whichever the linker
+            // finds under its symbol, in any crate of the program: a crate
+            // depending on this one may export it.
+            let foreign = matches!(self.nodes[x].detail, NodeDetail::Foreign(_));
             for (y, why) in &d.edges {
                 // Most edges lead to items already reached: the reason is
                 // copied only for a new one.
                 if !w.seen[*y] {
+                    if foreign {
+                        w.enter(self.nodes[*y].krate);
+                    }
                     w.push(*y, Some((x, why.clone())));
                 }
             }

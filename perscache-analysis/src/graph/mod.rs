@@ -534,18 +534,26 @@ impl Graph {
                         _ => None,
                     })
             });
-            // The workspace types of the self type and the trait's
-            // arguments (through aliases), outermost ones only: a value of
-            // `Wrap<Inner>` is made with `Wrap` named, `Inner` perhaps only
-            // inferred (`Wrap(Default::default())`).
+            // The workspace types of the self type (through aliases), or
+            // when it has none (`impl From<Money> for String`) those of the
+            // trait's arguments: outermost ones only. Rustc may infer the
+            // others from the impl: `Wrap(Default::default())` is a
+            // `Wrap<Inner>`, `Src(4).convert()` a `Dst`, by the only impl
+            // that fits, with `Inner` or `Dst` never named.
             let mut key: Vec<NodeId> = self_types.clone();
-            for kp in &self.impls[i].key_paths.clone() {
-                let within_workspace_type = kp
-                    .within
-                    .iter()
-                    .any(|outer| !self.key_types_of(scope, outer, &mut m).is_empty());
-                if !within_workspace_type {
-                    key.extend(self.key_types_of(scope, &kp.path, &mut m));
+            let key_paths = self.impls[i].key_paths.clone();
+            for in_trait in [false, true] {
+                if in_trait && !key.is_empty() {
+                    break;
+                }
+                for kp in key_paths.iter().filter(|k| k.in_trait == in_trait) {
+                    let within_workspace_type = kp
+                        .within
+                        .iter()
+                        .any(|outer| !self.key_types_of(scope, outer, &mut m).is_empty());
+                    if !within_workspace_type {
+                        key.extend(self.key_types_of(scope, &kp.path, &mut m));
+                    }
                 }
             }
             key.sort_unstable();

@@ -279,7 +279,13 @@ impl Graph {
         let krate = self.scopes[scope].krate;
         let module = self.scopes[scope].module;
         let (mut cur, mut i): (Vec<Target>, usize) = if p.global {
-            (self.extern_name(krate, first), 1)
+            let mut from = self.extern_name(krate, first);
+            if self.crates[krate].info.edition == "2015" {
+                // Edition 2015: `::a` starts at the crate root (where its
+                // `extern crate`s are too).
+                from.extend(self.lookup(self.crates[krate].root, first, depth + 1, m));
+            }
+            (from, 1)
         } else {
             match first.as_str() {
                 "crate" | "$crate" => (vec![Target::Scope(self.crates[krate].root)], 1),
@@ -331,7 +337,25 @@ impl Graph {
             m.incomplete += 1;
             return Vec::new();
         }
-        let (t, rest) = self.resolve_prefix(scope, p, &[], depth, m);
+        let (mut t, mut rest) = self.resolve_prefix(scope, p, &[], depth, m);
+        let krate = self.scopes[scope].krate;
+        let relative = !p.global
+            && p.segs.first().is_some_and(|f| {
+                !matches!(f.as_str(), "crate" | "$crate" | "self" | "super" | "Self")
+            });
+        if relative && self.crates[krate].info.edition == "2015" {
+            // Edition 2015: a `use` path starts at the crate root. The path
+            // may be another one's (an impl's type) read as usual: both.
+            let root = self.crates[krate].root;
+            let (from_root, root_rest) = self.resolve_prefix(root, p, &[], depth, m);
+            if root_rest == rest {
+                t.extend(from_root);
+                t.sort_by_key(target_order);
+                t.dedup();
+            } else if root_rest > rest {
+                (t, rest) = (from_root, root_rest);
+            }
+        }
         if rest == p.segs.len() {
             return t;
         }

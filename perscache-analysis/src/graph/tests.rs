@@ -813,3 +813,61 @@ fn a_trait_impl_joins_with_its_outermost_types() {
     );
     lacks(&r, "app::Other");
 }
+
+#[test]
+fn an_extern_declaration_reaches_the_function_a_dependent_exports() {
+    let g = graph(&[
+        Krate {
+            name: "c1",
+            files: &[(
+                "lib.rs",
+                "extern \"Rust\" { fn app_hook() -> u64; }\n\
+                 pub fn hooked() -> u64 { let v = unsafe { app_hook() }; v + 1 }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[("lib.rs", "#[no_mangle] pub fn app_hook() -> u64 { 7 }")],
+            deps: &["c1"],
+        },
+    ]);
+    has(&reach(&g, "c1::hooked"), "app::app_hook");
+}
+
+#[test]
+fn edition_2015_paths_start_at_the_crate_root() {
+    let mut g = graph(&[Krate {
+        name: "old",
+        files: &[(
+            "lib.rs",
+            "pub mod helpers { pub fn f() -> u64 { 1 } }\n\
+             pub mod m {\n\
+                 mod helpers { pub fn f() -> u64 { 2 } }\n\
+                 use helpers::f;\n\
+                 pub fn old_use() -> u64 { f() * 10 }\n\
+                 pub fn old_colons() -> u64 { ::helpers::f() * 100 }\n\
+             }",
+        )],
+        deps: &[],
+    }]);
+    g.crates[0].info.edition = "2015".to_owned();
+    has(&reach(&g, "old::m::old_use"), "old::helpers::f");
+    has(&reach(&g, "old::m::old_colons"), "old::helpers::f");
+}
+
+#[test]
+fn a_trait_impl_joins_with_its_self_type_whatever_its_trait_arguments() {
+    // Rustc infers `Dst` from the only impl of `Convert<_>` for `Src`.
+    let g = one("pub struct Src(pub u64);\npub struct Dst(pub u64);\n\
+         pub trait Convert<T> { fn convert(&self) -> T; }\n\
+         impl Convert<Dst> for Src { fn convert(&self) -> Dst { Dst(self.0 + 1) } }\n\
+         impl Dst { pub fn describe(&self) -> u64 { self.0 * 10 } }\n\
+         fn f() -> u64 { Src(4).convert().describe() }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::Dst");
+    assert!(
+        r.iter().any(|k| k.contains("describe")),
+        "`Dst::describe` is not reached: {r:#?}"
+    );
+}

@@ -1253,10 +1253,14 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
     let key_paths = {
         let mut out = Vec::new();
         key_type_paths(&i.self_ty, &names, &mut Vec::new(), &mut out);
+        let in_self = out.len();
         if let Some((_, path, _)) = &i.trait_ {
             for seg in &path.segments {
                 key_type_arguments(&seg.arguments, &names, &mut Vec::new(), &mut out);
             }
+        }
+        for k in &mut out[in_self..] {
+            k.in_trait = true;
         }
         out
     };
@@ -1401,6 +1405,7 @@ fn key_path(
         out.push(KeyPath {
             path: p.clone(),
             within: within.clone(),
+            in_trait: false,
         });
         within.push(p);
     }

@@ -220,6 +220,8 @@ pub struct KeyPath {
     /// The paths whose generic arguments hold it, outermost first: `Inner`
     /// in `Wrap<Inner>` is within `Wrap`.
     pub within: Vec<PathRef>,
+    /// In the trait's arguments, not the self type.
+    pub in_trait: bool,
 }
 
 /// An impl block.
