@@ -126,12 +126,16 @@ fn write_once<T: Serialize>(path: &Path, make: impl FnOnce() -> T) {
     }
 }
 
-/// Writes the build record of `record.function`'s salt, unless present.
+/// Writes the build record of `record.function`'s salt, unless present;
+/// a present one is marked as the latest (its modification time): going
+/// back to a configuration built before makes it the last build again.
 pub fn write_build_record(target_dir: &Path, record: &BuildRecord) {
-    write_once(
-        &build_record_path(target_dir, &record.function, &record.key_salt),
-        || record,
-    );
+    let path = build_record_path(target_dir, &record.function, &record.key_salt);
+    if let Ok(file) = std::fs::File::options().write(true).open(&path) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+        return;
+    }
+    write_once(&path, || record);
 }
 
 /// The code record of `function` for `code_hash`, when one was written.
@@ -142,19 +146,24 @@ pub fn read_code_record(target_dir: &Path, function: &str, code_hash: &str) -> O
         .filter(|r| r.version == RECORD_VERSION && r.function == function)
 }
 
-/// Every build record of `function`, oldest first.
+/// Every build record of `function`, oldest first by when a build last
+/// used it.
 pub fn read_build_records(target_dir: &Path, function: &str) -> Vec<BuildRecord> {
-    let mut out: Vec<BuildRecord> = std::fs::read_dir(record_dir(target_dir, function))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("build-"))
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .filter_map(|b| serde_json::from_slice::<BuildRecord>(&b).ok())
-        .filter(|r| r.version == RECORD_VERSION && r.function == function)
-        .collect();
-    out.sort_by(|a, b| (a.written, &a.key_salt).cmp(&(b.written, &b.key_salt)));
-    out
+    let mut out: Vec<(std::time::SystemTime, BuildRecord)> =
+        std::fs::read_dir(record_dir(target_dir, function))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("build-"))
+            .filter_map(|e| {
+                let used = e.metadata().and_then(|m| m.modified()).ok()?;
+                Some((used, std::fs::read(e.path()).ok()?))
+            })
+            .filter_map(|(used, b)| Some((used, serde_json::from_slice::<BuildRecord>(&b).ok()?)))
+            .filter(|(_, r)| r.version == RECORD_VERSION && r.function == function)
+            .collect();
+    out.sort_by(|(ua, a), (ub, b)| (ua, a.written, &a.key_salt).cmp(&(ub, b.written, &b.key_salt)));
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Analysis {
@@ -303,6 +312,23 @@ mod tests {
             external: external.iter().map(|s| (*s).to_owned()).collect(),
             files: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn a_configuration_built_again_is_the_last_build() {
+        let target = tempfile::tempdir().expect("a temporary folder");
+        let build = |salt: &str, input: &str| {
+            let inputs = BTreeSet::from([input.to_owned()]);
+            write_build_record(target.path(), &BuildRecord::new("app::f", salt, inputs));
+        };
+        build("aaaa", "--cfg feature=\"x\"");
+        build("bbbb", "");
+        build("aaaa", "--cfg feature=\"x\"");
+        let salts: Vec<String> = read_build_records(target.path(), "app::f")
+            .into_iter()
+            .map(|r| r.key_salt)
+            .collect();
+        assert_eq!(salts, ["bbbb", "aaaa"]);
     }
 
     #[test]
