@@ -488,7 +488,12 @@ pub(super) fn ext_trait_impls(bounds: Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
     for b in bounds {
         let forwards: &[&str] = match b.as_str() {
-            "Send" | "Sync" | "Sized" | "Copy" | "Unpin" | "Eq" => continue,
+            "Send" | "Sync" | "Sized" | "Unpin" => continue,
+            // Markers whose supertraits run code (`x.clone()`, `a == b`
+            // under `T: Copy`, `T: Eq`).
+            "Copy" => &["Clone"],
+            "Eq" => &["PartialEq"],
+            "Ord" => &["PartialOrd", "PartialEq"],
             "Into" => &["From"],
             "TryInto" => &["TryFrom"],
             "ToString" => &["Display"],

@@ -777,6 +777,12 @@ impl Graph {
                     "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
                     p.display()
                 ));
+                // What it writes (`impl Describe for Gauge` from a derive)
+                // may call any inherent method of the item it is given.
+                let why = Reason::Widened(format!("output of `{}`", p.display()).into());
+                for (_, item) in self.inherent_by_type.get(&id).into_iter().flatten() {
+                    out.edge(*item, why.clone());
+                }
             } else if !known && !defined_here {
                 out.note(format!(
                     "macro or attribute `{}` not found in the workspace: its expansion is not analysed",
@@ -1015,8 +1021,32 @@ impl Graph {
             }
             // Or a workspace function exported under that symbol
             // (`#[no_mangle]`, `#[export_name]`), in any crate the linker sees.
-            for &f in self.exported.get(symbol).into_iter().flatten() {
-                out.edge(f, Reason::Named(symbol.as_str().into()));
+            let why = Reason::Named(symbol.as_str().into());
+            let exported = self.exported.get(symbol).into_iter().flatten();
+            if exported.clone().next().is_some() {
+                for &f in exported {
+                    out.edge(f, why.clone());
+                }
+            } else {
+                // One the analysis does not see exported (`#[cfg_attr(..,
+                // no_mangle)]`, a `static`, written by a macro): every item
+                // of that name, and every invocation naming it, anywhere.
+                let named = self.free_by_name.get(symbol).into_iter().flatten();
+                for &x in named.filter(|&&x| x != id) {
+                    out.edge(x, why.clone());
+                }
+                for calls in &self.item_macro_calls {
+                    for &x in calls {
+                        if let NodeDetail::MacroCall { idents, .. } = &self.nodes[x].detail {
+                            if idents.iter().any(|i| i == symbol) {
+                                out.edge(x, why.clone());
+                            }
+                        }
+                    }
+                }
+                out.note(format!(
+                    "`{symbol}` of an `extern` block is exported by no function the analysis sees: every item and invocation of that name counts"
+                ));
             }
         }
         self.includes_at(&n.refs.includes, id, env, out);

@@ -1012,8 +1012,15 @@ impl Graph {
             for &scope in scopes {
                 for t in self.lookup(scope, ident, 0, m) {
                     if let resolve::Target::Node(x) = t {
-                        if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
-                            out.push(x);
+                        match self.nodes[x].kind {
+                            Kind::Type | Kind::Trait => out.push(x),
+                            // `add_get!(MeterAlias)` writes `impl MeterAlias`.
+                            Kind::Alias => out.extend(
+                                self.alias_targets(x, m, 0)
+                                    .into_iter()
+                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
+                            ),
+                            _ => {}
                         }
                     }
                 }
@@ -1344,7 +1351,9 @@ impl Builder<'_> {
                     match found {
                         Some((p, summary)) if depth < MAX_MOD_DEPTH => {
                             self.g.used_files.insert(p.clone());
-                            self.add_items(scope, &summary.items, &p, dir, origin, depth + 1);
+                            // Its `mod leaf;` is next to it, as rustc reads it.
+                            let own = p.parent().unwrap_or(dir).to_path_buf();
+                            self.add_items(scope, &summary.items, &p, &own, origin, depth + 1);
                         }
                         _ => {
                             // Generated code the sources cannot show: it may
@@ -1570,8 +1579,10 @@ impl Builder<'_> {
                         (base.join(p), true)
                     })
                     .collect();
-                candidates.push((dir.join(format!("{}.rs", it.name)), false));
-                candidates.push((dir.join(&it.name).join("mod.rs"), false));
+                // `mod r#match;` is in `match.rs`.
+                let name = it.name.strip_prefix("r#").unwrap_or(&it.name);
+                candidates.push((dir.join(format!("{name}.rs")), false));
+                candidates.push((dir.join(name).join("mod.rs"), false));
                 let mut found_any = false;
                 let mut default_found = false;
                 for (p, explicit) in &candidates {

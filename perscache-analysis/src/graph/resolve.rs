@@ -66,6 +66,12 @@ impl Memo {
 
 const MAX_DEPTH: usize = 32;
 
+/// Rust's namespaces, as bits.
+const NS_TYPE: u8 = 1;
+const NS_VALUE: u8 = 2;
+const NS_MACRO: u8 = 4;
+const NS_ALL: u8 = NS_TYPE | NS_VALUE | NS_MACRO;
+
 impl Graph {
     /// `name` in `scope`: definitions, imports, then globs; in a block, then
     /// the enclosing scope. Not the preludes (see [`Graph::lookup_first`]).
@@ -135,22 +141,28 @@ impl Graph {
         // What a macro's input holds may not be what it expands to, and an
         // item under `#[cfg]` may not be compiled: neither surely hides a
         // glob's item, nor (in a block) the enclosing scopes' names.
-        let written = |out: &[Target]| {
-            out.iter().any(|t| match t {
-                Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
-                _ => true,
-            })
+        let sure = |t: &Target| match t {
+            Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
+            _ => true,
         };
-        if !written(&out) {
+        // A glob's item is hidden only in the namespaces what is written
+        // here surely takes: a braced `struct total` or a `mod total` does
+        // not hide a glob's `fn total`.
+        let taken = out
+            .iter()
+            .filter(|t| sure(t))
+            .fold(0, |ns, t| ns | self.namespaces(t, false));
+        if taken != NS_ALL {
+            let mut from_globs = Vec::new();
             for (g, _) in &s.globs {
                 for t in self.resolve_use(scope, g, depth + 1, m) {
                     match t {
-                        Target::Scope(gm) => out.extend(self.lookup(gm, name, depth + 1, m)),
+                        Target::Scope(gm) => from_globs.extend(self.lookup(gm, name, depth + 1, m)),
                         Target::Node(n) => {
                             // `use Enum::*`: its variants.
                             if let NodeDetail::Enum(v) = &self.nodes[n].detail {
                                 if v.iter().any(|v| v == name) {
-                                    out.push(Target::Node(n));
+                                    from_globs.push(Target::Node(n));
                                 }
                             }
                         }
@@ -160,18 +172,39 @@ impl Graph {
                             if !is_std_name(name)
                                 && !self.crates[s.krate].info.deps.contains_key(name)
                             {
-                                out.push(Target::Ext(c));
+                                from_globs.push(Target::Ext(c));
                             }
                         }
                         Target::Prim | Target::AnySelf(_) => {}
                     }
                 }
             }
+            out.extend(
+                from_globs
+                    .into_iter()
+                    .filter(|t| self.namespaces(t, true) & !taken != 0),
+            );
         }
-        let written = written(&out);
-        if (!written || s.transparent) && s.is_block {
+        let written = out.iter().any(sure);
+        if s.is_block {
             if let Some(p) = s.parent {
-                out.extend(self.lookup(p, name, depth + 1, m));
+                // A block's items hide the enclosing names in their
+                // namespaces only (`struct total` in a body, not `fn total`).
+                let taken = if written && !s.transparent {
+                    out.iter()
+                        .filter(|t| sure(t))
+                        .fold(0, |ns, t| ns | self.namespaces(t, false))
+                } else {
+                    0
+                };
+                if taken != NS_ALL {
+                    let outer = self.lookup(p, name, depth + 1, m);
+                    out.extend(
+                        outer
+                            .into_iter()
+                            .filter(|t| self.namespaces(t, true) & !taken != 0),
+                    );
+                }
             }
         }
         // An item-level macro invocation may define it too (beside a written
@@ -194,6 +227,25 @@ impl Graph {
         out.sort_by_key(target_order);
         out.dedup();
         out
+    }
+
+    /// The namespaces (`NS_TYPE`, `NS_VALUE`, `NS_MACRO`) target `t` may
+    /// be in: at most those it surely takes, or at least those it may take
+    /// when `may`. A struct or a variant may be a constructor too.
+    fn namespaces(&self, t: &Target, may: bool) -> u8 {
+        match t {
+            Target::Node(n) => match self.nodes[*n].kind {
+                Kind::Fn | Kind::Value => NS_VALUE,
+                Kind::Type if may => NS_TYPE | NS_VALUE,
+                Kind::Type | Kind::Trait | Kind::Alias | Kind::Mod => NS_TYPE,
+                Kind::MacroDef => NS_MACRO,
+                _ if may => NS_ALL,
+                _ => 0,
+            },
+            Target::Scope(_) => NS_TYPE,
+            _ if may => NS_ALL,
+            _ => 0,
+        }
     }
 
     /// The first segment of a path: scopes, then the extern prelude (the
@@ -336,6 +388,16 @@ impl Graph {
         if depth > MAX_DEPTH {
             m.incomplete += 1;
             return Vec::new();
+        }
+        if p.segs.len() > 1 && p.segs.last().is_some_and(|s| s == "self") {
+            // `a::b::{self}`: what `a::b` names in the type namespace.
+            let module = PathRef {
+                segs: p.segs[..p.segs.len() - 1].to_vec(),
+                global: p.global,
+            };
+            let mut t = self.resolve_use(scope, &module, depth + 1, m);
+            t.retain(|t| self.namespaces(t, true) & NS_TYPE != 0);
+            return t;
         }
         let (mut t, mut rest) = self.resolve_prefix(scope, p, &[], depth, m);
         let krate = self.scopes[scope].krate;

@@ -871,3 +871,35 @@ fn a_trait_impl_joins_with_its_self_type_whatever_its_trait_arguments() {
         "`Dst::describe` is not reached: {r:#?}"
     );
 }
+
+#[test]
+fn a_glob_imported_function_is_hidden_only_in_its_namespace() {
+    let g = graph(&[
+        Krate {
+            name: "c1",
+            files: &[("lib.rs", "pub fn total() -> u64 { 11 }\npub fn named() -> u64 { 41 }\npub fn other() -> u64 { 51 }\npub fn gen() -> u64 { 61 }")],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "use c1::*;\n\
+                 #[allow(non_camel_case_types)] pub struct total { pub x: u8 }\n\
+                 macro_rules! named { () => { 0 } }\n\
+                 mod other {}\n\
+                 pub fn a() -> u64 { total() }\n\
+                 pub fn b() -> u64 { named() }\n\
+                 pub fn c() -> u64 { other() }\n\
+                 pub fn d<gen>() -> u64 { gen() }\n\
+                 pub fn e() -> u64 { struct total { y: u8 } total() }",
+            )],
+            deps: &["c1"],
+        },
+    ]);
+    has(&reach(&g, "app::a"), "c1::total");
+    has(&reach(&g, "app::b"), "c1::named");
+    has(&reach(&g, "app::c"), "c1::other");
+    has(&reach(&g, "app::d"), "c1::gen");
+    has(&reach(&g, "app::e"), "c1::total");
+}

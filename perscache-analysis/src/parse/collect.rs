@@ -395,7 +395,11 @@ pub(crate) fn use_entries(
         syn::UseTree::Name(n) => {
             let name = n.ident.to_string();
             let (alias, segs) = if name == "self" {
-                (prefix.last().cloned().unwrap_or_default(), prefix.clone())
+                // `use a::b::{self}` imports the module `b` only (not a
+                // function `b` beside it): the `self` stays for resolution.
+                let mut s = prefix.clone();
+                s.push(name);
+                (prefix.last().cloned().unwrap_or_default(), s)
             } else {
                 let mut s = prefix.clone();
                 s.push(name.clone());
@@ -460,6 +464,13 @@ impl<'ast> Visit<'ast> for Collector {
                 && self.is_local(&seg.ident.to_string())
             {
                 self.local_use(&seg.ident);
+                return;
+            }
+            if self.is_generic(&seg.ident.to_string()) {
+                // A value: not a type parameter of that name (a function a
+                // glob imports, or a const parameter, which names nothing).
+                self.refs.paths.push(path_ref(&e.path));
+                self.visit_path_arguments(&seg.arguments);
                 return;
             }
         }
