@@ -903,3 +903,64 @@ fn a_glob_imported_function_is_hidden_only_in_its_namespace() {
     has(&reach(&g, "app::d"), "c1::gen");
     has(&reach(&g, "app::e"), "c1::total");
 }
+
+#[test]
+fn a_self_import_names_the_module_only() {
+    let g = graph(&[
+        Krate {
+            name: "c1",
+            files: &[("lib.rs", "pub fn helper() -> u64 { 21 }")],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub mod tools { pub mod helper { pub fn inner() -> u64 { 1 } } pub fn helper() -> u64 { 9 } }\n\
+                 use c1::*;\nuse tools::helper::{self};\n\
+                 pub fn f() -> u64 { helper() + helper::inner() }",
+            )],
+            deps: &["c1"],
+        },
+    ]);
+    let r = reach(&g, "app::f");
+    has(&r, "c1::helper");
+    has(&r, "app::tools::helper::inner");
+    lacks(&r, "app::tools::helper");
+}
+
+#[test]
+fn an_extern_symbol_no_function_exports_widens_by_name() {
+    let g = graph(&[
+        Krate {
+            name: "c1",
+            files: &[(
+                "lib.rs",
+                "extern \"C\" { static HOOK_B: u64; }\n\
+                 pub fn via_static() -> u64 { unsafe { HOOK_B } }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[("lib.rs", "#[no_mangle] pub static HOOK_B: u64 = 2;")],
+            deps: &["c1"],
+        },
+    ]);
+    has(&reach(&g, "c1::via_static"), "app::HOOK_B");
+}
+
+#[test]
+fn a_macro_writing_an_impl_of_an_alias_reaches_its_type() {
+    let g = one(
+        "pub struct Meter(pub u64);\npub type MeterAlias = Meter;\n\
+         macro_rules! add_get { ($t:ty) => { impl $t { pub fn get(&self) -> u64 { self.0 * 7 } } } }\n\
+         add_get!(MeterAlias);\n\
+         pub fn f() -> u64 { Meter(3).get() }",
+    );
+    let r = reach(&g, "app::f");
+    assert!(
+        r.iter().any(|k| k.contains("add_get!#")),
+        "the invocation is not reached: {r:#?}"
+    );
+}
