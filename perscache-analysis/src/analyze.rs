@@ -153,7 +153,7 @@ fn load(path: &Path, cache: &Cache) -> Option<Loaded> {
             }
         }
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::read_file(path)?;
     let digest = *blake3::hash(&bytes).as_bytes();
     if let Some(l) = cached.filter(|c| c.digest == digest).and_then(reuse) {
         return Some(l);
@@ -248,10 +248,18 @@ pub(crate) const STACK_SIZE: usize = 512 << 20;
 
 /// Analyses the workspace: the hash of every marked function.
 pub fn analyze(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
-    rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK_SIZE)
-        .thread_name(|i| format!("perscache-analysis-{i}"))
-        .build()
+    let pool = |stack: Option<usize>| {
+        let mut b =
+            rayon::ThreadPoolBuilder::new().thread_name(|i| format!("perscache-analysis-{i}"));
+        if let Some(size) = stack {
+            b = b.stack_size(size);
+        }
+        b.build()
+    };
+    // Where that much address space is refused (`ulimit -v`), the default
+    // stacks serve all but the deepest code.
+    pool(Some(STACK_SIZE))
+        .or_else(|_| pool(None))
         .map_err(|e| Error::Threads(e.to_string()))?
         .install(|| analyze_here(ws, opts))
 }
@@ -358,7 +366,7 @@ fn analyze_here(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let include_digests: BTreeMap<PathBuf, Option<[u8; 32]>> = includes
         .into_par_iter()
         .map(|p| {
-            let d = std::fs::read(&p).ok().map(|b| *blake3::hash(&b).as_bytes());
+            let d = crate::read_file(&p).map(|b| *blake3::hash(&b).as_bytes());
             (p, d)
         })
         .collect();

@@ -43,6 +43,17 @@ pub mod why;
 
 #[cfg(feature = "analysis")]
 pub use analyze::{analyze, Analysis, Options, Progress};
+
+/// The bytes of `path` when it is a regular file. Source text names the
+/// files read (`#[path = ".."]`, `include_str!("..")`, even under a `#[cfg]`
+/// that compiles them out): a device (`/dev/zero`) or a FIFO there must not
+/// be read to the end of memory or forever.
+pub(crate) fn read_file(path: &std::path::Path) -> Option<Vec<u8>> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .and_then(|_| std::fs::read(path).ok())
+}
 #[cfg(feature = "analysis")]
 pub use explain::{ExplainedItem, Explanation};
 pub use manifest::{FileDigest, FunctionEntry, Manifest};

@@ -194,9 +194,10 @@ impl Analysis {
             .iter()
             .filter_map(|inc| match inc {
                 IncludeDep::File(p) => {
-                    let digest = std::fs::read(p)
-                        .map(|b| blake3::hash(&b).to_hex().as_str()[..16].to_owned())
-                        .unwrap_or_else(|_| "missing".to_owned());
+                    let digest = crate::read_file(p).map_or_else(
+                        || "missing".to_owned(),
+                        |b| blake3::hash(&b).to_hex().as_str()[..16].to_owned(),
+                    );
                     Some((display_path(root, p), digest))
                 }
                 IncludeDep::Unknown { .. } => None,

@@ -366,6 +366,14 @@ impl Graph {
                 }
             }
         }
+        let resolved = targets.iter().any(|t| match t {
+            Target::Node(x) => self.nodes[*x].kind != Kind::MacroCall,
+            _ => true,
+        });
+        if !resolved && p.segs.len() > 1 {
+            let last = p.segs.last().map(String::as_str).unwrap_or_default();
+            self.pasted_name_edges(id, p, last, out, m);
+        }
         if !targets.is_empty() {
             let mut type_relative = false;
             for t in &targets {
@@ -409,6 +417,37 @@ impl Graph {
         let last = p.segs.last().cloned().unwrap_or_default();
         let qualified = p.segs.len() > 1;
         self.widen_by_name(id, &last, &p.display(), qualified, qualified, out);
+    }
+
+    /// `base::part` found nowhere in `base`: a macro may glue the rest of
+    /// the name on (`seq!(N in 1..=2 { base::part~N() })`, `paste!`), so the
+    /// items of `base` whose names start with `part` count.
+    fn pasted_name_edges(&self, id: NodeId, p: &PathRef, last: &str, out: &mut Deps, m: &mut Memo) {
+        let prefix = PathRef {
+            segs: p.segs[..p.segs.len() - 1].to_vec(),
+            global: p.global,
+        };
+        let why = Reason::Widened(format!("`{}` may be glued to more", p.display()).into());
+        let before = out.edges.len();
+        for t in self.resolve_use(self.nodes[id].scope, &prefix, 0, m) {
+            if let Target::Scope(sc) = t {
+                for (name, defs) in &self.scopes[sc].defs {
+                    if name.len() > last.len() && name.starts_with(last) {
+                        for d in defs {
+                            if let super::Def::Node(x) = d {
+                                out.edge(*x, why.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if out.edges.len() > before {
+            out.note(format!(
+                "`{}` is not resolved: the items of its module whose names start with `{last}` count",
+                p.display()
+            ));
+        }
     }
 
     /// A path written as a string in an attribute: like a path, and a module
@@ -836,6 +875,10 @@ impl Graph {
         if !body.includes.is_empty() {
             self.includes_at(&body.includes, id, env, out);
         }
+        // `env!`/`option_env!` of its body read the environment of the
+        // compilation it expands in (`env!(concat!("PC_", $n))` in another
+        // crate's macro reads this crate's `PC_LEVEL`).
+        out.env.extend(body.env.iter().cloned());
         // `$crate::helpers::$f(..)`: an identifier of the input names an
         // item of the macro's own crate, whatever it names here.
         if matches!(
@@ -977,7 +1020,9 @@ impl Graph {
         for c in self.cone_crates(n.krate) {
             for &x in &self.item_macro_calls[c] {
                 let call_scope = self.nodes[x].scope;
-                if !self.in_blocks(call_scope, &blocks) {
+                // (A `#[macro_export]` one a block's invocation writes is at
+                // its crate's root: seen by qualified paths and other crates.)
+                if !qualified && c == n.krate && !self.in_blocks(call_scope, &blocks) {
                     // What a block's invocation defines is seen in that block only.
                     continue;
                 }
@@ -1071,12 +1116,22 @@ impl Graph {
                         IncludeKind::Code => "`include!`",
                     };
                     out.note(format!(
-                        "{what} of a path computed at build time: every non-Rust file of the package and OUT_DIR count"
+                        "{what} of a path computed at build time: every file of the package and OUT_DIR count"
                     ));
                     out.includes.push(IncludeDep::Unknown {
                         krate: n.krate,
                         what: what.to_owned(),
                     });
+                    if inc.kind == IncludeKind::Code {
+                        // Code the analysis cannot read may call anything
+                        // its crate can.
+                        let why = Reason::Widened("`include!` of a computed path".into());
+                        for c in self.cone_crates(n.krate) {
+                            for &x in &self.crate_nodes[c] {
+                                out.edge(x, why.clone());
+                            }
+                        }
+                    }
                     for f in self.build_inputs(n.krate) {
                         out.includes.push(IncludeDep::File(f.clone()));
                     }

@@ -124,6 +124,11 @@ pub(crate) struct Scope {
     /// A block whose names add to the enclosing ones and never hide them
     /// (the items of an item's nested blocks: `Detail::Nested`).
     pub transparent: bool,
+    /// A module that may not exist: under `#[cfg]`, or in a macro's input.
+    pub conditional: bool,
+    /// Names imported here by a `use` that may not exist (under `#[cfg]`,
+    /// or in a macro's input): they hide no glob's item.
+    pub unsure_imports: FxHashSet<String>,
     /// The module path (`app::m`).
     pub path: Vec<String>,
     pub defs: FxHashMap<String, Vec<Def>>,
@@ -324,6 +329,8 @@ impl Graph {
                 parent: None,
                 is_block: false,
                 transparent: false,
+                conditional: false,
+                unsure_imports: FxHashSet::default(),
                 path: vec![c.name.clone()],
                 defs: FxHashMap::default(),
                 imports: FxHashMap::default(),
@@ -1047,6 +1054,8 @@ impl Builder<'_> {
             parent: Some(parent),
             is_block,
             transparent: false,
+            conditional: false,
+            unsure_imports: FxHashSet::default(),
             path,
             defs: FxHashMap::default(),
             imports: FxHashMap::default(),
@@ -1070,17 +1079,22 @@ impl Builder<'_> {
         }
     }
 
-    fn add_uses(&mut self, scope: ScopeId, entries: &[UseEntry]) {
+    /// The `use` declarations `entries`, `unsure` when they may not exist.
+    fn add_uses(&mut self, scope: ScopeId, entries: &[UseEntry], unsure: bool) {
         let s = &mut self.g.scopes[scope];
         for e in entries {
             match e.alias.as_str() {
                 "*" => s.globs.push((e.path.clone(), e.public)),
                 "_" => s.anonymous.push(e.path.clone()),
-                a => s
-                    .imports
-                    .entry(a.to_owned())
-                    .or_default()
-                    .push((e.path.clone(), e.public)),
+                a => {
+                    if unsure {
+                        s.unsure_imports.insert(a.to_owned());
+                    }
+                    s.imports
+                        .entry(a.to_owned())
+                        .or_default()
+                        .push((e.path.clone(), e.public));
+                }
             }
         }
     }
@@ -1111,7 +1125,7 @@ impl Builder<'_> {
         // and one inside it for what their nested blocks declare.
         let own_scope = if !it.inner.is_empty() || !it.refs.uses.is_empty() {
             let b = self.new_scope(scope, true, None);
-            self.add_uses(b, &it.refs.uses);
+            self.add_uses(b, &it.refs.uses, false);
             b
         } else {
             scope
@@ -1162,12 +1176,25 @@ impl Builder<'_> {
     fn with_included_code(&mut self, refs: &Arc<Refs>, krate: usize, file: &Path) -> Arc<Refs> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut merged: Option<Refs> = None;
-        for inc in refs.includes.iter().filter(|i| i.kind == IncludeKind::Code) {
-            let Some(path) = eval_path(&inc.path, &dir, &|v| (self.env)(krate, v)) else {
+        // (file, the folder its paths are relative to), for each `include!`
+        // of code: an included file's own `include!`s are relative to it.
+        let mut todo: Vec<(PathExpr, PathBuf)> = refs
+            .includes
+            .iter()
+            .filter(|i| i.kind == IncludeKind::Code)
+            .map(|i| (i.path.clone(), dir.clone()))
+            .collect();
+        let mut read = 0;
+        while let Some((expr, base)) = todo.pop() {
+            let Some(path) = eval_path(&expr, &base, &|v| (self.env)(krate, v)) else {
                 continue;
             };
-            let Some(code) = std::fs::read_to_string(&path)
-                .ok()
+            read += 1;
+            if read > MAX_MOD_DEPTH {
+                break;
+            }
+            let Some(code) = crate::read_file(&path)
+                .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|t| crate::parse::code_refs(&t))
             else {
                 continue;
@@ -1182,11 +1209,20 @@ impl Builder<'_> {
             m.dyn_traits.extend(code.dyn_traits);
             m.env.extend(code.env);
             m.uses.extend(code.uses);
-            // Its own includes are relative to it: recorded as unknown here.
-            m.includes.extend(code.includes.into_iter().map(|mut i| {
-                i.path = PathExpr::Unknown;
-                i
-            }));
+            let here = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            for mut inc in code.includes {
+                match eval_path(&inc.path, &here, &|v| (self.env)(krate, v)) {
+                    // Recorded by where it is, read here if it is code.
+                    Some(p) => {
+                        if inc.kind == IncludeKind::Code {
+                            todo.push((inc.path.clone(), here.clone()));
+                        }
+                        inc.path = PathExpr::Lit(p.to_string_lossy().into_owned());
+                    }
+                    None => inc.path = PathExpr::Unknown,
+                }
+                m.includes.push(inc);
+            }
         }
         merged.map_or_else(|| Arc::clone(refs), Arc::new)
     }
@@ -1220,7 +1256,9 @@ impl Builder<'_> {
                     origin,
                     depth,
                 ),
-                Detail::Use(entries) => self.add_uses(scope, entries),
+                Detail::Use(entries) => {
+                    self.add_uses(scope, entries, it.conditional || origin.is_some())
+                }
                 Detail::ExternCrate { krate } => {
                     self.g.scopes[scope]
                         .imports
@@ -1543,6 +1581,7 @@ impl Builder<'_> {
     ) {
         let child = self.new_scope(scope, false, Some(&it.name));
         self.g.scopes[child].decl_line = it.line;
+        self.g.scopes[child].conditional = it.conditional || origin.is_some();
         if it.hash != [0; 32] {
             let chained = blake3::Hasher::new()
                 .update(&self.g.scopes[child].module_declaration)

@@ -133,6 +133,7 @@ impl Graph {
                     .collect()
             })
             .unwrap_or_default();
+        let defined = out.len();
         if let Some(paths) = s.imports.get(name) {
             for (p, _) in paths {
                 out.extend(self.resolve_use(scope, p, depth + 1, m));
@@ -143,15 +144,27 @@ impl Graph {
         // glob's item, nor (in a block) the enclosing scopes' names.
         let sure = |t: &Target| match t {
             Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
+            Target::Scope(x) => !self.scopes[*x].conditional,
             _ => true,
         };
         // A glob's item is hidden only in the namespaces what is written
         // here surely takes: a braced `struct total` or a `mod total` does
-        // not hide a glob's `fn total`.
-        let taken = out
-            .iter()
-            .filter(|t| sure(t))
-            .fold(0, |ns, t| ns | self.namespaces(t, false));
+        // not hide a glob's `fn total`. In the scope of an item's nested
+        // blocks, one block's names hide nothing of another's.
+        let imported = if s.unsure_imports.contains(name) {
+            &[][..]
+        } else {
+            &out[defined..]
+        };
+        let taken = if s.transparent {
+            0
+        } else {
+            out[..defined]
+                .iter()
+                .filter(|t| sure(t))
+                .chain(imported)
+                .fold(0, |ns, t| ns | self.namespaces(t, false))
+        };
         if taken != NS_ALL {
             let mut from_globs = Vec::new();
             for (g, _) in &s.globs {

@@ -964,3 +964,34 @@ fn a_macro_writing_an_impl_of_an_alias_reaches_its_type() {
         "the invocation is not reached: {r:#?}"
     );
 }
+
+#[test]
+fn one_nested_blocks_names_hide_nothing_of_anothers() {
+    let g = one(
+        "pub mod m { pub fn helper() -> u32 { 1 } }\n\
+         fn f() -> u32 { let a = { use m::*; helper() }; let b = { fn helper() -> u32 { 2 } helper() }; a + b }\n\
+         pub mod traits { pub trait Describe { fn describe(&self) -> u32; } impl Describe for u32 { fn describe(&self) -> u32 { 1 } } }\n\
+         fn g() -> u32 { let a = { use traits::*; 5u32.describe() }; let b = { struct Describe; 0 }; a + b }",
+    );
+    has(&reach(&g, "app::f"), "app::m::helper");
+    let r = reach(&g, "app::g");
+    assert!(
+        r.iter()
+            .any(|k| k.contains("impl") && k.contains("Describe")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_use_or_module_that_may_not_exist_hides_no_glob() {
+    let g = one(
+        "pub mod a { pub fn helper() -> u32 { 1 } pub mod util { pub fn helper() -> u32 { 3 } } }\n\
+         pub mod b { pub fn helper() -> u32 { 2 } }\n\
+         pub mod x { use super::a::*; #[cfg(feature = \"x\")] use super::b::helper; pub fn f() -> u32 { helper() } }\n\
+         pub mod y { use super::a::*; #[cfg(feature = \"x\")] mod util { pub fn helper() -> u32 { 9 } } pub fn g() -> u32 { util::helper() } }\n\
+         pub mod z { use super::a::*; pub fn h() -> u32 { #[cfg(feature = \"x\")] use super::super::b::helper; helper() } }",
+    );
+    has(&reach(&g, "app::x::f"), "app::a::helper");
+    has(&reach(&g, "app::y::g"), "app::a::util::helper");
+    has(&reach(&g, "app::z::h"), "app::a::helper");
+}

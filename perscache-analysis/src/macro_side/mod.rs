@@ -199,14 +199,25 @@ fn canonical(p: &Path) -> PathBuf {
 /// ([`crate::analyze::STACK_SIZE`]); its panic is returned.
 fn with_own_lexer<T: Send>(f: impl FnOnce() -> T + Send) -> std::thread::Result<T> {
     proc_macro2::fallback::force();
-    let r = std::thread::scope(|s| {
+    let slot = std::sync::Mutex::new(Some(f));
+    let take = || slot.lock().ok().and_then(|mut f| f.take());
+    let ran = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("perscache-analysis".into())
             .stack_size(crate::analyze::STACK_SIZE)
-            .spawn_scoped(s, f)
-            .map_err(|e| Box::new(format!("cannot start a thread: {e}")) as Box<_>)
-            .and_then(|h| h.join())
+            .spawn_scoped(s, || take().map(|f| f()))
+            .map(|h| h.join())
     });
+    let r = match ran {
+        Ok(Ok(Some(v))) => Ok(v),
+        Ok(Err(panic)) => Err(panic),
+        // Where that much address space is refused (`ulimit -v`), `f`
+        // runs here, on rustc's stack.
+        Ok(Ok(None)) | Err(_) => match take() {
+            Some(f) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)),
+            None => Err(Box::new("the analysis did not run".to_owned()) as Box<_>),
+        },
+    };
     proc_macro2::fallback::unforce();
     r
 }
@@ -281,8 +292,8 @@ struct CachedModel {
 const MODEL_VERSION: &str = concat!("perscache model 3 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
-    std::fs::read(p).map_or_else(
-        |_| "missing".to_owned(),
+    crate::read_file(p).map_or_else(
+        || "missing".to_owned(),
         |b| blake3::hash(&b).to_hex().to_string(),
     )
 }
@@ -668,11 +679,11 @@ impl Session {
                     }
                 }
             }
-            // The package's Rust files are its modules, hashed as code; the
-            // ones a build script writes to `OUT_DIR` are not.
-            let mut dirs = vec![(info.package_dir.clone(), false)];
-            dirs.extend(std::env::var_os("OUT_DIR").map(|d| (PathBuf::from(d), true)));
-            for (dir, generated) in dirs {
+            // Every file, Rust ones too: a path built in a macro's body may
+            // `include!` one of the package's, or one a build script wrote.
+            let mut dirs = vec![info.package_dir.clone()];
+            dirs.extend(std::env::var_os("OUT_DIR").map(PathBuf::from));
+            for dir in dirs {
                 for e in walkdir::WalkDir::new(&dir)
                     .sort_by_file_name()
                     .into_iter()
@@ -683,8 +694,7 @@ impl Session {
                     })
                     .flatten()
                 {
-                    let rust = e.path().extension().is_some_and(|x| x == "rs");
-                    if e.file_type().is_file() && (generated || !rust) {
+                    if e.file_type().is_file() {
                         out.push((
                             self.normalize(Some(a), &e.path().to_string_lossy()),
                             digest_file(e.path()),
@@ -703,10 +713,10 @@ impl Session {
                 } else {
                     self.cwd.join(f)
                 };
-                let module =
-                    f.extension().is_some_and(|x| x == "rs") && f.starts_with(&info.package_dir);
+                // Its Rust files too (one may be `include!`d by a path a
+                // macro builds); not a registry crate's, fixed by its version.
                 let registry = cargo_home.as_ref().is_some_and(|h| f.starts_with(h));
-                if !module && !registry {
+                if !registry {
                     out.push((
                         self.normalize(Some(a), &f.to_string_lossy()),
                         digest_file(&f),

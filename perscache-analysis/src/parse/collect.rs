@@ -564,7 +564,10 @@ impl<'ast> Visit<'ast> for Collector {
                         false,
                         &mut entries,
                     );
-                    if self.is_nested() || self.in_macro > 0 {
+                    // One in a nested block, in macro input or under
+                    // `#[cfg]` may not be there: it hides nothing.
+                    let cfg = u.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                    if self.is_nested() || self.in_macro > 0 || cfg {
                         let uses = holder(super::Kind::Use, super::Detail::Use(entries));
                         self.nested.push(uses);
                     } else {

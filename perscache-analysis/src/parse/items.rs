@@ -489,9 +489,9 @@ fn derive_lists(attrs: &[syn::Attribute]) -> Vec<syn::MetaList> {
     out
 }
 
-/// Whether one of the derives may read doc comments: any but the standard
-/// library's.
-fn derives_read_docs(derives: &[syn::MetaList]) -> bool {
+/// Whether one of the derives is not the standard library's: it may read
+/// the item's tokens as written, doc comments included.
+fn custom_derive(derives: &[syn::MetaList]) -> bool {
     derives.iter().any(|list| {
         let mut any = false;
         let _ = list.parse_nested_meta(|m| {
@@ -669,8 +669,10 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 s,
                 &[&names],
                 derives,
-                derives_read_docs(&derive_lists),
-                false,
+                custom_derive(&derive_lists),
+                // A derive not of the standard library's reads the tokens
+                // as written (`stringify!` of a field, `1_000`, `#[allow]`).
+                custom_derive(&derive_lists),
                 |c| c.visit_item_struct(s),
             );
             let mut out = item(
@@ -696,8 +698,10 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 e,
                 &[&names],
                 derives,
-                derives_read_docs(&derive_lists),
-                false,
+                custom_derive(&derive_lists),
+                // A derive not of the standard library's reads the tokens
+                // as written (`stringify!` of a field, `1_000`, `#[allow]`).
+                custom_derive(&derive_lists),
                 |c| c.visit_item_enum(e),
             );
             let mut out = item(
@@ -721,8 +725,10 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 u,
                 &[&names],
                 derives,
-                derives_read_docs(&derive_lists),
-                false,
+                custom_derive(&derive_lists),
+                // A derive not of the standard library's reads the tokens
+                // as written (`stringify!` of a field, `1_000`, `#[allow]`).
+                custom_derive(&derive_lists),
                 |c| c.visit_item_union(u),
             );
             let mut out = item(
@@ -1017,14 +1023,17 @@ fn summarize_item_macro<T: ToTokens>(
     loose_idents(macro_input(mac), &mut idents);
     idents.sort();
     idents.dedup();
-    let whole_items: Option<Vec<Item>> = syn::parse2::<syn::File>(macro_input(mac))
+    // Its items are hashed as their own: the macros inside them keep their
+    // raw identifiers (`stringify!(r#foo)`), as in a file.
+    let items_input = unraw_identifiers(mac.tokens.clone());
+    let whole_items: Option<Vec<Item>> = syn::parse2::<syn::File>(items_input.clone())
         .ok()
         .filter(|f| !f.items.is_empty())
         .map(|f| f.items.iter().flat_map(summarize).collect());
     let whole = whole_items.is_some();
     let items = whole_items.or_else(|| {
         let mut found = Vec::new();
-        brace_items(macro_input(mac), &mut found);
+        brace_items(items_input, &mut found);
         (!found.is_empty()).then_some(found)
     });
     // When the whole input is items, they are nodes with their own hashes:
