@@ -523,11 +523,7 @@ impl Graph {
                         match self.nodes[x].kind {
                             // `impl dyn Shape`, or a type a macro invocation makes.
                             Kind::Type | Kind::Trait | Kind::MacroCall => self_types.push(x),
-                            Kind::Alias => self_types.extend(
-                                self.alias_targets(x, &mut m, 0)
-                                    .into_iter()
-                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
-                            ),
+                            Kind::Alias => self_types.extend(self.aliased_types(x, &mut m)),
                             _ => {}
                         }
                     }
@@ -1000,15 +996,18 @@ impl Graph {
             if let resolve::Target::Node(x) = t {
                 match self.nodes[x].kind {
                     Kind::Type | Kind::MacroCall => out.push(x),
-                    Kind::Alias => out.extend(
-                        self.alias_targets(x, m, 0)
-                            .into_iter()
-                            .filter(|&t| self.nodes[t].kind == Kind::Type),
-                    ),
+                    Kind::Alias => out.extend(self.aliased_types(x, m)),
                     _ => {}
                 }
             }
         }
+        out
+    }
+
+    /// The workspace types alias `x` stands for.
+    fn aliased_types(&self, x: NodeId, m: &mut Memo) -> Vec<NodeId> {
+        let mut out = self.alias_targets(x, m, 0);
+        out.retain(|&t| self.nodes[t].kind == Kind::Type);
         out
     }
 
@@ -1022,11 +1021,7 @@ impl Graph {
                         match self.nodes[x].kind {
                             Kind::Type | Kind::Trait => out.push(x),
                             // `add_get!(MeterAlias)` writes `impl MeterAlias`.
-                            Kind::Alias => out.extend(
-                                self.alias_targets(x, m, 0)
-                                    .into_iter()
-                                    .filter(|&t| self.nodes[t].kind == Kind::Type),
-                            ),
+                            Kind::Alias => out.extend(self.aliased_types(x, m)),
                             _ => {}
                         }
                     }

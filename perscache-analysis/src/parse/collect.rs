@@ -776,8 +776,9 @@ fn is_std_invocation(mac: &syn::Macro) -> bool {
     match segs.as_slice() {
         [name] => macros::is_std_macro(name),
         // `ptr::addr_of!` after `use std::ptr;`.
+        [module, name] if module == "ptr" => matches!(name.as_str(), "addr_of" | "addr_of_mut"),
         [krate, .., name] => {
-            matches!(krate.as_str(), "std" | "core" | "alloc" | "ptr") && macros::is_std_macro(name)
+            matches!(krate.as_str(), "std" | "core" | "alloc") && macros::is_std_macro(name)
         }
         [] => false,
     }

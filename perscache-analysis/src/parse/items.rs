@@ -944,6 +944,8 @@ fn summarize_item_macro<T: ToTokens>(
     ident: Option<&syn::Ident>,
     whole: &T,
 ) -> Item {
+    // Read as the plain names (the hash keeps the tokens as written).
+    let input = macro_input(mac);
     let hash = tokens::token_digest(&whole.to_token_stream());
     let line = line_of(
         mac.path
@@ -959,13 +961,13 @@ fn summarize_item_macro<T: ToTokens>(
         .unwrap_or_default();
     if mac.path.is_ident("macro_rules") {
         let mut body = Vec::new();
-        body_idents(macro_input(mac), &mut body);
+        body_idents(input.clone(), &mut body);
         body.sort();
         body.dedup();
         let mut refs = Refs::default();
         // What the expansion may name, as seen from the definition.
-        super::macros::body_refs(macro_input(mac), &mut refs);
-        super::macros::body_inputs(macro_input(mac), &mut refs);
+        super::macros::body_refs(input.clone(), &mut refs);
+        super::macros::body_inputs(input.clone(), &mut refs);
         let mut out = item(
             Kind::MacroDef,
             ident.map(|i| i.to_string()).unwrap_or_default(),
@@ -974,7 +976,7 @@ fn summarize_item_macro<T: ToTokens>(
             line,
             refs,
         );
-        let may_impl = contains_impl(macro_input(mac))
+        let may_impl = contains_impl(input.clone())
             || out.refs.macros.iter().any(|m| {
                 m.segs.last().is_none_or(|n| {
                     !crate::tokens::is_expr_macro(n)
@@ -990,22 +992,22 @@ fn summarize_item_macro<T: ToTokens>(
                 })
             });
         let mut defines = Vec::new();
-        super::macros::body_defines(macro_input(mac), &mut defines);
+        super::macros::body_defines(input.clone(), &mut defines);
         defines.sort();
         defines.dedup();
         out.detail = Detail::MacroDef {
             body_idents: body,
             body_defines: defines,
-            defines_from_input: super::macros::defines_from_input(macro_input(mac)),
-            input_in_paths: super::macros::input_in_paths(macro_input(mac)),
-            declares_mods: super::macros::declares_mods(macro_input(mac)),
+            defines_from_input: super::macros::defines_from_input(input.clone()),
+            input_in_paths: super::macros::input_in_paths(input.clone()),
+            declares_mods: super::macros::declares_mods(input.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
         };
         return out;
     }
     if mac.path.is_ident("include") {
-        let path = super::collect::parse_exprs(macro_input(mac))
+        let path = super::collect::parse_exprs(input.clone())
             .and_then(|a| a.first().map(path_expr))
             .unwrap_or(super::PathExpr::Unknown);
         let mut out = item(
@@ -1020,7 +1022,7 @@ fn summarize_item_macro<T: ToTokens>(
         return out;
     }
     let mut idents = Vec::new();
-    loose_idents(macro_input(mac), &mut idents);
+    loose_idents(input.clone(), &mut idents);
     idents.sort();
     idents.dedup();
     // Its items are hashed as their own: the macros inside them keep their
@@ -1049,7 +1051,7 @@ fn summarize_item_macro<T: ToTokens>(
         tokens::walk(mac.path.to_token_stream(), &mut h);
         // The wrapped items' doc comments: their own hashes leave them out,
         // and the macro may read them (`$(#[doc = $text:literal])*`).
-        doc_attrs(macro_input(mac), &mut h);
+        doc_attrs(input.clone(), &mut h);
         *h.finalize().as_bytes()
     } else {
         hash
@@ -1067,9 +1069,8 @@ fn summarize_item_macro<T: ToTokens>(
         // Custom syntax (`lazy_static!`, `thread_local!`, `bitflags!`): every
         // identifier may name something, and its paths are paths.
         refs.loose = idents.clone();
-        refs.paths
-            .extend(super::macros::input_paths(macro_input(mac)));
-        super::macros::dotted_idents(macro_input(mac), &mut refs.methods);
+        refs.paths.extend(super::macros::input_paths(input.clone()));
+        super::macros::dotted_idents(input.clone(), &mut refs.methods);
         refs.methods.sort();
         refs.methods.dedup();
     }
@@ -1348,7 +1349,6 @@ fn summarize_impl(i: &syn::ItemImpl) -> Item {
     out
 }
 
-/// The path of a type, through references, parentheses and groups.
 /// The paths of type `t` (a trait impl's self type or trait argument), each
 /// with the paths whose generic arguments it sits in (`Wrap<Inner>`:
 /// `Wrap`, then `Inner` within `Wrap`). Generic parameters are no paths.
@@ -1365,15 +1365,9 @@ fn key_type_paths(
             }
             key_path(&tp.path, generics, within, out);
         }
-        syn::Type::TraitObject(o) => {
-            for b in &o.bounds {
-                if let syn::TypeParamBound::Trait(tb) = b {
-                    key_path(&tb.path, generics, within, out);
-                }
-            }
-        }
-        syn::Type::ImplTrait(o) => {
-            for b in &o.bounds {
+        syn::Type::TraitObject(syn::TypeTraitObject { bounds, .. })
+        | syn::Type::ImplTrait(syn::TypeImplTrait { bounds, .. }) => {
+            for b in bounds {
                 if let syn::TypeParamBound::Trait(tb) = b {
                     key_path(&tb.path, generics, within, out);
                 }
@@ -1456,6 +1450,7 @@ fn key_type_arguments(
     }
 }
 
+/// The path of a type, through references, parentheses and groups.
 pub(crate) fn type_path(t: &syn::Type) -> Option<PathRef> {
     match t {
         // `impl dyn Shape { .. }`: the trait stands for the type.

@@ -522,6 +522,8 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     let p = path_ref(&mac.path);
     let name = p.segs.last().cloned().unwrap_or_default();
     c.refs.macros.push(p);
+    // Read as the plain names (the hash keeps the tokens as written).
+    let input = super::items::macro_input(mac);
     match name.as_str() {
         "include_str" | "include_bytes" | "include" => {
             let kind = if name == "include" {
@@ -529,15 +531,14 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
             } else {
                 IncludeKind::Data
             };
-            let path = parse_exprs(super::items::macro_input(mac))
+            let path = parse_exprs(input.clone())
                 .and_then(|a| a.first().map(path_expr))
                 .unwrap_or(PathExpr::Unknown);
             c.refs.includes.push(Include { kind, path });
             return;
         }
         "env" | "option_env" => {
-            match parse_exprs(super::items::macro_input(mac)).and_then(|a| a.first().map(path_expr))
-            {
+            match parse_exprs(input.clone()).and_then(|a| a.first().map(path_expr)) {
                 Some(PathExpr::Lit(var)) => c.refs.env.push(var),
                 _ => {
                     c.refs.env.push(super::ANY_ENV_VAR.to_owned());
@@ -561,7 +562,7 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         "cfg" | "stringify" | "module_path" | "compile_error" => return,
         "concat" => {
             // Literals, and macros (`env!`) whose values count.
-            if let Some(args) = parse_exprs(super::items::macro_input(mac)) {
+            if let Some(args) = parse_exprs(input.clone()) {
                 for e in &args {
                     c.visit_expr(e);
                 }
@@ -573,9 +574,9 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     let evaluated = is_expr_macro(&name);
     if !evaluated {
         // Any string in its input may reach `format!`: `show!("v", "{a}")`.
-        format_names_in_strings(super::items::macro_input(mac), c);
+        format_names_in_strings(input.clone(), c);
     }
-    if let Some(args) = parse_exprs(super::items::macro_input(mac)) {
+    if let Some(args) = parse_exprs(input.clone()) {
         // Most function-like macros take expressions. The identifiers of
         // standard ones are evaluated; others may turn them into text.
         if !evaluated {
@@ -610,7 +611,7 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     // Statements, items, custom syntax: statements when it parses as such,
     // else every identifier may name something.
     c.in_macro_enter();
-    let tokens = super::items::macro_input(mac);
+    let tokens = input.clone();
     match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
         Ok(stmts) => c.visit_block(&syn::Block {
             brace_token: Default::default(),
