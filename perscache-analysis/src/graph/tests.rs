@@ -995,3 +995,28 @@ fn a_use_or_module_that_may_not_exist_hides_no_glob() {
     has(&reach(&g, "app::y::g"), "app::a::util::helper");
     has(&reach(&g, "app::z::h"), "app::a::helper");
 }
+
+#[test]
+fn a_path_a_macro_may_glue_on_reaches_its_modules_items_of_that_prefix() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[(
+                "lib.rs",
+                "pub fn helper_a() -> u64 { 30 }\npub fn other() -> u64 { 35 }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub fn f() -> u64 { pm::joined!(base::helper_, a) }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    let r = reach(&g, "app::f");
+    has(&r, "base::helper_a");
+    lacks(&r, "base::other");
+}

@@ -1558,6 +1558,16 @@ mod tests {
     }
 
     #[test]
+    fn a_type_with_a_custom_derive_is_hashed_as_written() {
+        let digest = |src: &str| parse(src).items[0].hash;
+        let custom = "#[derive(pm::Src)] pub struct Cfg { pub a: [u8; 1_000], }";
+        let std = "#[derive(Debug)] pub struct Cfg { pub a: [u8; 1_000], }";
+        assert_ne!(digest(custom), digest(&custom.replace("1_000", "1000")));
+        assert_ne!(digest(custom), digest(&custom.replace(", }", " }")));
+        assert_eq!(digest(std), digest(&std.replace("1_000", "1000")));
+    }
+
+    #[test]
     fn a_macro_sees_raw_identifiers_as_written() {
         // `stringify!(r#foo)` is "r#foo": the hash tells them apart...
         let raw = parse("pub fn f() -> &'static str { stringify!(r#foo) }");
