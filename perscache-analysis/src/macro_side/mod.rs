@@ -672,8 +672,11 @@ impl Session {
                     .unwrap_or_default();
                 for inc in &node.refs.includes {
                     if let Some(p) = eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
+                        // Which file a path names (`include_str!(env!("DATA"))`)
+                        // counts apart from the package's files, among which
+                        // it may be.
                         out.push((
-                            self.normalize(Some(a), &p.to_string_lossy()),
+                            format!("read {}", self.normalize(Some(a), &p.to_string_lossy())),
                             digest_file(&p),
                         ));
                     }
