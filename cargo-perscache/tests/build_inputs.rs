@@ -34,7 +34,7 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Each marked function, in the order `main` prints them, and its value in
 /// the base configuration.
-const BASE_VALUES: [(&str, &str); 12] = [
+const BASE_VALUES: [(&str, &str); 13] = [
     ("feature_alt", "off"),
     ("debug_assertions", "true"),
     ("overflow_checks", "true"),
@@ -47,24 +47,27 @@ const BASE_VALUES: [(&str, &str); 12] = [
     ("generated", "g1"),
     ("units", "metres"),
     ("generated_code", "7"),
+    ("picked", "alpha"),
 ];
 
 /// The compile-time environment of the base configuration. Variables the
 /// fixture reads and that are not listed here are unset.
-const BASE_ENV: [(&str, &str); 3] = [
+const BASE_ENV: [(&str, &str); 4] = [
     ("REGION", "north"),
     ("FIXTURE_STAMP", "s1"),
     ("FIXTURE_GEN", "g1"),
+    ("FIXTURE_PICK", "../data.txt"),
 ];
 
 /// Every variable the fixture or its build script reads at compile time.
-const FIXTURE_VARS: [&str; 8] = [
+const FIXTURE_VARS: [&str; 9] = [
     "REGION",
     "FIXTURE_NOTE",
     "FIXTURE_FLAVOR",
     "FIXTURE_STAMP",
     "FIXTURE_GEN",
     "FIXTURE_CODE",
+    "FIXTURE_PICK",
     "FIXTURE_TIER",
     "FIXTURE_ZONE",
 ];
@@ -102,7 +105,7 @@ const BASE: Config = Config {
 };
 
 /// One configuration per build input, each differing from the base in that input only.
-const VARIANTS: [Config; 13] = [
+const VARIANTS: [Config; 14] = [
     Config {
         name: "--features alt",
         cargo_args: &["--features", "alt"],
@@ -171,9 +174,15 @@ const VARIANTS: [Config; 13] = [
         ..BASE
     },
     Config {
+        name: "another file of the package picked by a variable (FIXTURE_PICK)",
+        env: &[("FIXTURE_PICK", "../tables/units.txt")],
+        changes: &[("picked", "metres")],
+        ..BASE
+    },
+    Config {
         name: "data.txt edited (include_str! of CARGO_MANIFEST_DIR)",
         files: &[("data.txt", "beta\n")],
-        changes: &[("data", "beta")],
+        changes: &[("data", "beta"), ("picked", "beta")],
         ..BASE
     },
     Config {
