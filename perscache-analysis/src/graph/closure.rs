@@ -249,9 +249,13 @@ impl<'g> Walk<'g> {
         }
         // A derived `Serialize` writes what the key writes (the key is the
         // arguments' serialized form): a change to it changes the key. A
-        // hand-written one may branch on `is_human_readable`, so it counts.
-        let derives = g.derives_by_name.get(name).filter(|_| name != "Serialize");
-        for &ty in derives.into_iter().flatten() {
+        // hand-written one may branch on `is_human_readable`, so it counts,
+        // and so does a derived one whose attributes name functions
+        // (`serialize_with = "money"`, `with = "codec"`) that may.
+        let derives = g.derives_by_name.get(name).into_iter().flatten();
+        let derives =
+            derives.filter(|&&ty| name != "Serialize" || !g.nodes[ty].refs.attr_paths.is_empty());
+        for &ty in derives {
             let krate = g.nodes[ty].krate;
             if !self.enter(krate) {
                 continue;
@@ -331,6 +335,16 @@ impl<'g> Walk<'g> {
                 continue;
             }
             self.push(c, Some((tr, why.clone())));
+        }
+        // Impls a derive writes (`#[derive(Weight)]`, a proc macro's, named
+        // like its trait as derives are): the type, whose derive brings the
+        // proc-macro crate's code and its attributes.
+        let g = self.g;
+        let name = g.nodes[tr].name.as_str();
+        for &ty in g.derives_by_name.get(name).into_iter().flatten() {
+            if self.enter(g.nodes[ty].krate) {
+                self.push(ty, Some((tr, why.clone())));
+            }
         }
     }
 }

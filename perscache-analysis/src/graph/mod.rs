@@ -860,6 +860,28 @@ impl Graph {
             }
         }
         namers(&constructors, &mut builders);
+        // And the callers of a holder's methods that take code
+        // (`Pipeline::step(self, f: impl Fn(u64) -> u64)`), called on a value
+        // whose type they never name (`factory.pipeline("x").step(|x| x * 3)`).
+        let mut takers: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
+        for &ty in holders.values().flatten() {
+            for (name, item) in self.inherent_by_type.get(&ty).into_iter().flatten() {
+                let refs = &self.nodes[*item].refs;
+                if refs.bounds.iter().chain(&refs.dyn_traits).any(names_code) {
+                    takers.entry(name.as_str()).or_default().push(ty);
+                }
+            }
+        }
+        namers(&takers, &mut builders);
+        for (id, n) in self.nodes.iter().enumerate() {
+            for name in &n.refs.methods {
+                for &ty in takers.get(name.as_str()).into_iter().flatten() {
+                    if self.reaches(n.krate, self.nodes[ty].krate) {
+                        builders.entry(ty).or_default().push(id);
+                    }
+                }
+            }
+        }
         for v in builders.values_mut() {
             v.sort_unstable();
             v.dedup();

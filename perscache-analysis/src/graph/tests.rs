@@ -1020,3 +1020,53 @@ fn a_path_a_macro_may_glue_on_reaches_its_modules_items_of_that_prefix() {
     has(&r, "base::helper_a");
     lacks(&r, "base::other");
 }
+
+#[test]
+fn a_workspace_traits_universe_holds_the_types_deriving_it() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub trait Weight { fn weight(&self) -> u64; }\n\
+                 pub fn weigh<T: Weight>(x: T) -> u64 { x.weight() * 10 }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "#[derive(pm::Weight)] #[weight(5)] pub struct Crate;",
+            )],
+            deps: &["app"],
+        },
+    ]);
+    has(&reach(&g, "app::weigh"), "down::Crate");
+}
+
+#[test]
+fn code_given_to_a_method_of_a_code_holder_is_its_builders() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub struct Pipeline { steps: Vec<Box<dyn Fn(u64) -> u64>> }\n\
+                 pub struct Factory;\n\
+                 impl Factory { pub fn pipeline(&self) -> Pipeline { Pipeline { steps: Vec::new() } } }\n\
+                 impl Pipeline {\n\
+                     pub fn step(mut self, f: impl Fn(u64) -> u64 + 'static) -> Self { self.steps.push(Box::new(f)); self }\n\
+                     pub fn run(&self, x: u64) -> u64 { self.steps.iter().fold(x, |a, f| f(a)) }\n\
+                 }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[("lib.rs", "pub fn piped() -> u64 { app::Factory.pipeline().step(|x| x + 7).run(1) }")],
+            deps: &["app"],
+        },
+    ]);
+    has(&reach(&g, "app::<impl Pipeline>::run"), "down::piped");
+}
