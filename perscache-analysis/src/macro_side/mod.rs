@@ -888,7 +888,8 @@ fn find_context(summary: &FileSummary, line: u32, name: &str) -> Option<(Functio
                 } => walk(inner, line, name),
                 Detail::MacroCall {
                     items: Some(inner), ..
-                } => walk(inner, line, name),
+                }
+                | Detail::Nested(inner) => walk(inner, line, name),
                 _ => None,
             };
             if found.is_some() {

@@ -249,7 +249,8 @@ fn mark_aliased(items: &mut [Item], marked: &HashMap<(String, u32), u32>) {
             } => mark_aliased(items, marked),
             Detail::MacroCall {
                 items: Some(items), ..
-            } => mark_aliased(items, marked),
+            }
+            | Detail::Nested(items) => mark_aliased(items, marked),
             _ => {}
         }
     }
@@ -1555,6 +1556,24 @@ mod tests {
         assert_eq!(raw.items[0].hash, plain.items[0].hash);
         assert_eq!(raw.items[0].refs.paths, plain.items[0].refs.paths);
         assert_eq!(raw.items[1].name, "r#match");
+    }
+
+    #[test]
+    fn a_function_marked_through_an_alias_in_a_nested_block_is_marked() {
+        let s = parse(
+            "use perscache::persist as cache;\n\
+             fn outer() -> u32 { let a = { #[cache] fn inner() -> u32 { 1 } inner() }; a }",
+        );
+        let outer = s.items.iter().find(|i| i.name == "outer").expect("outer");
+        let nested = outer
+            .inner
+            .iter()
+            .find_map(|i| match &i.detail {
+                Detail::Nested(items) => Some(items),
+                _ => None,
+            })
+            .expect("the nested block's items");
+        assert!(nested.iter().any(|i| i.name == "inner" && i.persist > 0));
     }
 
     #[test]
