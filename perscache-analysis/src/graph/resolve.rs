@@ -139,14 +139,6 @@ impl Graph {
                 out.extend(self.resolve_use(scope, p, depth + 1, m));
             }
         }
-        // What a macro's input holds may not be what it expands to, and an
-        // item under `#[cfg]` may not be compiled: neither surely hides a
-        // glob's item, nor (in a block) the enclosing scopes' names.
-        let sure = |t: &Target| match t {
-            Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
-            Target::Scope(x) => !self.scopes[*x].conditional,
-            _ => true,
-        };
         // A glob's item is hidden only in the namespaces what is written
         // here surely takes: a braced `struct total` or a `mod total` does
         // not hide a glob's `fn total`. In the scope of an item's nested
@@ -159,11 +151,10 @@ impl Graph {
         let taken = if s.transparent {
             0
         } else {
-            out[..defined]
-                .iter()
-                .filter(|t| sure(t))
-                .chain(imported)
-                .fold(0, |ns, t| ns | self.namespaces(t, false))
+            self.taken(&out[..defined])
+                | imported
+                    .iter()
+                    .fold(0, |ns, t| ns | self.namespaces(t, false))
         };
         if taken != NS_ALL {
             let mut from_globs = Vec::new();
@@ -198,18 +189,12 @@ impl Graph {
                     .filter(|t| self.namespaces(t, true) & !taken != 0),
             );
         }
-        let written = out.iter().any(sure);
+        let written = out.iter().any(|t| self.surely_here(t));
         if s.is_block {
             if let Some(p) = s.parent {
                 // A block's items hide the enclosing names in their
                 // namespaces only (`struct total` in a body, not `fn total`).
-                let taken = if written && !s.transparent {
-                    out.iter()
-                        .filter(|t| sure(t))
-                        .fold(0, |ns, t| ns | self.namespaces(t, false))
-                } else {
-                    0
-                };
+                let taken = if s.transparent { 0 } else { self.taken(&out) };
                 if taken != NS_ALL {
                     let outer = self.lookup(p, name, depth + 1, m);
                     out.extend(
@@ -240,6 +225,25 @@ impl Graph {
         out.sort_by_key(target_order);
         out.dedup();
         out
+    }
+
+    /// Whether target `t` surely exists: what a macro's input holds may not
+    /// be what it expands to, and an item or module under `#[cfg]` may not
+    /// be compiled, so neither surely hides another item of its name.
+    fn surely_here(&self, t: &Target) -> bool {
+        match t {
+            Target::Node(n) => self.nodes[*n].origin.is_none() && !self.nodes[*n].conditional,
+            Target::Scope(x) => !self.scopes[*x].conditional,
+            _ => true,
+        }
+    }
+
+    /// The namespaces the targets that surely exist take.
+    fn taken(&self, targets: &[Target]) -> u8 {
+        targets
+            .iter()
+            .filter(|t| self.surely_here(t))
+            .fold(0, |ns, t| ns | self.namespaces(t, false))
     }
 
     /// The namespaces (`NS_TYPE`, `NS_VALUE`, `NS_MACRO`) target `t` may
