@@ -231,6 +231,13 @@ impl Graph {
                             }
                         }
                     }
+                    if n.expands {
+                        // An attribute macro's output (a method, a free
+                        // function) may read or call any of the impl's items.
+                        for &item in im.items.iter().chain(&im.macro_calls) {
+                            out.edge(item, Reason::Structure);
+                        }
+                    }
                 } else {
                     out.edge(im.header, Reason::Structure);
                 }
@@ -271,6 +278,11 @@ impl Graph {
                 // implement traits for it join now.
                 for &c in self.calls_by_type.get(&id).into_iter().flatten() {
                     out.edge(c, Reason::ImplOf);
+                }
+                // Its inherent impls under an attribute macro, which may add
+                // methods of names the analysis cannot see.
+                for &h in self.expanding_impls.get(&id).into_iter().flatten() {
+                    out.edge(h, Reason::ImplOf);
                 }
             }
             Kind::Trait => {
@@ -417,6 +429,11 @@ impl Graph {
         let last = p.segs.last().cloned().unwrap_or_default();
         let qualified = p.segs.len() > 1;
         self.widen_by_name(id, &last, &p.display(), qualified, qualified, out);
+        if qualified && !is_prelude(first) && self.lookup_first(n.scope, first, 0, m).is_empty() {
+            // `ConfigBuilder::default()`: the first name is found nowhere
+            // either, and may be written by what writes names here.
+            self.widen_by_name(id, first, first, false, false, out);
+        }
     }
 
     /// `base::part` found nowhere in `base`: a macro may glue the rest of
@@ -429,6 +446,7 @@ impl Graph {
         };
         let why = Reason::Widened(format!("`{}` may be glued to more", p.display()).into());
         let before = out.edges.len();
+        let mut expanders = 0;
         for t in self.resolve_use(self.nodes[id].scope, &prefix, 0, m) {
             if let Target::Scope(sc) = t {
                 for (name, defs) in &self.scopes[sc].defs {
@@ -440,11 +458,26 @@ impl Graph {
                         }
                     }
                 }
+                // Or an attribute macro or custom derive of the module wrote it.
+                let module = self.scopes[sc].module;
+                let krate = self.scopes[sc].krate;
+                for &x in &self.expanders[krate] {
+                    if self.scopes[self.nodes[x].scope].module == module {
+                        out.edge(x, Reason::Widened(p.display().into()));
+                        expanders += 1;
+                    }
+                }
             }
         }
-        if out.edges.len() > before {
+        if out.edges.len() > before + expanders {
             out.note(format!(
                 "`{}` is not resolved: the items of its module whose names start with `{last}` count",
+                p.display()
+            ));
+        }
+        if expanders > 0 {
+            out.note(format!(
+                "`{}` is not resolved: the items of its module under attribute macros or custom derives, which may write it, count",
                 p.display()
             ));
         }
@@ -1034,6 +1067,21 @@ impl Graph {
                     }
                 }
             }
+            // Items under an attribute macro or a custom derive, where the
+            // name is looked up: their expansion (`#[pm::with_src] impl
+            // Gauge` writing `src_of_gauge()`) is as unreadable as an opaque
+            // invocation's. (A qualified name's module is searched by
+            // `pasted_name_edges`.)
+            if qualified || c != n.krate {
+                continue;
+            }
+            for &x in &self.expanders[c] {
+                let sc = self.nodes[x].scope;
+                if local_scopes.contains(&self.scopes[sc].module) && self.in_blocks(sc, &blocks) {
+                    out.edge(x, why.clone());
+                    calls += 1;
+                }
+            }
         }
         calls
     }
@@ -1108,11 +1156,25 @@ impl Graph {
         let n = &self.nodes[at];
         let dir = n.file.parent().map(PathBuf::from).unwrap_or_default();
         for inc in includes {
+            if inc.kind == IncludeKind::Mentioned {
+                if let crate::parse::PathExpr::Lit(text) = &inc.path {
+                    let files = self.mentioned_files(n.krate, &dir, text);
+                    if !files.is_empty() {
+                        out.note(format!(
+                            "\"{text}\" in macro or attribute input names files of the package: a proc macro may read them"
+                        ));
+                    }
+                    out.includes.extend(files.into_iter().map(IncludeDep::File));
+                }
+                continue;
+            }
             match super::eval_path(&inc.path, &dir, &|v| env(n.krate, v)) {
                 Some(p) => out.includes.push(IncludeDep::File(p)),
                 None => {
                     let what = match inc.kind {
-                        IncludeKind::Data => "`include_str!`/`include_bytes!`",
+                        IncludeKind::Data | IncludeKind::Mentioned => {
+                            "`include_str!`/`include_bytes!`"
+                        }
                         IncludeKind::Code => "`include!`",
                     };
                     out.note(format!(

@@ -71,6 +71,9 @@ pub(crate) struct Node {
     pub origin: Option<NodeId>,
     /// Under `#[cfg(..)]` (`Item::conditional`).
     pub conditional: bool,
+    /// Under a macro whose expansion the analysis cannot read
+    /// (`Item::expands`).
+    pub expands: bool,
     /// Kind-specific facts the rules need.
     pub detail: NodeDetail,
 }
@@ -226,6 +229,12 @@ pub(crate) struct Graph {
     /// Item-level macro invocations (not inside an impl or trait) of each
     /// crate.
     item_macro_calls: Vec<Vec<NodeId>>,
+    /// Items of each crate under a macro whose expansion cannot be read
+    /// (`Node::expands`), not inside an impl or trait.
+    expanders: Vec<Vec<NodeId>>,
+    /// Inherent impls under such a macro, by self type: the macro may add
+    /// methods of any name.
+    expanding_impls: FxHashMap<NodeId, Vec<NodeId>>,
     /// Functions by the linker symbol they are exported under.
     exported: FxHashMap<String, Vec<NodeId>>,
     /// Types holding a closure (`Box<dyn Fn(..)>`): the items that write the
@@ -247,6 +256,8 @@ pub(crate) struct Graph {
     pub unknown_includes: Vec<(usize, String)>,
     /// What each crate's build script reads, as far as the sources show.
     build_inputs: Vec<std::sync::OnceLock<Vec<PathBuf>>>,
+    /// Every file of each crate's package, listed when first asked for.
+    package_files: Vec<std::sync::OnceLock<Vec<PathBuf>>>,
     /// The names generated code of each crate may use: the words of its
     /// build script's string literals and of the files the script reads
     /// (`None`: no build script, any name).
@@ -367,6 +378,7 @@ impl Graph {
         let mut g = b.g;
         // Read on demand: few functions reach generated or foreign code.
         g.build_inputs = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
+        g.package_files = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.generated_names = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.cone();
         g.index();
@@ -438,6 +450,7 @@ impl Graph {
     /// Resolves impls' self types and traits, and builds the lookup tables.
     fn index(&mut self) {
         self.item_macro_calls = vec![Vec::new(); self.crates.len()];
+        self.expanders = vec![Vec::new(); self.crates.len()];
         // What an item-level invocation may define: the identifiers of its
         // input (unless it parsed as items, which are in the graph) and of
         // the bodies of the `macro_rules!` it may be.
@@ -579,6 +592,11 @@ impl Graph {
             let inherent = im.trait_.is_none();
             let items = im.items.clone();
             let calls = im.macro_calls.clone();
+            if inherent && self.nodes[im.header].expands {
+                for &t in &self_types {
+                    self.expanding_impls.entry(t).or_default().push(im.header);
+                }
+            }
             for id in items {
                 let name = self.nodes[id].name.clone();
                 if name.is_empty() {
@@ -623,6 +641,14 @@ impl Graph {
         }
         for id in 0..self.nodes.len() {
             let n = &self.nodes[id];
+            let top_level = match n.parent {
+                Parent::Scope => true,
+                Parent::Impl(i) => self.impls[i].header == id,
+                Parent::Trait(_) => false,
+            };
+            if n.expands && top_level {
+                self.expanders[n.krate].push(id);
+            }
             if n.name.is_empty() {
                 continue;
             }
@@ -933,6 +959,36 @@ impl Graph {
         self.build_inputs[krate].get_or_init(|| build_script_inputs(&self.crates[krate].info))
     }
 
+    /// The files of crate `krate`'s package that `text` (a string a proc
+    /// macro is given, `IncludeKind::Mentioned`) may name, written in a file
+    /// of folder `dir`: relative to the package or to `dir`, else any whose
+    /// path ends with it (askama's `path = "x.html"` is under `templates/`);
+    /// a folder's files, all of them.
+    pub(crate) fn mentioned_files(&self, krate: usize, dir: &Path, text: &str) -> Vec<PathBuf> {
+        let package = &self.crates[krate].info.package_dir;
+        let rel = Path::new(text);
+        for base in [package.as_path(), dir] {
+            let p = base.join(rel);
+            if p.is_file() {
+                return vec![p];
+            }
+            if p.is_dir() && p != *package {
+                return files_under(&p, false);
+            }
+        }
+        self.package_files[krate]
+            .get_or_init(|| files_under(package, false))
+            .iter()
+            .filter(|f| {
+                let inside = f.strip_prefix(package).unwrap_or(f);
+                inside
+                    .ancestors()
+                    .any(|a| !a.as_os_str().is_empty() && a.ends_with(rel))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Whether node `id` observes where its callers sit: a call of
     /// `Location::caller()`, a `#[track_caller]` function, a `macro_rules!`
     /// whose body uses `line!()`, `column!()`, `file!()` or names `caller`
@@ -1176,6 +1232,7 @@ impl Builder<'_> {
             generics,
             origin,
             conditional: it.conditional,
+            expands: it.expands,
             detail,
         });
         if own_scope != scope {
@@ -1579,6 +1636,7 @@ impl Builder<'_> {
                 },
                 inner: Vec::new(),
                 conditional: false,
+                expands: false,
             };
             self.add_mod(scope, &decl, None, &[], file, dir, Some(id), depth + 1);
         }

@@ -1070,3 +1070,109 @@ fn code_given_to_a_method_of_a_code_holder_is_its_builders() {
     ]);
     has(&reach(&g, "app::<impl Pipeline>::run"), "down::piped");
 }
+
+#[test]
+fn a_name_found_nowhere_reaches_what_attribute_macros_of_its_module_may_write() {
+    let g = one("pub struct Gauge;\n\
+         #[pm::with_src] impl Gauge { pub fn read(&self) -> u32 { 5 } }\n\
+         pub struct Other;\n\
+         #[pm::with_src] impl Other { pub fn read_other(&self) -> u32 { 6 } }\n\
+         pub mod inner { #[pm::with_src] pub fn far() -> u32 { 7 } }\n\
+         pub fn f() -> &'static str { src_of_gauge() }\n\
+         pub fn g() -> &'static str { inner::far_src() }\n\
+         pub fn h() -> u32 { 1 }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Gauge>");
+    has(&r, "app::<impl Gauge>::read");
+    lacks(&r, "app::inner::far");
+    let r = reach(&g, "app::g");
+    has(&r, "app::inner::far");
+    lacks(&r, "app::<impl Gauge>::read");
+    // A name that resolves reaches no expansion.
+    lacks(&reach(&g, "app::h"), "app::<impl Gauge>");
+}
+
+#[test]
+fn a_types_inherent_impls_under_attribute_macros_join_with_it() {
+    let g = one("pub struct Gauge;\n\
+         #[pm::getters] impl Gauge { fn level(&self) -> u32 { 5 } }\n\
+         pub fn f(g: Gauge) -> u32 { g.level_checked() }");
+    has(&reach(&g, "app::f"), "app::<impl Gauge>::level");
+}
+
+#[test]
+fn a_custom_derive_may_write_the_type_a_function_names() {
+    let g = one(
+        "#[derive(pm::Builder)] pub struct Config { #[builder(default = \"5\")] pub x: u32 }\n\
+         #[derive(Clone)] pub struct Plain;\n\
+         pub fn f() -> u32 { ConfigBuilder::default().build().x }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::Config");
+    lacks(&r, "app::Plain");
+}
+
+#[test]
+fn files_a_proc_macros_input_names_are_read() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let package = dir.path();
+    for (path, text) in [
+        ("templates/hello.html", "Hello {{ name }}"),
+        ("assets/a.txt", "a"),
+        ("assets/deep/b.txt", "b"),
+        ("other.txt", "o"),
+    ] {
+        let p = package.join(path);
+        std::fs::create_dir_all(p.parent().unwrap_or(package)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let src = "#[derive(askama::Template)] #[template(path = \"hello.html\")] pub struct Hello { pub name: String }\n\
+               #[derive(rust_embed::Embed)] #[folder = \"assets/\"] pub struct Assets;\n\
+               #[derive(serde::Serialize)] #[serde(rename = \"data.json\")] pub struct Plain;\n\
+               pub fn page() -> Hello { Hello { name: String::new() } }\n\
+               pub fn asset() -> Assets { Assets }\n\
+               pub fn plain() -> Plain { Plain }\n\
+               pub fn inline() -> u32 { pm::embed!(\"other.txt\") }";
+    let summary = parse_file(src).unwrap_or_else(|e| panic!("{}", e.message));
+    let root = package.join("src/lib.rs");
+    let info = CrateInfo {
+        name: "app".into(),
+        package: "app".into(),
+        package_dir: package.to_path_buf(),
+        kind: "lib".into(),
+        root: root.clone(),
+        member: true,
+        proc_macro: false,
+        deps: ["askama", "rust_embed", "serde", "pm"]
+            .iter()
+            .map(|d| ((*d).to_owned(), DepRef::External(format!("{d}@1.0.0"))))
+            .collect(),
+        test_deps: BTreeMap::new(),
+        build_script: None,
+        edition: "2021".into(),
+    };
+    let env = |_: usize, _: &str| None;
+    let files = HashMap::from([(root, Arc::new(summary))]);
+    let g = Graph::build(&[info], &mut Mem(files), &env);
+    let read = |function: &str| -> BTreeSet<PathBuf> {
+        let edges: Vec<std::sync::OnceLock<Deps>> =
+            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
+        g.closure(node(&g, function), &mut deps, &mut Memo::default())
+            .includes
+            .iter()
+            .filter_map(|i| match i {
+                super::IncludeDep::File(p) => p.strip_prefix(package).ok().map(PathBuf::from),
+                super::IncludeDep::Unknown { .. } => None,
+            })
+            .collect()
+    };
+    let set = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
+    assert_eq!(read("app::page"), set(&["templates/hello.html"]));
+    assert_eq!(
+        read("app::asset"),
+        set(&["assets/a.txt", "assets/deep/b.txt"])
+    );
+    assert_eq!(read("app::plain"), set(&[]));
+    assert_eq!(read("app::inline"), set(&["other.txt"]));
+}

@@ -31,7 +31,7 @@ pub use fallback::widened_hash;
 use crate::analyze::{analyze, Analysis, FunctionDetail, Options};
 use crate::graph::{eval_path, IncludeDep, Parent};
 use crate::model::{DepRef, Workspace};
-use crate::parse::{Detail, FileSummary, Item, ANY_ENV_VAR};
+use crate::parse::{Detail, FileSummary, IncludeKind, Item, ANY_ENV_VAR};
 use crate::tokens;
 use rustc::Compilation;
 
@@ -670,7 +670,12 @@ impl Session {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default();
-                for inc in &node.refs.includes {
+                for inc in node
+                    .refs
+                    .includes
+                    .iter()
+                    .filter(|i| i.kind != IncludeKind::Mentioned)
+                {
                     if let Some(p) = eval_path(&inc.path, &dir, &|v| std::env::var(v).ok()) {
                         // Which file a path names (`include_str!(env!("DATA"))`)
                         // counts apart from the package's files, among which

@@ -604,16 +604,20 @@ fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs)
         detail: Detail::None,
         inner: Vec::new(),
         conditional: false,
+        expands: false,
     }
 }
 
 /// One syn item as summaries (a foreign block gives one per declaration).
 pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
     let mut items = summarize_one(it);
-    if item_attrs(it).iter().any(|a| a.path().is_ident("cfg")) {
-        for i in &mut items {
-            i.conditional = true;
-        }
+    let attrs = item_attrs(it);
+    let conditional = attrs.iter().any(|a| a.path().is_ident("cfg"));
+    let expands = !matches!(it, syn::Item::Macro(_))
+        && (under_attribute_macro(attrs) || custom_derive(&derive_lists(attrs)));
+    for i in &mut items {
+        i.conditional |= conditional;
+        i.expands |= expands;
     }
     items
 }

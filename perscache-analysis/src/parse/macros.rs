@@ -571,6 +571,9 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         }
         _ => {}
     }
+    if !is_std_macro(&name) {
+        mentioned_files(input.clone(), &mut c.refs.includes);
+    }
     let evaluated = is_expr_macro(&name);
     if !evaluated {
         // Any string in its input may reach `format!`: `show!("v", "{a}")`.
@@ -816,6 +819,10 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
     if !c.derive_helpers {
         c.refs.macros.push(path_ref(path));
     }
+    mentioned_files(
+        quote::ToTokens::to_token_stream(&a.meta),
+        &mut c.refs.includes,
+    );
     match &a.meta {
         syn::Meta::List(list) => attribute_args(c, list.tokens.clone()),
         syn::Meta::NameValue(nv) => {
@@ -895,6 +902,46 @@ fn string_paths(tokens: TokenStream, out: &mut Vec<PathRef>) {
             TokenTree::Ident(_) | TokenTree::Punct(_) => {}
         }
     }
+}
+
+/// The strings of `tokens` that look like relative paths of files or
+/// directories (`"hello.html"`, `"assets/"`): a proc macro given them may
+/// read those files at expansion, as rustc sees but the sources do not.
+fn mentioned_files(tokens: TokenStream, out: &mut Vec<Include>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Literal(l) => {
+                let Ok(lit) = syn::parse_str::<syn::LitStr>(&l.to_string()) else {
+                    continue;
+                };
+                let text = lit.value();
+                let text = text
+                    .strip_prefix("$CARGO_MANIFEST_DIR/")
+                    .or_else(|| text.strip_prefix("${CARGO_MANIFEST_DIR}/"))
+                    .unwrap_or(&text);
+                if looks_like_path(text) {
+                    out.push(Include {
+                        kind: IncludeKind::Mentioned,
+                        path: PathExpr::Lit(text.to_owned()),
+                    });
+                }
+            }
+            TokenTree::Group(g) => mentioned_files(g.stream(), out),
+            TokenTree::Ident(_) | TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// A relative path with a directory or an extension, and nothing a
+/// message or a format string has (spaces, braces, colons).
+fn looks_like_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 256
+        && !s.starts_with('/')
+        && (s.contains('.') || s.contains('/'))
+        && s.split('/').any(|c| !c.is_empty() && c != "." && c != "..")
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '+' | '@' | '~'))
 }
 
 /// Macros of the standard library.

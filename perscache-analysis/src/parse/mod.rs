@@ -130,6 +130,10 @@ pub enum IncludeKind {
     Data,
     /// `include!`: Rust code, parsed and resolved as code.
     Code,
+    /// A string in a macro's input or a custom attribute that looks like a
+    /// path (`#[template(path = "hello.html")]`): a proc macro may read the
+    /// file at expansion. It counts when it names files of the package.
+    Mentioned,
 }
 
 /// One `include*!`.
@@ -362,4 +366,9 @@ pub struct Item {
     /// item of its name (a glob's, an enclosing scope's).
     #[serde(default)]
     pub conditional: bool,
+    /// Under an attribute macro or a derive the compiler does not know
+    /// (`#[pm::with_src] impl Gauge`, `#[derive(Builder)]`): its expansion
+    /// may add items the analysis cannot read, named as the macro likes.
+    #[serde(default)]
+    pub expands: bool,
 }
