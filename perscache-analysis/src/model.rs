@@ -167,6 +167,9 @@ impl Workspace {
             .as_ref()
             .map(|r| r.nodes.as_slice())
             .unwrap_or(&[]);
+        let node_of: BTreeMap<_, _> = nodes.iter().map(|n| (&n.id, n)).collect();
+        let external =
+            |p: &cargo_metadata::Package| DepRef::External(external_name(p, &by_id, &node_of));
         let mut pkgs: Vec<&cargo_metadata::Package> =
             md.packages.iter().filter(|p| p.source.is_none()).collect();
         pkgs.sort_by(|a, b| a.manifest_path.cmp(&b.manifest_path));
@@ -204,7 +207,7 @@ impl Workspace {
                             None => continue,
                         }
                     } else {
-                        DepRef::External(format!("{}@{}", dp.name, dp.version))
+                        external(dp)
                     };
                     let name = d.name.replace('-', "_");
                     for k in &d.dep_kinds {
@@ -247,11 +250,7 @@ impl Workspace {
                 // Binaries, examples and tests see their package's library.
                 if kind != "lib" {
                     if let (Some(l), Some(r)) = (&own_lib, lib_root(p)) {
-                        let dep = if own {
-                            DepRef::External(format!("{}@{}", p.name, p.version))
-                        } else {
-                            DepRef::Local(r)
-                        };
+                        let dep = if own { external(p) } else { DepRef::Local(r) };
                         deps.insert(l.clone(), dep);
                     }
                 }
@@ -287,4 +286,41 @@ impl Workspace {
             cargo_files,
         }
     }
+}
+
+/// How the analysis names an external crate: `name@version`, and, when it
+/// or a package it depends on comes from git, each such package with its
+/// commit (`gd@0.1.0 git+https://host/gd#8a1f…`). A git dependency moved to
+/// another commit keeps its version, and the hash cargo gives its files.
+fn external_name(
+    p: &cargo_metadata::Package,
+    by_id: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package>,
+    node_of: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Node>,
+) -> String {
+    let mut name = format!("{}@{}", p.name, p.version);
+    let mut pinned = std::collections::BTreeSet::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![&p.id];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(pkg) = by_id.get(id) {
+            if let Some(src) = pkg.source.as_ref().filter(|s| s.repr.starts_with("git+")) {
+                pinned.insert(if *id == p.id {
+                    src.repr.clone()
+                } else {
+                    format!("{}@{} {}", pkg.name, pkg.version, src.repr)
+                });
+            }
+        }
+        if let Some(node) = node_of.get(id) {
+            stack.extend(node.deps.iter().map(|d| &d.pkg));
+        }
+    }
+    for pin in pinned {
+        name.push(' ');
+        name.push_str(&pin);
+    }
+    name
 }

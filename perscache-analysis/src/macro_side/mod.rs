@@ -289,7 +289,7 @@ struct CachedModel {
     workspace: Workspace,
 }
 
-const MODEL_VERSION: &str = concat!("perscache model 3 / ", env!("CARGO_PKG_VERSION"));
+const MODEL_VERSION: &str = concat!("perscache model 4 / ", env!("CARGO_PKG_VERSION"));
 
 fn digest_file(p: &Path) -> String {
     crate::read_file(p).map_or_else(

@@ -1,0 +1,124 @@
+//! A git dependency moved to another commit keeps its version, and cargo
+//! gives its files the same hash: the key must still change, or the result
+//! the old commit's code computed is served to the new one.
+//!
+//! The test makes a git repository holding a crate `gd`, a workspace whose
+//! binary calls `gd::value()` from a marked function, runs it with a cache,
+//! commits a new `value()`, runs `cargo update -p gd` and runs again: the
+//! output must be what `PERSCACHE=off` prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .expect("cargo-perscache is inside the repository")
+}
+
+fn check(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what}: {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    check(&format!("git {args:?}"), &out);
+}
+
+/// Commits `gd`'s `value()` returning `value`.
+fn commit_value(repo: &Path, value: u32) {
+    std::fs::write(
+        repo.join("src/lib.rs"),
+        format!("pub fn value() -> u32 {{ {value} }}\n"),
+    )
+    .expect("write gd");
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", &format!("value {value}")]);
+}
+
+fn cargo(ws: &Path, cache: &Path, args: &[&str], cache_on: bool) -> String {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(ws)
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("git-dependency-target"),
+        )
+        .env("CARGO_TERM_COLOR", "never")
+        .env("PERSCACHE_DIR", cache)
+        .env("PERSCACHE_STRICT", "1");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PERSCACHE") && name != "PERSCACHE_DIR" {
+            cmd.env_remove(name);
+        }
+    }
+    if !cache_on {
+        cmd.env("PERSCACHE", "off");
+    }
+    let out = cmd.output().expect("cargo runs");
+    check(&format!("cargo {args:?}"), &out);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_git_dependency_moved_to_another_commit_is_a_new_key() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let repo = tmp.path().join("gd");
+    std::fs::create_dir_all(repo.join("src")).expect("gd folder");
+    std::fs::write(
+        repo.join("Cargo.toml"),
+        "[package]\nname = \"gd\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("gd manifest");
+    git(&repo, &["init", "-q"]);
+    commit_value(&repo, 1);
+
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(ws.join("src")).expect("ws folder");
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nperscache = {{ path = {:?} }}\ngd = {{ git = {:?} }}\n",
+            repo_root().display().to_string(),
+            format!("file://{}", repo.display())
+        ),
+    )
+    .expect("ws manifest");
+    std::fs::write(
+        ws.join("src/main.rs"),
+        "#[perscache::persist]\nfn total(x: u32) -> u32 {\n    gd::value() + x\n}\n\n\
+         fn main() {\n    println!(\"{}\", total(10));\n}\n",
+    )
+    .expect("ws main");
+    // perscache's own lock file pins the registry crates to versions this
+    // machine has, so nothing is fetched but `gd`.
+    std::fs::copy(repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
+    let cache = tmp.path().join("cache");
+
+    let run = ["run", "-q"];
+    assert_eq!(cargo(&ws, &cache, &run, true), "11\n");
+    assert_eq!(cargo(&ws, &cache, &run, true), "11\n");
+
+    commit_value(&repo, 2);
+    cargo(&ws, &cache, &["update", "-q", "-p", "gd"], true);
+    let truth = cargo(&ws, &cache, &run, false);
+    assert_eq!(truth, "12\n", "the fixture: the new commit computes 12");
+    assert_eq!(
+        cargo(&ws, &cache, &run, true),
+        truth,
+        "a result of gd's old commit was served to its new one"
+    );
+}
