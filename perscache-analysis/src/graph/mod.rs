@@ -763,6 +763,7 @@ impl Graph {
                 }
             }
         }
+        self.index_std_named_invocations(&mut m);
         for v in self
             .calls_by_type
             .values_mut()
@@ -1050,6 +1051,73 @@ impl Graph {
         }
         at.reverse();
         at
+    }
+
+    /// A body's invocation of a macro named like one of the standard
+    /// library's (`vec!`, `todo!`) is read as the standard one, not as an
+    /// item of its block. Where the workspace defines a `macro_rules!` of
+    /// that name that may write an impl, the item invoking it may implement
+    /// traits for the types it names, and the traits it or the macro's body
+    /// names, like an item-level invocation.
+    fn index_std_named_invocations(&mut self, m: &mut Memo) {
+        for id in 0..self.nodes.len() {
+            let n = &self.nodes[id];
+            if n.kind == Kind::MacroCall {
+                continue;
+            }
+            let mut defs: Vec<NodeId> = Vec::new();
+            for p in &n.refs.macros {
+                let [name] = p.segs.as_slice() else {
+                    continue;
+                };
+                if !crate::parse::is_std_macro(name) {
+                    continue;
+                }
+                for c in (0..self.crates.len()).filter(|&c| self.reaches(n.krate, c)) {
+                    defs.extend(
+                        self.macros_by_name
+                            .get(&(c, name.clone()))
+                            .into_iter()
+                            .flatten()
+                            .filter(|&&d| {
+                                matches!(
+                                    self.nodes[d].detail,
+                                    NodeDetail::MacroDef { may_impl: true, .. }
+                                )
+                            }),
+                    );
+                }
+            }
+            if defs.is_empty() {
+                continue;
+            }
+            let mut named = Vec::new();
+            let call_refs = Arc::clone(&n.refs);
+            let scope = n.scope;
+            for p in &call_refs.paths {
+                named.extend(self.resolve_prefix(scope, p, &[], 0, m).0);
+            }
+            for d in defs {
+                let def_refs = Arc::clone(&self.nodes[d].refs);
+                for p in &def_refs.paths {
+                    named.extend(
+                        self.resolve_prefix(self.nodes[d].scope, p, &[], 0, m)
+                            .0
+                            .into_iter()
+                            .filter(|t| matches!(t, resolve::Target::Node(x) if self.nodes[*x].kind == Kind::Trait)),
+                    );
+                }
+            }
+            for t in named {
+                if let resolve::Target::Node(x) = t {
+                    match self.nodes[x].kind {
+                        Kind::Type => self.calls_by_type.entry(x).or_default().push(id),
+                        Kind::Trait => self.calls_by_trait.entry(x).or_default().push(id),
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {

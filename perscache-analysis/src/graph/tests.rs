@@ -1176,3 +1176,19 @@ fn files_a_proc_macros_input_names_are_read() {
     assert_eq!(read("app::plain"), set(&[]));
     assert_eq!(read("app::inline"), set(&["other.txt"]));
 }
+
+#[test]
+fn a_workspace_macro_named_like_a_standard_one_may_write_impls_in_a_body() {
+    let g = one(
+        "pub trait Weight { fn weight(&self) -> u64; }\n\
+         macro_rules! todo { ($t:ty, $n:expr) => { impl Weight for $t { fn weight(&self) -> u64 { $n } } }; }\n\
+         pub struct Crate;\n\
+         pub struct Other;\n\
+         fn setup() { todo!(Crate, 5); }\n\
+         fn unrelated() { todo!(Other, 6); }\n\
+         pub fn f(c: Crate) -> u64 { c.weight() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::setup");
+    lacks(&r, "app::unrelated");
+}
