@@ -50,6 +50,7 @@ pub fn walk(tokens: TokenStream, h: &mut blake3::Hasher) {
         renamed: HashMap::new(),
         delim: Vec::new(),
         keep_docs: false,
+        std_as_written: false,
     }
     .stream(tokens, Context::Code);
 }
@@ -98,6 +99,7 @@ pub fn digest_with(
         renamed: HashMap::new(),
         delim: Vec::new(),
         keep_docs,
+        std_as_written: false,
     }
     .stream(tokens.clone(), Context::Code);
     *hasher.finalize().as_bytes()
@@ -117,8 +119,29 @@ pub fn macro_input_digest(tokens: &TokenStream) -> [u8; 32] {
         renamed: HashMap::new(),
         delim: Vec::new(),
         keep_docs: true,
+        std_as_written: false,
     }
     .stream(tokens.clone(), Context::MacroInput);
+    *hasher.finalize().as_bytes()
+}
+
+/// The digest of `tokens` with the input of every macro kept as written,
+/// `format!`'s and `vec!`'s too, and no local renamed: what the code is
+/// when a macro of a standard name is the workspace's own, which may
+/// stringify its input.
+pub fn written_digest(tokens: &TokenStream, keep_docs: bool) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(WALK_VERSION.as_bytes());
+    hasher.update(b"standard macros as written");
+    Walker {
+        h: &mut hasher,
+        locals: None,
+        renamed: HashMap::new(),
+        delim: Vec::new(),
+        keep_docs,
+        std_as_written: true,
+    }
+    .stream(tokens.clone(), Context::Code);
     *hasher.finalize().as_bytes()
 }
 
@@ -245,6 +268,9 @@ struct Walker<'a> {
     delim: Vec<(Delimiter, bool)>,
     /// Doc comments count (a derive may read them: clap's help texts).
     keep_docs: bool,
+    /// The input of macros named like the standard ones whose input is
+    /// expressions (`format!`, `vec!`) is kept as written too.
+    std_as_written: bool,
 }
 
 impl Walker<'_> {
@@ -310,7 +336,8 @@ impl Walker<'_> {
                     // `name! (...)`, `name! [...]`, `name! {...}`: the macro may
                     // match on commas, unless it is a standard one whose input
                     // is expressions.
-                    let inner = if (is_macro_input(&tts, i) && !is_expr_macro_call(&tts, i))
+                    let inner = if (is_macro_input(&tts, i)
+                        && (self.std_as_written || !is_expr_macro_call(&tts, i)))
                         || is_macro_rules_body(&tts, i)
                     {
                         Context::MacroInput

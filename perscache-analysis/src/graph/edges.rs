@@ -737,6 +737,30 @@ impl Graph {
                 scan(t, &mut found);
             }
         }
+        if p.segs.len() == 1 {
+            // `use pm::Default;` then `#[derive(Default)]`: a proc macro's
+            // name is no item of its crate, so the import resolves to
+            // nothing there; its crate is what it names.
+            let mut sc = Some(n.scope);
+            while let Some(s) = sc {
+                for (import, _) in self.scopes[s].imports.get(&last).into_iter().flatten() {
+                    if import.segs.len() > 1 {
+                        let prefix = PathRef {
+                            segs: import.segs[..import.segs.len() - 1].to_vec(),
+                            global: import.global,
+                        };
+                        for t in self.resolve_use(s, &prefix, 0, m) {
+                            scan(&t, &mut found);
+                        }
+                    }
+                }
+                sc = if self.scopes[s].is_block {
+                    self.scopes[s].parent
+                } else {
+                    None
+                };
+            }
+        }
         if p.segs.len() > 1 {
             // `dep::mac!`: look in the module the prefix names.
             let prefix = PathRef {

@@ -449,6 +449,7 @@ impl Graph {
 impl Graph {
     /// Resolves impls' self types and traits, and builds the lookup tables.
     fn index(&mut self) {
+        self.hash_std_named_as_written();
         self.item_macro_calls = vec![Vec::new(); self.crates.len()];
         self.expanders = vec![Vec::new(); self.crates.len()];
         // What an item-level invocation may define: the identifiers of its
@@ -1051,6 +1052,57 @@ impl Graph {
         }
         at.reverse();
         at
+    }
+
+    /// An item's digest leaves out what the standard macros and derives of
+    /// its names cannot see (`format!("{}", 1_000)` is `1000`; doc comments
+    /// of a `#[derive(Default)]` type). Where a macro of that name may be
+    /// another, the item's digest as written counts: a `macro_rules!` of the
+    /// crate or of a crate it reaches, a `use` of that name (`use
+    /// pm::Default`), a glob import from another crate, which may bring one.
+    fn hash_std_named_as_written(&mut self) {
+        let std_named =
+            |name: &str| crate::parse::is_std_macro(name) || crate::parse::is_std_derive(name);
+        let mut any_name = vec![false; self.crates.len()];
+        let mut names: Vec<FxHashSet<String>> = vec![FxHashSet::default(); self.crates.len()];
+        let mut m = Memo::default();
+        for sc in 0..self.scopes.len() {
+            let k = self.scopes[sc].krate;
+            for name in self.scopes[sc].imports.keys().filter(|n| std_named(n)) {
+                names[k].insert(name.clone());
+            }
+            for (glob, _) in self.scopes[sc].globs.clone() {
+                let from_elsewhere =
+                    self.resolve_use(sc, &glob, 0, &mut m)
+                        .iter()
+                        .any(|t| match t {
+                            resolve::Target::Scope(s) => self.scopes[*s].krate != k,
+                            resolve::Target::Ext(_) => true,
+                            _ => false,
+                        });
+                any_name[k] |= from_elsewhere;
+            }
+        }
+        for (c, name) in self.macros_by_name.keys() {
+            if std_named(name) {
+                for k in (0..self.crates.len()).filter(|&k| self.reaches(k, *c)) {
+                    names[k].insert(name.clone());
+                }
+            }
+        }
+        for n in &mut self.nodes {
+            let Some(written) = n.refs.written else {
+                continue;
+            };
+            let shadowed = any_name[n.krate]
+                || n.refs.macros.iter().any(|p| match p.segs.as_slice() {
+                    [name] => names[n.krate].contains(name),
+                    _ => false,
+                });
+            if shadowed {
+                n.hash = written;
+            }
+        }
     }
 
     /// A body's invocation of a macro named like one of the standard

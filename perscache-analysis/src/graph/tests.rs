@@ -32,6 +32,11 @@ fn graph(crates: &[Krate<'_>]) -> Graph {
 
 /// [`graph`], with dev-dependencies: `(library, its dev-dependency)`.
 fn graph_with_dev(crates: &[Krate<'_>], dev: &[(&str, &str)]) -> Graph {
+    graph_full(crates, dev, &[])
+}
+
+/// [`graph_with_dev`], with the crates named in `proc_macros` proc-macro crates.
+fn graph_full(crates: &[Krate<'_>], dev: &[(&str, &str)], proc_macros: &[&str]) -> Graph {
     let local = |d: &str| DepRef::Local(format!("/ws/{d}/src/lib.rs"));
     let mut files = HashMap::new();
     let mut infos = Vec::new();
@@ -53,7 +58,7 @@ fn graph_with_dev(crates: &[Krate<'_>], dev: &[(&str, &str)]) -> Graph {
             kind: "lib".into(),
             root: dir.join("src/lib.rs"),
             member: true,
-            proc_macro: false,
+            proc_macro: proc_macros.contains(&k.name),
             deps,
             test_deps: dev
                 .iter()
@@ -1191,4 +1196,77 @@ fn a_workspace_macro_named_like_a_standard_one_may_write_impls_in_a_body() {
     let r = reach(&g, "app::f");
     has(&r, "app::setup");
     lacks(&r, "app::unrelated");
+}
+
+/// The digest of `key` in the one-crate graph of `src`.
+fn digest(src: &str, key: &str) -> [u8; 32] {
+    let g = one(src);
+    g.nodes[node(&g, key)].hash
+}
+
+#[test]
+fn a_standard_macros_input_counts_as_written_where_a_macro_of_its_name_may_be_another() {
+    let user = "macro_rules! format { ($($t:tt)*) => { stringify!($($t)*) } }\n";
+    let f = |body: &str| format!("pub fn f() -> &'static str {{ {body} }}");
+    assert_ne!(
+        digest(&format!("{user}{}", f("format!(1_000)")), "app::f"),
+        digest(&format!("{user}{}", f("format!(1000)")), "app::f"),
+    );
+    // The standard `format!` evaluates its arguments: the hash keeps.
+    assert_eq!(
+        digest(&f("{ let _ = format!(\"{}\", 1_000); \"\" }"), "app::f"),
+        digest(&f("{ let _ = format!(\"{}\", 1000); \"\" }"), "app::f"),
+    );
+}
+
+#[test]
+fn a_derive_of_a_standard_name_counts_as_written_where_it_is_imported() {
+    let ty = |doc: &str| format!("/// {doc}\n#[derive(Default)] pub struct Dial(pub u64);");
+    let imported = |doc: &str| format!("use pm::Default;\n{}", ty(doc));
+    assert_ne!(
+        digest(&imported("A dial."), "app::Dial"),
+        digest(&imported("Another dial."), "app::Dial"),
+    );
+    assert_eq!(
+        digest(&ty("A dial."), "app::Dial"),
+        digest(&ty("Another dial."), "app::Dial"),
+    );
+    // Named by a path, it is no standard derive.
+    let qualified =
+        |doc: &str| format!("/// {doc}\n#[derive(pm::Default)] pub struct Dial(pub u64);");
+    assert_ne!(
+        digest(&qualified("A dial."), "app::Dial"),
+        digest(&qualified("Another dial."), "app::Dial"),
+    );
+}
+
+#[test]
+fn an_imported_derive_of_a_standard_name_is_its_crates() {
+    let g = graph_full(
+        &[
+            Krate {
+                name: "pm",
+                files: &[(
+                    "lib.rs",
+                    "#[proc_macro_derive(Default)] pub fn default_len(i: TokenStream) -> TokenStream { i }",
+                )],
+                deps: &[],
+            },
+            Krate {
+                name: "app",
+                files: &[(
+                    "lib.rs",
+                    "mod imported { use pm::Default; #[derive(Default)] pub struct Dial(pub u64); }\n\
+                     mod plain { #[derive(Default)] pub struct Knob(pub u64); }\n\
+                     pub fn dial() -> u64 { imported::Dial::default().0 }\n\
+                     pub fn knob() -> u64 { plain::Knob::default().0 }",
+                )],
+                deps: &["pm"],
+            },
+        ],
+        &[],
+        &["pm"],
+    );
+    has(&reach(&g, "app::dial"), "pm::default_len");
+    lacks(&reach(&g, "app::knob"), "pm::default_len");
 }

@@ -418,7 +418,22 @@ fn collected_with<T: ToTokens>(
         refs.position.push("track_caller".to_owned());
     }
     refs.layout = tokens::layout_digest(&ts);
-    let mut hash = if in_attribute_macro || tokens::has_attribute_macro(&ts) {
+    let as_written = in_attribute_macro || tokens::has_attribute_macro(&ts);
+    if !as_written {
+        let std_named = |f: fn(&str) -> bool| {
+            refs.macros
+                .iter()
+                .any(|p| matches!(p.segs.as_slice(), [name] if f(name)))
+        };
+        refs.written = if std_named(is_std_derive) {
+            Some(tokens::macro_input_digest(&ts))
+        } else if std_named(tokens::is_expr_macro) {
+            Some(tokens::written_digest(&ts, keep_docs))
+        } else {
+            None
+        };
+    }
+    let mut hash = if as_written {
         tokens::macro_input_digest(&ts)
     } else {
         let mut counts = HashMap::new();
@@ -491,33 +506,39 @@ fn derive_lists(attrs: &[syn::Attribute]) -> Vec<syn::MetaList> {
 }
 
 /// Whether one of the derives is not the standard library's: it may read
-/// the item's tokens as written, doc comments included.
+/// the item's tokens as written, doc comments included. A bare standard
+/// name (`Default`) may still be imported from elsewhere: the item keeps
+/// its digest as written for that (`Refs::written`).
 fn custom_derive(derives: &[syn::MetaList]) -> bool {
     derives.iter().any(|list| {
         let mut any = false;
         let _ = list.parse_nested_meta(|m| {
-            let name = m
+            let segs: Vec<String> = m
                 .path
                 .segments
-                .last()
+                .iter()
                 .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            any |= !matches!(
-                name.as_str(),
-                "Debug"
-                    | "Clone"
-                    | "Copy"
-                    | "PartialEq"
-                    | "Eq"
-                    | "PartialOrd"
-                    | "Ord"
-                    | "Hash"
-                    | "Default"
-            );
+                .collect();
+            let std = match segs.as_slice() {
+                [name] => is_std_derive(name),
+                [krate, .., name] => {
+                    matches!(krate.as_str(), "std" | "core" | "alloc") && is_std_derive(name)
+                }
+                [] => false,
+            };
+            any |= !std;
             Ok(())
         });
         any
     })
+}
+
+/// The standard library's derives.
+pub(crate) fn is_std_derive(name: &str) -> bool {
+    matches!(
+        name,
+        "Debug" | "Clone" | "Copy" | "PartialEq" | "Eq" | "PartialOrd" | "Ord" | "Hash" | "Default"
+    )
 }
 
 /// The digest of a `use`, `mod` or `extern crate` declaration whose

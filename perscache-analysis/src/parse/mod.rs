@@ -13,7 +13,7 @@ mod macros;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use items::code_refs;
+pub(crate) use items::{code_refs, is_std_derive};
 pub use items::{parse_file, SyntaxError};
 pub(crate) use macros::is_std_macro;
 
@@ -192,6 +192,12 @@ pub struct Refs {
     /// callers' positions.
     #[serde(default)]
     pub layout: [u8; 32],
+    /// The item's digest as written, when it invokes a macro or derive named
+    /// like a standard one (`format!`, `#[derive(Default)]`), whose input the
+    /// hash normalizes: the graph uses it where the crate may define or
+    /// import a macro of that name (`use pm::Default`).
+    #[serde(default)]
+    pub written: Option<[u8; 32]>,
 }
 
 /// What the caller of an item chooses: its generic parameters, and the
