@@ -1270,3 +1270,13 @@ fn an_imported_derive_of_a_standard_name_is_its_crates() {
     has(&reach(&g, "app::dial"), "pm::default_len");
     lacks(&reach(&g, "app::knob"), "pm::default_len");
 }
+
+#[test]
+fn write_calls_the_write_fmt_method_of_its_destination() {
+    let g = one(
+        "pub struct Sink(pub String);\n\
+         impl Sink { pub fn write_fmt(&mut self, a: std::fmt::Arguments<'_>) -> std::fmt::Result { self.0.push_str(&a.to_string().to_uppercase()); Ok(()) } }\n\
+         pub fn f() -> String { let mut s = Sink(String::new()); let _ = write!(s, \"a{}\", 4); s.0 }",
+    );
+    has(&reach(&g, "app::f"), "app::<impl Sink>::write_fmt");
+}

@@ -574,6 +574,10 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
     if !is_std_macro(&name) {
         mentioned_files(input.clone(), &mut c.refs.includes);
     }
+    if matches!(name.as_str(), "write" | "writeln") {
+        // `write!(out, ..)` is `out.write_fmt(..)`, an inherent method too.
+        c.refs.methods.push("write_fmt".to_owned());
+    }
     let evaluated = is_expr_macro(&name);
     if !evaluated {
         // Any string in its input may reach `format!`: `show!("v", "{a}")`.
