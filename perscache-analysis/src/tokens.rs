@@ -427,8 +427,16 @@ fn is_macro_input(tts: &[TokenTree], i: usize) -> bool {
         && matches!(&tts[i - 2], TokenTree::Ident(_))
 }
 
+/// Whether the macro call whose input is at `i` is `format!`, `vec!`, ...
+/// written bare or under `std::`, `core::` or `alloc::`: `base::format!` is
+/// another crate's macro.
 fn is_expr_macro_call(tts: &[TokenTree], i: usize) -> bool {
-    matches!(&tts[i - 2], TokenTree::Ident(name) if is_expr_macro(&name.to_string()))
+    let named = matches!(&tts[i - 2], TokenTree::Ident(name) if is_expr_macro(&name.to_string()));
+    let qualified = i >= 3 && matches!(&tts[i - 3], TokenTree::Punct(p) if p.as_char() == ':');
+    named
+        && (!qualified
+            || (i >= 5
+                && matches!(&tts[i - 5], TokenTree::Ident(k) if k == "std" || k == "core" || k == "alloc")))
 }
 
 /// Keywords after which a parenthesis is an expression (`return (x,)`).

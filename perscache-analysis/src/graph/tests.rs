@@ -1280,3 +1280,11 @@ fn write_calls_the_write_fmt_method_of_its_destination() {
     );
     has(&reach(&g, "app::f"), "app::<impl Sink>::write_fmt");
 }
+
+#[test]
+fn a_qualified_macro_named_like_a_standard_one_is_hashed_as_written() {
+    let f = |arg: &str| format!("pub fn f() -> String {{ base::format!(n + {arg}) }}");
+    assert_ne!(digest(&f("1_000"), "app::f"), digest(&f("1000"), "app::f"));
+    let v = |arg: &str| format!("pub fn f() -> usize {{ base::vec![{arg}] }}");
+    assert_ne!(digest(&v("1, 2,"), "app::f"), digest(&v("1, 2"), "app::f"));
+}

@@ -578,7 +578,8 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
         // `write!(out, ..)` is `out.write_fmt(..)`, an inherent method too.
         c.refs.methods.push("write_fmt".to_owned());
     }
-    let evaluated = is_expr_macro(&name);
+    // `base::format!` is another crate's macro, whatever its name.
+    let evaluated = is_expr_macro(&name) && is_std_path(&mac.path);
     if !evaluated {
         // Any string in its input may reach `format!`: `show!("v", "{a}")`.
         format_names_in_strings(input.clone(), c);
@@ -946,6 +947,15 @@ fn looks_like_path(s: &str) -> bool {
         && s.split('/').any(|c| !c.is_empty() && c != "." && c != "..")
         && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '+' | '@' | '~'))
+}
+
+/// Whether `path` is a bare name or starts at `std`, `core` or `alloc`.
+fn is_std_path(path: &syn::Path) -> bool {
+    path.segments.len() == 1
+        || path
+            .segments
+            .first()
+            .is_some_and(|s| s.ident == "std" || s.ident == "core" || s.ident == "alloc")
 }
 
 /// Macros of the standard library.
