@@ -428,11 +428,11 @@ impl Graph {
         }
         let last = p.segs.last().cloned().unwrap_or_default();
         let qualified = p.segs.len() > 1;
-        self.widen_by_name(id, &last, &p.display(), qualified, qualified, out);
+        self.widen_by_name(id, &last, &p.display(), qualified, qualified, out, m);
         if qualified && !is_prelude(first) && self.lookup_first(n.scope, first, 0, m).is_empty() {
             // `ConfigBuilder::default()`: the first name is found nowhere
             // either, and may be written by what writes names here.
-            self.widen_by_name(id, first, first, false, false, out);
+            self.widen_by_name(id, first, first, false, false, out, m);
         }
     }
 
@@ -842,7 +842,7 @@ impl Graph {
             // writes `macro_rules! $name`), and its input is the macro's body.
             let qualified = p.segs.len() > 1;
             let why = Reason::Widened(p.display().into());
-            if self.invocations_defining(id, &last, qualified, &why, out) > 0 {
+            if self.invocations_defining(id, &last, qualified, &why, out, m) > 0 {
                 out.note(format!(
                     "macro `{}` is not defined where syn can see: the macro invocations that may define it count",
                     p.display()
@@ -982,7 +982,7 @@ impl Graph {
         let targets = self.lookup_first(n.scope, name, 0, m);
         if targets.is_empty() {
             if widen && !is_prelude(name) {
-                self.widen_by_name(id, name, name, true, false, out);
+                self.widen_by_name(id, name, name, true, false, out, m);
             }
             return;
         }
@@ -998,6 +998,7 @@ impl Graph {
     /// `assoc`: the name may be an associated item or a variant too;
     /// `qualified`: it was written after a path, so a module anywhere may
     /// hold it.
+    #[allow(clippy::too_many_arguments)]
     fn widen_by_name(
         &self,
         id: NodeId,
@@ -1006,6 +1007,7 @@ impl Graph {
         assoc: bool,
         qualified: bool,
         out: &mut Deps,
+        m: &mut Memo,
     ) {
         let n = &self.nodes[id];
         let why = Reason::Widened((written.to_owned()).into());
@@ -1040,7 +1042,7 @@ impl Graph {
         // No item has that name: a macro invocation that mentions it may
         // have made it, or, where the name is looked up, one whose expansion
         // cannot be read.
-        if self.invocations_defining(id, name, qualified, &why, out) > 0 {
+        if self.invocations_defining(id, name, qualified, &why, out, m) > 0 {
             out.note(format!(
                 "`{written}` is not defined where syn can see: the macro invocations that may make it count"
             ));
@@ -1058,6 +1060,7 @@ impl Graph {
         qualified: bool,
         why: &Reason,
         out: &mut Deps,
+        m: &mut Memo,
     ) -> usize {
         let n = &self.nodes[id];
         // The blocks around the node, and their modules.
@@ -1072,6 +1075,34 @@ impl Graph {
             } else {
                 None
             };
+        }
+        // Where an import says the name is (`use crate::dials::*`, `use
+        // crate::src_of_gauge`): an expansion there may write it too.
+        let mut imported = Vec::new();
+        if !qualified {
+            for &sc in blocks.iter().chain(local_scopes.first()) {
+                let scope = &self.scopes[sc];
+                let explicit =
+                    scope
+                        .imports
+                        .get(name)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(p, _)| {
+                            (p.segs.len() > 1).then(|| PathRef {
+                                segs: p.segs[..p.segs.len() - 1].to_vec(),
+                                global: p.global,
+                            })
+                        });
+                let globs = scope.globs.iter().map(|(p, _)| p.clone());
+                for p in explicit.chain(globs).collect::<Vec<_>>() {
+                    for t in self.resolve_use(sc, &p, 0, m) {
+                        if let Target::Scope(s) = t {
+                            imported.push(self.scopes[s].module);
+                        }
+                    }
+                }
+            }
         }
         let mut calls = 0;
         for c in self.cone_crates(n.krate) {
@@ -1096,12 +1127,15 @@ impl Graph {
             // Gauge` writing `src_of_gauge()`) is as unreadable as an opaque
             // invocation's. (A qualified name's module is searched by
             // `pasted_name_edges`.)
-            if qualified || c != n.krate {
+            if qualified {
                 continue;
             }
             for &x in &self.expanders[c] {
                 let sc = self.nodes[x].scope;
-                if local_scopes.contains(&self.scopes[sc].module) && self.in_blocks(sc, &blocks) {
+                let module = self.scopes[sc].module;
+                let here =
+                    c == n.krate && local_scopes.contains(&module) && self.in_blocks(sc, &blocks);
+                if here || (imported.contains(&module) && !self.scopes[sc].is_block) {
                     out.edge(x, why.clone());
                     calls += 1;
                 }

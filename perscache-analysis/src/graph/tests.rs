@@ -1288,3 +1288,31 @@ fn a_qualified_macro_named_like_a_standard_one_is_hashed_as_written() {
     let v = |arg: &str| format!("pub fn f() -> usize {{ base::vec![{arg}] }}");
     assert_ne!(digest(&v("1, 2,"), "app::f"), digest(&v("1, 2"), "app::f"));
 }
+
+#[test]
+fn a_name_imported_from_a_module_reaches_what_its_attribute_macros_may_write() {
+    let g = one(
+        "pub mod dials { pub struct Dial; #[pm::with_src] impl Dial { pub fn steps(&self) -> u32 { 1 } } }\n\
+         pub struct Gauge;\n\
+         #[pm::with_src] impl Gauge { pub fn level(&self) -> u32 { 2 } }\n\
+         #[derive(pm::Builder)] pub struct Config { pub retries: u32 }\n\
+         pub mod usage {\n\
+             pub mod by_glob { use crate::dials::*; pub fn f() -> usize { src_of_dial().len() } }\n\
+             pub mod by_name { use crate::src_of_gauge; pub fn g() -> &'static str { src_of_gauge() } }\n\
+             pub mod by_type { use crate::ConfigBuilder; pub fn h() -> u32 { ConfigBuilder::default().build().retries } }\n\
+         }",
+    );
+    has(
+        &reach(&g, "app::usage::by_glob::f"),
+        "app::dials::<impl Dial>::steps",
+    );
+    has(
+        &reach(&g, "app::usage::by_name::g"),
+        "app::<impl Gauge>::level",
+    );
+    has(&reach(&g, "app::usage::by_type::h"), "app::Config");
+    lacks(
+        &reach(&g, "app::usage::by_glob::f"),
+        "app::<impl Gauge>::level",
+    );
+}
