@@ -104,6 +104,8 @@ struct Walk<'g> {
     universes_by_name: FxHashSet<String>,
     /// Macro definitions whose body's method calls are made from a crate.
     expanded: FxHashSet<(NodeId, usize)>,
+    /// Proc-macro crates whose output's method calls are made from a crate.
+    macro_outputs: FxHashSet<(usize, usize)>,
     out: Closure,
 }
 
@@ -376,6 +378,7 @@ impl Graph {
             universes: FxHashSet::default(),
             universes_by_name: FxHashSet::default(),
             expanded: FxHashSet::default(),
+            macro_outputs: FxHashSet::default(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -422,11 +425,22 @@ impl Graph {
                 w.call(name, x);
             }
             // A `macro_rules!` body's method calls are made where it
-            // expands: by the invoking node, in the invoking crate.
+            // expands: by the invoking node, in the invoking crate; so are
+            // those a workspace proc macro's output may make.
+            let krate = self.nodes[x].krate;
             if self.nodes[x].kind != Kind::MacroDef {
                 for (y, _) in &d.edges {
                     if self.nodes[*y].kind == Kind::MacroDef {
                         w.expanded_calls(*y, x, deps);
+                    }
+                    let pm = self.nodes[*y].krate;
+                    if self.crates[pm].info.proc_macro
+                        && !self.crates[krate].info.proc_macro
+                        && w.macro_outputs.insert((pm, krate))
+                    {
+                        for word in self.macro_output_words(pm) {
+                            w.call(word, x);
+                        }
                     }
                 }
             }
@@ -441,7 +455,6 @@ impl Graph {
             if self.builders.contains_key(&x) {
                 w.builders(x);
             }
-            let krate = self.nodes[x].krate;
             insert_new(&mut w.out.ext, &d.ext);
             insert_new(&mut w.out.includes, &d.includes);
             insert_new(&mut w.out.notes, &d.notes);

@@ -874,10 +874,25 @@ impl Graph {
                     p.display()
                 ));
                 // What it writes (`impl Describe for Gauge` from a derive)
-                // may call any inherent method of the item it is given.
+                // may call any inherent method of the item it is given, and
+                // any item visible here that its code names, in a `quote!`
+                // or a string (`::base::calc2(self.0)`); methods by those
+                // names are called here (`closure.rs`).
                 let why = Reason::Widened(format!("output of `{}`", p.display()).into());
                 for (_, item) in self.inherent_by_type.get(&id).into_iter().flatten() {
                     out.edge(*item, why.clone());
+                }
+                for c in self
+                    .cone_crates(krate)
+                    .filter(|&c| self.crates[c].info.proc_macro)
+                {
+                    for word in self.macro_output_words(c) {
+                        for &x in self.free_by_name.get(word).into_iter().flatten() {
+                            if self.nodes[x].krate != c && self.visible_from(krate, x) {
+                                out.edge(x, why.clone());
+                            }
+                        }
+                    }
                 }
             } else if !known && !defined_here {
                 out.note(format!(
@@ -1082,18 +1097,16 @@ impl Graph {
         if !qualified {
             for &sc in blocks.iter().chain(local_scopes.first()) {
                 let scope = &self.scopes[sc];
-                let explicit =
-                    scope
-                        .imports
-                        .get(name)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(p, _)| {
-                            (p.segs.len() > 1).then(|| PathRef {
-                                segs: p.segs[..p.segs.len() - 1].to_vec(),
-                                global: p.global,
-                            })
-                        });
+                let explicit = scope
+                    .imports
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(p, _)| p.segs.len() > 1)
+                    .map(|(p, _)| PathRef {
+                        segs: p.segs[..p.segs.len() - 1].to_vec(),
+                        global: p.global,
+                    });
                 let globs = scope.globs.iter().map(|(p, _)| p.clone());
                 for p in explicit.chain(globs).collect::<Vec<_>>() {
                     for t in self.resolve_use(sc, &p, 0, m) {

@@ -262,6 +262,9 @@ pub(crate) struct Graph {
     /// build script's string literals and of the files the script reads
     /// (`None`: no build script, any name).
     generated_names: Vec<std::sync::OnceLock<Option<FxHashSet<String>>>>,
+    /// The names the output of each proc-macro crate may use
+    /// ([`Graph::macro_output_words`]).
+    macro_output_words: Vec<std::sync::OnceLock<FxHashSet<String>>>,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -380,6 +383,7 @@ impl Graph {
         g.build_inputs = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.package_files = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.generated_names = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
+        g.macro_output_words = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.cone();
         g.index();
         g
@@ -954,6 +958,28 @@ impl Graph {
             })
             .as_ref()
             .is_none_or(|words| words.contains(name))
+    }
+
+    /// The names the code a proc-macro crate writes may use: the
+    /// identifiers its own code names (what `quote!` holds, methods, the
+    /// last names of paths) and the words of its string literals (code
+    /// built with `format!`).
+    pub(crate) fn macro_output_words(&self, krate: usize) -> &FxHashSet<String> {
+        self.macro_output_words[krate].get_or_init(|| {
+            let nodes = &self.crate_nodes[krate];
+            let mut files: Vec<PathBuf> =
+                nodes.iter().map(|&x| self.nodes[x].file.clone()).collect();
+            files.sort();
+            files.dedup();
+            let mut words = generator_words(&files);
+            for &x in nodes {
+                let refs = &self.nodes[x].refs;
+                words.extend(refs.loose.iter().cloned());
+                words.extend(refs.methods.iter().cloned());
+                words.extend(refs.paths.iter().filter_map(|p| p.segs.last().cloned()));
+            }
+            words
+        })
     }
 
     /// What crate `krate`'s build script reads, as far as the sources show.

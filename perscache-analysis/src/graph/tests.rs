@@ -1316,3 +1316,46 @@ fn a_name_imported_from_a_module_reaches_what_its_attribute_macros_may_write() {
         "app::<impl Gauge>::level",
     );
 }
+
+#[test]
+fn what_a_workspace_proc_macros_output_names_is_reached_where_it_expands() {
+    let g = graph_full(
+        &[
+            Krate {
+                name: "base",
+                files: &[(
+                    "lib.rs",
+                    "pub fn calc2(x: u64) -> u64 { x * 2 }\npub fn other() -> u64 { 1 }\n\
+                     pub struct Gauge(pub u64);\nimpl Gauge { pub fn level(&self) -> u64 { self.0 } pub fn unused(&self) -> u64 { 0 } }",
+                )],
+                deps: &[],
+            },
+            Krate {
+                name: "pm",
+                files: &[(
+                    "lib.rs",
+                    "#[proc_macro_derive(Scaled)] pub fn scaled(i: TokenStream) -> TokenStream {\n\
+                         quote::quote! { impl X { fn scaled(&self) -> u64 { ::base::calc2(self.0.level()) } } }.into()\n\
+                     }",
+                )],
+                deps: &[],
+            },
+            Krate {
+                name: "app",
+                files: &[(
+                    "lib.rs",
+                    "#[derive(pm::Scaled)] pub struct Wrapped(pub base::Gauge);\n\
+                     pub fn f(w: Wrapped) -> u64 { w.scaled() }",
+                )],
+                deps: &["pm", "base"],
+            },
+        ],
+        &[],
+        &["pm"],
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "base::calc2");
+    has(&r, "base::<impl Gauge>::level");
+    lacks(&r, "base::other");
+    lacks(&r, "base::<impl Gauge>::unused");
+}
