@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 proc_macro: false,
                 build_script: None,
                 edition: "2021".to_owned(),
+                ext_local: Default::default(),
                 deps: Default::default(),
                 test_deps: Default::default(),
             });

@@ -55,6 +55,12 @@ pub struct CrateInfo {
     /// name.
     #[serde(default)]
     pub edition: String,
+    /// The libraries the analysis parses (a registry crate `[patch]`ed by a
+    /// path) that an external dependency of this crate depends on, by root
+    /// file, for each such dependency's name (`DepRef::External`): code
+    /// reaching the external crate may run theirs.
+    #[serde(default)]
+    pub ext_local: BTreeMap<String, Vec<String>>,
 }
 
 /// The crates of a workspace and of its path dependencies.
@@ -196,6 +202,7 @@ impl Workspace {
             // too for tests, benches and examples.
             let mut normal = BTreeMap::new();
             let mut dev = BTreeMap::new();
+            let mut ext_local = BTreeMap::new();
             if let Some(node) = nodes.iter().find(|n| n.id == p.id) {
                 for d in &node.deps {
                     let Some(dp) = by_id.get(&d.pkg) else {
@@ -207,7 +214,12 @@ impl Workspace {
                             None => continue,
                         }
                     } else {
-                        external(dp)
+                        let under = local_under(dp, &by_id, &node_of, &local, &lib_root);
+                        let dep = external(dp);
+                        if let (false, DepRef::External(name)) = (under.is_empty(), &dep) {
+                            ext_local.insert(name.clone(), under);
+                        }
+                        dep
                     };
                     let name = d.name.replace('-', "_");
                     for k in &d.dep_kinds {
@@ -271,6 +283,7 @@ impl Workspace {
                     },
                     build_script: build_script.clone(),
                     edition: t.edition.as_str().to_owned(),
+                    ext_local: ext_local.clone(),
                 });
             }
         }
@@ -323,4 +336,36 @@ fn external_name(
         name.push_str(&pin);
     }
     name
+}
+
+/// The root files of the libraries the analysis parses (path packages,
+/// `local`) among the dependencies of external package `p`, transitively.
+fn local_under(
+    p: &cargo_metadata::Package,
+    by_id: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package>,
+    node_of: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Node>,
+    local: &dyn Fn(&cargo_metadata::Package) -> bool,
+    lib_root: &dyn Fn(&cargo_metadata::Package) -> Option<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![&p.id];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(pkg) = by_id.get(id).filter(|pkg| pkg.id != p.id) {
+            if local(pkg) {
+                out.extend(lib_root(pkg));
+                // Its own dependencies are the analysis's business.
+                continue;
+            }
+        }
+        if let Some(node) = node_of.get(id) {
+            stack.extend(node.deps.iter().map(|d| &d.pkg));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }

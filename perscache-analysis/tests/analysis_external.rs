@@ -34,6 +34,7 @@ fn workspace(root: &Path, serde_version: &str) -> Workspace {
             proc_macro: false,
             build_script: None,
             edition: "2021".to_owned(),
+            ext_local: Default::default(),
             deps,
             test_deps: BTreeMap::new(),
         }],
@@ -276,6 +277,7 @@ fn workspace_proc_macros_count_for_the_items_using_them() {
         proc_macro: true,
         build_script: None,
         edition: "2021".to_owned(),
+        ext_local: Default::default(),
         deps: BTreeMap::new(),
         test_deps: BTreeMap::new(),
     });

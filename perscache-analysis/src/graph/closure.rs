@@ -455,6 +455,18 @@ impl Graph {
             if self.builders.contains_key(&x) {
                 w.builders(x);
             }
+            // An external crate may run a library the analysis parses (a
+            // `[patch]`ed copy by path): all of its code.
+            for e in &d.ext {
+                if w.out.ext.contains(e) {
+                    continue;
+                }
+                for &l in self.ext_locals.get(e).into_iter().flatten() {
+                    for &y in &self.crate_nodes[l] {
+                        w.push(y, Some((x, Reason::Named(e.as_str().into()))));
+                    }
+                }
+            }
             insert_new(&mut w.out.ext, &d.ext);
             insert_new(&mut w.out.includes, &d.includes);
             insert_new(&mut w.out.notes, &d.notes);

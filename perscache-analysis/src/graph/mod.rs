@@ -199,6 +199,9 @@ pub(crate) struct Graph {
     pub impls: Vec<ImplG>,
     /// Library crates by root file (what `DepRef::Local` names).
     lib_by_root: FxHashMap<String, usize>,
+    /// The libraries the analysis parses that external crates depend on,
+    /// by the external crate's name (`CrateInfo::ext_local`).
+    pub ext_locals: FxHashMap<String, Vec<usize>>,
     /// `cone[a][b]`: crate `a` can reach code of crate `b` (itself and its
     /// dependencies, transitively, as Cargo's graph says).
     cone: Vec<Vec<bool>>,
@@ -390,6 +393,19 @@ impl Graph {
     }
 
     fn cone(&mut self) {
+        for info in self.crates.iter().map(|c| &c.info) {
+            for (name, libs) in &info.ext_local {
+                let crates = libs.iter().filter_map(|l| self.lib_by_root.get(l).copied());
+                self.ext_locals
+                    .entry(name.clone())
+                    .or_default()
+                    .extend(crates);
+            }
+        }
+        for v in self.ext_locals.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
         let n = self.crates.len();
         let mut cone = vec![vec![false; n]; n];
         for (a, row) in cone.iter_mut().enumerate() {
@@ -399,11 +415,15 @@ impl Graph {
                     continue;
                 }
                 row[c] = true;
-                for dep in self.crates[c].info.deps.values() {
-                    if let DepRef::Local(lib) = dep {
-                        if let Some(&d) = self.lib_by_root.get(lib) {
-                            stack.push(d);
-                        }
+                let info = &self.crates[c].info;
+                let local = info.deps.values().filter_map(|dep| match dep {
+                    DepRef::Local(lib) => Some(lib),
+                    DepRef::External(_) => None,
+                });
+                // Through an external crate too (a `[patch]`ed copy by path).
+                for lib in local.chain(info.ext_local.values().flatten()) {
+                    if let Some(&d) = self.lib_by_root.get(lib) {
+                        stack.push(d);
                     }
                 }
             }
@@ -794,16 +814,29 @@ impl Graph {
 }
 
 impl Graph {
-    /// The `macro_rules!` an invocation may be: those of its name in the
-    /// crates its crate reaches.
-    /// Whether generated code of crate `krate` may name an item called `name`.
     /// Fills `builders`: one pass over every item's paths, looking for the
-    /// names of the types that hold a closure.
+    /// names of the types that hold a closure or other code their builder
+    /// writes.
     fn index_builders(&mut self) {
+        // Closures, and the standard traits that values carrying closures
+        // or async code implement (`(0..4).map(|x| x * 2)`, `async { .. }`):
+        // the code is written where the value is built.
         let is_code = |p: &PathRef| {
-            p.segs
-                .last()
-                .is_some_and(|s| matches!(s.as_str(), "Fn" | "FnMut" | "FnOnce" | "fn"))
+            p.segs.last().is_some_and(|s| {
+                matches!(
+                    s.as_str(),
+                    "Fn" | "FnMut"
+                        | "FnOnce"
+                        | "fn"
+                        | "Iterator"
+                        | "DoubleEndedIterator"
+                        | "ExactSizeIterator"
+                        | "Future"
+                        | "IntoFuture"
+                        | "Stream"
+                        | "AsyncIterator"
+                )
+            })
         };
         // Names that stand for code a value's builder chooses: aliases of
         // closure types (`type Handler = dyn Fn(u64) -> u64`), and traits
@@ -856,6 +889,18 @@ impl Graph {
                     }
                 }
                 _ => {}
+            }
+        }
+        // A generic impl whose parameters are bound by code (`impl<I:
+        // Iterator> GenStream<I>`): its types hold it.
+        for im in &self.impls {
+            if !im.generics.is_empty() && self.nodes[im.header].refs.bounds.iter().any(is_code) {
+                for &t in &im.self_types {
+                    holders
+                        .entry(self.nodes[t].name.as_str())
+                        .or_default()
+                        .push(t);
+                }
             }
         }
         if holders.is_empty() {
@@ -948,6 +993,7 @@ impl Graph {
         }
     }
 
+    /// Whether generated code of crate `krate` may name an item called `name`.
     pub(crate) fn generated_may_name(&self, krate: usize, name: &str) -> bool {
         self.generated_names[krate]
             .get_or_init(|| {
@@ -1198,6 +1244,8 @@ impl Graph {
         }
     }
 
+    /// The `macro_rules!` an invocation may be: those of its name in the
+    /// crates its crate reaches.
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
         let (name, krate) = (&self.nodes[call].name, self.nodes[call].krate);
         let mut out = Vec::new();

@@ -67,6 +67,7 @@ fn graph_full(crates: &[Krate<'_>], dev: &[(&str, &str)], proc_macros: &[&str]) 
                 .collect(),
             build_script: None,
             edition: "2021".to_owned(),
+            ext_local: Default::default(),
         });
     }
     let env = |_: usize, _: &str| None;
@@ -1155,6 +1156,7 @@ fn files_a_proc_macros_input_names_are_read() {
         test_deps: BTreeMap::new(),
         build_script: None,
         edition: "2021".into(),
+        ext_local: Default::default(),
     };
     let env = |_: usize, _: &str| None;
     let files = HashMap::from([(root, Arc::new(summary))]);
@@ -1358,4 +1360,80 @@ fn what_a_workspace_proc_macros_output_names_is_reached_where_it_expands() {
     has(&r, "base::<impl Gauge>::level");
     lacks(&r, "base::other");
     lacks(&r, "base::<impl Gauge>::unused");
+}
+
+#[test]
+fn iterators_and_futures_a_type_holds_are_code_its_builders_write() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub struct Stream { it: Box<dyn Iterator<Item = u64>> }\n\
+                 impl Stream { pub fn new(it: Box<dyn Iterator<Item = u64>>) -> Self { Stream { it } } pub fn total(self) -> u64 { self.it.sum() } }\n\
+                 pub struct Job { fut: std::pin::Pin<Box<dyn std::future::Future<Output = u64>>> }\n\
+                 impl Job { pub fn new(fut: std::pin::Pin<Box<dyn std::future::Future<Output = u64>>>) -> Self { Job { fut } } pub async fn run(self) -> u64 { self.fut.await } }\n\
+                 pub struct GenStream<I> { it: I }\n\
+                 impl<I: Iterator<Item = u64>> GenStream<I> { pub fn new(it: I) -> Self { GenStream { it } } pub fn total(self) -> u64 { self.it.sum() } }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "pub fn doubled() -> u64 { app::Stream::new(Box::new((0..4).map(|x| x * 2))).total() }\n\
+                 pub fn job() -> app::Job { app::Job::new(Box::pin(async { 7 * 3 })) }\n\
+                 pub fn plus() -> u64 { app::GenStream::new((0..4).map(|x| x + 5)).total() }\n\
+                 pub fn unrelated() -> u64 { 1 }",
+            )],
+            deps: &["app"],
+        },
+    ]);
+    has(&reach(&g, "app::<impl Stream>::total"), "down::doubled");
+    has(&reach(&g, "app::<impl Job>::run"), "down::job");
+    has(&reach(&g, "app::<impl GenStream>::total"), "down::plus");
+    lacks(&reach(&g, "app::<impl Stream>::total"), "down::unrelated");
+}
+
+#[test]
+fn a_library_an_external_crate_depends_on_counts_when_the_crate_is_reached() {
+    let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
+    let info = |name: &str, deps: BTreeMap<String, DepRef>, ext_local| CrateInfo {
+        name: name.into(),
+        package: name.into(),
+        package_dir: PathBuf::from(format!("/ws/{name}")),
+        kind: "lib".into(),
+        root: PathBuf::from(format!("/ws/{name}/src/lib.rs")),
+        member: true,
+        proc_macro: false,
+        deps,
+        test_deps: BTreeMap::new(),
+        build_script: None,
+        edition: "2021".into(),
+        ext_local,
+    };
+    let json = "serde_json@1.0.0".to_owned();
+    let infos = [
+        info("itoa", BTreeMap::new(), BTreeMap::new()),
+        info(
+            "app",
+            BTreeMap::from([("serde_json".to_owned(), DepRef::External(json.clone()))]),
+            BTreeMap::from([(json, vec!["/ws/itoa/src/lib.rs".to_owned()])]),
+        ),
+    ];
+    let files = HashMap::from([
+        (
+            PathBuf::from("/ws/itoa/src/lib.rs"),
+            summary("pub struct Buffer;\nimpl Buffer { pub fn format(&mut self, n: u64) -> String { n.to_string() } }"),
+        ),
+        (
+            PathBuf::from("/ws/app/src/lib.rs"),
+            summary("pub fn f(n: u64) -> String { serde_json::to_string(&n).unwrap() }\npub fn g() -> u64 { 1 }"),
+        ),
+    ]);
+    let env = |_: usize, _: &str| None;
+    let g = Graph::build(&infos, &mut Mem(files), &env);
+    has(&reach(&g, "app::f"), "itoa::<impl Buffer>::format");
+    lacks(&reach(&g, "app::g"), "itoa::<impl Buffer>::format");
 }
