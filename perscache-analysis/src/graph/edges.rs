@@ -737,10 +737,12 @@ impl Graph {
                 scan(t, &mut found);
             }
         }
+        let mut via_glob = false;
         if p.segs.len() == 1 {
             // `use pm::Default;` then `#[derive(Default)]`: a proc macro's
             // name is no item of its crate, so the import resolves to
-            // nothing there; its crate is what it names.
+            // nothing there; its crate is what it names. So may a glob
+            // import of a proc-macro crate (`use pm::*`).
             let mut sc = Some(n.scope);
             while let Some(s) = sc {
                 for (import, _) in self.scopes[s].imports.get(&last).into_iter().flatten() {
@@ -751,6 +753,13 @@ impl Graph {
                         };
                         for t in self.resolve_use(s, &prefix, 0, m) {
                             scan(&t, &mut found);
+                        }
+                    }
+                }
+                for (glob, _) in &self.scopes[s].globs {
+                    for t in self.resolve_use(s, glob, 0, m) {
+                        if let Target::Scope(g) = t {
+                            via_glob |= self.crates[self.scopes[g].krate].info.proc_macro;
                         }
                     }
                 }
@@ -773,7 +782,7 @@ impl Graph {
         }
         found.sort_unstable();
         found.dedup();
-        (found, ext, into_proc_macro)
+        (found, ext, into_proc_macro || via_glob)
     }
 
     fn macro_edges(&self, id: NodeId, p: &PathRef, env: EnvFn<'_>, out: &mut Deps, m: &mut Memo) {
@@ -882,8 +891,15 @@ impl Graph {
                 for (_, item) in self.inherent_by_type.get(&id).into_iter().flatten() {
                     out.edge(*item, why.clone());
                 }
-                for c in self
-                    .cone_crates(krate)
+                // (Only for a macro the path or an import says is one: an
+                // unknown one may be any macro of any crate.)
+                let named: Vec<usize> = if into_proc_macro {
+                    self.cone_crates(krate).collect()
+                } else {
+                    Vec::new()
+                };
+                for c in named
+                    .into_iter()
                     .filter(|&c| self.crates[c].info.proc_macro)
                 {
                     for word in self.macro_output_words(c) {

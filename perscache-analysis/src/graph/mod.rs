@@ -891,10 +891,15 @@ impl Graph {
                 _ => {}
             }
         }
-        // A generic impl whose parameters are bound by code (`impl<I:
-        // Iterator> GenStream<I>`): its types hold it.
+        // A marked method of a generic impl whose parameters are bound by
+        // code (`impl<I: Iterator> GenStream<I>`): the code is the caller's,
+        // and whoever builds the value writes it.
         for im in &self.impls {
-            if !im.generics.is_empty() && self.nodes[im.header].refs.bounds.iter().any(is_code) {
+            let marked = im.items.iter().any(|&i| self.nodes[i].persist != 0);
+            if marked
+                && !im.generics.is_empty()
+                && self.nodes[im.header].refs.bounds.iter().any(is_code)
+            {
                 for &t in &im.self_types {
                     holders
                         .entry(self.nodes[t].name.as_str())

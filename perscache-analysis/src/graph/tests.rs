@@ -1374,7 +1374,7 @@ fn iterators_and_futures_a_type_holds_are_code_its_builders_write() {
                  pub struct Job { fut: std::pin::Pin<Box<dyn std::future::Future<Output = u64>>> }\n\
                  impl Job { pub fn new(fut: std::pin::Pin<Box<dyn std::future::Future<Output = u64>>>) -> Self { Job { fut } } pub async fn run(self) -> u64 { self.fut.await } }\n\
                  pub struct GenStream<I> { it: I }\n\
-                 impl<I: Iterator<Item = u64>> GenStream<I> { pub fn new(it: I) -> Self { GenStream { it } } pub fn total(self) -> u64 { self.it.sum() } }",
+                 impl<I: Iterator<Item = u64>> GenStream<I> { pub fn new(it: I) -> Self { GenStream { it } } #[perscache::persist] pub fn total(self) -> u64 { self.it.sum() } }",
             )],
             deps: &[],
         },
