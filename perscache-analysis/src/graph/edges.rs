@@ -893,15 +893,10 @@ impl Graph {
                 }
                 // (Only for a macro the path or an import says is one: an
                 // unknown one may be any macro of any crate.)
-                let named: Vec<usize> = if into_proc_macro {
-                    self.cone_crates(krate).collect()
-                } else {
-                    Vec::new()
-                };
-                for c in named
-                    .into_iter()
-                    .filter(|&c| self.crates[c].info.proc_macro)
-                {
+                let named = self
+                    .cone_crates(krate)
+                    .filter(|&c| into_proc_macro && self.crates[c].info.proc_macro);
+                for c in named {
                     for word in self.macro_output_words(c) {
                         for &x in self.free_by_name.get(word).into_iter().flatten() {
                             if self.nodes[x].krate != c && self.visible_from(krate, x) {
