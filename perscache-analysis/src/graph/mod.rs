@@ -1533,17 +1533,23 @@ impl Builder<'_> {
                     self.add_uses(scope, entries, it.conditional || origin.is_some())
                 }
                 Detail::ExternCrate { krate } => {
+                    // `extern crate self as myapp;` names this crate's root.
+                    let path = if krate == "self" {
+                        PathRef {
+                            segs: vec!["crate".to_owned()],
+                            global: false,
+                        }
+                    } else {
+                        PathRef {
+                            segs: vec![krate.clone()],
+                            global: true,
+                        }
+                    };
                     self.g.scopes[scope]
                         .imports
                         .entry(it.name.clone())
                         .or_default()
-                        .push((
-                            PathRef {
-                                segs: vec![krate.clone()],
-                                global: true,
-                            },
-                            it.vis == Vis::Public,
-                        ));
+                        .push((path, it.vis == Vis::Public));
                 }
                 Detail::Impl(info) => {
                     let impl_id = self.g.impls.len();

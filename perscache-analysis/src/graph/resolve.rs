@@ -349,19 +349,20 @@ impl Graph {
         let module = self.scopes[scope].module;
         let (mut cur, mut i): (Vec<Target>, usize) = if p.global {
             let mut from = self.extern_name(krate, first);
-            if self.crates[krate].info.edition == "2015" {
-                // Edition 2015: `::a` starts at the crate root (where its
-                // `extern crate`s are too).
+            if from.is_empty() || self.crates[krate].info.edition == "2015" {
+                // Edition 2015: `::a` starts at the crate root. Later ones:
+                // the crate root's `extern crate base as bb;` puts `bb` in
+                // the extern prelude (`::bb::helper()`).
                 from.extend(self.lookup(self.crates[krate].root, first, depth + 1, m));
             }
             (from, 1)
         } else {
             match first.as_str() {
                 "crate" | "$crate" => (vec![Target::Scope(self.crates[krate].root)], 1),
-                "self" => (vec![Target::Scope(module)], 1),
-                "super" => {
+                // `super::super::x`, and `self::super::x` alike.
+                "self" | "super" => {
                     let mut mm = module;
-                    let mut i = 0;
+                    let mut i = usize::from(first == "self");
                     while segs.get(i).is_some_and(|s| s == "super") {
                         mm = self.scopes[mm].parent.map_or(mm, |p| self.scopes[p].module);
                         i += 1;

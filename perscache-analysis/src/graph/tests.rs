@@ -1437,3 +1437,30 @@ fn a_library_an_external_crate_depends_on_counts_when_the_crate_is_reached() {
     has(&reach(&g, "app::f"), "itoa::<impl Buffer>::format");
     lacks(&reach(&g, "app::g"), "itoa::<impl Buffer>::format");
 }
+
+#[test]
+fn self_super_paths_and_extern_prelude_renames_resolve() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[("lib.rs", "pub fn helper() -> u64 { 7 }")],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "extern crate base as bb;\nextern crate self as myapp;\n\
+                 fn base_val() -> u64 { 40 }\n\
+                 pub mod inner { pub fn go() -> u64 { self::super::base_val() + 1 } pub mod deeper { pub fn up() -> u64 { self::super::super::base_val() } } }\n\
+                 pub fn f() -> u64 { ::bb::helper() }\n\
+                 pub fn g() -> u64 { ::myapp::inner::go() }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    has(&reach(&g, "app::inner::go"), "app::base_val");
+    has(&reach(&g, "app::inner::deeper::up"), "app::base_val");
+    has(&reach(&g, "app::f"), "base::helper");
+    has(&reach(&g, "app::g"), "app::inner::go");
+}
