@@ -125,6 +125,10 @@ impl Analysis {
                 let name = &g.crates[*k].info.name;
                 if v == crate::parse::ANY_ENV_VAR {
                     format!("{name}: every variable it reads (a name only the build knows)")
+                } else if v == crate::parse::PACKAGE_ENV_VARS {
+                    format!(
+                        "{name}: the package's variables (CARGO_PKG_*), which a macro from outside the workspace may read"
+                    )
                 } else {
                     format!("{name}: {v}")
                 }

@@ -817,6 +817,10 @@ impl Graph {
             }
         }
         let external = !ext.is_empty();
+        if external {
+            // Its expansion may read the package's variables.
+            out.env.push(crate::parse::PACKAGE_ENV_VARS.to_owned());
+        }
         out.ext.extend(ext);
         let why = Reason::Macro((p.display()).into());
         for &d in &found {
@@ -882,6 +886,7 @@ impl Graph {
                     "macro `{}` may come from a workspace proc-macro crate: all of its code counts",
                     p.display()
                 ));
+                out.env.push(crate::parse::PACKAGE_ENV_VARS.to_owned());
                 // What it writes (`impl Describe for Gauge` from a derive)
                 // may call any inherent method of the item it is given, and
                 // any item visible here that its code names, in a `quote!`

@@ -1464,3 +1464,43 @@ fn self_super_paths_and_extern_prelude_renames_resolve() {
     has(&reach(&g, "app::f"), "base::helper");
     has(&reach(&g, "app::g"), "app::inner::go");
 }
+
+#[test]
+fn a_macro_from_outside_the_workspace_may_read_the_packages_variables() {
+    let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
+    let info = CrateInfo {
+        name: "app".into(),
+        package: "app".into(),
+        package_dir: PathBuf::from("/ws/app"),
+        kind: "lib".into(),
+        root: PathBuf::from("/ws/app/src/lib.rs"),
+        member: true,
+        proc_macro: false,
+        deps: BTreeMap::from([("clap".to_owned(), DepRef::External("clap@4.0.0".to_owned()))]),
+        test_deps: BTreeMap::new(),
+        build_script: None,
+        edition: "2021".into(),
+        ext_local: BTreeMap::new(),
+    };
+    let files = HashMap::from([(
+        PathBuf::from("/ws/app/src/lib.rs"),
+        summary(
+            "pub fn version() -> &'static str { clap::crate_version!() }\n\
+             pub fn plain() -> String { format!(\"{}\", 1) }",
+        ),
+    )]);
+    let env = |_: usize, _: &str| None;
+    let g = Graph::build(&[info], &mut Mem(files), &env);
+    let vars = |function: &str| -> Vec<String> {
+        let edges: Vec<std::sync::OnceLock<Deps>> =
+            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
+        g.closure(node(&g, function), &mut deps, &mut Memo::default())
+            .env
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    };
+    assert!(vars("app::version").contains(&crate::parse::PACKAGE_ENV_VARS.to_owned()));
+    assert!(vars("app::plain").is_empty());
+}

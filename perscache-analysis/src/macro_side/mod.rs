@@ -31,12 +31,31 @@ pub use fallback::widened_hash;
 use crate::analyze::{analyze, Analysis, FunctionDetail, Options};
 use crate::graph::{eval_path, IncludeDep, Parent};
 use crate::model::{DepRef, Workspace};
-use crate::parse::{Detail, FileSummary, IncludeKind, Item, ANY_ENV_VAR};
+use crate::parse::{Detail, FileSummary, IncludeKind, Item, ANY_ENV_VAR, PACKAGE_ENV_VARS};
 use crate::tokens;
 use rustc::Compilation;
 
 /// Bumped when what the key salt covers changes.
 const SALT_VERSION: &str = "perscache build inputs v1";
+
+/// The variables cargo sets for the package it compiles, from its manifest.
+const CARGO_PACKAGE_VARS: [&str; 15] = [
+    "CARGO_PKG_VERSION",
+    "CARGO_PKG_VERSION_MAJOR",
+    "CARGO_PKG_VERSION_MINOR",
+    "CARGO_PKG_VERSION_PATCH",
+    "CARGO_PKG_VERSION_PRE",
+    "CARGO_PKG_NAME",
+    "CARGO_PKG_AUTHORS",
+    "CARGO_PKG_DESCRIPTION",
+    "CARGO_PKG_HOMEPAGE",
+    "CARGO_PKG_REPOSITORY",
+    "CARGO_PKG_LICENSE",
+    "CARGO_PKG_LICENSE_FILE",
+    "CARGO_PKG_README",
+    "CARGO_PKG_RUST_VERSION",
+    "CARGO_CRATE_NAME",
+];
 
 /// How the runtime names a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -520,8 +539,13 @@ impl Session {
             } else {
                 BTreeSet::new()
             };
-            vars.retain(|v| *v != ANY_ENV_VAR);
+            let package = vars.contains(&PACKAGE_ENV_VARS) && k == a.krate;
+            vars.retain(|v| *v != ANY_ENV_VAR && *v != PACKAGE_ENV_VARS);
             vars.extend(read_before.iter().map(String::as_str));
+            if package {
+                // (Another crate's are in the hash cargo gives its files.)
+                vars.extend(CARGO_PACKAGE_VARS);
+            }
             vars.sort_unstable();
             vars.dedup();
             if k == a.krate {

@@ -22,6 +22,12 @@ pub(crate) use macros::is_std_macro;
 /// variable its crate reads counts.
 pub const ANY_ENV_VAR: &str = "*";
 
+/// In a closure's variables: those cargo sets for the package being
+/// compiled (`CARGO_PKG_VERSION`, `CARGO_PKG_DESCRIPTION`, ...), which a
+/// macro whose expansion the analysis cannot read may read
+/// (`clap::crate_version!()`, `#[command(version)]`).
+pub const PACKAGE_ENV_VARS: &str = "<package>";
+
 /// A parsed file: its items, in source order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileSummary {
