@@ -1,11 +1,13 @@
-//! A git dependency moved to another commit keeps its version, and cargo
-//! gives its files the same hash: the key must still change, or the result
-//! the old commit's code computed is served to the new one.
+//! Build changes a key must see that the crate graph and the sources alone
+//! do not show, each on a small workspace the test writes, built and run as
+//! a user would, with a cache and with `PERSCACHE=off`:
 //!
-//! The test makes a git repository holding a crate `gd`, a workspace whose
-//! binary calls `gd::value()` from a marked function, runs it with a cache,
-//! commits a new `value()`, runs `cargo update -p gd` and runs again: the
-//! output must be what `PERSCACHE=off` prints.
+//! - a git dependency moved to another commit keeps its version, and cargo
+//!   gives its files the same hash: the result the old commit's code computed
+//!   must not be served to the new one;
+//! - a package's version bumped in its manifest, read by a macro whose
+//!   expansion the analysis cannot see (a workspace proc macro writing
+//!   `env!("CARGO_PKG_VERSION")`, as `clap::crate_version!()` does).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -54,7 +56,7 @@ fn cargo(ws: &Path, cache: &Path, args: &[&str], cache_on: bool) -> String {
         .args(args)
         .env(
             "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("git-dependency-target"),
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-changes-target"),
         )
         .env("CARGO_TERM_COLOR", "never")
         .env("PERSCACHE_DIR", cache)
@@ -120,5 +122,57 @@ fn a_git_dependency_moved_to_another_commit_is_a_new_key() {
         cargo(&ws, &cache, &run, true),
         truth,
         "a result of gd's old commit was served to its new one"
+    );
+}
+
+#[test]
+fn a_package_version_a_proc_macro_reads_is_in_the_key() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let ws = tmp.path().join("ws");
+    let write = |path: &str, text: &str| {
+        let p = ws.join(path);
+        std::fs::create_dir_all(p.parent().expect("a folder")).expect("folder");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"pm\"]\nresolver = \"2\"\n",
+    );
+    write(
+        "pm/Cargo.toml",
+        "[package]\nname = \"pm\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n",
+    );
+    write(
+        "pm/src/lib.rs",
+        "use proc_macro::TokenStream;\n\n#[proc_macro]\npub fn version(_: TokenStream) -> TokenStream {\n    \"env!(\\\"CARGO_PKG_VERSION\\\")\".parse().unwrap()\n}\n",
+    );
+    let manifest = |version: &str| {
+        format!(
+            "[package]\nname = \"app\"\nversion = \"{version}\"\nedition = \"2021\"\n\n\
+             [dependencies]\nperscache = {{ path = {:?} }}\npm = {{ path = \"../pm\" }}\n",
+            repo_root().display().to_string()
+        )
+    };
+    write("app/Cargo.toml", &manifest("0.1.0"));
+    write(
+        "app/src/main.rs",
+        "#[perscache::persist]\nfn label(x: u32) -> String {\n    format!(\"{} {x}\", pm::version!())\n}\n\n\
+         fn main() {\n    println!(\"{}\", label(1));\n}\n",
+    );
+    std::fs::copy(repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
+    let cache = tmp.path().join("cache");
+
+    let run = ["run", "-q", "-p", "app"];
+    assert_eq!(cargo(&ws, &cache, &run, true), "0.1.0 1\n");
+    write("app/Cargo.toml", &manifest("0.1.5"));
+    let truth = cargo(&ws, &cache, &run, false);
+    assert_eq!(
+        truth, "0.1.5 1\n",
+        "the fixture: the new version is printed"
+    );
+    assert_eq!(
+        cargo(&ws, &cache, &run, true),
+        truth,
+        "a result computed under the old version was served"
     );
 }
