@@ -1136,7 +1136,8 @@ impl Graph {
     /// of a `#[derive(Default)]` type). Where a macro of that name may be
     /// another, the item's digest as written counts: a `macro_rules!` of the
     /// crate or of a crate it reaches, a `use` of that name (`use
-    /// pm::Default`), a glob import from another crate, which may bring one.
+    /// pm::Default`), a glob import of a proc-macro crate or of an external
+    /// crate's root, which may bring one.
     fn hash_std_named_as_written(&mut self) {
         let std_named =
             |name: &str| crate::parse::is_std_macro(name) || crate::parse::is_std_derive(name);
@@ -1149,15 +1150,21 @@ impl Graph {
                 names[k].insert(name.clone());
             }
             for (glob, _) in self.scopes[sc].globs.clone() {
-                let from_elsewhere =
-                    self.resolve_use(sc, &glob, 0, &mut m)
-                        .iter()
-                        .any(|t| match t {
-                            resolve::Target::Scope(s) => self.scopes[*s].krate != k,
-                            resolve::Target::Ext(_) => true,
-                            _ => false,
-                        });
-                any_name[k] |= from_elsewhere;
+                // A workspace crate's `macro_rules!` are counted above; a
+                // proc-macro crate's macros, and those an external crate
+                // exports at its root (`use defmt::*`), are not seen.
+                let root_of_crate = glob.segs.len() == 1;
+                let may_bring = self
+                    .resolve_use(sc, &glob, 0, &mut m)
+                    .iter()
+                    .any(|t| match t {
+                        resolve::Target::Scope(s) => {
+                            self.crates[self.scopes[*s].krate].info.proc_macro
+                        }
+                        resolve::Target::Ext(_) => root_of_crate,
+                        _ => false,
+                    });
+                any_name[k] |= may_bring;
             }
         }
         for (c, name) in self.macros_by_name.keys() {
