@@ -249,15 +249,12 @@ impl<'g> Walk<'g> {
             }
             self.impl_bounds(i, m);
         }
-        // A derived `Serialize` writes what the key writes (the key is the
-        // arguments' serialized form): a change to it changes the key. A
-        // hand-written one may branch on `is_human_readable`, so it counts,
-        // and so does a derived one whose attributes name functions
-        // (`serialize_with = "money"`, `with = "codec"`) that may.
-        let derives = g.derives_by_name.get(name).into_iter().flatten();
-        let derives =
-            derives.filter(|&&ty| name != "Serialize" || !g.nodes[ty].refs.attr_paths.is_empty());
-        for &ty in derives {
+        // A derived impl counts with its type, a derived `Serialize` too:
+        // the key's stream is not what every format writes (it writes a
+        // variant's name, not its index; sorts a map's entries, which `Ord`
+        // orders; is human-readable, as `Ipv4Addr` shows; skips
+        // `#[serde(skip)]` fields, whose types `size_of` sees).
+        for &ty in g.derives_by_name.get(name).into_iter().flatten() {
             let krate = g.nodes[ty].krate;
             if !self.enter(krate) {
                 continue;

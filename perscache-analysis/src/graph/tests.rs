@@ -1504,3 +1504,29 @@ fn a_macro_from_outside_the_workspace_may_read_the_packages_variables() {
     assert!(vars("app::version").contains(&crate::parse::PACKAGE_ENV_VARS.to_owned()));
     assert!(vars("app::plain").is_empty());
 }
+
+#[test]
+fn a_generic_serialize_bound_reaches_the_types_deriving_it() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[(
+                "lib.rs",
+                "pub fn encode<T: serde::Serialize>(v: &T) -> Vec<u8> { postcard::to_allocvec(v).unwrap() }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "#[derive(serde::Serialize)] pub enum Color { Red, Green }\n\
+                 pub fn other() -> u64 { 1 }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    let r = reach(&g, "base::encode");
+    has(&r, "down::Color");
+    lacks(&r, "down::other");
+}
