@@ -7,7 +7,9 @@
 //!   must not be served to the new one;
 //! - a package's version bumped in its manifest, read by a macro whose
 //!   expansion the analysis cannot see (a workspace proc macro writing
-//!   `env!("CARGO_PKG_VERSION")`, as `clap::crate_version!()` does).
+//!   `env!("CARGO_PKG_VERSION")`, as `clap::crate_version!()` does);
+//! - a prebuilt native library rebuilt, which a build script links from a
+//!   folder whose path it computes (no string of its names the file).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -174,5 +176,80 @@ fn a_package_version_a_proc_macro_reads_is_in_the_key() {
         cargo(&ws, &cache, &run, true),
         truth,
         "a result computed under the old version was served"
+    );
+}
+
+/// Builds `dir/libtables.a` from C whose `table_scale()` returns `value`,
+/// with the C compiler and archiver rustc's linking needs anyway.
+fn prebuilt_library(dir: &Path, value: u32) {
+    std::fs::create_dir_all(dir).expect("prebuilt folder");
+    let c = dir.join("tables.c");
+    std::fs::write(
+        &c,
+        format!("unsigned table_scale(void) {{ return {value}; }}\n"),
+    )
+    .expect("C source");
+    let object = dir.join("tables.o");
+    let out = Command::new("cc")
+        .args(["-c", "-fPIC", "-o"])
+        .arg(&object)
+        .arg(&c)
+        .output()
+        .expect("cc runs");
+    check("cc", &out);
+    let _ = std::fs::remove_file(dir.join("libtables.a"));
+    let out = Command::new("ar")
+        .arg("rcs")
+        .arg(dir.join("libtables.a"))
+        .arg(&object)
+        .output()
+        .expect("ar runs");
+    check("ar", &out);
+}
+
+#[test]
+fn a_native_library_a_build_script_links_by_a_computed_path_is_in_the_key() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(ws.join("src")).expect("ws folder");
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"native\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nperscache = {{ path = {:?} }}\n",
+            repo_root().display().to_string()
+        ),
+    )
+    .expect("manifest");
+    std::fs::write(
+        ws.join("build.rs"),
+        "fn main() {\n    let dir = std::env::var(\"CARGO_MANIFEST_DIR\").unwrap();\n    \
+         let lib = format!(\"{dir}/prebuilt\");\n    \
+         println!(\"cargo:rustc-link-search=native={lib}\");\n    \
+         println!(\"cargo:rustc-link-lib=static=tables\");\n    \
+         println!(\"cargo:rerun-if-changed={lib}/libtables.a\");\n    \
+         println!(\"cargo:rerun-if-changed=build.rs\");\n}\n",
+    )
+    .expect("build script");
+    std::fs::write(
+        ws.join("src/main.rs"),
+        "extern \"C\" {\n    fn table_scale() -> u32;\n}\n\n\
+         #[perscache::persist]\nfn scaled(x: u32) -> u32 {\n    x * unsafe { table_scale() }\n}\n\n\
+         fn main() {\n    println!(\"{}\", scaled(10));\n}\n",
+    )
+    .expect("main");
+    std::fs::copy(repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
+    prebuilt_library(&ws.join("prebuilt"), 3);
+    let cache = tmp.path().join("cache");
+
+    let run = ["run", "-q"];
+    assert_eq!(cargo(&ws, &cache, &run, true), "30\n");
+    prebuilt_library(&ws.join("prebuilt"), 4);
+    let truth = cargo(&ws, &cache, &run, false);
+    assert_eq!(truth, "40\n", "the fixture: the rebuilt library is linked");
+    assert_eq!(
+        cargo(&ws, &cache, &run, true),
+        truth,
+        "a result of the old library was served"
     );
 }

@@ -310,6 +310,24 @@ struct CachedModel {
 
 const MODEL_VERSION: &str = concat!("perscache model 4 / ", env!("CARGO_PKG_VERSION"));
 
+/// The files a build script's `rerun-if-changed` path stands for: the file,
+/// or the files under the folder (cargo watches a folder's contents) but
+/// Rust sources, whose code the code hash covers and whose generated code
+/// is in `OUT_DIR`.
+fn watched_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_none_or(|x| x != "rs"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
 fn digest_file(p: &Path) -> String {
     crate::read_file(p).map_or_else(
         || "missing".to_owned(),
@@ -577,13 +595,17 @@ impl Session {
                 }
             }
         }
-        // What the build scripts of other crates it reaches told rustc
-        // (`cargo:rustc-cfg`, `cargo:rustc-env`): this compilation's command
-        // line shows only its own crate's.
+        // What the build scripts of the crates it reaches told cargo and
+        // rustc: `rustc-cfg` and `rustc-env` of other crates (this
+        // compilation's command line shows its own crate's), and for every
+        // crate the files its run watched or links from (a prebuilt library
+        // reached through a path the script computes).
         for &k in &c.crates {
-            if k != a.krate && g.crates[k].info.build_script.is_some() {
+            if g.crates[k].info.build_script.is_some() {
                 for line in self.build_script_output(a, k) {
-                    parts.insert(format!("build {} {line}", g.crates[k].info.name));
+                    if k != a.krate || line.starts_with("file ") {
+                        parts.insert(format!("build {} {line}", g.crates[k].info.name));
+                    }
                 }
             }
         }
@@ -613,10 +635,59 @@ impl Session {
         (h.finalize().to_hex().to_string(), parts)
     }
 
-    /// The `rustc-cfg` and `rustc-env` lines the build script of crate `k`
-    /// printed: from the run whose `OUT_DIR` its dep-info shows, else from
-    /// every run of it in the profile's `build` folder.
+    /// What the build script of crate `k` printed that the key needs: its
+    /// `rustc-cfg` and `rustc-env` lines, and as `file <path> <digest>` the
+    /// files its `rerun-if-changed` lines watch and the files of its
+    /// `rustc-link-search` folders inside its package.
     fn build_script_output(&self, a: &Analyzed, k: usize) -> BTreeSet<String> {
+        let info = &a.analysis.graph.crates[k].info;
+        let mut lines = BTreeSet::new();
+        for o in self.build_script_runs(a, k) {
+            for line in std::fs::read_to_string(&o).unwrap_or_default().lines() {
+                let l = line
+                    .trim_start_matches("cargo::")
+                    .trim_start_matches("cargo:");
+                if l.starts_with("rustc-cfg=") || l.starts_with("rustc-env=") {
+                    lines.insert(self.normalize(Some(a), l));
+                } else if let Some(path) = l.strip_prefix("rerun-if-changed=") {
+                    for f in watched_files(&info.package_dir.join(path)) {
+                        let label = self.normalize(Some(a), &f.to_string_lossy());
+                        lines.insert(format!("file {label} {}", digest_file(&f)));
+                    }
+                } else if let Some(search) = l.strip_prefix("rustc-link-search=") {
+                    // `[KIND=]PATH`; a folder of the package (not the
+                    // system's): its libraries.
+                    let dir = PathBuf::from(search.split_once('=').map_or(search, |(_, p)| p));
+                    if dir.starts_with(&info.package_dir) {
+                        for f in walkdir::WalkDir::new(&dir)
+                            .max_depth(1)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if f.file_type().is_file() {
+                                let label = self.normalize(Some(a), &f.path().to_string_lossy());
+                                lines.insert(format!("file {label} {}", digest_file(f.path())));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        lines
+    }
+
+    /// The `output` files of crate `k`'s build script runs for this build:
+    /// this crate's from `OUT_DIR`; another's from the run whose `OUT_DIR`
+    /// its dep-info shows, else every run of it in the profile's `build`
+    /// folder.
+    fn build_script_runs(&self, a: &Analyzed, k: usize) -> Vec<PathBuf> {
+        if k == a.krate {
+            return std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .and_then(|d| d.parent().map(|p| p.join("output")))
+                .into_iter()
+                .collect();
+        }
         let info = &a.analysis.graph.crates[k].info;
         let Some(build) = self
             .compilation
@@ -625,7 +696,7 @@ impl Session {
             .and_then(|d| d.parent())
             .map(|p| p.join("build"))
         else {
-            return BTreeSet::new();
+            return Vec::new();
         };
         let prefix = format!("{}-", info.package);
         let from_depinfo: BTreeSet<PathBuf> = self
@@ -638,7 +709,7 @@ impl Session {
                 Some(build.join(run).join("output"))
             })
             .collect();
-        let outputs: Vec<PathBuf> = if from_depinfo.is_empty() {
+        if from_depinfo.is_empty() {
             std::fs::read_dir(&build)
                 .into_iter()
                 .flatten()
@@ -654,19 +725,7 @@ impl Session {
                 .collect()
         } else {
             from_depinfo.into_iter().collect()
-        };
-        let mut lines = BTreeSet::new();
-        for o in outputs {
-            for line in std::fs::read_to_string(&o).unwrap_or_default().lines() {
-                let l = line
-                    .trim_start_matches("cargo::")
-                    .trim_start_matches("cargo:");
-                if l.starts_with("rustc-cfg=") || l.starts_with("rustc-env=") {
-                    lines.insert(self.normalize(Some(a), l));
-                }
-            }
         }
-        lines
     }
 
     /// `(label, digest)` of the files behind the include paths of crate `k`
