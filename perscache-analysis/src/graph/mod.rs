@@ -1167,26 +1167,57 @@ impl Graph {
                 any_name[k] |= may_bring;
             }
         }
-        for (c, name) in self.macros_by_name.keys() {
-            if std_named(name) {
-                for k in (0..self.crates.len()).filter(|&k| self.reaches(k, *c)) {
-                    names[k].insert(name.clone());
-                }
-            }
-        }
-        for n in &mut self.nodes {
+        for id in 0..self.nodes.len() {
+            let n = &self.nodes[id];
             let Some(written) = n.refs.written else {
                 continue;
             };
             let shadowed = any_name[n.krate]
                 || n.refs.macros.iter().any(|p| match p.segs.as_slice() {
-                    [name] => names[n.krate].contains(name),
+                    [name] => {
+                        names[n.krate].contains(name)
+                            || !self.workspace_macros_named(id, name).is_empty()
+                    }
                     _ => false,
                 });
             if shadowed {
-                n.hash = written;
+                self.nodes[id].hash = written;
             }
         }
+    }
+
+    /// The workspace `macro_rules!` a bare `name!` in node `id` may expand:
+    /// those of its crate whose text may be in scope there (defined in its
+    /// module or one above, or in a child of one: `#[macro_use] mod
+    /// macros;`), and those the crates it reaches export.
+    fn workspace_macros_named(&self, id: NodeId, name: &str) -> Vec<NodeId> {
+        let n = &self.nodes[id];
+        let mut out = Vec::new();
+        for c in (0..self.crates.len()).filter(|&c| self.reaches(n.krate, c)) {
+            let by_name = if c == n.krate {
+                &self.macros_by_name
+            } else {
+                &self.exported_macros
+            };
+            let defs = by_name.get(&(c, name.to_owned())).into_iter().flatten();
+            out.extend(defs.filter(|&&d| c != n.krate || self.macro_may_be_in_scope(d, n.scope)));
+        }
+        out
+    }
+
+    /// Whether the text of `macro_rules!` `d` may be in scope in `scope`.
+    fn macro_may_be_in_scope(&self, d: NodeId, scope: ScopeId) -> bool {
+        let module_of = |s: ScopeId| self.scopes[s].module;
+        let def_module = module_of(self.nodes[d].scope);
+        let def_parent = self.scopes[def_module].parent.map(module_of);
+        let mut cur = Some(module_of(scope));
+        while let Some(m) = cur {
+            if m == def_module || Some(m) == def_parent {
+                return true;
+            }
+            cur = self.scopes[m].parent.map(module_of);
+        }
+        false
     }
 
     /// A body's invocation of a macro named like one of the standard
@@ -1209,20 +1240,16 @@ impl Graph {
                 if !crate::parse::is_std_macro(name) {
                     continue;
                 }
-                for c in (0..self.crates.len()).filter(|&c| self.reaches(n.krate, c)) {
-                    defs.extend(
-                        self.macros_by_name
-                            .get(&(c, name.clone()))
-                            .into_iter()
-                            .flatten()
-                            .filter(|&&d| {
-                                matches!(
-                                    self.nodes[d].detail,
-                                    NodeDetail::MacroDef { may_impl: true, .. }
-                                )
-                            }),
-                    );
-                }
+                defs.extend(
+                    self.workspace_macros_named(id, name)
+                        .into_iter()
+                        .filter(|&d| {
+                            matches!(
+                                self.nodes[d].detail,
+                                NodeDetail::MacroDef { may_impl: true, .. }
+                            )
+                        }),
+                );
             }
             if defs.is_empty() {
                 continue;

@@ -1530,3 +1530,17 @@ fn a_generic_serialize_bound_reaches_the_types_deriving_it() {
     has(&r, "down::Color");
     lacks(&r, "down::other");
 }
+
+#[test]
+fn a_macro_named_like_a_standard_one_counts_only_where_its_text_may_be_in_scope() {
+    let g = one(
+        "pub trait Weight { fn weight(&self) -> u64; }\n\
+         pub struct Crate;\n\
+         pub mod parse { pub mod tests { macro_rules! todo { ($t:ty, $n:expr) => { impl crate::Weight for $t { fn weight(&self) -> u64 { $n } } }; } fn here() { todo!(crate::Crate, 5); } } }\n\
+         pub mod translate { pub fn setup() { todo!(crate::Crate, 6); } }\n\
+         pub fn f(c: Crate) -> u64 { c.weight() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::parse::tests::here");
+    lacks(&r, "app::translate::setup");
+}
