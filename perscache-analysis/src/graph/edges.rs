@@ -902,6 +902,14 @@ impl Graph {
                     .cone_crates(krate)
                     .filter(|&c| into_proc_macro && self.crates[c].info.proc_macro);
                 for c in named {
+                    if self.reads_files(c) {
+                        let files = self.package_data_files(krate);
+                        out.includes.extend(files.cloned().map(IncludeDep::File));
+                        out.note(format!(
+                            "proc-macro crate {} reads files: the package's files count",
+                            self.crates[c].info.name
+                        ));
+                    }
                     for word in self.macro_output_words(c) {
                         for &x in self.free_by_name.get(word).into_iter().flatten() {
                             if self.nodes[x].krate != c && self.visible_from(krate, x) {

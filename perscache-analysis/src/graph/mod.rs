@@ -268,6 +268,8 @@ pub(crate) struct Graph {
     /// The names the output of each proc-macro crate may use
     /// ([`Graph::macro_output_words`]).
     macro_output_words: Vec<std::sync::OnceLock<FxHashSet<String>>>,
+    /// Whether each crate's code reads files ([`Graph::reads_files`]).
+    reads_files: Vec<std::sync::OnceLock<bool>>,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -387,6 +389,7 @@ impl Graph {
         g.package_files = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.generated_names = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.macro_output_words = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
+        g.reads_files = crates.iter().map(|_| std::sync::OnceLock::new()).collect();
         g.cone();
         g.index();
         g
@@ -1031,6 +1034,30 @@ impl Graph {
             }
             words
         })
+    }
+
+    /// Whether crate `krate`'s code reads files (`std::fs`, `File`,
+    /// `read_dir`, `OpenOptions`): a proc macro that does may read any file
+    /// of the package it expands in, by a name it builds.
+    pub(crate) fn reads_files(&self, krate: usize) -> bool {
+        *self.reads_files[krate].get_or_init(|| {
+            self.crate_nodes[krate].iter().any(|&x| {
+                self.nodes[x].refs.paths.iter().any(|p| {
+                    p.segs
+                        .iter()
+                        .any(|s| matches!(s.as_str(), "fs" | "File" | "read_dir" | "OpenOptions"))
+                })
+            })
+        })
+    }
+
+    /// The files of crate `krate`'s package but its Rust sources.
+    pub(crate) fn package_data_files(&self, krate: usize) -> impl Iterator<Item = &PathBuf> {
+        let package = &self.crates[krate].info.package_dir;
+        self.package_files[krate]
+            .get_or_init(|| files_under(package, false))
+            .iter()
+            .filter(|f| f.extension().is_none_or(|x| x != "rs"))
     }
 
     /// What crate `krate`'s build script reads, as far as the sources show.

@@ -1544,3 +1544,74 @@ fn a_macro_named_like_a_standard_one_counts_only_where_its_text_may_be_in_scope(
     has(&r, "app::parse::tests::here");
     lacks(&r, "app::translate::setup");
 }
+
+#[test]
+fn a_workspace_proc_macro_that_reads_files_may_read_any_of_the_package() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let package = dir.path().join("app");
+    std::fs::create_dir_all(package.join("tables")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(package.join("tables/rates.txt"), "1 2 3").unwrap_or_else(|e| panic!("{e}"));
+    let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
+    let info = |name: &str, dir: PathBuf, deps: BTreeMap<String, DepRef>, proc_macro| CrateInfo {
+        name: name.into(),
+        package: name.into(),
+        package_dir: dir.clone(),
+        kind: "lib".into(),
+        root: dir.join("src/lib.rs"),
+        member: true,
+        proc_macro,
+        deps,
+        test_deps: BTreeMap::new(),
+        build_script: None,
+        edition: "2021".into(),
+        ext_local: BTreeMap::new(),
+    };
+    let pm_dir = dir.path().join("pm");
+    let infos = [
+        info("pm", pm_dir.clone(), BTreeMap::new(), true),
+        info(
+            "app",
+            package.clone(),
+            BTreeMap::from([(
+                "pm".to_owned(),
+                DepRef::Local(pm_dir.join("src/lib.rs").display().to_string()),
+            )]),
+            false,
+        ),
+    ];
+    let files = HashMap::from([
+        (
+            pm_dir.join("src/lib.rs"),
+            summary(
+                "#[proc_macro_derive(Table)] pub fn table(i: TokenStream) -> TokenStream {\n\
+                     let text = std::fs::read_to_string(\"x\").unwrap(); text.parse().unwrap()\n\
+                 }",
+            ),
+        ),
+        (
+            package.join("src/lib.rs"),
+            summary(
+                "#[derive(pm::Table)] pub struct Rates;\n\
+                 pub fn total() -> u32 { Rates::total() }\n\
+                 pub fn plain() -> u32 { 1 }",
+            ),
+        ),
+    ]);
+    let env = |_: usize, _: &str| None;
+    let g = Graph::build(&infos, &mut Mem(files), &env);
+    let read = |function: &str| -> Vec<PathBuf> {
+        let edges: Vec<std::sync::OnceLock<Deps>> =
+            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
+        g.closure(node(&g, function), &mut deps, &mut Memo::default())
+            .includes
+            .iter()
+            .filter_map(|i| match i {
+                super::IncludeDep::File(p) => Some(p.clone()),
+                super::IncludeDep::Unknown { .. } => None,
+            })
+            .collect()
+    };
+    assert_eq!(read("app::total"), vec![package.join("tables/rates.txt")]);
+    assert!(read("app::plain").is_empty());
+}
