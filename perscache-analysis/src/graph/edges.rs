@@ -756,7 +756,13 @@ impl Graph {
                         }
                     }
                 }
-                for (glob, _) in &self.scopes[s].globs {
+                // (Not for a standard macro's name, on every body's path.)
+                let globs = if is_std_macro(&last) {
+                    &[][..]
+                } else {
+                    &self.scopes[s].globs[..]
+                };
+                for (glob, _) in globs {
                     for t in self.resolve_use(s, glob, 0, m) {
                         if let Target::Scope(g) = t {
                             via_glob |= self.crates[self.scopes[g].krate].info.proc_macro;

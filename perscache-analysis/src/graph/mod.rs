@@ -1168,6 +1168,7 @@ impl Graph {
     fn hash_std_named_as_written(&mut self) {
         let std_named =
             |name: &str| crate::parse::is_std_macro(name) || crate::parse::is_std_derive(name);
+        let defined = self.std_named_macro_rules();
         let mut any_name = vec![false; self.crates.len()];
         let mut names: Vec<FxHashSet<String>> = vec![FxHashSet::default(); self.crates.len()];
         let mut m = Memo::default();
@@ -1203,7 +1204,8 @@ impl Graph {
                 || n.refs.macros.iter().any(|p| match p.segs.as_slice() {
                     [name] => {
                         names[n.krate].contains(name)
-                            || !self.workspace_macros_named(id, name).is_empty()
+                            || (defined.contains(name.as_str())
+                                && !self.workspace_macros_named(id, name).is_empty())
                     }
                     _ => false,
                 });
@@ -1211,6 +1213,17 @@ impl Graph {
                 self.nodes[id].hash = written;
             }
         }
+    }
+
+    /// The names of the standard library's macros that a workspace
+    /// `macro_rules!` has too (usually none).
+    fn std_named_macro_rules(&self) -> FxHashSet<String> {
+        self.macros_by_name
+            .keys()
+            .map(|(_, name)| name)
+            .filter(|name| crate::parse::is_std_macro(name))
+            .cloned()
+            .collect()
     }
 
     /// The workspace `macro_rules!` a bare `name!` in node `id` may expand:
@@ -1254,6 +1267,10 @@ impl Graph {
     /// traits for the types it names, and the traits it or the macro's body
     /// names, like an item-level invocation.
     fn index_std_named_invocations(&mut self, m: &mut Memo) {
+        let defined = self.std_named_macro_rules();
+        if defined.is_empty() {
+            return;
+        }
         for id in 0..self.nodes.len() {
             let n = &self.nodes[id];
             if n.kind == Kind::MacroCall {
@@ -1264,7 +1281,7 @@ impl Graph {
                 let [name] = p.segs.as_slice() else {
                     continue;
                 };
-                if !crate::parse::is_std_macro(name) {
+                if !defined.contains(name.as_str()) {
                     continue;
                 }
                 defs.extend(
