@@ -84,14 +84,49 @@ fn node(g: &Graph, key: &str) -> NodeId {
     }
 }
 
-/// The keys of everything `function` reaches.
-fn reach(g: &Graph, function: &str) -> BTreeSet<String> {
+/// The closure of `function`.
+fn closure_of(g: &Graph, function: &str) -> super::Closure {
     let root = node(g, function);
     let env = |_: usize, _: &str| None;
     let edges: Vec<std::sync::OnceLock<Deps>> =
         g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
     let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
     g.closure(root, &mut deps, &mut Memo::default())
+}
+
+/// The files `function`'s closure reads at compile time, by known paths.
+fn files_read(g: &Graph, function: &str) -> Vec<PathBuf> {
+    closure_of(g, function)
+        .includes
+        .into_iter()
+        .filter_map(|i| match i {
+            super::IncludeDep::File(p) => Some(p),
+            super::IncludeDep::Unknown { .. } => None,
+        })
+        .collect()
+}
+
+/// A library crate `name` in folder `dir` (its root `src/lib.rs`).
+fn lib_info(name: &str, dir: &Path, deps: BTreeMap<String, DepRef>) -> CrateInfo {
+    CrateInfo {
+        name: name.into(),
+        package: name.into(),
+        package_dir: dir.to_path_buf(),
+        kind: "lib".into(),
+        root: dir.join("src/lib.rs"),
+        member: true,
+        proc_macro: false,
+        deps,
+        test_deps: BTreeMap::new(),
+        build_script: None,
+        edition: "2021".into(),
+        ext_local: BTreeMap::new(),
+    }
+}
+
+/// The keys of everything `function` reaches.
+fn reach(g: &Graph, function: &str) -> BTreeSet<String> {
+    closure_of(g, function)
         .reached
         .iter()
         .map(|(n, _)| g.nodes[*n].key.clone())
@@ -1140,38 +1175,18 @@ fn files_a_proc_macros_input_names_are_read() {
                pub fn plain() -> Plain { Plain }\n\
                pub fn inline() -> u32 { pm::embed!(\"other.txt\") }";
     let summary = parse_file(src).unwrap_or_else(|e| panic!("{}", e.message));
-    let root = package.join("src/lib.rs");
-    let info = CrateInfo {
-        name: "app".into(),
-        package: "app".into(),
-        package_dir: package.to_path_buf(),
-        kind: "lib".into(),
-        root: root.clone(),
-        member: true,
-        proc_macro: false,
-        deps: ["askama", "rust_embed", "serde", "pm"]
-            .iter()
-            .map(|d| ((*d).to_owned(), DepRef::External(format!("{d}@1.0.0"))))
-            .collect(),
-        test_deps: BTreeMap::new(),
-        build_script: None,
-        edition: "2021".into(),
-        ext_local: Default::default(),
-    };
+    let deps = ["askama", "rust_embed", "serde", "pm"]
+        .iter()
+        .map(|d| ((*d).to_owned(), DepRef::External(format!("{d}@1.0.0"))))
+        .collect();
+    let info = lib_info("app", package, deps);
     let env = |_: usize, _: &str| None;
-    let files = HashMap::from([(root, Arc::new(summary))]);
+    let files = HashMap::from([(info.root.clone(), Arc::new(summary))]);
     let g = Graph::build(&[info], &mut Mem(files), &env);
     let read = |function: &str| -> BTreeSet<PathBuf> {
-        let edges: Vec<std::sync::OnceLock<Deps>> =
-            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
-        g.closure(node(&g, function), &mut deps, &mut Memo::default())
-            .includes
+        files_read(&g, function)
             .iter()
-            .filter_map(|i| match i {
-                super::IncludeDep::File(p) => p.strip_prefix(package).ok().map(PathBuf::from),
-                super::IncludeDep::Unknown { .. } => None,
-            })
+            .filter_map(|p| p.strip_prefix(package).ok().map(PathBuf::from))
             .collect()
     };
     let set = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
@@ -1399,19 +1414,9 @@ fn iterators_and_futures_a_type_holds_are_code_its_builders_write() {
 #[test]
 fn a_library_an_external_crate_depends_on_counts_when_the_crate_is_reached() {
     let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
-    let info = |name: &str, deps: BTreeMap<String, DepRef>, ext_local| CrateInfo {
-        name: name.into(),
-        package: name.into(),
-        package_dir: PathBuf::from(format!("/ws/{name}")),
-        kind: "lib".into(),
-        root: PathBuf::from(format!("/ws/{name}/src/lib.rs")),
-        member: true,
-        proc_macro: false,
-        deps,
-        test_deps: BTreeMap::new(),
-        build_script: None,
-        edition: "2021".into(),
+    let info = |name: &str, deps, ext_local| CrateInfo {
         ext_local,
+        ..lib_info(name, &Path::new("/ws").join(name), deps)
     };
     let json = "serde_json@1.0.0".to_owned();
     let infos = [
@@ -1468,20 +1473,8 @@ fn self_super_paths_and_extern_prelude_renames_resolve() {
 #[test]
 fn a_macro_from_outside_the_workspace_may_read_the_packages_variables() {
     let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
-    let info = CrateInfo {
-        name: "app".into(),
-        package: "app".into(),
-        package_dir: PathBuf::from("/ws/app"),
-        kind: "lib".into(),
-        root: PathBuf::from("/ws/app/src/lib.rs"),
-        member: true,
-        proc_macro: false,
-        deps: BTreeMap::from([("clap".to_owned(), DepRef::External("clap@4.0.0".to_owned()))]),
-        test_deps: BTreeMap::new(),
-        build_script: None,
-        edition: "2021".into(),
-        ext_local: BTreeMap::new(),
-    };
+    let deps = BTreeMap::from([("clap".to_owned(), DepRef::External("clap@4.0.0".to_owned()))]);
+    let info = lib_info("app", Path::new("/ws/app"), deps);
     let files = HashMap::from([(
         PathBuf::from("/ws/app/src/lib.rs"),
         summary(
@@ -1492,10 +1485,7 @@ fn a_macro_from_outside_the_workspace_may_read_the_packages_variables() {
     let env = |_: usize, _: &str| None;
     let g = Graph::build(&[info], &mut Mem(files), &env);
     let vars = |function: &str| -> Vec<String> {
-        let edges: Vec<std::sync::OnceLock<Deps>> =
-            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
-        g.closure(node(&g, function), &mut deps, &mut Memo::default())
+        closure_of(&g, function)
             .env
             .into_iter()
             .map(|(_, v)| v)
@@ -1552,31 +1542,19 @@ fn a_workspace_proc_macro_that_reads_files_may_read_any_of_the_package() {
     std::fs::create_dir_all(package.join("tables")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(package.join("tables/rates.txt"), "1 2 3").unwrap_or_else(|e| panic!("{e}"));
     let summary = |src: &str| Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
-    let info = |name: &str, dir: PathBuf, deps: BTreeMap<String, DepRef>, proc_macro| CrateInfo {
-        name: name.into(),
-        package: name.into(),
-        package_dir: dir.clone(),
-        kind: "lib".into(),
-        root: dir.join("src/lib.rs"),
-        member: true,
-        proc_macro,
-        deps,
-        test_deps: BTreeMap::new(),
-        build_script: None,
-        edition: "2021".into(),
-        ext_local: BTreeMap::new(),
-    };
     let pm_dir = dir.path().join("pm");
     let infos = [
-        info("pm", pm_dir.clone(), BTreeMap::new(), true),
-        info(
+        CrateInfo {
+            proc_macro: true,
+            ..lib_info("pm", &pm_dir, BTreeMap::new())
+        },
+        lib_info(
             "app",
-            package.clone(),
+            &package,
             BTreeMap::from([(
                 "pm".to_owned(),
                 DepRef::Local(pm_dir.join("src/lib.rs").display().to_string()),
             )]),
-            false,
         ),
     ];
     let files = HashMap::from([
@@ -1599,19 +1577,9 @@ fn a_workspace_proc_macro_that_reads_files_may_read_any_of_the_package() {
     ]);
     let env = |_: usize, _: &str| None;
     let g = Graph::build(&infos, &mut Mem(files), &env);
-    let read = |function: &str| -> Vec<PathBuf> {
-        let edges: Vec<std::sync::OnceLock<Deps>> =
-            g.nodes.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let mut deps = |n: NodeId| edges[n].get_or_init(|| g.deps(n, &env, &mut Memo::default()));
-        g.closure(node(&g, function), &mut deps, &mut Memo::default())
-            .includes
-            .iter()
-            .filter_map(|i| match i {
-                super::IncludeDep::File(p) => Some(p.clone()),
-                super::IncludeDep::Unknown { .. } => None,
-            })
-            .collect()
-    };
-    assert_eq!(read("app::total"), vec![package.join("tables/rates.txt")]);
-    assert!(read("app::plain").is_empty());
+    assert_eq!(
+        files_read(&g, "app::total"),
+        vec![package.join("tables/rates.txt")]
+    );
+    assert!(files_read(&g, "app::plain").is_empty());
 }
