@@ -106,6 +106,9 @@ struct Walk<'g> {
     expanded: FxHashSet<(NodeId, usize)>,
     /// Proc-macro crates whose output's method calls are made from a crate.
     macro_outputs: FxHashSet<(usize, usize)>,
+    /// Types deriving `Serialize` a generic bound may instantiate, waiting
+    /// for the walk to show the function serializes values itself.
+    serialize_derives: Vec<(NodeId, (NodeId, Reason))>,
     out: Closure,
 }
 
@@ -229,8 +232,108 @@ impl<'g> Walk<'g> {
         true
     }
 
+    /// Reaches everything the queued nodes lead to.
+    fn walk<'d>(&mut self, deps: &mut dyn FnMut(NodeId) -> &'d Deps, m: &mut Memo) {
+        let g = self.g;
+        while let Some(x) = self.queue.pop_front() {
+            let d = deps(x);
+            // A function an `extern` block declares is whichever the linker
+            // finds under its symbol, in any crate of the program: a crate
+            // depending on this one may export it.
+            let foreign = matches!(g.nodes[x].detail, NodeDetail::Foreign(_));
+            for (y, why) in &d.edges {
+                // Most edges lead to items already reached: the reason is
+                // copied only for a new one.
+                if !self.seen[*y] {
+                    if foreign {
+                        self.enter(g.nodes[*y].krate);
+                    }
+                    self.push(*y, Some((x, why.clone())));
+                }
+            }
+            for name in &g.nodes[x].refs.methods {
+                self.call(name, x);
+            }
+            // A `macro_rules!` body's method calls are made where it
+            // expands: by the invoking node, in the invoking crate; so are
+            // those a workspace proc macro's output may make.
+            let krate = g.nodes[x].krate;
+            if g.nodes[x].kind != Kind::MacroDef {
+                for (y, _) in &d.edges {
+                    if g.nodes[*y].kind == Kind::MacroDef {
+                        self.expanded_calls(*y, x, deps);
+                    }
+                    let pm = g.nodes[*y].krate;
+                    if g.crates[pm].info.proc_macro
+                        && !g.crates[krate].info.proc_macro
+                        && self.macro_outputs.insert((pm, krate))
+                    {
+                        for word in g.macro_output_words(pm) {
+                            self.call(word, x);
+                        }
+                    }
+                }
+            }
+            // Types, `dyn Trait`s and types a macro makes have impls and methods.
+            if matches!(g.nodes[x].kind, Kind::Type | Kind::Trait | Kind::MacroCall) {
+                self.type_reached(x);
+            }
+            self.trait_objects(x, &d.trait_objects, m);
+            if g.builders.contains_key(&x) {
+                self.builders(x);
+            }
+            // An external crate may run a library the analysis parses (a
+            // `[patch]`ed copy by path): all of its code.
+            for e in &d.ext {
+                if self.out.ext.contains(e) {
+                    continue;
+                }
+                for &l in g.ext_locals.get(e).into_iter().flatten() {
+                    for &y in &g.crate_nodes[l] {
+                        self.push(y, Some((x, Reason::Named(e.as_str().into()))));
+                    }
+                }
+            }
+            insert_new(&mut self.out.ext, &d.ext);
+            insert_new(&mut self.out.includes, &d.includes);
+            insert_new(&mut self.out.notes, &d.notes);
+            self.out
+                .env
+                .extend(d.env.iter().map(|e| (krate, e.clone())));
+        }
+    }
+
     /// Every impl of a trait from outside the workspace, by name, and every
     /// type deriving it, in the crates that can call the function.
+    /// Whether what the function reaches serializes values (a format from
+    /// outside the workspace, a `serialize` call) or measures their layout
+    /// (`size_of`): then a type's derived `Serialize` may decide its result
+    /// where the key's stream does not show the difference (it writes a
+    /// variant's name, not its index; sorts a map's entries, which `Ord`
+    /// orders; is human-readable, as `Ipv4Addr` shows; skips
+    /// `#[serde(skip)]` fields, whose types `size_of` sees).
+    fn serializes_itself(&self) -> bool {
+        let serde_only = |e: &String| {
+            let name = e.split('@').next().unwrap_or_default();
+            matches!(name, "serde" | "serde_core" | "serde_derive")
+        };
+        let measures_or_serializes = |s: &String| {
+            matches!(
+                s.as_str(),
+                "size_of" | "size_of_val" | "align_of" | "align_of_val" | "serialize"
+            )
+        };
+        self.out.ext.iter().any(|e| !serde_only(e))
+            || self.out.reached.iter().any(|(n, _)| {
+                let refs = &self.g.nodes[*n].refs;
+                refs.methods.iter().any(measures_or_serializes)
+                    || refs
+                        .paths
+                        .iter()
+                        .any(|p| p.segs.last().is_some_and(measures_or_serializes))
+            })
+    }
+
     fn universe_by_name(&mut self, name: &str, root: NodeId, m: &mut Memo) {
         if !self.universes_by_name.insert(name.to_owned()) {
             return;
@@ -249,12 +352,13 @@ impl<'g> Walk<'g> {
             }
             self.impl_bounds(i, m);
         }
-        // A derived impl counts with its type, a derived `Serialize` too:
-        // the key's stream is not what every format writes (it writes a
-        // variant's name, not its index; sorts a map's entries, which `Ord`
-        // orders; is human-readable, as `Ipv4Addr` shows; skips
-        // `#[serde(skip)]` fields, whose types `size_of` sees).
+        // A derived impl counts with its type; a derived `Serialize` once
+        // the function proves to serialize values itself (`closure`).
         for &ty in g.derives_by_name.get(name).into_iter().flatten() {
+            if name == "Serialize" {
+                self.serialize_derives.push((ty, (root, why.clone())));
+                continue;
+            }
             let krate = g.nodes[ty].krate;
             if !self.enter(krate) {
                 continue;
@@ -376,6 +480,7 @@ impl Graph {
             universes_by_name: FxHashSet::default(),
             expanded: FxHashSet::default(),
             macro_outputs: FxHashSet::default(),
+            serialize_derives: Vec::new(),
             out: Closure::default(),
         };
         w.push(root, None);
@@ -402,72 +507,18 @@ impl Graph {
         for name in &generic_ext {
             w.universe_by_name(name, root, m);
         }
-        while let Some(x) = w.queue.pop_front() {
-            let d = deps(x);
-            // A function an `extern` block declares is whichever the linker
-            // finds under its symbol, in any crate of the program: a crate
-            // depending on this one may export it.
-            let foreign = matches!(self.nodes[x].detail, NodeDetail::Foreign(_));
-            for (y, why) in &d.edges {
-                // Most edges lead to items already reached: the reason is
-                // copied only for a new one.
-                if !w.seen[*y] {
-                    if foreign {
-                        w.enter(self.nodes[*y].krate);
-                    }
-                    w.push(*y, Some((x, why.clone())));
+        loop {
+            w.walk(deps, m);
+            // A derived `Serialize` a generic bound may run counts once the
+            // function proves to serialize or measure values itself.
+            if w.serialize_derives.is_empty() || !w.serializes_itself() {
+                break;
+            }
+            for (ty, from) in std::mem::take(&mut w.serialize_derives) {
+                if w.enter(self.nodes[ty].krate) {
+                    w.push(ty, Some(from));
                 }
             }
-            for name in &self.nodes[x].refs.methods {
-                w.call(name, x);
-            }
-            // A `macro_rules!` body's method calls are made where it
-            // expands: by the invoking node, in the invoking crate; so are
-            // those a workspace proc macro's output may make.
-            let krate = self.nodes[x].krate;
-            if self.nodes[x].kind != Kind::MacroDef {
-                for (y, _) in &d.edges {
-                    if self.nodes[*y].kind == Kind::MacroDef {
-                        w.expanded_calls(*y, x, deps);
-                    }
-                    let pm = self.nodes[*y].krate;
-                    if self.crates[pm].info.proc_macro
-                        && !self.crates[krate].info.proc_macro
-                        && w.macro_outputs.insert((pm, krate))
-                    {
-                        for word in self.macro_output_words(pm) {
-                            w.call(word, x);
-                        }
-                    }
-                }
-            }
-            // Types, `dyn Trait`s and types a macro makes have impls and methods.
-            if matches!(
-                self.nodes[x].kind,
-                Kind::Type | Kind::Trait | Kind::MacroCall
-            ) {
-                w.type_reached(x);
-            }
-            w.trait_objects(x, &d.trait_objects, m);
-            if self.builders.contains_key(&x) {
-                w.builders(x);
-            }
-            // An external crate may run a library the analysis parses (a
-            // `[patch]`ed copy by path): all of its code.
-            for e in &d.ext {
-                if w.out.ext.contains(e) {
-                    continue;
-                }
-                for &l in self.ext_locals.get(e).into_iter().flatten() {
-                    for &y in &self.crate_nodes[l] {
-                        w.push(y, Some((x, Reason::Named(e.as_str().into()))));
-                    }
-                }
-            }
-            insert_new(&mut w.out.ext, &d.ext);
-            insert_new(&mut w.out.includes, &d.includes);
-            insert_new(&mut w.out.notes, &d.notes);
-            w.out.env.extend(d.env.iter().map(|e| (krate, e.clone())));
         }
         w.out
     }

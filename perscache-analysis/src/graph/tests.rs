@@ -1496,13 +1496,14 @@ fn a_macro_from_outside_the_workspace_may_read_the_packages_variables() {
 }
 
 #[test]
-fn a_generic_serialize_bound_reaches_the_types_deriving_it() {
+fn a_generic_serialize_bound_reaches_the_types_deriving_it_when_it_serializes_or_measures() {
     let g = graph(&[
         Krate {
             name: "base",
             files: &[(
                 "lib.rs",
-                "pub fn encode<T: serde::Serialize>(v: &T) -> Vec<u8> { postcard::to_allocvec(v).unwrap() }",
+                "pub fn size<T: serde::Serialize>(_: &T) -> usize { std::mem::size_of::<T>() }\n\
+                 pub fn first<T: serde::Serialize + Clone>(v: &[T]) -> Option<T> { v.first().cloned() }",
             )],
             deps: &[],
         },
@@ -1516,9 +1517,12 @@ fn a_generic_serialize_bound_reaches_the_types_deriving_it() {
             deps: &["base"],
         },
     ]);
-    let r = reach(&g, "base::encode");
+    // It measures its value: the definition counts.
+    let r = reach(&g, "base::size");
     has(&r, "down::Color");
     lacks(&r, "down::other");
+    // `Serialize` only for the key: what the key's stream shows is enough.
+    lacks(&reach(&g, "base::first"), "down::Color");
 }
 
 #[test]
