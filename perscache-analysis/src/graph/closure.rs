@@ -415,6 +415,24 @@ impl<'g> Walk<'g> {
         }
     }
 
+    /// The items that call marked function `f` by name (a path or a method
+    /// call), in every crate that can.
+    fn callers(&mut self, f: NodeId) {
+        let g = self.g;
+        let name = g.nodes[f].name.as_str();
+        let why = Reason::Named(name.into());
+        for (id, n) in g.nodes.iter().enumerate() {
+            let calls = n.refs.methods.iter().any(|m| m == name)
+                || n.refs
+                    .paths
+                    .iter()
+                    .any(|p| p.segs.last().is_some_and(|s| s == name));
+            if id != f && calls && self.enter(n.krate) {
+                self.push(id, Some((f, why.clone())));
+            }
+        }
+    }
+
     /// Every impl of workspace trait `tr`, in every crate.
     fn universe(&mut self, tr: NodeId, why: Reason, m: &mut Memo) {
         if !self.universes.insert(tr) {
@@ -506,6 +524,11 @@ impl Graph {
         }
         for name in &generic_ext {
             w.universe_by_name(name, root, m);
+        }
+        if generic_ext.iter().any(|t| super::is_code_trait(t)) {
+            // Code the caller passes (a closure, an iterator over one, a
+            // future) is written where the function is called.
+            w.callers(root);
         }
         loop {
             w.walk(deps, m);

@@ -824,23 +824,7 @@ impl Graph {
         // Closures, and the standard traits that values carrying closures
         // or async code implement (`(0..4).map(|x| x * 2)`, `async { .. }`):
         // the code is written where the value is built.
-        let is_code = |p: &PathRef| {
-            p.segs.last().is_some_and(|s| {
-                matches!(
-                    s.as_str(),
-                    "Fn" | "FnMut"
-                        | "FnOnce"
-                        | "fn"
-                        | "Iterator"
-                        | "DoubleEndedIterator"
-                        | "ExactSizeIterator"
-                        | "Future"
-                        | "IntoFuture"
-                        | "Stream"
-                        | "AsyncIterator"
-                )
-            })
-        };
+        let is_code = |p: &PathRef| p.segs.last().is_some_and(|s| is_code_trait(s));
         // Names that stand for code a value's builder chooses: aliases of
         // closure types (`type Handler = dyn Fn(u64) -> u64`), and traits
         // with a blanket impl over closures (`impl<F: Fn(u64)> Step for F`).
@@ -2018,6 +2002,25 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// Closures, and the standard traits that values carrying closures or async
+/// code implement (`(0..4).map(|x| x * 2)`, `async { .. }`): their code is
+/// written where the value is built.
+pub(crate) fn is_code_trait(name: &str) -> bool {
+    matches!(
+        name,
+        "Fn" | "FnMut"
+            | "FnOnce"
+            | "fn"
+            | "Iterator"
+            | "DoubleEndedIterator"
+            | "ExactSizeIterator"
+            | "Future"
+            | "IntoFuture"
+            | "Stream"
+            | "AsyncIterator"
+    )
 }
 
 /// What a crate's build script reads: the build script itself, the files

@@ -1587,3 +1587,38 @@ fn a_workspace_proc_macro_that_reads_files_may_read_any_of_the_package() {
     );
     assert!(files_read(&g, "app::plain").is_empty());
 }
+
+#[test]
+fn code_a_caller_passes_to_a_generic_marked_function_is_its_callers() {
+    let g = graph(&[
+        Krate {
+            name: "gen",
+            files: &[(
+                "lib.rs",
+                "pub fn call_f<F: Fn(u32) -> u32>(f: F) -> u32 { f(5) }\n\
+                 pub async fn wait(f: impl std::future::Future<Output = u64>) -> u64 { f.await + 1 }\n\
+                 pub fn sum_of<I: Iterator<Item = u64>>(it: I) -> u64 { it.sum() }\n\
+                 pub fn call_dyn(f: &dyn Fn(u32) -> u32) -> u32 { f(5) }\n\
+                 pub fn plain(x: u32) -> u32 { x }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "pub fn adder() -> u32 { gen::call_f(|x| x + 3) }\n\
+                 pub async fn job() -> u64 { gen::wait(async { 70 }).await }\n\
+                 pub fn doubled() -> u64 { gen::sum_of((0..4).map(|x| x * 2)) }\n\
+                 pub fn dynamic() -> u32 { gen::call_dyn(&|x| x + 3) }\n\
+                 pub fn uses_plain() -> u32 { gen::plain(1) }",
+            )],
+            deps: &["gen"],
+        },
+    ]);
+    has(&reach(&g, "gen::call_f"), "down::adder");
+    has(&reach(&g, "gen::wait"), "down::job");
+    has(&reach(&g, "gen::sum_of"), "down::doubled");
+    has(&reach(&g, "gen::call_dyn"), "down::dynamic");
+    lacks(&reach(&g, "gen::plain"), "down::uses_plain");
+}
