@@ -174,8 +174,8 @@ impl Workspace {
             .map(|r| r.nodes.as_slice())
             .unwrap_or(&[]);
         let node_of: BTreeMap<_, _> = nodes.iter().map(|n| (&n.id, n)).collect();
-        let external =
-            |p: &cargo_metadata::Package| DepRef::External(external_name(p, &by_id, &node_of));
+        let cone = |p: &cargo_metadata::Package| dependency_cone(p, &by_id, &node_of);
+        let external = |p: &cargo_metadata::Package| DepRef::External(external_name(p, &cone(p)));
         let mut pkgs: Vec<&cargo_metadata::Package> =
             md.packages.iter().filter(|p| p.source.is_none()).collect();
         pkgs.sort_by(|a, b| a.manifest_path.cmp(&b.manifest_path));
@@ -214,7 +214,12 @@ impl Workspace {
                             None => continue,
                         }
                     } else {
-                        let under = local_under(dp, &by_id, &node_of, &local, &lib_root);
+                        let mut under: Vec<String> = cone(dp)
+                            .into_iter()
+                            .filter(|q| q.id != dp.id && local(q))
+                            .filter_map(lib_root)
+                            .collect();
+                        under.sort();
                         let dep = external(dp);
                         if let (false, DepRef::External(name)) = (under.is_empty(), &dep) {
                             ext_local.insert(name.clone(), under);
@@ -305,30 +310,17 @@ impl Workspace {
 /// or a package it depends on comes from git, each such package with its
 /// commit (`gd@0.1.0 git+https://host/gd#8a1f…`). A git dependency moved to
 /// another commit keeps its version, and the hash cargo gives its files.
-fn external_name(
-    p: &cargo_metadata::Package,
-    by_id: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package>,
-    node_of: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Node>,
-) -> String {
+/// `cone`: the package and those it depends on ([`dependency_cone`]).
+fn external_name(p: &cargo_metadata::Package, cone: &[&cargo_metadata::Package]) -> String {
     let mut name = format!("{}@{}", p.name, p.version);
     let mut pinned = std::collections::BTreeSet::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![&p.id];
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        if let Some(pkg) = by_id.get(id) {
-            if let Some(src) = pkg.source.as_ref().filter(|s| s.repr.starts_with("git+")) {
-                pinned.insert(if *id == p.id {
-                    src.repr.clone()
-                } else {
-                    format!("{}@{} {}", pkg.name, pkg.version, src.repr)
-                });
-            }
-        }
-        if let Some(node) = node_of.get(id) {
-            stack.extend(node.deps.iter().map(|d| &d.pkg));
+    for pkg in cone {
+        if let Some(src) = pkg.source.as_ref().filter(|s| s.repr.starts_with("git+")) {
+            pinned.insert(if pkg.id == p.id {
+                src.repr.clone()
+            } else {
+                format!("{}@{} {}", pkg.name, pkg.version, src.repr)
+            });
         }
     }
     for pin in pinned {
@@ -338,15 +330,13 @@ fn external_name(
     name
 }
 
-/// The root files of the libraries the analysis parses (path packages,
-/// `local`) among the dependencies of external package `p`, transitively.
-fn local_under(
+/// Package `p` and every package it depends on, transitively, as Cargo's
+/// resolve graph says.
+fn dependency_cone<'a>(
     p: &cargo_metadata::Package,
-    by_id: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package>,
+    by_id: &BTreeMap<&cargo_metadata::PackageId, &'a cargo_metadata::Package>,
     node_of: &BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Node>,
-    local: &dyn Fn(&cargo_metadata::Package) -> bool,
-    lib_root: &dyn Fn(&cargo_metadata::Package) -> Option<String>,
-) -> Vec<String> {
+) -> Vec<&'a cargo_metadata::Package> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![&p.id];
@@ -354,18 +344,10 @@ fn local_under(
         if !seen.insert(id) {
             continue;
         }
-        if let Some(pkg) = by_id.get(id).filter(|pkg| pkg.id != p.id) {
-            if local(pkg) {
-                out.extend(lib_root(pkg));
-                // Its own dependencies are the analysis's business.
-                continue;
-            }
-        }
+        out.extend(by_id.get(id).copied());
         if let Some(node) = node_of.get(id) {
             stack.extend(node.deps.iter().map(|d| &d.pkg));
         }
     }
-    out.sort();
-    out.dedup();
     out
 }

@@ -1203,11 +1203,11 @@ fn files_a_proc_macros_input_names_are_read() {
 fn a_workspace_macro_named_like_a_standard_one_may_write_impls_in_a_body() {
     let g = one(
         "pub trait Weight { fn weight(&self) -> u64; }\n\
-         macro_rules! todo { ($t:ty, $n:expr) => { impl Weight for $t { fn weight(&self) -> u64 { $n } } }; }\n\
+         macro_rules! vec { ($t:ty, $n:expr) => { impl Weight for $t { fn weight(&self) -> u64 { $n } } }; }\n\
          pub struct Crate;\n\
          pub struct Other;\n\
-         fn setup() { todo!(Crate, 5); }\n\
-         fn unrelated() { todo!(Other, 6); }\n\
+         fn setup() { vec!(Crate, 5); }\n\
+         fn unrelated() { vec!(Other, 6); }\n\
          pub fn f(c: Crate) -> u64 { c.weight() }",
     );
     let r = reach(&g, "app::f");
@@ -1530,8 +1530,8 @@ fn a_macro_named_like_a_standard_one_counts_only_where_its_text_may_be_in_scope(
     let g = one(
         "pub trait Weight { fn weight(&self) -> u64; }\n\
          pub struct Crate;\n\
-         pub mod parse { pub mod tests { macro_rules! todo { ($t:ty, $n:expr) => { impl crate::Weight for $t { fn weight(&self) -> u64 { $n } } }; } fn here() { todo!(crate::Crate, 5); } } }\n\
-         pub mod translate { pub fn setup() { todo!(crate::Crate, 6); } }\n\
+         pub mod parse { pub mod tests { macro_rules! vec { ($t:ty, $n:expr) => { impl crate::Weight for $t { fn weight(&self) -> u64 { $n } } }; } fn here() { vec!(crate::Crate, 5); } } }\n\
+         pub mod translate { pub fn setup() { vec!(crate::Crate, 6); } }\n\
          pub fn f(c: Crate) -> u64 { c.weight() }",
     );
     let r = reach(&g, "app::f");
