@@ -19,6 +19,7 @@ use bytes::Bytes;
 
 use super::site::Site;
 use crate::cache::Cache;
+use crate::control::Mode;
 use crate::entry::{self, Deadline, Folder, Framing, Fresh};
 use crate::error::{BoxError, Error};
 use crate::flight::Ticket;
@@ -36,6 +37,8 @@ const LEASE_WORTH_NANOS: u64 = 10_000_000;
 pub(super) struct Lookup<'a> {
     pub(super) cache: &'a Cache,
     pub(super) site: &'a Site,
+    /// Serve, refresh or write-only (`PERSCACHE`, `cache_mode`).
+    pub(super) mode: Mode,
     key: &'a CallKey,
     pub(super) framing: Framing,
     storage: &'a dyn Storage,
@@ -104,10 +107,12 @@ impl<'a> Lookup<'a> {
         framing: Framing,
         ttl: Option<Duration>,
         min_compute: Option<Duration>,
+        mode: Mode,
     ) -> Self {
         Lookup {
             cache,
             site,
+            mode,
             key,
             framing,
             storage,

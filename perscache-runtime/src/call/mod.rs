@@ -149,27 +149,24 @@ where
     C: Codec<P::Value>,
 {
     let mut compute = move || compute().expect("a call computes its value at most once");
-    let mode = site.mode();
-    if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
-        return compute();
-    }
+    let lookup = match begin::<P::Value, C>(cache, site, key, codec, options) {
+        Begin::Bypass => return compute(),
+        Begin::Hit(value) => return P::rebuild(value),
+        Begin::Look(lookup) => lookup,
+    };
     // Storage futures of local files complete at once; remote backends run
     // their I/O on a runtime of their own, so this small executor suffices
     // and a sync function never needs tokio.
-    let mut call = pin!(call_in_mode::<R, P, C, _>(
-        cache,
-        site,
-        key,
+    let mut call = pin!(look_or_compute::<R, P, C, _>(
+        &lookup,
         codec,
-        options,
-        mode,
+        options.stale_if_error,
         move || std::future::ready(compute()),
     ));
-    // First one poll with a waker that does nothing: the memory tier and
-    // local files answer within it, and `pollster::block_on` would first
-    // allocate its (64-byte aligned) signal, which costs more than the rest
-    // of a memory-tier hit. A future still pending goes on under pollster,
-    // whose waker it then holds (futures wake the waker of their latest poll).
+    // First one poll with a waker that does nothing: local files answer
+    // within it, and `pollster::block_on` would first allocate its (64-byte
+    // aligned) signal. A future still pending goes on under pollster, whose
+    // waker it then holds (futures wake the waker of their latest poll).
     match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
         Poll::Pending => pollster::block_on(call),
@@ -190,34 +187,43 @@ where
     C: Codec<P::Value>,
     Fut: Future<Output = R>,
 {
-    let mode = site.mode();
-    call_in_mode::<R, P, C, _>(cache, site, key, codec, options, mode, compute).await
+    let lookup = match begin::<P::Value, C>(cache, site, key, codec, options) {
+        Begin::Bypass => return compute().await,
+        Begin::Hit(value) => return P::rebuild(value),
+        Begin::Look(lookup) => lookup,
+    };
+    look_or_compute::<R, P, C, _>(&lookup, codec, options.stale_if_error, compute).await
 }
 
-/// A call, once its mode is known (read where the call is made, in its
-/// caller's scope).
-async fn call_in_mode<R, P, C, Fut>(
-    cache: &Cache,
+/// How a call begins: all that needs no waiting, so that a memory-tier hit
+/// never builds the future of the rest.
+enum Begin<'a, T> {
+    /// Caching is off for this call: the function runs.
+    Bypass,
+    /// The memory tier's value.
+    Hit(T),
+    /// The storage is next, then the function.
+    Look(Lookup<'a>),
+}
+
+/// Reads the call's mode (where the call is made, in its caller's scope)
+/// and looks in the memory tier.
+fn begin<'a, T, C: Codec<T>>(
+    cache: &'a Cache,
     site: &'static Site,
-    key: &Result<CallKey>,
-    codec: &C,
-    options: Options<'_>,
-    mode: Mode,
-    compute: impl FnOnce() -> Fut,
-) -> R
-where
-    P: Policy<R>,
-    C: Codec<P::Value>,
-    Fut: Future<Output = R>,
-{
+    key: &'a Result<CallKey>,
+    codec: &'a C,
+    options: Options<'a>,
+) -> Begin<'a, T> {
+    let mode = site.mode();
     if !cache.enabled || site.uncacheable.load(Ordering::Relaxed) || mode == Mode::Bypass {
-        return compute().await;
+        return Begin::Bypass;
     }
     let key = match key {
         Ok(key) => key,
         Err(e) => {
             cache.failed(site.function(), "an argument cannot be part of the key", e);
-            return compute().await;
+            return Begin::Bypass;
         }
     };
     let storage = options.storage.unwrap_or(&cache.storage);
@@ -227,7 +233,6 @@ where
         &site.counters,
         storage,
     );
-
     let lookup = Lookup::new(
         cache,
         site,
@@ -237,11 +242,37 @@ where
         Framing::of(codec),
         options.ttl.or(cache.ttl),
         options.min_compute,
+        mode,
     );
-    let result = find_or_compute::<R, P, C, _>(&lookup, codec, mode, compute).await;
-    match options.stale_if_error {
+    if mode == Mode::Serve {
+        if let Some(payload) = lookup.in_memory() {
+            if let Some(value) = decode(&lookup, codec, &payload, Origin::MemoryTier) {
+                site.counters.hit();
+                return Begin::Hit(value);
+            }
+        }
+    }
+    Begin::Look(lookup)
+}
+
+/// The rest of a call the memory tier did not answer: the storage, else
+/// the function; with `stale_if_error`, an expired result in place of a
+/// failure.
+async fn look_or_compute<R, P, C, Fut>(
+    lookup: &Lookup<'_>,
+    codec: &C,
+    stale_if_error: Option<Duration>,
+    compute: impl FnOnce() -> Fut,
+) -> R
+where
+    P: Policy<R>,
+    C: Codec<P::Value>,
+    Fut: Future<Output = R>,
+{
+    let result = find_or_compute::<R, P, C, _>(lookup, codec, compute).await;
+    match stale_if_error {
         Some(window) if P::failed(&result) => {
-            match find_stale::<P::Value, C>(&lookup, codec, window).await {
+            match find_stale::<P::Value, C>(lookup, codec, window).await {
                 Some(value) => P::rebuild(value),
                 None => result,
             }
@@ -254,7 +285,6 @@ where
 async fn find_or_compute<R, P, C, Fut>(
     lookup: &Lookup<'_>,
     codec: &C,
-    mode: Mode,
     compute: impl FnOnce() -> Fut,
 ) -> R
 where
@@ -263,6 +293,7 @@ where
     Fut: Future<Output = R>,
 {
     let site = lookup.site;
+    let mode = lookup.mode;
     if mode == Mode::Serve {
         if let Some(value) = find::<P::Value, C>(lookup, codec).await {
             site.counters.hit();
@@ -310,14 +341,9 @@ where
     result
 }
 
-/// The stored value, from the memory tier or the storage, if present,
-/// fresh and intact.
+/// The stored value in the storage (the memory tier was [`begin`]'s), if
+/// present, fresh and intact.
 async fn find<T, C: Codec<T>>(lookup: &Lookup<'_>, codec: &C) -> Option<T> {
-    if let Some(payload) = lookup.in_memory() {
-        if let Some(value) = decode(lookup, codec, &payload, Origin::MemoryTier) {
-            return Some(value);
-        }
-    }
     let found = lookup.fetch().await?;
     let value = decode(lookup, codec, &found.payload, Origin::Storage)?;
     lookup.remember(found);

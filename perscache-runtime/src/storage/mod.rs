@@ -384,18 +384,21 @@ pub trait Storage: Send + Sync + fmt::Debug + 'static {
     }
 }
 
-/// The error of a blob larger than a reader takes.
-/// The current process's effective user.
+/// The process's effective user when it first asked: every read of a local
+/// entry compares the file's owner with it, and a system call per read was a
+/// twentieth of a small read's cost. A process that changes its user later
+/// keeps trusting its first user's files (it wrote them) and misses on the
+/// new user's, which is a cost, never a wrong value.
 #[cfg(unix)]
 pub(crate) fn effective_uid() -> u32 {
+    static UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     // SAFETY: `geteuid` takes nothing, touches no memory of ours and
     // cannot fail.
     #[allow(unsafe_code)]
-    unsafe {
-        libc::geteuid()
-    }
+    *UID.get_or_init(|| unsafe { libc::geteuid() })
 }
 
+/// The error of a blob larger than a reader takes.
 pub(crate) fn too_large(path: &str, size: u64, max: u64) -> Error {
     Error::TooLarge {
         path: path.to_owned(),
