@@ -18,7 +18,7 @@ use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v6";
+const ANALYSIS_VERSION: &str = "perscache analysis v7";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.

@@ -165,6 +165,19 @@ impl<'g> Walk<'g> {
     ) {
         let g = self.g;
         let krate = g.nodes[at].krate;
+        // `$x.$m()`, `$t::$f()`: the identifiers of this invocation's input
+        // may be what is called.
+        if matches!(
+            g.nodes[def].detail,
+            NodeDetail::MacroDef {
+                calls_input: true,
+                ..
+            }
+        ) {
+            for name in g.input_idents(at) {
+                self.call(name, at);
+            }
+        }
         let mut stack = vec![def];
         while let Some(d) = stack.pop() {
             if !self.expanded.insert((d, krate)) {
@@ -190,7 +203,12 @@ impl<'g> Walk<'g> {
             if im.trait_.is_none() {
                 continue;
             }
-            let left = self.impl_types_left.entry(i).or_insert(im.key_types.len());
+            let needed = if im.any_key_type {
+                1
+            } else {
+                im.key_types.len()
+            };
+            let left = self.impl_types_left.entry(i).or_insert(needed);
             *left = left.saturating_sub(1);
             if *left == 0 {
                 self.push(im.header, Some((ty, Reason::ImplOf)));
@@ -351,6 +369,18 @@ impl<'g> Walk<'g> {
                 self.push(item, Some((root, why.clone())));
             }
             self.impl_bounds(i, m);
+        }
+        // Impls an item-level invocation may write (`disp!(Row)`).
+        for &c in g
+            .calls_by_trait_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .chain(&g.opaque_impl_writers)
+        {
+            if self.enter(g.nodes[c].krate) {
+                self.push(c, Some((root, why.clone())));
+            }
         }
         // A derived impl counts with its type; a derived `Serialize` once
         // the function proves to serialize values itself (`closure`).

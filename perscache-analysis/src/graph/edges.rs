@@ -178,7 +178,7 @@ impl Graph {
             {
                 continue;
             }
-            for ext in ext_trait_impls(vec![name.clone()]) {
+            for ext in ext_trait_impls(self.original_names(node.scope, p, m)) {
                 out.trait_objects.push(TraitObject::External(ext));
             }
         }
@@ -341,8 +341,8 @@ impl Graph {
                 .resolve_full(id, p, &self_ctx, m)
                 .iter()
                 .any(|t| matches!(t, Target::Node(tr) if self.nodes[*tr].kind == Kind::Trait));
-            if let (false, Some(name)) = (in_workspace, p.segs.last()) {
-                out.push(name.clone());
+            if !in_workspace {
+                out.extend(self.original_names(n.scope, p, m));
             }
         }
         out
@@ -543,6 +543,14 @@ impl Graph {
                         out.edge(x, why.clone());
                         for ty in self.alias_targets(x, m, 0) {
                             self.assoc_edges(&Target::Node(ty), name, why, out, m, depth + 1);
+                        }
+                        // `Same::<Row>::new` with `type Same<T> = T`: the
+                        // arguments are not in the path as recorded, so any
+                        // type's item of that name.
+                        if matches!(self.nodes[x].detail, NodeDetail::AliasOfArgument { .. }) {
+                            for (_, item) in self.inherent.get(name).into_iter().flatten() {
+                                out.edge(*item, why.clone());
+                            }
                         }
                     }
                     _ => out.edge(x, why.clone()),
@@ -968,9 +976,19 @@ impl Graph {
                 self.target_edge(&t, &expansion, out);
             }
         }
-        if !body.methods.is_empty() {
+        // `call!(x, turn)` with `$x.$m()`: an identifier of the input may be
+        // the method called (its inherent ones are the walk's).
+        let calls_input = matches!(
+            self.nodes[d].detail,
+            NodeDetail::MacroDef {
+                calls_input: true,
+                ..
+            }
+        );
+        let input_methods = self.input_idents(id).filter(|_| calls_input);
+        if !body.methods.is_empty() || calls_input {
             let traits = self.method_traits(id, m);
-            for name in &body.methods {
+            for name in body.methods.iter().chain(input_methods) {
                 self.method_edges(name, &traits, out);
             }
         }
@@ -991,13 +1009,7 @@ impl Graph {
             }
         ) {
             let home = self.nodes[d].krate;
-            let refs = &self.nodes[id].refs;
-            let single = refs
-                .paths
-                .iter()
-                .filter(|p| p.segs.len() == 1)
-                .map(|p| &p.segs[0]);
-            for ident in refs.loose.iter().chain(single) {
+            for ident in self.input_idents(id) {
                 for &x in self.free_by_name.get(ident).into_iter().flatten() {
                     if self.nodes[x].krate == home {
                         out.edge(x, expansion.clone());
@@ -1005,6 +1017,19 @@ impl Graph {
                 }
             }
         }
+    }
+
+    /// The identifiers node `id`'s macro invocations may pass to their
+    /// macros: those of input that is no expression, and the single-segment
+    /// paths (`turn` in `call!(x, turn)` parses as a path).
+    pub(crate) fn input_idents(&self, id: NodeId) -> impl Iterator<Item = &String> {
+        let refs = &self.nodes[id].refs;
+        let single = refs
+            .paths
+            .iter()
+            .filter(|p| p.segs.len() == 1)
+            .map(|p| &p.segs[0]);
+        refs.loose.iter().chain(single)
     }
 
     /// An identifier of macro input (or of an attribute's arguments when

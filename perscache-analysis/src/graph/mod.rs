@@ -86,6 +86,10 @@ pub(crate) enum NodeDetail {
     Enum(Vec<String>),
     /// A unit or tuple struct: its name is a value too.
     ValueStruct,
+    /// A type alias that may stand for one of its arguments or, through
+    /// the associated types `projected`, for what an impl sets them to
+    /// ([`Detail::AliasOfArgument`](crate::parse::Detail::AliasOfArgument)).
+    AliasOfArgument { projected: Vec<String> },
     /// A declaration in an `extern` block, and the symbol it links to.
     Foreign(String),
     /// A trait: its items by name.
@@ -96,6 +100,8 @@ pub(crate) enum NodeDetail {
         body_defines: Vec<String>,
         defines_from_input: bool,
         input_in_paths: bool,
+        /// It calls its input by name (`$x.$m()`, `$t::$f()`).
+        calls_input: bool,
         declares_mods: bool,
         may_impl: bool,
         /// Its body invokes a macro from outside the workspace (`paste!`):
@@ -178,6 +184,10 @@ pub(crate) struct ImplG {
     /// The workspace types of the self type and trait arguments: a trait
     /// impl runs only once all of them are reached.
     pub key_types: Vec<NodeId>,
+    /// Some of `key_types` are candidates for one type (the arguments of
+    /// `type Same<T> = T`, the types a type macro may write): the impl runs
+    /// once any of them is reached.
+    pub any_key_type: bool,
     /// Workspace types the self type resolves to.
     pub self_types: Vec<NodeId>,
     /// The trait, when it is a workspace trait.
@@ -219,6 +229,14 @@ pub(crate) struct Graph {
     impls_by_trait: FxHashMap<NodeId, Vec<ImplId>>,
     /// Impls of traits from outside the workspace, by the trait's name.
     impls_by_trait_name: FxHashMap<String, Vec<ImplId>>,
+    /// Item-level invocations that may implement a trait from outside the
+    /// workspace, by the capitalized names their input and their
+    /// `macro_rules!` bodies write (`disp!(Row)`, whose body writes `impl
+    /// fmt::Display for $t`).
+    calls_by_trait_name: FxHashMap<String, Vec<NodeId>>,
+    /// Item-level invocations of macros the analysis cannot read (another
+    /// crate's, a proc macro's, not std's): they may implement any trait.
+    opaque_impl_writers: Vec<NodeId>,
     /// Types by the name of each derive (or other macro) on them.
     derives_by_name: FxHashMap<String, Vec<NodeId>>,
     /// Inherent methods and associated items by name: (self type, item).
@@ -557,18 +575,47 @@ impl Graph {
         let mut m = Memo::default();
         for i in 0..self.impls.len() {
             let scope = self.impls[i].scope;
+            let key_paths = self.impls[i].key_paths.clone();
             let mut self_types = Vec::new();
+            // Some of the impl's types are candidates of which one is the
+            // type: any of them reached may run the impl.
+            let mut alternatives = false;
             if let Some(p) = self.impls[i].self_ty.clone() {
                 for t in self.resolve_use(scope, &p, 0, &mut m) {
                     if let resolve::Target::Node(x) = t {
                         match self.nodes[x].kind {
                             // `impl dyn Shape`, or a type a macro invocation makes.
                             Kind::Type | Kind::Trait | Kind::MacroCall => self_types.push(x),
-                            Kind::Alias => self_types.extend(self.aliased_types(x, &mut m)),
+                            Kind::Alias => {
+                                self_types.extend(self.aliased_types(x, &mut m));
+                                // `impl Same<Row>` with `type Same<T> = T`:
+                                // rustc substitutes the arguments, so the
+                                // type may be any of them.
+                                if let NodeDetail::AliasOfArgument { projected } =
+                                    &self.nodes[x].detail
+                                {
+                                    let mut candidates = self.projected_types(projected, &mut m);
+                                    for kp in key_paths.iter().filter(|k| !k.in_trait) {
+                                        if kp.within.first() == Some(&p) {
+                                            candidates
+                                                .extend(self.key_types_of(scope, &kp.path, &mut m));
+                                        }
+                                    }
+                                    alternatives |= !candidates.is_empty();
+                                    self_types.extend(candidates);
+                                }
+                            }
                             _ => {}
                         }
                     }
                 }
+            }
+            // `impl ty!(Row)`, `impl Display for Box<ty!()>`: the types the
+            // macro's input and bodies name.
+            for kp in key_paths.iter().filter(|k| !k.in_trait) {
+                let written = self.macro_types(scope, kp, &mut m);
+                alternatives |= !written.is_empty();
+                self_types.extend(written);
             }
             let trait_node = self.impls[i].trait_.clone().and_then(|t| {
                 self.resolve_use(scope, &t, 0, &mut m)
@@ -585,18 +632,28 @@ impl Graph {
             // `Wrap<Inner>`, `Src(4).convert()` a `Dst`, by the only impl
             // that fits, with `Inner` or `Dst` never named.
             let mut key: Vec<NodeId> = self_types.clone();
-            let key_paths = self.impls[i].key_paths.clone();
             for in_trait in [false, true] {
                 if in_trait && !key.is_empty() {
                     break;
                 }
                 for kp in key_paths.iter().filter(|k| k.in_trait == in_trait) {
-                    let within_workspace_type = kp
-                        .within
-                        .iter()
-                        .any(|outer| !self.key_types_of(scope, outer, &mut m).is_empty());
+                    // The arguments of an alias that may be one of them are
+                    // candidates, not inside a type: `First<Row, Decoy>`.
+                    let within_workspace_type = kp.within.iter().any(|outer| {
+                        !self.key_types_of(scope, outer, &mut m).is_empty()
+                            && self.alias_of_argument(scope, outer, &mut m).is_none()
+                    });
                     if !within_workspace_type {
                         key.extend(self.key_types_of(scope, &kp.path, &mut m));
+                        // `From<First<Row, Decoy>>`, `From<ty!()>`: one of
+                        // the candidates is the type.
+                        let mut candidates = self.macro_types(scope, kp, &mut m);
+                        if let Some(projected) = self.alias_of_argument(scope, &kp.path, &mut m) {
+                            candidates.extend(self.projected_types(&projected, &mut m));
+                            alternatives = true;
+                        }
+                        alternatives |= !candidates.is_empty();
+                        key.extend(candidates);
                     }
                 }
             }
@@ -606,13 +663,14 @@ impl Graph {
                 self.impls_by_type.entry(t).or_default().push(i);
             }
             self.impls[i].key_types = key;
+            self.impls[i].any_key_type = alternatives;
             if let Some(t) = trait_node {
                 self.impls_by_trait.entry(t).or_default().push(i);
-            } else if let Some(name) = self.impls[i].trait_.as_ref().and_then(|t| t.segs.last()) {
-                self.impls_by_trait_name
-                    .entry(name.clone())
-                    .or_default()
-                    .push(i);
+            } else if let Some(t) = self.impls[i].trait_.clone() {
+                // `impl Disp for Row` after `use std::fmt::Display as Disp`.
+                for name in self.original_names(scope, &t, &mut m) {
+                    self.impls_by_trait_name.entry(name).or_default().push(i);
+                }
             }
             let im = &mut self.impls[i];
             im.self_types = self_types.clone();
@@ -735,6 +793,33 @@ impl Graph {
                 });
             if !may_impl {
                 continue;
+            }
+            // The type of an impl such a macro writes is named in its input
+            // (it cannot name the invoking crate's types otherwise): an input
+            // with no type-like name (`doctest!("README.md")`) writes none.
+            // The standard library's item macros write no impl; an
+            // `include!`d file is read as code where it can be found.
+            let names_a_type = input
+                .iter()
+                .any(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+            if defs.is_empty()
+                && names_a_type
+                && !crate::parse::is_std_macro(&n.name)
+                && !self.only_in_test_builds(id, &mut m)
+            {
+                self.opaque_impl_writers.push(id);
+            }
+            let mut words: Vec<String> = input.clone();
+            for &d in &defs {
+                if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
+                    words.extend(body_idents.iter().cloned());
+                }
+            }
+            words.retain(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+            words.sort_unstable();
+            words.dedup();
+            for w in words {
+                self.calls_by_trait_name.entry(w).or_default().push(id);
             }
             let scope = n.scope;
             let input = input.clone();
@@ -1314,12 +1399,16 @@ impl Graph {
     /// The `macro_rules!` an invocation may be: those of its name in the
     /// crates its crate reaches.
     pub(crate) fn macro_defs_named(&self, call: NodeId) -> Vec<NodeId> {
-        let (name, krate) = (&self.nodes[call].name, self.nodes[call].krate);
+        self.macro_defs_by_name(self.nodes[call].krate, &self.nodes[call].name)
+    }
+
+    /// The `macro_rules!` named `name` in `krate` and the crates it reaches.
+    fn macro_defs_by_name(&self, krate: usize, name: &str) -> Vec<NodeId> {
         let mut out = Vec::new();
         for c in (0..self.crates.len()).filter(|&c| self.reaches(krate, c)) {
             out.extend(
                 self.macros_by_name
-                    .get(&(c, name.clone()))
+                    .get(&(c, name.to_owned()))
                     .into_iter()
                     .flatten(),
             );
@@ -1340,6 +1429,81 @@ impl Graph {
                 }
             }
         }
+        out
+    }
+
+    /// Whether the macro of item-level invocation `call` is one only its
+    /// crate's test build can find: its path, or the import of its name,
+    /// leads nowhere in the crate's dependencies (a dev-dependency's
+    /// `quickcheck::quickcheck!`). A bare name nothing imports may be a
+    /// `#[macro_use]` crate's.
+    fn only_in_test_builds(&self, call: NodeId, m: &mut Memo) -> bool {
+        let n = &self.nodes[call];
+        let Some((p, first)) = n
+            .refs
+            .macros
+            .first()
+            .and_then(|p| Some((p, p.segs.first()?)))
+        else {
+            return false;
+        };
+        let imported = self.scopes[n.scope].imports.contains_key(first);
+        if p.segs.len() == 1 && !imported {
+            return false;
+        }
+        self.resolve_prefix(n.scope, p, &[], 0, m).0.is_empty()
+    }
+
+    /// When path `p` names, in `scope`, an alias that may stand for one of
+    /// its arguments: the associated types it projects through.
+    fn alias_of_argument(&self, scope: ScopeId, p: &PathRef, m: &mut Memo) -> Option<Vec<String>> {
+        let mut found: Option<Vec<String>> = None;
+        for t in self.resolve_prefix(scope, p, &[], 0, m).0 {
+            if let resolve::Target::Node(x) = t {
+                if let NodeDetail::AliasOfArgument { projected } = &self.nodes[x].detail {
+                    found
+                        .get_or_insert_with(Vec::new)
+                        .extend(projected.iter().cloned());
+                }
+            }
+        }
+        found
+    }
+
+    /// The workspace types impls set associated types named `names` to
+    /// (`type Fst = Row;`): what a projection through them may be.
+    fn projected_types(&self, names: &[String], m: &mut Memo) -> Vec<NodeId> {
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (x, n) in self.nodes.iter().enumerate() {
+            if n.kind == Kind::Alias
+                && matches!(n.parent, Parent::Impl(_))
+                && names.contains(&n.name)
+            {
+                out.extend(self.aliased_types(x, m));
+            }
+        }
+        out
+    }
+
+    /// The workspace types a type macro of an impl's header may write
+    /// (`ty!(Row)`): those its input names, and those the bodies of the
+    /// `macro_rules!` of its name name (`macro_rules! ty { () => { Row } }`).
+    fn macro_types(&self, scope: ScopeId, kp: &crate::parse::KeyPath, m: &mut Memo) -> Vec<NodeId> {
+        let Some(input) = &kp.macro_input else {
+            return Vec::new();
+        };
+        let mut out = self.types_named(&[scope], input, m);
+        let name = kp.path.segs.last().cloned().unwrap_or_default();
+        for d in self.macro_defs_by_name(self.scopes[scope].krate, &name) {
+            if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
+                let scopes = [scope, self.nodes[d].scope];
+                out.extend(self.types_named(&scopes, body_idents, m));
+            }
+        }
+        out.retain(|&t| self.nodes[t].kind == Kind::Type);
         out
     }
 
@@ -1643,6 +1807,7 @@ impl Builder<'_> {
                         key_paths: info.key_paths.clone(),
                         generics: info.generics.clone(),
                         key_types: Vec::new(),
+                        any_key_type: false,
                         self_types: Vec::new(),
                         trait_node: None,
                     });
@@ -1767,6 +1932,7 @@ impl Builder<'_> {
                     body_defines,
                     defines_from_input,
                     input_in_paths,
+                    calls_input,
                     declares_mods,
                     exported,
                     may_impl,
@@ -1785,6 +1951,7 @@ impl Builder<'_> {
                             body_defines: body_defines.clone(),
                             defines_from_input: *defines_from_input,
                             input_in_paths: *input_in_paths,
+                            calls_input: *calls_input,
                             declares_mods: *declares_mods,
                             may_impl: *may_impl,
                             // Set by `index` once every macro is known.
@@ -1817,11 +1984,15 @@ impl Builder<'_> {
                 | Detail::Fn { .. }
                 | Detail::Enum(_)
                 | Detail::ValueStruct
+                | Detail::AliasOfArgument { .. }
                 | Detail::Foreign { .. } => {
                     let key = format!("{prefix}::{}", it.name);
                     let detail = match &it.detail {
                         Detail::Enum(v) => NodeDetail::Enum(v.clone()),
                         Detail::ValueStruct => NodeDetail::ValueStruct,
+                        Detail::AliasOfArgument { projected } => NodeDetail::AliasOfArgument {
+                            projected: projected.clone(),
+                        },
                         Detail::Foreign { symbol } => NodeDetail::Foreign(symbol.clone()),
                         _ => NodeDetail::None,
                     };

@@ -312,6 +312,62 @@ impl Graph {
         }
     }
 
+    /// The names path `p`, written in `scope`, may have where it is defined:
+    /// its last segment and, through renaming imports and re-exports
+    /// (`use std::fmt::Display as Disp;`, another crate's `pub use
+    /// std::fmt::Display as Show;`), the names it was imported from. A trait
+    /// from outside the workspace is known by its name: `T: Disp` is bound by
+    /// `Display`, and `impl Disp for Row` is an impl of `Display`.
+    pub(crate) fn original_names(&self, scope: ScopeId, p: &PathRef, m: &mut Memo) -> Vec<String> {
+        let mut out = Vec::new();
+        self.original_names_into(scope, p, 0, &mut out, m);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn original_names_into(
+        &self,
+        scope: ScopeId,
+        p: &PathRef,
+        depth: usize,
+        out: &mut Vec<String>,
+        m: &mut Memo,
+    ) {
+        let Some(last) = p.segs.last() else { return };
+        out.push(last.clone());
+        if depth > MAX_DEPTH {
+            return;
+        }
+        // The scopes whose imports the last segment may be: the scope and
+        // the blocks around it, or the module the path's prefix names.
+        let mut homes = Vec::new();
+        if p.segs.len() == 1 {
+            let mut s = Some(scope);
+            while let Some(x) = s {
+                homes.push(x);
+                s = self.scopes[x].parent.filter(|_| self.scopes[x].is_block);
+            }
+        } else {
+            let prefix = PathRef {
+                segs: p.segs[..p.segs.len() - 1].to_vec(),
+                global: p.global,
+            };
+            let (targets, rest) = self.resolve_prefix(scope, &prefix, &[], depth, m);
+            if rest == prefix.segs.len() {
+                homes.extend(targets.into_iter().filter_map(|t| match t {
+                    Target::Scope(x) => Some(x),
+                    _ => None,
+                }));
+            }
+        }
+        for home in homes {
+            for (q, _) in self.scopes[home].imports.get(last).into_iter().flatten() {
+                self.original_names_into(home, q, depth + 1, out, m);
+            }
+        }
+    }
+
     /// What `Self` means for node `id`: an impl's self types, a trait's
     /// implementors, or nothing.
     pub(crate) fn self_ctx(&self, id: NodeId) -> Vec<Target> {

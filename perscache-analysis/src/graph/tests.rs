@@ -1622,3 +1622,247 @@ fn code_a_caller_passes_to_a_generic_marked_function_is_its_callers() {
     has(&reach(&g, "gen::call_dyn"), "down::dynamic");
     lacks(&reach(&g, "gen::plain"), "down::uses_plain");
 }
+
+#[test]
+fn impl_headers_written_by_type_macros_and_generic_aliases() {
+    let g = one(
+        "use std::fmt;\n\
+         pub struct A2;\n\
+         macro_rules! ty2 { () => { A2 }; }\n\
+         impl fmt::Display for ty2!() { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"a2\") } }\n\
+         pub fn show_a2() -> String { format!(\"{}\", A2) }\n\
+         pub struct A7;\n\
+         macro_rules! ty7 { ($t:ty) => { $t }; }\n\
+         impl ty7!(A7) { pub fn val(&self) -> u32 { 7 } }\n\
+         pub fn val_a7() -> u32 { A7.val() }\n\
+         pub struct B6;\n\
+         macro_rules! boxed_b6 { () => { Box<B6> }; }\n\
+         impl fmt::Display for boxed_b6!() { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"b6\") } }\n\
+         pub fn show_b6() -> String { Box::new(B6).to_string() }\n\
+         pub type Same<T> = T;\n\
+         pub struct A6;\n\
+         impl Same<A6> { pub fn val(&self) -> u32 { 6 } }\n\
+         pub fn val_a6() -> u32 { A6.val() }\n\
+         pub struct B7;\n\
+         impl B7 { pub fn new() -> B7 { B7 } }\n\
+         impl crate::Same<B7> { pub fn seven(&self) -> u32 { 7 } }\n\
+         pub fn val_b7() -> u32 { crate::Same::<B7>::seven(&B7::new()) }\n\
+         pub struct Decoy;\n\
+         pub trait Pick { type Fst; type Snd; }\n\
+         impl<A, B> Pick for (A, B) { type Fst = A; type Snd = B; }\n\
+         pub type First<A, B> = <(A, B) as Pick>::Fst;\n\
+         pub struct B1;\n\
+         impl fmt::Display for First<B1, Decoy> { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"b1\") } }\n\
+         pub fn show_b1() -> String { format!(\"{}\", B1) }",
+    );
+    has(
+        &reach(&g, "app::show_a2"),
+        "app::<impl fmt::Display for ty2!()>::fmt",
+    );
+    for (f, m) in [
+        ("app::val_a7", "val"),
+        ("app::val_a6", "val"),
+        ("app::val_b7", "seven"),
+    ] {
+        let r = reach(&g, f);
+        assert!(
+            r.iter().any(|k| k.ends_with(&format!(">::{m}"))),
+            "{f}: {r:#?}"
+        );
+    }
+    let r = reach(&g, "app::show_b6");
+    assert!(r.iter().any(|k| k.contains("boxed_b6")), "{r:#?}");
+    let r = reach(&g, "app::show_b1");
+    assert!(r.iter().any(|k| k.contains("First")), "{r:#?}");
+}
+#[test]
+fn files_included_in_the_input_of_item_macros() {
+    let g = one(
+        "macro_rules! ident_const { ($name:ident, $e:expr) => { pub const $name: &str = $e; }; }\n\
+         ident_const!(MSG3, include_str!(\"../msg3.txt\"));\n\
+         macro_rules! doc_const { ($(#[doc = $d:expr])* $name:ident) => { pub const $name: &str = $($d)*; }; }\n\
+         doc_const! { #[doc = include_str!(\"../msg.txt\")] MSG }\n\
+         pub fn three() -> String { MSG3.to_string() }\n\
+         pub fn one() -> String { MSG.to_string() }",
+    );
+    for (f, file) in [("app::three", "msg3.txt"), ("app::one", "msg.txt")] {
+        let read = files_read(&g, f);
+        assert!(read.iter().any(|p| p.ends_with(file)), "{f}: {read:?}");
+    }
+}
+#[test]
+fn impls_for_projection_aliases_reach_what_the_projection_may_be() {
+    let g = one(
+        "pub trait Pick { type Fst; }\n\
+         impl<A, B> Pick for (A, B) { type Fst = A; }\n\
+         pub type First<A, B> = <(A, B) as Pick>::Fst;\n\
+         pub struct C1(pub u32);\n\
+         pub struct Decoy;\n\
+         impl From<First<C1, Decoy>> for u32 { fn from(c: C1) -> u32 { c.0 * 4 } }\n\
+         pub fn from_c1() -> u32 { u32::from(C1(5)) }\n\
+         pub trait Tr { type X; }\n\
+         pub struct Key;\n\
+         pub struct Val;\n\
+         impl Tr for Key { type X = Val; }\n\
+         pub type Out<T> = <T as Tr>::X;\n\
+         impl std::ops::Not for Out<Key> { type Output = String; fn not(self) -> String { \"key\".to_string() } }\n\
+         pub fn key_val() -> String { !Val }\n\
+         pub trait Label { fn label(&self) -> u32; }\n\
+         impl Label for Out<Key> { fn label(&self) -> u32 { 3 } }\n\
+         pub fn labelled() -> u32 { Val.label() }",
+    );
+    for (f, item) in [
+        ("app::from_c1", ">::from"),
+        ("app::key_val", ">::not"),
+        ("app::labelled", ">::label"),
+    ] {
+        let r = reach(&g, f);
+        assert!(r.iter().any(|k| k.ends_with(item)), "{f}: {r:#?}");
+    }
+}
+#[test]
+fn std_traits_are_known_by_their_names_under_renaming_imports() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "use std::fmt::Display as Disp;\n\
+                 pub use std::fmt::Display as ShowAgain;\n\
+                 pub fn show_renamed<T: Disp>(x: &T) -> String { x.to_string() }\n\
+                 pub fn show_plain<T: std::fmt::Display>(x: &T) -> String { x.to_string() }\n\
+                 pub fn join_dyn(items: &[&dyn Disp]) -> String { items.iter().map(|i| i.to_string()).collect() }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "use std::fmt;\n\
+                 use std::fmt::Display as Shown;\n\
+                 pub struct Badge;\n\
+                 impl fmt::Display for Badge { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"badge\") } }\n\
+                 pub struct Medal;\n\
+                 impl Shown for Medal { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"medal\") } }\n\
+                 pub struct Cup;\n\
+                 impl app::ShowAgain for Cup { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, \"cup\") } }",
+            )],
+            deps: &["app"],
+        },
+    ]);
+    has(
+        &reach(&g, "app::show_renamed"),
+        "down::<impl fmt::Display for Badge>::fmt",
+    );
+    has(
+        &reach(&g, "app::join_dyn"),
+        "down::<impl fmt::Display for Badge>::fmt",
+    );
+    let r = reach(&g, "app::show_plain");
+    has(&r, "down::<impl Shown for Medal>::fmt");
+    has(&r, "down::<impl app::ShowAgain for Cup>::fmt");
+}
+
+#[test]
+fn std_trait_bounds_reach_impls_written_by_macros_downstream() {
+    let g = graph(&[
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub fn show_plain<T: std::fmt::Display>(x: &T) -> String { x.to_string() }\n\
+                 pub fn count<T: Clone>(x: &T) -> usize { let _ = x.clone(); 1 }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "use std::fmt;\n\
+                 macro_rules! disp { ($t:ident, $s:literal) => { impl fmt::Display for $t { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, $s) } } }; }\n\
+                 pub struct Ribbon;\n\
+                 disp!(Ribbon, \"ribbon\");\n\
+                 ext_macro!(Kite);",
+            )],
+            deps: &["app"],
+        },
+        Krate {
+            name: "other",
+            files: &[(
+                "lib.rs",
+                "doctest!(\"../README.md\");\n\
+                 #[cfg(test)] mod tests { use quickcheck::quickcheck; pub struct Local; quickcheck! { fn prop(x: Local) -> bool { true } } }",
+            )],
+            deps: &["app"],
+        },
+    ]);
+    let r = reach(&g, "app::show_plain");
+    assert!(
+        r.iter().any(|k| k.starts_with("down::disp!")),
+        "the invocation writing the impl: {r:#?}"
+    );
+    assert!(
+        r.iter().any(|k| k.starts_with("down::ext_macro!")),
+        "a macro that cannot be read may write any impl: {r:#?}"
+    );
+    assert!(
+        !r.iter().any(|k| k.starts_with("other::")),
+        "no type named (`doctest!`), or a dev-dependency's macro: {r:#?}"
+    );
+    let r = reach(&g, "app::count");
+    assert!(
+        !r.iter().any(|k| k.starts_with("down::disp!")),
+        "a macro writing Display writes no Clone: {r:#?}"
+    );
+}
+
+#[test]
+fn identifiers_a_macro_calls_as_methods() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[(
+                "lib.rs",
+                "pub trait Quad { fn quad(&self) -> u32; }\n\
+                 impl Quad for u32 { fn quad(&self) -> u32 { self * 4 } }\n\
+                 #[macro_export]\n\
+                 macro_rules! call_on { ($x:expr, $m:ident) => { $x.$m() }; }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "pub struct Dial(pub u32);\n\
+                 impl Dial { pub fn turn(&self) -> u32 { self.0 + 100 } pub fn fresh() -> Dial { Dial(60) } }\n\
+                 macro_rules! call0 { ($x:expr, $m:ident) => { $x.$m() }; }\n\
+                 macro_rules! make { ($t:ident, $f:ident) => { $t::$f() }; }\n\
+                 pub fn by_method() -> u32 { call0!(Dial(2), turn) }\n\
+                 pub fn by_assoc() -> u32 { make!(Dial, fresh).0 }\n\
+                 use base::Quad;\n\
+                 pub fn by_trait() -> u32 { base::call_on!(3u32, quad) }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    has(&reach(&g, "app::by_method"), "app::<impl Dial>::turn");
+    has(&reach(&g, "app::by_assoc"), "app::<impl Dial>::fresh");
+    has(
+        &reach(&g, "app::by_trait"),
+        "base::<impl Quad for u32>::quad",
+    );
+}
+
+#[test]
+fn methods_called_in_attribute_format_arguments() {
+    let g = one("pub struct Dial(pub u32);\n\
+         impl Dial { pub fn label(&self) -> u32 { self.0 * 7 } }\n\
+         #[derive(Debug, thiserror::Error)]\n\
+         #[error(\"dial {}\", .0.label())]\n\
+         pub struct DialError(Dial);\n\
+         pub fn message() -> String { DialError(Dial(2)).to_string() }");
+    has(&reach(&g, "app::message"), "app::<impl Dial>::label");
+}

@@ -781,6 +781,9 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 refs,
             );
             out.inner = inner;
+            if let Some(projected) = argument_alias(&t.ty, &g.types) {
+                out.detail = Detail::AliasOfArgument { projected };
+            }
             vec![out]
         }
         syn::Item::Trait(t) => vec![summarize_trait(t)],
@@ -1026,6 +1029,8 @@ fn summarize_item_macro<T: ToTokens>(
             body_defines: defines,
             defines_from_input: super::macros::defines_from_input(input.clone()),
             input_in_paths: super::macros::input_in_paths(input.clone()),
+            calls_input: super::macros::input_in_paths(input.clone())
+                || super::macros::input_after_dot(input.clone()),
             declares_mods: super::macros::declares_mods(input.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
@@ -1096,6 +1101,8 @@ fn summarize_item_macro<T: ToTokens>(
         // identifier may name something, and its paths are paths.
         refs.loose = idents.clone();
         refs.paths.extend(super::macros::input_paths(input.clone()));
+        // `ident_const!(MSG, include_str!("msg.txt"))`: what the input reads.
+        super::macros::body_inputs(input.clone(), &mut refs);
         super::macros::dotted_idents(input.clone(), &mut refs.methods);
         refs.methods.sort();
         refs.methods.dedup();
@@ -1399,6 +1406,16 @@ fn key_type_paths(
                 }
             }
         }
+        syn::Type::Macro(tm) => {
+            let mut input = Vec::new();
+            super::macros::loose_idents(tm.mac.tokens.clone(), &mut input);
+            out.push(KeyPath {
+                path: path_ref(&tm.mac.path),
+                within: within.clone(),
+                in_trait: false,
+                macro_input: Some(input),
+            });
+        }
         syn::Type::Reference(r) => key_type_paths(&r.elem, generics, within, out),
         syn::Type::Ptr(r) => key_type_paths(&r.elem, generics, within, out),
         syn::Type::Slice(r) => key_type_paths(&r.elem, generics, within, out),
@@ -1435,6 +1452,7 @@ fn key_path(
             path: p.clone(),
             within: within.clone(),
             in_trait: false,
+            macro_input: None,
         });
         within.push(p);
     }
@@ -1473,6 +1491,35 @@ fn key_type_arguments(
             }
         }
         syn::PathArguments::None => {}
+    }
+}
+
+/// Whether an alias's type `t` may be one of the alias's type arguments,
+/// and the associated types it projects through: a parameter itself, a type
+/// macro, or a projection rustc resolves (`<(A, B) as Pick>::Fst`,
+/// `T::Output`: `Fst`, `Output`), which may also be whatever an impl sets
+/// that associated type to.
+fn argument_alias(t: &syn::Type, params: &[String]) -> Option<Vec<String>> {
+    match t {
+        syn::Type::Path(p) => {
+            let last = || p.path.segments.last().map(|s| s.ident.to_string());
+            let first_is_param = p
+                .path
+                .segments
+                .first()
+                .is_some_and(|s| params.contains(&s.ident.to_string()));
+            if p.qself.is_some() || (first_is_param && p.path.segments.len() > 1) {
+                Some(last().into_iter().collect())
+            } else if first_is_param {
+                Some(Vec::new())
+            } else {
+                None
+            }
+        }
+        syn::Type::Paren(p) => argument_alias(&p.elem, params),
+        syn::Type::Group(g) => argument_alias(&g.elem, params),
+        syn::Type::Macro(_) => Some(Vec::new()),
+        _ => None,
     }
 }
 

@@ -230,6 +230,17 @@ pub(crate) fn input_in_paths(tokens: TokenStream) -> bool {
     })
 }
 
+/// Whether a `macro_rules!` body puts its input after `.` (`$x.$m()`): an
+/// identifier of an invocation's input may be the method called.
+pub(crate) fn input_after_dot(tokens: TokenStream) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    tts.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Punct(p) if p.as_char() == '.' => is_punct(tts.get(i + 1), '$'),
+        TokenTree::Group(g) => input_after_dot(g.stream()),
+        _ => false,
+    })
+}
+
 fn contains_use(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tt| match tt {
         TokenTree::Ident(i) => i == "use",
@@ -435,9 +446,10 @@ fn path_at(tts: &[TokenTree], mut i: usize) -> (Vec<String>, usize) {
     (segs, i)
 }
 
-/// Compile-time inputs a `macro_rules!` body reads: `include*!` (whose
-/// path usually depends on the invocation, so it is taken as unknown unless
-/// it is a plain literal) and `env!`/`option_env!` of a literal name.
+/// Compile-time inputs a `macro_rules!` body, or an item-level invocation's
+/// custom syntax, reads: `include*!` (whose path in a body usually depends
+/// on the invocation, so it is taken as unknown unless it is a plain
+/// literal) and `env!`/`option_env!` of a literal name.
 pub(crate) fn body_inputs(tokens: TokenStream, refs: &mut super::Refs) {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, tt) in tts.iter().enumerate() {
@@ -470,7 +482,7 @@ pub(crate) fn body_inputs(tokens: TokenStream, refs: &mut super::Refs) {
                         _ => {
                             refs.env.push(super::ANY_ENV_VAR.to_owned());
                             refs.notes.push(format!(
-                                "`{name}!` in a macro body, of a variable its invocation names: every variable its crate reads is in the key"
+                                "`{name}!` in a macro's tokens, of a variable named by an expression: every variable its crate reads is in the key"
                             ));
                         }
                     },
@@ -861,6 +873,8 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
         let mut idents = Vec::new();
         loose_idents(tokens.clone(), &mut idents);
         c.refs.attr_idents.extend(idents);
+        // `#[error("{}", .0.label())]`: format arguments call methods.
+        dotted_idents(tokens.clone(), &mut c.refs.methods);
         string_paths(tokens, &mut c.refs.attr_paths);
         return;
     };

@@ -238,6 +238,10 @@ pub struct KeyPath {
     pub within: Vec<PathRef>,
     /// In the trait's arguments, not the self type.
     pub in_trait: bool,
+    /// A type written by a macro (`impl Display for ty!(Row)`): the
+    /// identifiers of its input. The type is whatever its expansion is, which
+    /// the input and the macro's bodies name.
+    pub macro_input: Option<Vec<String>>,
 }
 
 /// An impl block.
@@ -298,6 +302,15 @@ pub enum Detail {
         /// Generic parameters.
         generics: Generics,
     },
+    /// A type alias whose type may be one of its arguments, which rustc
+    /// substitutes: a parameter written bare (`type Same<T> = T`), a type
+    /// macro, or a projection (`type First<A, B> = <(A, B) as Pick>::Fst`,
+    /// `T::Output`), which is one of its arguments or whatever an impl's
+    /// associated type of that name is.
+    AliasOfArgument {
+        /// The associated types it projects through (`Fst`, `Output`).
+        projected: Vec<String>,
+    },
     /// An enum: its variants' names.
     Enum(Vec<String>),
     /// A unit or tuple struct, whose name is a value too.
@@ -313,6 +326,9 @@ pub enum Detail {
         defines_from_input: bool,
         /// It puts its input after `::` (`$crate::m::$name`).
         input_in_paths: bool,
+        /// It calls its input by name: a method (`$x.$m()`) or an
+        /// associated item (`$t::$f()`).
+        calls_input: bool,
         /// It writes `mod $name;`: its invocations may declare modules named
         /// by their input.
         declares_mods: bool,
