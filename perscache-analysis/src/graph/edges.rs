@@ -1247,9 +1247,9 @@ impl Graph {
                     out.edge(f, why.clone());
                 }
             } else {
-                // One the analysis does not see exported (`#[cfg_attr(..,
-                // no_mangle)]`, a `static`, written by a macro): every item
-                // of that name, and every invocation naming it, anywhere.
+                // One the analysis does not see exported (written by a
+                // macro, or by assembly): every item of that name, every
+                // invocation naming it and every `global_asm!`, anywhere.
                 let named = self.free_by_name.get(symbol).into_iter().flatten();
                 for &x in named.filter(|&&x| x != id) {
                     out.edge(x, why.clone());
@@ -1257,7 +1257,9 @@ impl Graph {
                 for calls in &self.item_macro_calls {
                     for &x in calls {
                         if let NodeDetail::MacroCall { idents, .. } = &self.nodes[x].detail {
-                            if idents.iter().any(|i| i == symbol) {
+                            if self.nodes[x].name == "global_asm"
+                                || idents.iter().any(|i| i == symbol)
+                            {
                                 out.edge(x, why.clone());
                             }
                         }

@@ -256,7 +256,7 @@ pub(crate) struct Graph {
     /// Inherent impls under such a macro, by self type: the macro may add
     /// methods of any name.
     expanding_impls: FxHashMap<NodeId, Vec<NodeId>>,
-    /// Functions by the linker symbol they are exported under.
+    /// Functions and statics by the linker symbol they are exported under.
     exported: FxHashMap<String, Vec<NodeId>>,
     /// Types holding a closure (`Box<dyn Fn(..)>`): the items that write the
     /// type's name in a path (where a value of it may be built).
@@ -1615,6 +1615,9 @@ impl Builder<'_> {
         if let Detail::Fn {
             symbol: Some(symbol),
             ..
+        }
+        | Detail::Static {
+            symbol: Some(symbol),
         } = &it.detail
         {
             self.g.exported.entry(symbol.clone()).or_default().push(id);
@@ -1982,6 +1985,7 @@ impl Builder<'_> {
                 }
                 Detail::None
                 | Detail::Fn { .. }
+                | Detail::Static { .. }
                 | Detail::Enum(_)
                 | Detail::ValueStruct
                 | Detail::AliasOfArgument { .. }

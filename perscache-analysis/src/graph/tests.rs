@@ -1866,3 +1866,47 @@ fn methods_called_in_attribute_format_arguments() {
          pub fn message() -> String { DialError(Dial(2)).to_string() }");
     has(&reach(&g, "app::message"), "app::<impl Dial>::label");
 }
+#[test]
+fn identifiers_equal_in_nfc_are_one_name() {
+    // `caf\u{e9}` precomposed, `cafe\u{301}` with a combining accent.
+    let g = one("pub fn caf\u{e9}() -> u32 { 7 }\n\
+         pub fn call() -> u32 { cafe\u{301}() }");
+    has(&reach(&g, "app::call"), "app::caf\u{e9}");
+}
+
+#[test]
+fn items_a_cfg_attr_may_compile_out_hide_nothing() {
+    let g = one("mod a { pub fn helper() -> u32 { 1 } }\n\
+         mod b { pub fn helper() -> u32 { 2 } }\n\
+         mod m {\n\
+             use super::b::*;\n\
+             #[cfg_attr(all(), cfg(any()))] use super::a::helper;\n\
+             pub fn run() -> u32 { helper() }\n\
+         }");
+    has(&reach(&g, "app::m::run"), "app::b::helper");
+}
+
+#[test]
+fn symbols_exported_by_statics_and_named_in_assembly() {
+    let g = one(
+        "#[export_name = \"EXPORTED\"] pub static SOURCE: u32 = 8;\n\
+         #[cfg_attr(all(), no_mangle)] pub static FLAGGED_SRC: u32 = 9;\n\
+         extern \"C\" { static EXPORTED: u32; static FLAGGED_SRC: u32; fn asm_seven() -> u32; }\n\
+         pub fn read() -> u32 { unsafe { EXPORTED } }\n\
+         pub fn flagged() -> u32 { unsafe { FLAGGED_SRC } }\n\
+         std::arch::global_asm!(\".globl asm_seven\", \"asm_seven:\", \"mov eax, 7\", \"ret\");\n\
+         pub fn seven() -> u32 { unsafe { asm_seven() } }\n\
+         #[no_mangle] pub static WEIGHT: u32 = 4;\n\
+         pub fn weight() -> u32 { let v: u32; unsafe { std::arch::asm!(\"mov {0:e}, dword ptr [rip + WEIGHT]\", out(reg) v) }; v }",
+    );
+    has(&reach(&g, "app::read"), "app::SOURCE");
+    has(&reach(&g, "app::flagged"), "app::FLAGGED_SRC");
+    assert!(
+        reach(&g, "app::seven")
+            .iter()
+            .any(|k| k.starts_with("app::global_asm!")),
+        "{:#?}",
+        reach(&g, "app::seven")
+    );
+    has(&reach(&g, "app::weight"), "app::WEIGHT");
+}

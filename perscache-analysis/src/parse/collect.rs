@@ -566,7 +566,7 @@ impl<'ast> Visit<'ast> for Collector {
                     );
                     // One in a nested block, in macro input or under
                     // `#[cfg]` may not be there: it hides nothing.
-                    let cfg = u.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                    let cfg = super::items::may_be_compiled_out(&u.attrs);
                     if self.is_nested() || self.in_macro > 0 || cfg {
                         let uses = holder(super::Kind::Use, super::Detail::Use(entries));
                         self.nested.push(uses);

@@ -33,8 +33,9 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
             message: e.to_string(),
         }
     };
-    let parsed = if source.contains("r#") {
-        syn::parse2::<syn::File>(unraw_identifiers(lex(source).map_err(syntax_error)?))
+    let parsed = if source.contains("r#") || !source.is_ascii() {
+        let tokens = nfc_identifiers(lex(source).map_err(syntax_error)?);
+        syn::parse2::<syn::File>(unraw_identifiers(tokens))
     } else {
         syn::parse_file(source)
     };
@@ -44,7 +45,10 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
         // is read again with those words as the identifiers they are there.
         // A file of a later edition that fails has no other reading.
         Err(e) => lex(source)
-            .and_then(|tokens| syn::parse2::<syn::File>(unraw_identifiers(edition_2015(tokens))))
+            .and_then(|tokens| {
+                let tokens = edition_2015(nfc_identifiers(tokens));
+                syn::parse2::<syn::File>(unraw_identifiers(tokens))
+            })
             .map_err(|_| syntax_error(e))?,
     };
     let mut items: Vec<Item> = file.items.iter().flat_map(summarize).collect();
@@ -108,6 +112,43 @@ fn edition_2015(tokens: TokenStream) -> TokenStream {
 /// A macro's input is left as written, since the macro may tell `r#name`
 /// from `name` (`stringify!`): the tokens hashed keep it, and the analysis
 /// reads the input through [`macro_input`].
+/// The tokens with every identifier in Unicode NFC, as rustc reads them:
+/// `café` written with a combining accent is the identifier written with a
+/// precomposed `é`. Spans stay those of the file; literals keep their bytes.
+fn nfc_identifiers(tokens: TokenStream) -> TokenStream {
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                if text.is_ascii() {
+                    return TokenTree::Ident(ident);
+                }
+                let (raw, name) = match text.strip_prefix("r#") {
+                    Some(name) => (true, name),
+                    None => (false, text.as_str()),
+                };
+                match nfc.normalize(name) {
+                    std::borrow::Cow::Borrowed(_) => TokenTree::Ident(ident),
+                    std::borrow::Cow::Owned(normal) if raw => {
+                        TokenTree::Ident(proc_macro2::Ident::new_raw(&normal, ident.span()))
+                    }
+                    std::borrow::Cow::Owned(normal) => {
+                        TokenTree::Ident(proc_macro2::Ident::new(&normal, ident.span()))
+                    }
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut group = proc_macro2::Group::new(g.delimiter(), nfc_identifiers(g.stream()));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 fn unraw_identifiers(tokens: TokenStream) -> TokenStream {
     unraw(tokens, false)
 }
@@ -479,6 +520,29 @@ fn has_outer_attr(tokens: &TokenStream, name: &str) -> bool {
     })
 }
 
+/// Whether `attrs` may leave the item out of the build: a `#[cfg(..)]`,
+/// written directly or applied by `cfg_attr(pred, ...)` at any depth
+/// (`#[cfg_attr(all(), cfg(any()))]` removes it as `#[cfg(any())]` does).
+pub(crate) fn may_be_compiled_out(attrs: &[syn::Attribute]) -> bool {
+    fn visit(meta: &syn::Meta) -> bool {
+        if meta.path().is_ident("cfg") {
+            return true;
+        }
+        let syn::Meta::List(list) = meta else {
+            return false;
+        };
+        if !list.path.is_ident("cfg_attr") {
+            return false;
+        }
+        let applied = list.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        );
+        // Unparsable arguments may hold a `cfg` too.
+        applied.map_or(true, |metas| metas.iter().skip(1).any(visit))
+    }
+    attrs.iter().any(|a| visit(&a.meta))
+}
+
 /// The `derive(...)` lists of `attrs`, written directly or inside
 /// `cfg_attr(pred, ...)` (at any depth): a derive a feature turns on is
 /// compiled too.
@@ -580,14 +644,31 @@ fn declaration_digest(attrs: &[syn::Attribute], decl: &dyn ToTokens) -> [u8; 32]
     tokens::token_digest(&ts)
 }
 
-/// The attributes as metas, with `#[unsafe(...)]` (edition 2024) unwrapped.
+/// The attributes as metas, with `#[unsafe(...)]` (edition 2024) unwrapped
+/// and those `cfg_attr(pred, ...)` may apply (at any depth) included.
 fn metas(attrs: &[syn::Attribute]) -> impl Iterator<Item = syn::Meta> + '_ {
-    attrs.iter().filter_map(|a| {
-        if a.path().is_ident("unsafe") {
-            a.parse_args::<syn::Meta>().ok()
-        } else {
-            Some(a.meta.clone())
+    fn flatten(meta: syn::Meta, out: &mut Vec<syn::Meta>) {
+        match &meta {
+            syn::Meta::List(l) if l.path.is_ident("unsafe") => {
+                if let Ok(inner) = l.parse_args::<syn::Meta>() {
+                    flatten(inner, out);
+                }
+            }
+            syn::Meta::List(l) if l.path.is_ident("cfg_attr") => {
+                let applied = l.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                );
+                for m in applied.into_iter().flatten().skip(1) {
+                    flatten(m, out);
+                }
+            }
+            _ => out.push(meta),
         }
+    }
+    attrs.iter().flat_map(|a| {
+        let mut out = Vec::new();
+        flatten(a.meta.clone(), &mut out);
+        out
     })
 }
 
@@ -605,7 +686,7 @@ fn string_attr(attrs: &[syn::Attribute], name: &str) -> Option<String> {
     })
 }
 
-/// The symbol a function is exported under, if it is.
+/// The symbol a function or static is exported under, if it is.
 fn exported_symbol(attrs: &[syn::Attribute], name: &str) -> Option<String> {
     if metas(attrs).any(|m| m.path().is_ident("no_mangle")) {
         return Some(name.to_owned());
@@ -633,7 +714,7 @@ fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs)
 pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
     let mut items = summarize_one(it);
     let attrs = item_attrs(it);
-    let conditional = attrs.iter().any(|a| a.path().is_ident("cfg"));
+    let conditional = may_be_compiled_out(attrs);
     let expands = !matches!(it, syn::Item::Macro(_))
         && (under_attribute_macro(attrs) || custom_derive(&derive_lists(attrs)));
     for i in &mut items {
@@ -822,6 +903,9 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 refs,
             );
             out.inner = inner;
+            out.detail = Detail::Static {
+                symbol: exported_symbol(&s.attrs, &s.ident.to_string()),
+            };
             vec![out]
         }
         syn::Item::Macro(m) => vec![summarize_item_macro(&m.attrs, &m.mac, m.ident.as_ref(), m)],

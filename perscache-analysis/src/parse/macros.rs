@@ -57,6 +57,25 @@ pub(crate) fn is_keyword(s: &str) -> bool {
 }
 
 /// Every identifier in `tokens` (not keywords).
+/// The identifier-like words of the string literals of assembly.
+fn asm_words(tokens: TokenStream, out: &mut Vec<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Literal(l) => {
+                if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                    let text = s.value();
+                    let words = text
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'));
+                    out.extend(words.map(str::to_owned));
+                }
+            }
+            TokenTree::Group(g) => asm_words(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
 pub(crate) fn loose_idents(tokens: TokenStream, out: &mut Vec<String>) {
     for tt in tokens {
         match tt {
@@ -570,6 +589,12 @@ pub(crate) fn invocation(c: &mut Collector, mac: &syn::Macro) {
                 (n, None) => n.to_owned(),
             });
             return;
+        }
+        "asm" | "naked_asm" | "global_asm" => {
+            // Assembly names linker symbols in its strings (`jmp
+            // base_target`, `[rip + WEIGHT]`): each word may be an item
+            // exported under its own name.
+            asm_words(input.clone(), &mut c.refs.loose);
         }
         "cfg" | "stringify" | "module_path" | "compile_error" => return,
         "concat" => {

@@ -284,6 +284,11 @@ pub enum Detail {
         #[serde(default)]
         symbol: Option<String>,
     },
+    /// A `static`.
+    Static {
+        /// The linker symbol it is exported under, as a function's.
+        symbol: Option<String>,
+    },
     /// `mod name;` (`inline` is `None`) or `mod name { ... }`.
     Mod {
         /// The items of an inline module.
