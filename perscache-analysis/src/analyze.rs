@@ -18,7 +18,7 @@ use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v7";
+const ANALYSIS_VERSION: &str = "perscache analysis v8";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
@@ -385,7 +385,7 @@ fn analyze_here(ws: &Workspace, opts: &Options<'_>) -> Result<Analysis, Error> {
     let digest = |n: NodeId| {
         *node_digests[n].get_or_init(|| node_digest(&graph, n, edges[n].get(), &key_digest))
     };
-    let call_sites = CallSites::new(&graph);
+    let call_sites = CallSites::new(&graph, &ws.root);
     let mut pairs: Vec<(FunctionEntry, FunctionDetail)> = marked
         .par_iter()
         .zip(closures)
@@ -684,26 +684,19 @@ fn function_entry(
         h.update(&d);
     }
     let mut notes: Vec<String> = closure.notes.iter().map(|n| n.to_string()).collect();
-    // Code that reports where it is called or invoked from: tokens say
-    // nothing of that. The place (file, lines and columns) of each reached
-    // item that names such code, and of that code itself, joins the hash.
+    // Code that reports where code sits: tokens say nothing of that. The
+    // place (file, lines and columns) of each reached item joins the hash.
     if let Some(observed) = call_sites.observed(closure) {
-        let mut layouts: Vec<(String, [u8; 32])> = observed
-            .placed
-            .iter()
-            .map(|&n| &graph.nodes[n])
-            .map(|n| (display_path(&ws.root, &n.file), n.refs.layout))
-            .collect();
-        layouts.sort_unstable();
-        for (file, layout) in layouts {
+        for place in &observed.places {
             h.update(b"l");
-            h.update(&(file.len() as u64).to_le_bytes());
-            h.update(file.as_bytes());
-            h.update(&layout);
+            h.update(place);
         }
+        let shown: Vec<&str> = observed.observers.iter().take(3).copied().collect();
+        let more = observed.observers.len() - shown.len();
         notes.push(format!(
-            "reaches `{}`, which reports where it is called from: the place (lines and columns) of the items naming it is in the hash",
-            observed.names.join("`, `")
+            "reaches `{}`{}, which reports where code sits: the place (file, lines and columns) of every item it reaches is in the hash",
+            shown.join("`, `"),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
         ));
     }
     hash_macro_rivals(graph, digest, closure, &mut h, &mut notes);

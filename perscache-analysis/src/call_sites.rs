@@ -1,138 +1,105 @@
-//! Code that reports where it is called or invoked from (`#[track_caller]`,
-//! `Location::caller()`, `line!()` in a `macro_rules!` body): there, an
-//! item's place in its file, not only its tokens, can change a result.
+//! Code that reports where code sits (`#[track_caller]`, `Location::caller()`,
+//! `line!()` in a `macro_rules!` body or a proc macro's output, a panic hook
+//! reading where a panic happened): there, an item's place in its file, not
+//! only its tokens, can change a result.
+//!
+//! Which reached item's place is reported cannot be told from names: the
+//! caller of a `#[track_caller]` function may call it through an operator,
+//! `?`, a derive, auto-deref, an import under another name or a macro's
+//! expansion, and a hook sees whichever panic happens. So once a closure
+//! reaches such code, the place of every item it reaches is in its hash.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
-
 use crate::graph::{Closure, Graph, NodeDetail, NodeId};
-use crate::parse::Refs;
+use crate::manifest::display_path;
 
-/// The workspace's code that reports its call site, found once for all
-/// marked functions.
+/// The workspace's code that reports where code sits, worked out once for
+/// all marked functions.
 pub(crate) struct CallSites<'g> {
     graph: &'g Graph,
-    /// The names of every such item anywhere in the workspace, and of the
-    /// `macro_rules!` relaying one. A superset of what any closure reaches,
-    /// used only to skip the items that cannot matter.
-    names: FxHashSet<&'g str>,
-    /// Per node, worked out on first use: whether it has one of `names` or
-    /// names one of them. Most nodes do not.
-    near: Vec<OnceLock<bool>>,
+    root: &'g Path,
+    /// Per node, on first use: whether it reports where code sits.
+    observes: Vec<OnceLock<bool>>,
+    /// Per node, on first use: the digest of its file (relative to the
+    /// workspace) and of where each of its tokens sits.
+    places: Vec<OnceLock<[u8; 32]>>,
 }
 
-/// What one marked function reaches of code reporting its call site.
+/// What one marked function reaches of code reporting where code sits.
 pub(crate) struct Observed<'g> {
-    /// The names of the reached items that report where they are called or
-    /// invoked from.
-    pub names: Vec<&'g str>,
-    /// The reached items whose place goes into the hash: those items, and
-    /// the items naming one of them.
-    pub placed: Vec<NodeId>,
+    /// The keys of the reached items that report it, sorted.
+    pub observers: Vec<&'g str>,
+    /// The places of every reached item, sorted.
+    pub places: Vec<[u8; 32]>,
 }
 
 impl<'g> CallSites<'g> {
-    pub(crate) fn new(graph: &'g Graph) -> Self {
-        let all = 0..graph.nodes.len();
-        let observers = all.clone().filter(|&n| graph.observes_call_site(n));
-        let macros: Vec<NodeId> = all
-            .filter(|&n| matches!(graph.nodes[n].detail, NodeDetail::MacroDef { .. }))
-            .collect();
-        let names = with_relays(graph, observers, &macros);
+    pub(crate) fn new(graph: &'g Graph, root: &'g Path) -> Self {
         CallSites {
             graph,
-            names,
-            near: graph.nodes.iter().map(|_| OnceLock::new()).collect(),
+            root,
+            observes: graph.nodes.iter().map(|_| OnceLock::new()).collect(),
+            places: graph.nodes.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
-    fn near(&self, id: NodeId) -> bool {
-        *self.near[id].get_or_init(|| {
+    fn observes(&self, id: NodeId) -> bool {
+        *self.observes[id].get_or_init(|| self.graph.observes_call_site(id))
+    }
+
+    fn place(&self, id: NodeId) -> [u8; 32] {
+        *self.places[id].get_or_init(|| {
             let n = &self.graph.nodes[id];
-            self.names.contains(n.name.as_str())
-                || names_any(&n.refs, &self.names)
-                || body_names_any(&n.detail, &self.names)
+            let file = display_path(self.root, &n.file);
+            *blake3::Hasher::new()
+                .update(&(file.len() as u64).to_le_bytes())
+                .update(file.as_bytes())
+                .update(&n.refs.layout)
+                .finalize()
+                .as_bytes()
         })
     }
 
-    /// What `closure` reaches of code reporting its call site, if anything.
+    /// What `closure` reaches of code reporting where code sits, if anything.
     pub(crate) fn observed(&self, closure: &Closure) -> Option<Observed<'g>> {
-        if self.names.is_empty() {
-            return None;
-        }
-        let near: Vec<NodeId> = closure
+        let g = self.graph;
+        // A macro invoking one its input names (`call_with!(line)` with
+        // `$m!()`): the invocations handing it `line!`'s name observe too.
+        let relays_input = closure.reached.iter().any(|(n, _)| {
+            matches!(
+                g.nodes[*n].detail,
+                NodeDetail::MacroDef {
+                    calls_input: true,
+                    ..
+                }
+            )
+        });
+        let hands_position_macro = |n: NodeId| {
+            relays_input
+                && !g.nodes[n].refs.macros.is_empty()
+                && g.input_idents(n)
+                    .any(|i| matches!(i.as_str(), "line" | "column" | "file"))
+        };
+        let mut observers: Vec<&str> = closure
             .reached
             .iter()
             .map(|(n, _)| *n)
-            .filter(|&n| self.near(n))
+            .filter(|&n| self.observes(n) || hands_position_macro(n))
+            .map(|n| g.nodes[n].key.as_str())
             .collect();
-        let graph = self.graph;
-        let observers = near
-            .iter()
-            .copied()
-            .filter(|&n| graph.observes_call_site(n));
-        let names = with_relays(graph, observers, &near);
-        if names.is_empty() {
+        if observers.is_empty() {
             return None;
         }
-        let placed = near
-            .into_iter()
-            .filter(|&n| {
-                let n = &graph.nodes[n];
-                names.contains(n.name.as_str()) || names_any(&n.refs, &names)
-            })
-            .collect();
-        let mut names: Vec<&str> = names.into_iter().collect();
-        names.sort_unstable();
-        Some(Observed { names, placed })
-    }
-}
-
-/// The names of `observers`, and of the `macro_rules!` among `candidates`
-/// whose bodies name one of them, directly or through another such macro:
-/// their expansion calls it at the invocation, which is then the place it
-/// reports.
-fn with_relays<'g>(
-    graph: &'g Graph,
-    observers: impl Iterator<Item = NodeId>,
-    candidates: &[NodeId],
-) -> FxHashSet<&'g str> {
-    let mut names: FxHashSet<&str> = observers.map(|n| graph.nodes[n].name.as_str()).collect();
-    if names.is_empty() {
-        return names;
-    }
-    loop {
-        let relays: Vec<&str> = candidates
+        observers.sort_unstable();
+        observers.dedup();
+        let mut places: Vec<[u8; 32]> = closure
+            .reached
             .iter()
-            .map(|&n| &graph.nodes[n])
-            .filter(|n| !names.contains(n.name.as_str()) && body_names_any(&n.detail, &names))
-            .map(|n| n.name.as_str())
+            .map(|(n, _)| self.place(*n))
             .collect();
-        if relays.is_empty() {
-            return names;
-        }
-        names.extend(relays);
-    }
-}
-
-/// Whether `refs` name one of `names` as a path's last segment, a method or
-/// a macro.
-fn names_any(refs: &Refs, names: &FxHashSet<&str>) -> bool {
-    refs.paths
-        .iter()
-        .chain(&refs.macros)
-        .filter_map(|p| p.segs.last())
-        .chain(&refs.methods)
-        .any(|s| names.contains(s.as_str()))
-}
-
-/// Whether a `macro_rules!` body names one of `names`.
-fn body_names_any(detail: &NodeDetail, names: &FxHashSet<&str>) -> bool {
-    match detail {
-        NodeDetail::MacroDef { body_idents, .. } => {
-            body_idents.iter().any(|i| names.contains(i.as_str()))
-        }
-        _ => false,
+        places.sort_unstable();
+        Some(Observed { observers, places })
     }
 }

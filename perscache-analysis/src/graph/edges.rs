@@ -107,6 +107,9 @@ impl Graph {
             for name in &n.refs.methods {
                 self.method_edges(name, &traits, &mut out);
             }
+            for (sc, p) in &in_scope.unresolved {
+                self.unresolved_import_edges(*sc, p, &mut out, m);
+            }
         }
         for p in &n.refs.macros {
             self.macro_edges(id, p, env, &mut out, m);
@@ -428,11 +431,127 @@ impl Graph {
         }
         let last = p.segs.last().cloned().unwrap_or_default();
         let qualified = p.segs.len() > 1;
+        // Through a `use` of something the analysis does not see (`pub use
+        // alpha::path as section_path`, `alpha` written by `section!(alpha)`).
+        for (sc, import) in self.imports_of(id, p, m) {
+            self.unresolved_import_edges(sc, &import, out, m);
+        }
         self.widen_by_name(id, &last, &p.display(), qualified, qualified, out, m);
         if qualified && !is_prelude(first) && self.lookup_first(n.scope, first, 0, m).is_empty() {
             // `ConfigBuilder::default()`: the first name is found nowhere
             // either, and may be written by what writes names here.
             self.widen_by_name(id, first, first, false, false, out, m);
+        }
+    }
+
+    /// The `use`s path `p` (which resolves to nothing) goes through for its
+    /// last name, where that name is looked up, when they resolve to nothing
+    /// either.
+    fn imports_of(&self, id: NodeId, p: &PathRef, m: &mut Memo) -> Vec<(ScopeId, PathRef)> {
+        let Some((last, prefix)) = p.segs.split_last() else {
+            return Vec::new();
+        };
+        let n = &self.nodes[id];
+        let scopes: Vec<ScopeId> = if prefix.is_empty() {
+            let mut chain = Vec::new();
+            let mut cur = Some(n.scope);
+            while let Some(sc) = cur {
+                chain.push(sc);
+                cur = self.scopes[sc].parent.filter(|_| self.scopes[sc].is_block);
+            }
+            chain
+        } else {
+            let prefix = PathRef {
+                segs: prefix.to_vec(),
+                global: p.global,
+            };
+            self.resolve_use(n.scope, &prefix, 0, m)
+                .into_iter()
+                .filter_map(|t| match t {
+                    Target::Scope(sc) => Some(sc),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut out = Vec::new();
+        for sc in scopes {
+            for (import, _) in self.scopes[sc].imports.get(last).into_iter().flatten() {
+                if self.resolve_use(sc, import, 0, m).is_empty() {
+                    out.push((sc, import.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// A `use` of `import` in scope `sc`, which resolves to nothing the
+    /// analysis sees: an item-level macro invocation in the last module the
+    /// path does reach may have written the rest (`ext_mod!(ext)` in
+    /// `sections` for `crate::sections::ext::Twice`): the invocations there
+    /// that name one of the missing names, or whose expansion is unknown.
+    fn unresolved_import_edges(&self, sc: ScopeId, import: &PathRef, out: &mut Deps, m: &mut Memo) {
+        // Into another crate (`use perscache::persist`, a dependency the
+        // analysis leaves out): no macro of this crate writes it.
+        let info = &self.crates[self.scopes[sc].krate].info;
+        let first = import.segs.first().map(String::as_str).unwrap_or_default();
+        if import.global
+            || matches!(first, "std" | "core" | "alloc" | "proc_macro" | "test")
+            || info.deps.contains_key(first)
+            || info.test_deps.contains_key(first)
+            || crate::model::is_perscache(&first.replace('_', "-"))
+        {
+            return;
+        }
+        let mut reached = vec![self.scopes[sc].module];
+        let mut missing = &import.segs[..];
+        for len in 1..import.segs.len() {
+            let prefix = PathRef {
+                segs: import.segs[..len].to_vec(),
+                global: import.global,
+            };
+            let modules: Vec<ScopeId> = self
+                .resolve_use(sc, &prefix, 0, m)
+                .into_iter()
+                .filter_map(|t| match t {
+                    Target::Scope(s) => Some(self.scopes[s].module),
+                    _ => None,
+                })
+                .collect();
+            if modules.is_empty() {
+                break;
+            }
+            reached = modules;
+            missing = &import.segs[len..];
+        }
+        let why = Reason::Widened(import.display().into());
+        let mut calls = 0;
+        for &module in &reached {
+            let krate = self.scopes[module].krate;
+            for &x in self.item_macro_calls[krate]
+                .iter()
+                .chain(&self.expanders[krate])
+            {
+                if self.scopes[self.nodes[x].scope].module != module {
+                    continue;
+                }
+                let writes = match &self.nodes[x].detail {
+                    NodeDetail::MacroCall { idents, opaque, .. } => {
+                        *opaque || missing.iter().any(|seg| idents.contains(seg))
+                    }
+                    // An attribute macro's or derive's expansion.
+                    _ => true,
+                };
+                if writes {
+                    out.edge(x, why.clone());
+                    calls += 1;
+                }
+            }
+        }
+        if calls > 0 {
+            out.note(format!(
+                "`use {}` names nothing syn can see: the macro invocations that may write it count",
+                import.display()
+            ));
         }
     }
 

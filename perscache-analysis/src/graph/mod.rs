@@ -1164,22 +1164,48 @@ impl Graph {
             .collect()
     }
 
-    /// Whether node `id` observes where its callers sit: a call of
-    /// `Location::caller()`, a `#[track_caller]` function, a `macro_rules!`
-    /// whose body uses `line!()`, `column!()`, `file!()` or names `caller`
-    /// (its expansion is where it is invoked).
+    /// Whether node `id` reports where code sits: a call of
+    /// `Location::caller()` (under any name of `Location`), a
+    /// `#[track_caller]` function, a `macro_rules!` whose body uses
+    /// `line!()`, `column!()`, `file!()` or names `caller` (its expansion is
+    /// where it is invoked), `line` or `column` handed to a macro (`call_with!
+    /// (line)` may invoke it), a proc macro naming them (its output is where
+    /// it is applied), and a panic hook reading where the panic happened.
     pub(crate) fn observes_call_site(&self, id: NodeId) -> bool {
         let n = &self.nodes[id];
-        if n.refs
+        let refs = &n.refs;
+        let position_word = |w: &str| matches!(w, "line" | "column");
+        let last_segs = || refs.paths.iter().filter_map(|p| p.segs.last());
+        if refs
             .position
             .iter()
             .any(|p| p == "caller" || p == "track_caller")
+            || refs
+                .paths
+                .iter()
+                .any(|p| p.segs.len() >= 2 && p.segs.last().is_some_and(|s| s == "caller"))
+            || refs.loose.iter().any(|w| position_word(w))
+        {
+            return true;
+        }
+        if refs.methods.iter().any(|m| m == "location")
+            && last_segs().any(|s| matches!(s.as_str(), "set_hook" | "PanicHookInfo" | "PanicInfo"))
+        {
+            return true;
+        }
+        if self.crates[n.krate].info.proc_macro
+            && refs
+                .macros
+                .iter()
+                .filter_map(|p| p.segs.last())
+                .chain(last_segs())
+                .any(|w| position_word(w) || w == "caller")
         {
             return true;
         }
         match &n.detail {
             NodeDetail::MacroDef { body_idents, .. } => {
-                n.refs.macros.iter().any(|m| {
+                refs.macros.iter().any(|m| {
                     matches!(
                         m.segs.last().map(String::as_str),
                         Some("line" | "column" | "file")

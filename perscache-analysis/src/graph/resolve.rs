@@ -37,6 +37,9 @@ pub(crate) struct InScope {
     /// analysis does not evaluate): such a trait stays in, and whether it
     /// is hidden is a choice the digest of a method-calling item holds.
     pub hidden: Vec<String>,
+    /// Imports that resolve to nothing the analysis sees: a macro may have
+    /// written what they name (a trait in a module `ext_mod!(ext)` writes).
+    pub unresolved: Vec<(ScopeId, PathRef)>,
 }
 
 /// Lookups already answered, shared by the nodes one thread resolves.
@@ -526,6 +529,7 @@ impl Graph {
         let mut out = Vec::new();
         let mut ext = Vec::new();
         let mut hidden = Vec::new();
+        let mut unresolved = Vec::new();
         let mut cur = Some(scope);
         while let Some(sc) = cur {
             let s = &self.scopes[sc];
@@ -541,7 +545,11 @@ impl Graph {
             let mut paths: Vec<&PathRef> = s.imports.values().flatten().map(|(p, _)| p).collect();
             paths.extend(s.anonymous.iter());
             for p in paths {
-                for t in self.resolve_use(sc, p, 1, m) {
+                let targets = self.resolve_use(sc, p, 1, m);
+                if targets.is_empty() {
+                    unresolved.push((sc, p.clone()));
+                }
+                for t in targets {
                     match t {
                         Target::Node(n) if self.nodes[n].kind == Kind::Trait => out.push(n),
                         Target::Ext(c) => ext.push(c),
@@ -586,10 +594,13 @@ impl Graph {
         ext.dedup();
         hidden.sort_unstable();
         hidden.dedup();
+        unresolved.sort_by(|a, b| (a.0, &a.1.segs).cmp(&(b.0, &b.1.segs)));
+        unresolved.dedup();
         InScope {
             traits: out,
             ext,
             hidden,
+            unresolved,
         }
     }
 

@@ -1910,3 +1910,64 @@ fn symbols_exported_by_statics_and_named_in_assembly() {
     );
     has(&reach(&g, "app::weight"), "app::WEIGHT");
 }
+
+#[test]
+fn code_reporting_where_code_sits_under_any_name() {
+    let g = one("use std::panic::Location as Loc;\n\
+         pub fn own_line() -> u32 { Loc::caller().line() }\n\
+         pub fn hook() { std::panic::set_hook(Box::new(|info| { let _ = info.location(); })); }\n\
+         pub fn plain() -> u32 { 1 }\n\
+         macro_rules! call_with { ($m:ident) => { $m!() } }");
+    assert!(g.observes_call_site(node(&g, "app::own_line")));
+    assert!(g.observes_call_site(node(&g, "app::hook")));
+    assert!(!g.observes_call_site(node(&g, "app::plain")));
+    assert!(matches!(
+        g.nodes[node(&g, "app::call_with!")].detail,
+        super::NodeDetail::MacroDef {
+            calls_input: true,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn once_a_position_is_reported_every_reached_place_counts() {
+    // `a + b` calls the `#[track_caller]` `add`, which reports the line of
+    // the `+`: neither the operator nor its caller names it.
+    let g = one(
+        "pub struct P(pub u32);\n\
+         impl std::ops::Add for P { type Output = u32;\n\
+             #[track_caller] fn add(self, o: P) -> u32 { std::panic::Location::caller().line() + o.0 } }\n\
+         fn sum(a: P, b: P) -> u32 { a + b }\n\
+         pub fn marked() -> u32 { sum(P(1), P(2)) }\n\
+         pub fn other() -> u32 { 3 }",
+    );
+    let sites = crate::call_sites::CallSites::new(&g, Path::new("/ws"));
+    let closure = closure_of(&g, "app::marked");
+    let observed = sites.observed(&closure).expect("reaches `add`");
+    assert_eq!(observed.places.len(), closure.reached.len());
+    assert!(sites.observed(&closure_of(&g, "app::other")).is_none());
+}
+
+#[test]
+fn uses_of_what_a_macro_writes_reach_its_invocation() {
+    let g = one(
+        "macro_rules! section { ($name:ident) => { pub mod $name { pub fn path() -> u32 { 1 } } }; }\n\
+         section!(alpha);\n\
+         pub use alpha::path as section_path;\n\
+         macro_rules! shapes { ($m:ident) => { pub mod $m { pub struct Sq; impl Sq { pub fn side(&self) -> u32 { 4 } } } }; }\n\
+         shapes!(geo);\n\
+         pub use geo::Sq;\n\
+         macro_rules! ext_mod { ($m:ident) => { pub mod $m { pub trait Twice { fn twice(&self) -> u32; }\n\
+             impl Twice for u32 { fn twice(&self) -> u32 { self * 2 } } } }; }\n\
+         ext_mod!(ext);\n\
+         pub fn renamed() -> u32 { section_path() }\n\
+         pub fn typed() -> u32 { Sq.side() }\n\
+         pub fn traited() -> u32 { use crate::ext::Twice; 5u32.twice() }\n\
+         pub fn plain() -> u32 { 5u32.count_ones() }",
+    );
+    has(&reach(&g, "app::renamed"), "app::section!#0");
+    has(&reach(&g, "app::typed"), "app::shapes!#0");
+    has(&reach(&g, "app::traited"), "app::ext_mod!#0");
+    lacks(&reach(&g, "app::plain"), "app::ext_mod!#0");
+}

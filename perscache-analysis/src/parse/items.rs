@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use super::collect::{path_ref, use_entries, Collector};
-use super::macros::{body_idents, is_keyword, loose_idents, path_expr};
+use super::macros::{body_idents, is_keyword, is_std_macro, loose_idents, path_expr};
 use super::{Detail, FileSummary, Generics, ImplInfo, Item, KeyPath, Kind, PathRef, Refs, Vis};
 use crate::tokens;
 
@@ -1114,7 +1114,8 @@ fn summarize_item_macro<T: ToTokens>(
             defines_from_input: super::macros::defines_from_input(input.clone()),
             input_in_paths: super::macros::input_in_paths(input.clone()),
             calls_input: super::macros::input_in_paths(input.clone())
-                || super::macros::input_after_dot(input.clone()),
+                || super::macros::input_after_dot(input.clone())
+                || super::macros::input_invoked(input.clone()),
             declares_mods: super::macros::declares_mods(input.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
@@ -1187,6 +1188,11 @@ fn summarize_item_macro<T: ToTokens>(
         refs.paths.extend(super::macros::input_paths(input.clone()));
         // `ident_const!(MSG, include_str!("msg.txt"))`: what the input reads.
         super::macros::body_inputs(input.clone(), &mut refs);
+        // `load_mod!(extra, "extra_impl.rs")` writing `#[path = $file] mod
+        // $name;`, or reading the file: the files its strings name.
+        if !is_std_macro(&name) {
+            super::macros::mentioned_files(input.clone(), &mut refs.includes);
+        }
         super::macros::dotted_idents(input.clone(), &mut refs.methods);
         refs.methods.sort();
         refs.methods.dedup();

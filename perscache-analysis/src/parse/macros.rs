@@ -260,6 +260,19 @@ pub(crate) fn input_after_dot(tokens: TokenStream) -> bool {
     })
 }
 
+/// Whether a `macro_rules!` body invokes a macro its input names (`$m!()`):
+/// an identifier of an invocation's input may be the macro invoked.
+pub(crate) fn input_invoked(tokens: TokenStream) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    tts.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Punct(p) if p.as_char() == '$' => {
+            matches!(tts.get(i + 1), Some(TokenTree::Ident(_))) && is_punct(tts.get(i + 2), '!')
+        }
+        TokenTree::Group(g) => input_invoked(g.stream()),
+        _ => false,
+    })
+}
+
 fn contains_use(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tt| match tt {
         TokenTree::Ident(i) => i == "use",
@@ -270,6 +283,9 @@ fn contains_use(tokens: TokenStream) -> bool {
 
 fn defined_after_keywords(tokens: TokenStream, out: &mut Vec<String>) {
     let mut after_item_keyword = false;
+    // After `mod` and its name (`mod $m`): the braces that follow hold the
+    // items of a module the expansion writes, reached by paths through it.
+    let mut module_name = false;
     for tt in tokens {
         match tt {
             TokenTree::Ident(i) => {
@@ -277,6 +293,7 @@ fn defined_after_keywords(tokens: TokenStream, out: &mut Vec<String>) {
                 if after_item_keyword && !is_keyword(&s) {
                     out.push(s.clone());
                 }
+                module_name = s == "mod" || (module_name && !is_keyword(&s));
                 after_item_keyword = matches!(
                     s.as_str(),
                     "fn" | "const"
@@ -290,18 +307,28 @@ fn defined_after_keywords(tokens: TokenStream, out: &mut Vec<String>) {
                         | "macro_rules"
                 );
             }
-            // Inside braces (an impl's or a function's body) names are not
-            // the module's; repetitions `$( ... )*` are still top level.
             TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace => {
+                if module_name {
+                    defined_after_keywords(g.stream(), out);
+                }
+                // Otherwise (an impl's or a function's body) names are not
+                // the module's; repetitions `$( ... )*` are still top level.
                 after_item_keyword = false;
+                module_name = false;
             }
             TokenTree::Group(g) => {
                 defined_after_keywords(g.stream(), out);
                 after_item_keyword = false;
+                module_name = false;
             }
             // `macro_rules! name`.
-            TokenTree::Punct(p) if p.as_char() == '!' => {}
-            _ => after_item_keyword = false,
+            TokenTree::Punct(p) if p.as_char() == '!' => module_name = false,
+            // `mod $name`.
+            TokenTree::Punct(p) if p.as_char() == '$' => after_item_keyword = false,
+            _ => {
+                after_item_keyword = false;
+                module_name = false;
+            }
         }
     }
 }
@@ -951,7 +978,7 @@ fn string_paths(tokens: TokenStream, out: &mut Vec<PathRef>) {
 /// The strings of `tokens` that look like relative paths of files or
 /// directories (`"hello.html"`, `"assets/"`): a proc macro given them may
 /// read those files at expansion, as rustc sees but the sources do not.
-fn mentioned_files(tokens: TokenStream, out: &mut Vec<Include>) {
+pub(crate) fn mentioned_files(tokens: TokenStream, out: &mut Vec<Include>) {
     for tt in tokens {
         match tt {
             TokenTree::Literal(l) => {

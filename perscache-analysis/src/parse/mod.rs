@@ -331,8 +331,8 @@ pub enum Detail {
         defines_from_input: bool,
         /// It puts its input after `::` (`$crate::m::$name`).
         input_in_paths: bool,
-        /// It calls its input by name: a method (`$x.$m()`) or an
-        /// associated item (`$t::$f()`).
+        /// It calls its input by name: a method (`$x.$m()`), an associated
+        /// item (`$t::$f()`) or a macro (`$m!()`).
         calls_input: bool,
         /// It writes `mod $name;`: its invocations may declare modules named
         /// by their input.
