@@ -1165,25 +1165,25 @@ impl Graph {
     }
 
     /// Whether node `id` reports where code sits: a call of
-    /// `Location::caller()` (under any name of `Location`), a
-    /// `#[track_caller]` function, a `macro_rules!` whose body uses
+    /// `Location::caller()` (under any name of `Location`), a `macro_rules!`
+    /// whose body uses
     /// `line!()`, `column!()`, `file!()` or names `caller` (its expansion is
     /// where it is invoked), `line` or `column` handed to a macro (`call_with!
     /// (line)` may invoke it), a proc macro naming them (its output is where
     /// it is applied), and a panic hook reading where the panic happened.
+    /// A `#[track_caller]` function is none by itself: it only moves the
+    /// place a `Location::caller()` inside it or a panic reports, which
+    /// counts once one of those is reached (proc-macro2's `Ident::new` would
+    /// otherwise put every reached item's place in syn's functions' hashes).
     pub(crate) fn observes_call_site(&self, id: NodeId) -> bool {
         let n = &self.nodes[id];
         let refs = &n.refs;
         let position_word = |w: &str| matches!(w, "line" | "column");
         let last_segs = || refs.paths.iter().filter_map(|p| p.segs.last());
         if refs
-            .position
+            .paths
             .iter()
-            .any(|p| p == "caller" || p == "track_caller")
-            || refs
-                .paths
-                .iter()
-                .any(|p| p.segs.len() >= 2 && p.segs.last().is_some_and(|s| s == "caller"))
+            .any(|p| p.segs.len() >= 2 && p.segs.last().is_some_and(|s| s == "caller"))
             || refs.loose.iter().any(|w| position_word(w))
         {
             return true;

@@ -1917,10 +1917,13 @@ fn code_reporting_where_code_sits_under_any_name() {
          pub fn own_line() -> u32 { Loc::caller().line() }\n\
          pub fn hook() { std::panic::set_hook(Box::new(|info| { let _ = info.location(); })); }\n\
          pub fn plain() -> u32 { 1 }\n\
+         #[track_caller] pub fn tracked(v: Option<u32>) -> u32 { v.unwrap() }\n\
          macro_rules! call_with { ($m:ident) => { $m!() } }");
     assert!(g.observes_call_site(node(&g, "app::own_line")));
     assert!(g.observes_call_site(node(&g, "app::hook")));
     assert!(!g.observes_call_site(node(&g, "app::plain")));
+    // It only moves where a panic is reported: nothing here reads that.
+    assert!(!g.observes_call_site(node(&g, "app::tracked")));
     assert!(matches!(
         g.nodes[node(&g, "app::call_with!")].detail,
         super::NodeDetail::MacroDef {
