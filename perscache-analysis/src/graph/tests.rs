@@ -1691,6 +1691,35 @@ fn files_included_in_the_input_of_item_macros() {
     }
 }
 #[test]
+fn files_named_by_strings_of_item_macros_are_read() {
+    // `#[path = $file] pub mod $name;` writes a module whose file only the
+    // invocation's string names; a std macro's strings are messages.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let package = dir.path().join("app");
+    std::fs::create_dir_all(package.join("src")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        package.join("src/extra_impl.rs"),
+        "pub fn value() -> u32 { 7 }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(package.join("src/note.rs"), "").unwrap_or_else(|e| panic!("{e}"));
+    let src = "macro_rules! load_mod { ($name:ident, $file:literal) => { #[path = $file] pub mod $name; }; }\n\
+               load_mod!(extra, \"extra_impl.rs\");\n\
+               thread_local!(static NOTE: &str = \"note.rs\");\n\
+               pub fn via_extra() -> u32 { extra::value() }\n\
+               pub fn via_note() -> &'static str { NOTE.with(|n| *n) }";
+    let summary = Arc::new(parse_file(src).unwrap_or_else(|e| panic!("{}", e.message)));
+    let infos = [lib_info("app", &package, BTreeMap::new())];
+    let files = HashMap::from([(package.join("src/lib.rs"), summary)]);
+    let env = |_: usize, _: &str| None;
+    let g = Graph::build(&infos, &mut Mem(files), &env);
+    assert_eq!(
+        files_read(&g, "app::via_extra"),
+        vec![package.join("src/extra_impl.rs")]
+    );
+    assert!(files_read(&g, "app::via_note").is_empty());
+}
+#[test]
 fn impls_for_projection_aliases_reach_what_the_projection_may_be() {
     let g = one(
         "pub trait Pick { type Fst; }\n\
