@@ -453,13 +453,7 @@ impl Graph {
         };
         let n = &self.nodes[id];
         let scopes: Vec<ScopeId> = if prefix.is_empty() {
-            let mut chain = Vec::new();
-            let mut cur = Some(n.scope);
-            while let Some(sc) = cur {
-                chain.push(sc);
-                cur = self.scopes[sc].parent.filter(|_| self.scopes[sc].is_block);
-            }
-            chain
+            self.enclosing_scopes(n.scope).collect()
         } else {
             let prefix = PathRef {
                 segs: prefix.to_vec(),
@@ -870,8 +864,7 @@ impl Graph {
             // name is no item of its crate, so the import resolves to
             // nothing there; its crate is what it names. So may a glob
             // import of a proc-macro crate (`use pm::*`).
-            let mut sc = Some(n.scope);
-            while let Some(s) = sc {
+            for s in self.enclosing_scopes(n.scope) {
                 for (import, _) in self.scopes[s].imports.get(&last).into_iter().flatten() {
                     if import.segs.len() > 1 {
                         let prefix = PathRef {
@@ -896,11 +889,6 @@ impl Graph {
                         }
                     }
                 }
-                sc = if self.scopes[s].is_block {
-                    self.scopes[s].parent
-                } else {
-                    None
-                };
             }
         }
         if p.segs.len() > 1 {
@@ -1252,24 +1240,17 @@ impl Graph {
         m: &mut Memo,
     ) -> usize {
         let n = &self.nodes[id];
-        // The blocks around the node, and their modules.
-        let mut blocks = Vec::new();
-        let mut local_scopes = Vec::new();
-        let mut cur = Some(n.scope);
-        while let Some(sc) = cur {
-            local_scopes.push(self.scopes[sc].module);
-            cur = if self.scopes[sc].is_block {
-                blocks.push(sc);
-                self.scopes[sc].parent
-            } else {
-                None
-            };
-        }
+        // The blocks around the node, and its module.
+        let blocks: Vec<ScopeId> = self
+            .enclosing_scopes(n.scope)
+            .filter(|&sc| self.scopes[sc].is_block)
+            .collect();
+        let home = self.scopes[n.scope].module;
         // Where an import says the name is (`use crate::dials::*`, `use
         // crate::src_of_gauge`): an expansion there may write it too.
         let mut imported = Vec::new();
         if !qualified {
-            for &sc in blocks.iter().chain(local_scopes.first()) {
+            for &sc in blocks.iter().chain([&home]) {
                 let scope = &self.scopes[sc];
                 let explicit = scope
                     .imports
@@ -1302,7 +1283,7 @@ impl Graph {
                     continue;
                 }
                 if let NodeDetail::MacroCall { idents, opaque, .. } = &self.nodes[x].detail {
-                    let here = qualified || local_scopes.contains(&self.scopes[call_scope].module);
+                    let here = qualified || self.scopes[call_scope].module == home;
                     if idents.iter().any(|i| i == name) || (*opaque && here) {
                         out.edge(x, why.clone());
                         calls += 1;
@@ -1320,8 +1301,7 @@ impl Graph {
             for &x in &self.expanders[c] {
                 let sc = self.nodes[x].scope;
                 let module = self.scopes[sc].module;
-                let here =
-                    c == n.krate && local_scopes.contains(&module) && self.in_blocks(sc, &blocks);
+                let here = c == n.krate && module == home && self.in_blocks(sc, &blocks);
                 if here || (imported.contains(&module) && !self.scopes[sc].is_block) {
                     out.edge(x, why.clone());
                     calls += 1;

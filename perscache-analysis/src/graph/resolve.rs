@@ -76,6 +76,15 @@ const NS_MACRO: u8 = 4;
 const NS_ALL: u8 = NS_TYPE | NS_VALUE | NS_MACRO;
 
 impl Graph {
+    /// Scope `sc` and the blocks around it, innermost first, up to and
+    /// including the module's scope: where a name written without a path
+    /// is looked up.
+    pub(crate) fn enclosing_scopes(&self, sc: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(Some(sc), move |&s| {
+            self.scopes[s].parent.filter(|_| self.scopes[s].is_block)
+        })
+    }
+
     /// `name` in `scope`: definitions, imports, then globs; in a block, then
     /// the enclosing scope. Not the preludes (see [`Graph::lookup_first`]).
     pub(crate) fn lookup(
@@ -346,11 +355,7 @@ impl Graph {
         // the blocks around it, or the module the path's prefix names.
         let mut homes = Vec::new();
         if p.segs.len() == 1 {
-            let mut s = Some(scope);
-            while let Some(x) = s {
-                homes.push(x);
-                s = self.scopes[x].parent.filter(|_| self.scopes[x].is_block);
-            }
+            homes.extend(self.enclosing_scopes(scope));
         } else {
             let prefix = PathRef {
                 segs: p.segs[..p.segs.len() - 1].to_vec(),
@@ -530,8 +535,7 @@ impl Graph {
         let mut ext = Vec::new();
         let mut hidden = Vec::new();
         let mut unresolved = Vec::new();
-        let mut cur = Some(scope);
-        while let Some(sc) = cur {
+        for sc in self.enclosing_scopes(scope) {
             let s = &self.scopes[sc];
             for ds in s.defs.values() {
                 for d in ds {
@@ -586,7 +590,6 @@ impl Graph {
                     }
                 }
             }
-            cur = if s.is_block { s.parent } else { None };
         }
         out.sort_unstable();
         out.dedup();
