@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use crate::call_sites::CallSites;
 use crate::graph::{Closure, Deps, Files, Graph, IncludeDep, Memo, NodeId, Parent};
 use crate::manifest::{display_path, FileDigest, FunctionEntry, Manifest, MANIFEST_VERSION};
-use crate::model::Workspace;
+use crate::model::{CrateInfo, DepRef, Workspace};
 use crate::parse::{parse_file, FileSummary, Kind};
 use crate::Error;
 
 /// Bumped when hashing changes, so old hashes never match.
-const ANALYSIS_VERSION: &str = "perscache analysis v8";
+const ANALYSIS_VERSION: &str = "perscache analysis v9";
 
 /// Bumped whenever what a file's summary holds changes (the parser), so a
 /// parse cache written by another version is never read.
@@ -530,11 +530,53 @@ const MAX_NOTES: usize = 32;
 /// place in the crate's text ([`Graph::text_position`]).
 type Placed = Vec<(Vec<u32>, NodeId)>;
 
-/// For a `macro_rules!` name defined more than once in a crate, which
-/// definition each reached item invoking it expands: the one written last
-/// before it in the crate's text (module declarations included), which no
-/// item's tokens show.
-fn hash_macro_rivals(
+/// What each reached crate's manifest says that its tokens do not: the
+/// same tokens may be other code in another edition, and `first::f()` is
+/// another crate's code once `first` names another package (dependency keys
+/// traded in `Cargo.toml`, a reached crate's as much as the function's own).
+/// A dependency's version is not here: where its code is reached, the
+/// external crates already count with theirs.
+fn hash_crate_settings(graph: &Graph, closure: &Closure, h: &mut blake3::Hasher) {
+    let mut crates: Vec<&CrateInfo> = closure
+        .crates
+        .iter()
+        .map(|&c| &graph.crates[c].info)
+        .collect();
+    crates.sort_unstable_by(|a, b| {
+        (&a.name, &a.package, &a.kind, &a.root).cmp(&(&b.name, &b.package, &b.kind, &b.root))
+    });
+    let mut field = |tag: &[u8], text: &str| {
+        h.update(tag);
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    for c in crates {
+        field(b"e", &c.name);
+        field(b"v", &c.edition);
+        for (key, dep) in c.deps.iter().chain(&c.test_deps) {
+            field(b"k", key);
+            match dep {
+                // By package, not by folder: a hash does not depend on
+                // where the workspace is.
+                DepRef::Local(root) => field(
+                    b"l",
+                    graph.lib_by_root(root).map_or("", |d| d.package.as_str()),
+                ),
+                DepRef::External(locked) => {
+                    let name = locked.rsplit_once('@').map_or(locked.as_str(), |(n, _)| n);
+                    field(b"p", name);
+                }
+            }
+        }
+    }
+}
+
+/// For a `macro_rules!` name of a crate, which definition each reached item
+/// invoking it expands: the one written last before it in the crate's text
+/// (module declarations included), or, before the first, none of them (the
+/// name is then a `#[macro_use]` crate's or std's), which no item's tokens
+/// show.
+fn hash_macro_order(
     graph: &Graph,
     digest: &(dyn Fn(NodeId) -> [u8; 32] + Sync),
     closure: &Closure,
@@ -547,7 +589,7 @@ fn hash_macro_rivals(
         if def.kind != Kind::MacroDef || rivals.contains_key(&(def.krate, def.name.as_str())) {
             continue;
         }
-        if let Some(defs) = graph.rival_macro_defs(*d) {
+        if let Some(defs) = graph.textual_macro_defs(*d) {
             let placed = defs.iter().map(|&r| (graph.text_position(r), r)).collect();
             rivals.insert((def.krate, def.name.as_str()), placed);
         }
@@ -576,7 +618,7 @@ fn hash_macro_rivals(
                 h.update(&applies);
             }
         }
-        for ((_, name), defs) in &rivals {
+        for ((_, name), defs) in rivals.iter().filter(|(_, defs)| defs.len() > 1) {
             notes.push(format!(
                 "`{name}!` is defined {} times in its crate: which definition each use expands depends on the order of the text, which is in the hash",
                 defs.len()
@@ -699,23 +741,8 @@ fn function_entry(
             if more > 0 { format!(" and {more} more") } else { String::new() }
         ));
     }
-    hash_macro_rivals(graph, digest, closure, &mut h, &mut notes);
-    // The same tokens may be other code in another edition.
-    let mut editions: Vec<(&str, &str)> = closure
-        .crates
-        .iter()
-        .map(|&c| &graph.crates[c].info)
-        .map(|c| (c.name.as_str(), c.edition.as_str()))
-        .collect();
-    editions.sort_unstable();
-    editions.dedup();
-    for (name, edition) in editions {
-        h.update(b"e");
-        h.update(&(name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update(&(edition.len() as u64).to_le_bytes());
-        h.update(edition.as_bytes());
-    }
+    hash_macro_order(graph, digest, closure, &mut h, &mut notes);
+    hash_crate_settings(graph, closure, &mut h);
     for e in &closure.ext {
         h.update(b"x");
         h.update(&(e.len() as u64).to_le_bytes());

@@ -230,6 +230,24 @@ impl<'g> Walk<'g> {
         }
     }
 
+    /// Trait `tr` is reached: its impls for types from outside the
+    /// workspace (primitives, std's types, blanket impls), in every crate
+    /// the function's code may run with, not only those the trait's crate
+    /// reaches: `21u32.decode()` runs app's `impl base::Decode<Celsius> for
+    /// u32`, and inference takes `Celsius`, which no code names, from it.
+    fn foreign_type_impls(&mut self, tr: NodeId) {
+        let g = self.g;
+        for &i in g.impls_by_trait.get(&tr).into_iter().flatten() {
+            let im = &g.impls[i];
+            if im.self_types.is_empty() {
+                self.push(im.header, Some((tr, Reason::ImplOf)));
+                for &item in &im.items {
+                    self.push(item, Some((tr, Reason::ImplOf)));
+                }
+            }
+        }
+    }
+
     /// Lets the rules that look beyond the function's crate cone (a type the
     /// caller chooses, a trait object or closure its builder chooses) reach
     /// crate `krate`. Test, bench and example targets are never entered:
@@ -296,6 +314,9 @@ impl<'g> Walk<'g> {
             if matches!(g.nodes[x].kind, Kind::Type | Kind::Trait | Kind::MacroCall) {
                 self.type_reached(x);
             }
+            if g.nodes[x].kind == Kind::Trait {
+                self.foreign_type_impls(x);
+            }
             self.trait_objects(x, &d.trait_objects, m);
             if g.builders.contains_key(&x) {
                 self.builders(x);
@@ -350,6 +371,17 @@ impl<'g> Walk<'g> {
                         .iter()
                         .any(|p| p.segs.last().is_some_and(measures_or_serializes))
             })
+    }
+
+    /// Whether a crate whose code may run with the function implements
+    /// `Drop` for some type.
+    fn drop_impls_may_run(&self) -> bool {
+        let g = self.g;
+        g.impls_by_trait_name
+            .get("Drop")
+            .into_iter()
+            .flatten()
+            .any(|&i| self.may_run[g.nodes[g.impls[i].header].krate])
     }
 
     fn universe_by_name(&mut self, name: &str, root: NodeId, m: &mut Memo) {
@@ -548,23 +580,29 @@ impl Graph {
                 .into(),
             );
         }
-        for tr in generic {
+        for &tr in &generic {
             let name: Arc<str> = self.nodes[tr].name.as_str().into();
             w.universe(tr, Reason::Generic(name), m);
         }
         for name in &generic_ext {
             w.universe_by_name(name, root, m);
         }
-        if generic_ext.iter().any(|t| super::is_code_trait(t)) {
+        if generic_ext.iter().any(|t| super::is_code_trait(t))
+            || generic.iter().any(|t| self.code_traits.contains(t))
+        {
             // Code the caller passes (a closure, an iterator over one, a
-            // future) is written where the function is called.
+            // future, or one through a workspace trait they all implement)
+            // is written where the function is called.
             w.callers(root);
         }
         loop {
             w.walk(deps, m);
             // A derived `Serialize` a generic bound may run counts once the
-            // function proves to serialize or measure values itself.
-            if w.serialize_derives.is_empty() || !w.serializes_itself() {
+            // function proves to serialize or measure values itself; its type
+            // counts too once a crate that can call the function implements
+            // `Drop`: dropping a `T` runs its fields' drops, in their order.
+            if w.serialize_derives.is_empty() || !(w.serializes_itself() || w.drop_impls_may_run())
+            {
                 break;
             }
             for (ty, from) in std::mem::take(&mut w.serialize_derives) {

@@ -289,19 +289,8 @@ impl Graph {
                 }
             }
             Kind::Trait => {
-                // Impls for types outside the workspace (primitives, std,
-                // blanket impls) are reached through the trait.
-                for &i in self.impls_by_trait.get(&id).into_iter().flatten() {
-                    let im = &self.impls[i];
-                    if im.self_types.is_empty()
-                        && self.reaches(n.krate, self.nodes[im.header].krate)
-                    {
-                        out.edge(im.header, Reason::ImplOf);
-                        for &item in &im.items {
-                            out.edge(item, Reason::ImplOf);
-                        }
-                    }
-                }
+                // (Its impls for types outside the workspace are the walk's:
+                // which crates count depends on the marked function.)
                 for &c in self.calls_by_type.get(&id).into_iter().flatten() {
                     out.edge(c, Reason::ImplOf);
                 }

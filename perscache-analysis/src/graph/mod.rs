@@ -261,6 +261,10 @@ pub(crate) struct Graph {
     /// Types holding a closure (`Box<dyn Fn(..)>`): the items that write the
     /// type's name in a path (where a value of it may be built).
     builders: FxHashMap<NodeId, Vec<NodeId>>,
+    /// Workspace traits every closure, iterator or future may implement: a
+    /// generic impl bound by one of those (`impl<F: Fn(u32) -> u32> Stage
+    /// for F`, nom's `Parser`, tower's `Service`), or a supertrait that is.
+    pub code_traits: FxHashSet<NodeId>,
     /// Enums by the names of their variants.
     variants: FxHashMap<String, Vec<NodeId>>,
     /// Traits by (crate, name).
@@ -913,20 +917,24 @@ impl Graph {
         // Names that stand for code a value's builder chooses: aliases of
         // closure types (`type Handler = dyn Fn(u64) -> u64`), and traits
         // with a blanket impl over closures (`impl<F: Fn(u64)> Step for F`).
+        let mut code_traits: FxHashSet<NodeId> = self
+            .impls
+            .iter()
+            .filter(|im| {
+                !im.generics.is_empty() && self.nodes[im.header].refs.bounds.iter().any(is_code)
+            })
+            .filter_map(|im| im.trait_node)
+            .collect();
+        code_traits.extend((0..self.nodes.len()).filter(|&t| {
+            self.nodes[t].kind == Kind::Trait && self.nodes[t].refs.bounds.iter().any(is_code)
+        }));
         let mut code_names: FxHashSet<&str> = self
             .nodes
             .iter()
             .filter(|n| n.kind == Kind::Alias && n.refs.dyn_traits.iter().any(is_code))
             .map(|n| n.name.as_str())
             .collect();
-        for im in &self.impls {
-            if let Some(t) = im.trait_node {
-                if !im.generics.is_empty() && self.nodes[im.header].refs.bounds.iter().any(is_code)
-                {
-                    code_names.insert(self.nodes[t].name.as_str());
-                }
-            }
-        }
+        code_names.extend(code_traits.iter().map(|&t| self.nodes[t].name.as_str()));
         let names_code = |p: &PathRef| {
             is_code(p)
                 || p.segs
@@ -980,6 +988,7 @@ impl Graph {
                 }
             }
         }
+        self.code_traits = code_traits;
         if holders.is_empty() {
             return;
         }
@@ -1164,6 +1173,12 @@ impl Graph {
             .collect()
     }
 
+    /// The library crate a `DepRef::Local` names, by its root file.
+    pub(crate) fn lib_by_root(&self, root: &str) -> Option<&CrateInfo> {
+        let &c = self.lib_by_root.get(root)?;
+        Some(&self.crates[c].info)
+    }
+
     /// Whether node `id` reports where code sits: a call of
     /// `Location::caller()` (under any name of `Location`), a `macro_rules!`
     /// whose body uses
@@ -1219,18 +1234,15 @@ impl Graph {
     }
 
     /// The `macro_rules!` of macro definition `def`'s name in its crate, in
-    /// the crate's text order, when there is more than one: which of them an
-    /// invocation expands is the last one written before it.
-    pub(crate) fn rival_macro_defs(&self, def: NodeId) -> Option<Vec<NodeId>> {
+    /// the crate's text order: which of them a bare-name invocation expands
+    /// is the last one written before it, and before the first, the name is
+    /// another crate's (`#[macro_use] extern crate`) or std's.
+    pub(crate) fn textual_macro_defs(&self, def: NodeId) -> Option<Vec<NodeId>> {
         let n = &self.nodes[def];
         if n.kind != Kind::MacroDef {
             return None;
         }
-        let defs = self.macros_by_name.get(&(n.krate, n.name.clone()))?;
-        if defs.len() < 2 {
-            return None;
-        }
-        let mut defs = defs.clone();
+        let mut defs = self.macros_by_name.get(&(n.krate, n.name.clone()))?.clone();
         defs.sort_by_cached_key(|&d| self.text_position(d));
         Some(defs)
     }

@@ -449,6 +449,22 @@ fn serde_attribute_paths_are_names() {
 }
 
 #[test]
+fn serde_attribute_qualified_paths_are_code() {
+    let g = one(
+        "pub trait Codec { fn ser<S>(_: &u32, _: S); }\n\
+         pub struct Hex;\n\
+         pub struct Oct;\n\
+         impl Codec for Hex { fn ser<S>(_: &u32, _: S) {} }\n\
+         impl Codec for Oct { fn ser<S>(_: &u32, _: S) {} }\n\
+         #[derive(serde::Serialize)] pub struct Row { #[serde(serialize_with = \"<Hex as Codec>::ser\")] pub x: u32 }\n\
+         fn f() -> Row { Row { x: 1 } }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Codec for Hex>::ser");
+    lacks(&r, "app::<impl Codec for Oct>::ser");
+}
+
+#[test]
 fn included_code_is_resolved_as_code() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let code = dir.path().join("expr.rs");
@@ -1886,6 +1902,35 @@ fn identifiers_a_macro_calls_as_methods() {
 }
 
 #[test]
+fn associated_items_a_macro_body_names_on_its_input_type() {
+    let g = one(
+        "pub struct Cog;\n\
+         pub struct Gear;\n\
+         impl Cog { pub fn build() -> u32 { 1 } pub const LIMIT: u32 = 2; pub fn make() -> u32 { 3 } }\n\
+         impl Gear { pub fn build() -> u32 { 4 } pub const LIMIT: u32 = 5; pub fn make() -> u32 { 6 } }\n\
+         macro_rules! build_qself { ($p:path) => { <$p>::build() }; }\n\
+         macro_rules! limit_qself { ($t:ty) => { <$t>::LIMIT }; }\n\
+         macro_rules! make_ident { ($t:ident) => { $t::make() }; }\n\
+         pub fn built() -> u32 { build_qself!(Cog) }\n\
+         pub fn limit() -> u32 { limit_qself!(Cog) }\n\
+         pub fn made() -> u32 { make_ident!(Cog) }",
+    );
+    for (f, item) in [
+        ("app::built", "app::<impl Cog>::build"),
+        ("app::limit", "app::<impl Cog>::LIMIT"),
+        ("app::made", "app::<impl Cog>::make"),
+    ] {
+        let r = reach(&g, f);
+        has(&r, item);
+        // Only the type handed to the macro is reached.
+        assert!(
+            !r.iter().any(|k| k.starts_with("app::<impl Gear>")),
+            "{f}: {r:#?}"
+        );
+    }
+}
+
+#[test]
 fn methods_called_in_attribute_format_arguments() {
     let g = one("pub struct Dial(pub u32);\n\
          impl Dial { pub fn label(&self) -> u32 { self.0 * 7 } }\n\
@@ -2002,4 +2047,107 @@ fn uses_of_what_a_macro_writes_reach_its_invocation() {
     has(&reach(&g, "app::typed"), "app::shapes!#0");
     has(&reach(&g, "app::traited"), "app::ext_mod!#0");
     lacks(&reach(&g, "app::plain"), "app::ext_mod!#0");
+}
+
+#[test]
+fn impls_of_a_reached_trait_for_outside_types_count_in_every_crate_that_may_run() {
+    // `21u32.decode()` in app runs app's impl of base's trait, and inference
+    // takes `Celsius` from it: base does not reach app, the function does.
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[("lib.rs", "pub trait Decode<T> { fn decode(&self) -> T; }")],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "use base::Decode;\n\
+                 pub struct Celsius(pub u32);\n\
+                 impl Celsius { pub fn degrees(&self) -> u32 { self.0 } }\n\
+                 impl Decode<Celsius> for u32 { fn decode(&self) -> Celsius { Celsius(*self) } }\n\
+                 pub fn temp() -> u32 { 21u32.decode().degrees() }",
+            )],
+            deps: &["base"],
+        },
+        Krate {
+            name: "other",
+            files: &[(
+                "lib.rs",
+                "pub struct Kelvin;\n\
+                 impl base::Decode<Kelvin> for u64 { fn decode(&self) -> Kelvin { Kelvin } }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    let r = reach(&g, "app::temp");
+    has(&r, "app::<impl Decode for u32>::decode");
+    has(&r, "app::<impl Celsius>::degrees");
+    // A crate that cannot run with the function does not count.
+    assert!(!r.iter().any(|k| k.starts_with("other::")), "{r:#?}");
+}
+
+#[test]
+fn code_passed_through_a_workspace_trait_every_closure_implements_is_its_callers() {
+    let g = graph(&[
+        Krate {
+            name: "gen",
+            files: &[(
+                "lib.rs",
+                "pub trait Stage { fn run(&self, x: u32) -> u32; }\n\
+                 impl<F: Fn(u32) -> u32> Stage for F { fn run(&self, x: u32) -> u32 { self(x) } }\n\
+                 pub trait Plain { fn get(&self) -> u32; }\n\
+                 pub fn apply<S: Stage>(s: S) -> u32 { s.run(5) }\n\
+                 pub fn apply_dyn(s: &dyn Stage) -> u32 { s.run(5) }\n\
+                 pub fn plain<P: Plain>(p: P) -> u32 { p.get() }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "down",
+            files: &[(
+                "lib.rs",
+                "pub fn tripled() -> u32 { gen::apply(|x| x * 3) }\n\
+                 pub fn doubled() -> u32 { gen::apply_dyn(&|x| x * 2) }\n\
+                 pub struct P;\n\
+                 impl gen::Plain for P { fn get(&self) -> u32 { 1 } }\n\
+                 pub fn uses_plain() -> u32 { gen::plain(P) }",
+            )],
+            deps: &["gen"],
+        },
+    ]);
+    has(&reach(&g, "gen::apply"), "down::tripled");
+    has(&reach(&g, "gen::apply_dyn"), "down::doubled");
+    lacks(&reach(&g, "gen::plain"), "down::uses_plain");
+}
+
+#[test]
+fn a_generic_function_drops_the_types_it_may_be_given_once_a_caller_implements_drop() {
+    let app = |with_drop: bool| {
+        let src = format!(
+            "pub fn release<T: serde::Serialize>(items: Vec<T>) -> usize {{ let n = items.len(); drop(items); n }}\n\
+             pub struct Part(pub u32);\n\
+             {}\n\
+             #[derive(serde::Serialize)] pub struct Session {{ #[serde(skip)] pub head: Part }}",
+            if with_drop { "impl Drop for Part { fn drop(&mut self) {} }" } else { "" }
+        );
+        let dir = Path::new("/ws/app");
+        let serde = DepRef::External("serde@1.0.0".to_owned());
+        let infos = [lib_info(
+            "app",
+            dir,
+            BTreeMap::from([("serde".to_owned(), serde)]),
+        )];
+        let summary = Arc::new(parse_file(&src).unwrap_or_else(|e| panic!("{}", e.message)));
+        let files = HashMap::from([(dir.join("src/lib.rs"), summary)]);
+        let env = |_: usize, _: &str| None;
+        Graph::build(&infos, &mut Mem(files), &env)
+    };
+    let r = reach(&app(true), "app::release");
+    has(&r, "app::Session");
+    has(&r, "app::<impl Drop for Part>::drop");
+    // No `Drop` anywhere: a derived `Serialize` the function never runs
+    // does not count.
+    lacks(&reach(&app(false), "app::release"), "app::Session");
 }

@@ -414,10 +414,14 @@ fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
                     }
                     _ => {
                         i += 2;
-                        // Skip `::rest` after a metavariable.
-                        while is_punct(tts.get(i), ':')
-                            && matches!(tts.get(i + 2), Some(TokenTree::Ident(_)))
-                        {
+                        // `$t::build()`, `$t::LIMIT`: the type is the
+                        // input's, the names are associated items of it,
+                        // joined by name as methods are.
+                        while is_punct(tts.get(i), ':') {
+                            let Some(TokenTree::Ident(seg)) = tts.get(i + 2) else {
+                                break;
+                            };
+                            refs.methods.push(seg.to_string());
                             i += 3;
                         }
                     }
@@ -449,6 +453,15 @@ fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
                 let start = i;
                 let (segs, next) = path_at(&tts, i);
                 let name = id.to_string();
+                let closes_qself = i >= 3
+                    && is_punct(tts.get(i - 3), '>')
+                    && !(i >= 4
+                        && (is_punct(tts.get(i - 4), '=') || is_punct(tts.get(i - 4), '-')));
+                if global && closes_qself {
+                    // `<$t>::build()`, `<T as Tr>::LIMIT`: an associated
+                    // item of a type the path does not name.
+                    refs.methods.push(name.clone());
+                }
                 if is_punct(tts.get(next), '!') {
                     if name != "macro_rules" {
                         refs.macros.push(PathRef { segs, global });
@@ -900,9 +913,7 @@ pub(crate) fn attribute(c: &mut Collector, a: &syn::Attribute) {
                 ..
             }) = &nv.value
             {
-                if let Ok(p) = syn::parse_str::<syn::Path>(&s.value()) {
-                    c.refs.attr_paths.push(path_ref(&p));
-                }
+                string_code(c, &s.value());
             } else {
                 c.in_macro_enter();
                 c.visit_expr(&nv.value);
@@ -927,7 +938,7 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
         c.refs.attr_idents.extend(idents);
         // `#[error("{}", .0.label())]`: format arguments call methods.
         dotted_idents(tokens.clone(), &mut c.refs.methods);
-        string_paths(tokens, &mut c.refs.attr_paths);
+        string_paths(c, tokens);
         return;
     };
     for meta in &metas {
@@ -941,11 +952,7 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
-                }) => {
-                    if let Ok(p) = syn::parse_str::<syn::Path>(&s.value()) {
-                        c.refs.attr_paths.push(path_ref(&p));
-                    }
-                }
+                }) => string_code(c, &s.value()),
                 value => {
                     c.in_macro_enter();
                     c.visit_expr(value);
@@ -956,20 +963,31 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
     }
 }
 
-/// String literals in attribute input that look like Rust paths
-/// (`"my::module"`, `"default_name"`), as paths.
-fn string_paths(tokens: TokenStream, out: &mut Vec<PathRef>) {
+/// A string of attribute input that names code: a path (`with =
+/// "my::module"`, `default = "default_name"`), or a qualified path
+/// (`serialize_with = "<Hex as Codec>::ser"`, which serde accepts too),
+/// read as the expression it stands for.
+fn string_code(c: &mut Collector, text: &str) {
+    if let Ok(p) = syn::parse_str::<syn::Path>(text) {
+        c.refs.attr_paths.push(path_ref(&p));
+    } else if let Ok(e) = syn::parse_str::<syn::ExprPath>(text) {
+        c.in_macro_enter();
+        c.visit_expr_path(&e);
+        c.in_macro_leave();
+    }
+}
+
+/// String literals in attribute input that look like Rust code paths.
+fn string_paths(c: &mut Collector, tokens: TokenStream) {
     for tt in tokens {
         match tt {
             TokenTree::Literal(l) => {
                 let Ok(lit) = syn::parse_str::<syn::LitStr>(&l.to_string()) else {
                     continue;
                 };
-                if let Ok(p) = syn::parse_str::<syn::Path>(&lit.value()) {
-                    out.push(path_ref(&p));
-                }
+                string_code(c, &lit.value());
             }
-            TokenTree::Group(g) => string_paths(g.stream(), out),
+            TokenTree::Group(g) => string_paths(c, g.stream()),
             TokenTree::Ident(_) | TokenTree::Punct(_) => {}
         }
     }
