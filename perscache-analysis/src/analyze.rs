@@ -583,18 +583,18 @@ fn hash_macro_order(
     h: &mut blake3::Hasher,
     notes: &mut Vec<String>,
 ) {
-    let mut rivals: BTreeMap<(usize, &str), Placed> = BTreeMap::new();
+    let mut by_name: BTreeMap<(usize, &str), Placed> = BTreeMap::new();
     for (d, _) in &closure.reached {
         let def = &graph.nodes[*d];
-        if def.kind != Kind::MacroDef || rivals.contains_key(&(def.krate, def.name.as_str())) {
+        if def.kind != Kind::MacroDef || by_name.contains_key(&(def.krate, def.name.as_str())) {
             continue;
         }
         if let Some(defs) = graph.textual_macro_defs(*d) {
             let placed = defs.iter().map(|&r| (graph.text_position(r), r)).collect();
-            rivals.insert((def.krate, def.name.as_str()), placed);
+            by_name.insert((def.krate, def.name.as_str()), placed);
         }
     }
-    if !rivals.is_empty() {
+    if !by_name.is_empty() {
         for (n, _) in &closure.reached {
             let node = &graph.nodes[*n];
             let mut invoked: Vec<&str> = node
@@ -602,13 +602,13 @@ fn hash_macro_order(
                 .macros
                 .iter()
                 .filter_map(|m| m.segs.last().map(String::as_str))
-                .filter(|m| rivals.contains_key(&(node.krate, *m)))
+                .filter(|m| by_name.contains_key(&(node.krate, *m)))
                 .collect();
             invoked.sort_unstable();
             invoked.dedup();
             for name in invoked {
                 let at = graph.text_position(*n);
-                let applies = rivals[&(node.krate, name)]
+                let applies = by_name[&(node.krate, name)]
                     .iter()
                     .rev()
                     .find(|(p, _)| *p < at)
@@ -618,7 +618,7 @@ fn hash_macro_order(
                 h.update(&applies);
             }
         }
-        for ((_, name), defs) in rivals.iter().filter(|(_, defs)| defs.len() > 1) {
+        for ((_, name), defs) in by_name.iter().filter(|(_, defs)| defs.len() > 1) {
             notes.push(format!(
                 "`{name}!` is defined {} times in its crate: which definition each use expands depends on the order of the text, which is in the hash",
                 defs.len()

@@ -1053,12 +1053,15 @@ impl Graph {
         // Items a `macro_rules!` body names resolve where it is invoked
         // too (its `$crate` paths were resolved where it is defined).
         let body = Arc::clone(&self.nodes[d].refs);
+        // `Self::SCALE` in a body invoked in an impl, or in one of its
+        // methods, is the impl's type.
+        let self_ctx = self.self_ctx(id);
         for bp in body
             .paths
             .iter()
             .filter(|bp| bp.segs.first().is_none_or(|f| f != "crate"))
         {
-            let (targets, rest) = self.resolve_prefix(n.scope, bp, &[], 0, m);
+            let (targets, rest) = self.resolve_prefix(n.scope, bp, &self_ctx, 0, m);
             for t in &targets {
                 if rest < bp.segs.len() {
                     self.assoc_edges(t, &bp.segs[rest], &expansion, out, m, 0);

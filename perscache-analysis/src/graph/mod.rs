@@ -576,6 +576,7 @@ impl Graph {
                 opaque,
             };
         }
+        self.index_trait_macro_calls();
         let mut m = Memo::default();
         for i in 0..self.impls.len() {
             let scope = self.impls[i].scope;
@@ -906,6 +907,34 @@ impl Graph {
 }
 
 impl Graph {
+    /// A trait's item-level invocations (`default_visit!(visit_one)`
+    /// writing a default method) join its items under each name they may
+    /// define: a call of that name reaches them.
+    fn index_trait_macro_calls(&mut self) {
+        for t in 0..self.nodes.len() {
+            let NodeDetail::Trait(items) = &self.nodes[t].detail else {
+                continue;
+            };
+            let written: Vec<(String, NodeId)> = items
+                .values()
+                .flatten()
+                .filter_map(|&it| match &self.nodes[it].detail {
+                    NodeDetail::MacroCall { idents, .. } => Some((idents, it)),
+                    _ => None,
+                })
+                .flat_map(|(idents, it)| idents.iter().map(move |i| (i.clone(), it)))
+                .collect();
+            if let NodeDetail::Trait(items) = &mut self.nodes[t].detail {
+                for (name, it) in written {
+                    let named = items.entry(name).or_default();
+                    if !named.contains(&it) {
+                        named.push(it);
+                    }
+                }
+            }
+        }
+    }
+
     /// Fills `builders`: one pass over every item's paths, looking for the
     /// names of the types that hold a closure or other code their builder
     /// writes.

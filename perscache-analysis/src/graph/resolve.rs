@@ -390,6 +390,10 @@ impl Graph {
             }
             Parent::Trait(t) => vec![Target::AnySelf(t)],
             Parent::Scope if self.nodes[id].kind == Kind::Trait => vec![Target::AnySelf(id)],
+            // A type's own tokens (`Option<Box<Self>>`, and its derives'
+            // attributes: `#[error("{}", Self::QUOTA)]` expands in an impl
+            // of it).
+            Parent::Scope if self.nodes[id].kind == Kind::Type => vec![Target::Node(id)],
             Parent::Scope => Vec::new(),
         }
     }

@@ -2151,3 +2151,56 @@ fn a_generic_function_drops_the_types_it_may_be_given_once_a_caller_implements_d
     // does not count.
     lacks(&reach(&app(false), "app::release"), "app::Session");
 }
+
+#[test]
+fn names_in_a_macro_bodys_repetitions_count() {
+    let g = one("pub fn helper(x: u32) -> u32 { x * 2 }\n\
+         pub fn unused(x: u32) -> u32 { x }\n\
+         macro_rules! sum_all { ($($x:expr),*) => { 0 $( + helper($x) )* }; }\n\
+         pub fn f() -> u32 { sum_all!(1, 2) }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::helper");
+    lacks(&r, "app::unused");
+}
+
+#[test]
+fn self_in_a_macro_body_invoked_in_an_impl_is_its_type() {
+    let g = one(
+        "macro_rules! getter { ($n:ident) => { pub fn $n(&self) -> u32 { Self::SCALE } }; }\n\
+         pub struct Dims;\n\
+         impl Dims { const SCALE: u32 = 3; getter!(width); }\n\
+         pub struct Other;\n\
+         impl Other { const SCALE: u32 = 4; }\n\
+         pub fn f() -> u32 { Dims.width() }",
+    );
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Dims>::SCALE");
+    lacks(&r, "app::<impl Other>::SCALE");
+}
+
+#[test]
+fn a_default_method_a_macro_writes_in_a_trait_is_found_by_its_name() {
+    let g = one(
+        "macro_rules! default_visit { ($n:ident) => { fn $n(&self) -> u32 { LIMIT } }; }\n\
+         const LIMIT: u32 = 4;\n\
+         pub trait Walk { fn record(&self); default_visit!(visit_one); }\n\
+         pub struct W;\n\
+         impl Walk for W { fn record(&self) {} }\n\
+         pub fn f() -> u32 { W.visit_one() }",
+    );
+    has(&reach(&g, "app::f"), "app::LIMIT");
+}
+
+#[test]
+fn self_in_a_derives_attribute_arguments_is_the_type() {
+    let g = one("#[derive(Debug, thiserror::Error)]\n\
+         #[error(\"quota of {} exceeded\", Self::QUOTA)]\n\
+         pub struct Over;\n\
+         impl Over { const QUOTA: u32 = 5; }\n\
+         pub struct Under;\n\
+         impl Under { const QUOTA: u32 = 6; }\n\
+         pub fn f() -> String { Over.to_string() }");
+    let r = reach(&g, "app::f");
+    has(&r, "app::<impl Over>::QUOTA");
+    lacks(&r, "app::<impl Under>::QUOTA");
+}

@@ -412,6 +412,12 @@ fn transcriber_refs(tokens: TokenStream, refs: &mut super::Refs) {
                         }
                         i = next;
                     }
+                    // `$( .. )*`: a repetition is written as often as its
+                    // input repeats, its names as much as the others.
+                    Some(TokenTree::Group(g)) => {
+                        transcriber_refs(g.stream(), refs);
+                        i += 2;
+                    }
                     _ => {
                         i += 2;
                         // `$t::build()`, `$t::LIMIT`: the type is the
@@ -936,8 +942,10 @@ fn attribute_args(c: &mut Collector, tokens: TokenStream) {
         let mut idents = Vec::new();
         loose_idents(tokens.clone(), &mut idents);
         c.refs.attr_idents.extend(idents);
-        // `#[error("{}", .0.label())]`: format arguments call methods.
+        // `#[error("{}", .0.label())]`: format arguments call methods, and
+        // name paths (`Self::QUOTA`).
         dotted_idents(tokens.clone(), &mut c.refs.methods);
+        c.refs.attr_paths.extend(input_paths(tokens.clone()));
         string_paths(c, tokens);
         return;
     };
