@@ -660,23 +660,26 @@ fn node_digest(
         h.update(b"file");
         h.update(Path::new(name).join(rel).to_string_lossy().as_bytes());
     }
-    // Which items its names resolve to: an edit elsewhere that changes that
-    // and nothing else (a `use Trait as _` that puts another trait's method
-    // first, a local item hiding a glob-imported trait) changes what it
-    // runs even when every candidate was reached already. Only items of its
-    // own crate's cone: others it names (by a widened name) cannot be what
-    // it runs.
+    // Which item each of its names resolves to: an edit elsewhere that
+    // changes that and nothing else (a `use` retargeted from `metric::scale`
+    // to `imperial::scale` while the function names both, a `use Trait as _`
+    // that puts another trait's method first, a local item hiding a
+    // glob-imported trait) changes what it runs even when every candidate
+    // was reached already. Only items of its own crate's cone: others it
+    // names (by a widened name) cannot be what it runs.
     if let Some(deps) = deps {
-        let mut targets: Vec<[u8; 16]> = deps
+        let mut targets: Vec<(&str, [u8; 16])> = deps
             .edges
             .iter()
             .filter(|(t, _)| graph.reaches(n.krate, graph.nodes[*t].krate))
-            .map(|(t, _)| key_digest(*t))
+            .map(|(t, why)| (why.name_written(), key_digest(*t)))
             .collect();
         targets.sort_unstable();
         targets.dedup();
         h.update(b"resolves");
-        for key in targets {
+        for (name, key) in targets {
+            h.update(&(name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
             h.update(&key);
         }
         let mut choices: Vec<&String> = deps.choices.iter().collect();

@@ -43,6 +43,24 @@ pub(crate) enum Reason {
     Generic(Arc<str>),
 }
 
+impl Reason {
+    /// The name written that the reason stands for (a path, a method's, a
+    /// macro's), or nothing for structure: with the item it leads to, which
+    /// item that name is.
+    pub(crate) fn name_written(&self) -> &str {
+        match self {
+            Reason::Named(s)
+            | Reason::Method(s)
+            | Reason::Macro(s)
+            | Reason::Expansion(s)
+            | Reason::Loose(s)
+            | Reason::Widened(s)
+            | Reason::Generic(s) => s,
+            Reason::Structure | Reason::Generated | Reason::ImplOf => "",
+        }
+    }
+}
+
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

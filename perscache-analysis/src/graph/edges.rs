@@ -137,8 +137,11 @@ impl Graph {
         out.notes.sort();
         out.notes.dedup();
         out.edges.retain(|(x, _)| *x != id);
+        // One edge per item and name written (the first reason of each item
+        // stays first): which name leads to which item is in its digest.
         out.edges.sort_by_key(|(x, _)| *x);
-        out.edges.dedup_by_key(|(x, _)| *x);
+        out.edges
+            .dedup_by(|a, b| a.0 == b.0 && a.1.name_written() == b.1.name_written());
         out.ext.retain(|e| !e.is_empty());
         out.ext.sort();
         out.ext.dedup();

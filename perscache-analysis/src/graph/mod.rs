@@ -1845,7 +1845,7 @@ impl Builder<'_> {
                         .imports
                         .entry(it.name.clone())
                         .or_default()
-                        .push((path, it.vis == Vis::Public));
+                        .push((path, it.vis != Vis::Private));
                 }
                 Detail::Impl(info) => {
                     let impl_id = self.g.impls.len();

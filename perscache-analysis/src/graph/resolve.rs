@@ -125,6 +125,51 @@ impl Graph {
         r
     }
 
+    /// `name` in module `gm` as a glob import in `scope` sees it: a private
+    /// `use` of `gm` is seen only inside `gm` (`use a::*; use b::*;` where
+    /// `b` has a private `use imperial::scale as pick` names `a`'s `pick`).
+    fn lookup_through_glob(
+        &self,
+        scope: ScopeId,
+        gm: ScopeId,
+        name: &str,
+        depth: usize,
+        m: &mut Memo,
+    ) -> Vec<Target> {
+        let g = &self.scopes[gm];
+        let private_import = g
+            .imports
+            .get(name)
+            .is_some_and(|ps| ps.iter().any(|(_, public)| !public));
+        let inside = self.enclosing_modules(scope).any(|x| x == gm);
+        if !private_import || inside {
+            return self.lookup(gm, name, depth + 1, m);
+        }
+        let mut out: Vec<Target> = g
+            .defs
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|d| match d {
+                Def::Node(n) => Target::Node(*n),
+                Def::Scope(x) => Target::Scope(*x),
+            })
+            .collect();
+        for (p, public) in g.imports.get(name).into_iter().flatten() {
+            if *public {
+                out.extend(self.resolve_use(gm, p, depth + 1, m));
+            }
+        }
+        out
+    }
+
+    /// The modules scope `sc` is in, innermost first, up to its crate's root.
+    fn enclosing_modules(&self, sc: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(Some(self.scopes[sc].module), move |&x| {
+            self.scopes[x].parent.map(|p| self.scopes[p].module)
+        })
+    }
+
     fn lookup_uncached(
         &self,
         scope: ScopeId,
@@ -173,7 +218,9 @@ impl Graph {
             for (g, _) in &s.globs {
                 for t in self.resolve_use(scope, g, depth + 1, m) {
                     match t {
-                        Target::Scope(gm) => from_globs.extend(self.lookup(gm, name, depth + 1, m)),
+                        Target::Scope(gm) => {
+                            from_globs.extend(self.lookup_through_glob(scope, gm, name, depth, m));
+                        }
                         Target::Node(n) => {
                             // `use Enum::*`: its variants.
                             if let NodeDetail::Enum(v) = &self.nodes[n].detail {

@@ -2204,3 +2204,19 @@ fn self_in_a_derives_attribute_arguments_is_the_type() {
     has(&r, "app::<impl Over>::QUOTA");
     lacks(&r, "app::<impl Under>::QUOTA");
 }
+
+#[test]
+fn a_glob_sees_a_private_use_only_inside_its_module() {
+    let g = one("pub mod metric { pub fn scale() -> u32 { 1 } }\n\
+         pub mod imperial { pub fn scale() -> u32 { 2 } }\n\
+         pub mod a { pub use crate::metric::scale as pick; }\n\
+         pub mod b {\n\
+             use crate::imperial::scale as pick;\n\
+             pub mod inner { use super::*; pub fn g() -> u32 { pick() } }\n\
+         }\n\
+         pub mod user { use super::a::*; use super::b::*; pub fn f() -> u32 { pick() } }");
+    let r = reach(&g, "app::user::f");
+    has(&r, "app::metric::scale");
+    lacks(&r, "app::imperial::scale");
+    has(&reach(&g, "app::b::inner::g"), "app::imperial::scale");
+}
