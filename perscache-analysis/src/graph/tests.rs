@@ -893,6 +893,38 @@ fn an_extern_declaration_reaches_the_function_a_dependent_exports() {
 }
 
 #[test]
+fn safe_and_unsafe_qualified_foreign_items_reach_what_they_link_to() {
+    // Edition 2024: syn leaves `safe fn` and `unsafe static` as tokens.
+    let g = graph(&[
+        Krate {
+            name: "c1",
+            files: &[(
+                "lib.rs",
+                "#[unsafe(export_name = \"c1_quad\")] pub extern \"C\" fn times_four(x: u32) -> u32 { x * 4 }\n\
+                 #[unsafe(no_mangle)] pub static C1_SEED: u32 = 7;",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "unsafe extern \"C\" {\n\
+                     #[link_name = \"c1_quad\"] pub safe fn quad(x: u32) -> u32;\n\
+                     pub unsafe static C1_SEED: u32;\n\
+                 }\n\
+                 pub fn via_fn() -> u32 { quad(5) }\n\
+                 pub fn via_static() -> u32 { unsafe { C1_SEED } }",
+            )],
+            deps: &["c1"],
+        },
+    ]);
+    has(&reach(&g, "app::via_fn"), "app::quad");
+    has(&reach(&g, "app::via_fn"), "c1::times_four");
+    has(&reach(&g, "app::via_static"), "c1::C1_SEED");
+}
+
+#[test]
 fn edition_2015_paths_start_at_the_crate_root() {
     let mut g = graph(&[Krate {
         name: "old",

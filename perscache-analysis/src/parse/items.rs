@@ -970,7 +970,9 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
         syn::Item::ForeignMod(f) => f
             .items
             .iter()
-            .map(|fi| {
+            .map(|written| {
+                let unqualified = without_safety_qualifier(written);
+                let fi = unqualified.as_ref().unwrap_or(written);
                 let (refs, _, hash) = collected(fi, &[], false, |c| c.visit_foreign_item(fi));
                 let (kind, name, v, line) = match fi {
                     syn::ForeignItem::Fn(x) => (
@@ -996,6 +998,9 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 // The ABI of the block is part of each declaration.
                 let mut h = blake3::Hasher::new();
                 h.update(&hash);
+                if unqualified.is_some() {
+                    tokens::walk(written.to_token_stream(), &mut h);
+                }
                 tokens::walk(f.abi.to_token_stream(), &mut h);
                 let attrs: &[syn::Attribute] = match fi {
                     syn::ForeignItem::Fn(x) => &x.attrs,
@@ -1016,6 +1021,31 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
             vec![out]
         }
     }
+}
+
+/// An edition-2024 foreign item qualified `safe` or `unsafe` (`safe fn
+/// f();`, `unsafe static S: u32;`), which syn leaves as tokens, read as the
+/// same item without its qualifier: the qualifier changes who may call it,
+/// not what the call runs, and the name and symbol must resolve.
+fn without_safety_qualifier(item: &syn::ForeignItem) -> Option<syn::ForeignItem> {
+    let syn::ForeignItem::Verbatim(tokens) = item else {
+        return None;
+    };
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let is_ident =
+        |t: Option<&TokenTree>, name: &str| matches!(t, Some(TokenTree::Ident(i)) if i == name);
+    let qualifier = (0..trees.len()).find(|&i| {
+        (is_ident(trees.get(i), "safe") || is_ident(trees.get(i), "unsafe"))
+            && (is_ident(trees.get(i + 1), "fn") || is_ident(trees.get(i + 1), "static"))
+    })?;
+    let rest: TokenStream = trees
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, t)| (i != qualifier).then_some(t))
+        .collect();
+    syn::parse2::<syn::ForeignItem>(rest)
+        .ok()
+        .filter(|parsed| !matches!(parsed, syn::ForeignItem::Verbatim(_)))
 }
 
 /// `#[path = "x.rs"]` and `#[cfg_attr(pred, path = "x.rs")]`.
