@@ -180,3 +180,64 @@ fn plain_cargo_run_is_precise_and_never_stale() {
     assert_eq!(out, "4 8");
     assert!(!computed, "cargo perscache build and cargo build agree");
 }
+
+/// Two packages building one library file (`[lib] path`), each with its own
+/// dependency behind the same name: the same function at the same line is
+/// two functions, and each must get the hash of what its own package
+/// reaches.
+#[test]
+fn packages_sharing_a_source_file_keep_their_own_hashes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ws = tmp.path().join("ws");
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir_all(&cache).expect("cache dir");
+    let perscache = repo().display().to_string();
+    write(
+        &ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"demo\", \"fast\", \"slow\", \"backend_a\", \"backend_b\"]\nresolver = \"2\"\n",
+    );
+    for (twin, backend) in [("fast", "backend_a"), ("slow", "backend_b")] {
+        write(
+            &ws.join(format!("{twin}/Cargo.toml")),
+            &format!(
+                "[package]\nname = \"{twin}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\npath = \"../engine/lib.rs\"\n\n[dependencies]\nperscache = {{ path = {perscache:?} }}\nbackend = {{ path = \"../{backend}\", package = \"{backend}\" }}\n"
+            ),
+        );
+        write(
+            &ws.join(format!("{backend}/Cargo.toml")),
+            &format!("[package]\nname = \"{backend}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+    }
+    write(
+        &ws.join("engine/lib.rs"),
+        "#[perscache::persist]\npub fn total(x: u32) -> u32 {\n    eprintln!(\"computing\");\n    x + backend::value()\n}\n",
+    );
+    let backend_a = ws.join("backend_a/src/lib.rs");
+    write(&backend_a, "pub fn value() -> u32 {\n    100\n}\n");
+    write(
+        &ws.join("backend_b/src/lib.rs"),
+        "pub fn value() -> u32 {\n    200\n}\n",
+    );
+    write(
+        &ws.join("demo/Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfast = { path = \"../fast\" }\nslow = { path = \"../slow\" }\n",
+    );
+    write(
+        &ws.join("demo/src/main.rs"),
+        "fn main() {\n    println!(\"{} {}\", fast::total(1), slow::total(1));\n}\n",
+    );
+
+    let (out, computed, _) = run(&ws, &cache);
+    assert_eq!(out, "101 201");
+    assert!(computed);
+    let (out, computed, _) = run(&ws, &cache);
+    assert_eq!(out, "101 201");
+    assert!(!computed, "the second run is served from the cache");
+
+    write(&backend_a, "pub fn value() -> u32 {\n    300\n}\n");
+    let (out, _, _) = run(&ws, &cache);
+    assert_eq!(
+        out, "301 201",
+        "`fast` was given the hash of `slow`, which shares its source file"
+    );
+}

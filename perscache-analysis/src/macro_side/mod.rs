@@ -249,16 +249,25 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
         .input
         .as_ref()
         .ok_or("rustc's command line names no crate root")?;
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("not built by cargo")?;
-    let manifest = PathBuf::from(dir).join("Cargo.toml");
+    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("not built by cargo")?);
+    let manifest = dir.join("Cargo.toml");
     let target = c.target_dir();
     let ws = load_model(&manifest, target.as_deref(), &c.target)?;
     let root = canonical(input);
+    // Two packages may build one root file (`[lib] path = "../shared/lib.rs"`)
+    // with other dependencies: the package being compiled tells them apart.
+    let package_dir = canonical(&dir);
     let krate = ws
         .crates
         .iter()
-        .position(|k| canonical(&k.root) == root)
-        .ok_or_else(|| format!("{} is not a crate of the workspace", root.display()))?;
+        .position(|k| canonical(&k.root) == root && canonical(&k.package_dir) == package_dir)
+        .ok_or_else(|| {
+            format!(
+                "{} of {} is not a crate of the workspace",
+                root.display(),
+                package_dir.display()
+            )
+        })?;
     let cache = target
         .unwrap_or_else(|| ws.target_dir.clone())
         .join("perscache")
@@ -284,7 +293,11 @@ fn analyzed(c: &Compilation) -> Result<Analyzed, String> {
         })?
         .map_err(|e| e.to_string())?;
     let mut by_site = HashMap::new();
+    let package = &ws.crates[krate].package;
     for (i, f) in analysis.manifest.functions.iter().enumerate() {
+        if f.package != *package {
+            continue;
+        }
         let file = canonical(&analysis.manifest.absolute(&f.file));
         for line in [f.line, f.attr_line] {
             by_site.insert((file.clone(), line, f.name.clone()), i);
