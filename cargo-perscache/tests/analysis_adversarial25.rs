@@ -33,18 +33,24 @@
 //! `[lib] path = "../engine/src/lib.rs"`), each with its own `backend`,
 //! build script and `CARGO_MANIFEST_DIR` file.
 //!
-//! All fifty-one cases held on the binary of round 24. Four edits more,
-//! one family, are left out because the code hash does not see them and the
-//! key does: code a build script runs or reads that its own file's string
-//! literals do not name (the build inputs are the script's root file and
-//! the files its literals name, every non-Rust file of the package only
-//! when none does): its module (`mod codegen;` in `build/main.rs`), its
-//! `[build-dependencies]` member, a data file named by
-//! `format!("{dir}/data/ratio.txt")`, and another package's `links`
-//! metadata it reads (`DEP_TABLES_SEED`). What they change reaches the
-//! function only through `include!(concat!(env!("OUT_DIR"), ..))`, whose
-//! files' digest is in the key: a cached run (`PERSCACHE` on, the edit, a
-//! rebuild) computes again in each case, so no stale value is served.
+//! One case was stale on the binary of round 24; the other fifty-one hold
+//! and stay as guards: a module of the build script (`build_script_module`:
+//! `mod codegen;` in `build/main.rs` is `build/codegen.rs`, which writes
+//! `weekday` into `OUT_DIR`) was not among its inputs, which were the
+//! script's root file and the files its string literals name. The rule
+//! that fixed it: a build script's modules are found as a crate root's,
+//! and their literals count too.
+//!
+//! Three edits more, one family, are left out because the code hash does
+//! not see them and the key does: code a build script runs or reads that
+//! no literal names (every non-Rust file of the package counts only when
+//! no literal names a file): its `[build-dependencies]` member, a data file
+//! named by `format!("{dir}/data/ratio.txt")`, and another package's
+//! `links` metadata it reads (`DEP_TABLES_SEED`). What they change reaches
+//! the function only through `include!(concat!(env!("OUT_DIR"), ..))`,
+//! whose files' digest is in the key: a cached run (`PERSCACHE` on, the
+//! edit, a rebuild) computes again in each case, so no stale value is
+//! served.
 //!
 //! Found here and fixed in the macro, not in `list`: the two packages of
 //! one source tree (`eng_fast`, `eng_slow`) were told apart by their root
@@ -434,6 +440,14 @@ fn build_scripts() -> Vec<Case> {
             &["scaled"],
         ),
         case(
+            "build_script_module",
+            "build: `mod codegen;` of the build script (`build/codegen.rs`) writes `weekday`; its numbering starts at 0",
+            "crates/tables/build/codegen.rs",
+            "i + 1",
+            "i",
+            &["weekday_index"],
+        ),
+        case(
             "build_script_rustc_cfg",
             "build: `cargo:rustc-cfg=tables_simd` becomes `tables_scalar`; `#[cfg(tables_simd)] fn lanes`",
             "crates/tables/build/main.rs",
@@ -643,6 +657,7 @@ case_tests!(
     dependency_default_feature_branch,
     build_script_data_file,
     build_script_constant,
+    build_script_module,
     build_script_rustc_cfg,
     build_script_reads_a_folder_named_host,
     build_script_reads_a_file_outside_its_package,

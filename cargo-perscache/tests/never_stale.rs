@@ -194,7 +194,7 @@ fn packages_sharing_a_source_file_keep_their_own_hashes() {
     let perscache = repo().display().to_string();
     write(
         &ws.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"demo\", \"fast\", \"slow\", \"backend_a\", \"backend_b\"]\nresolver = \"2\"\n",
+        "[workspace]\nmembers = [\"twins\", \"fast\", \"slow\", \"backend_a\", \"backend_b\"]\nresolver = \"2\"\n",
     );
     for (twin, backend) in [("fast", "backend_a"), ("slow", "backend_b")] {
         write(
@@ -219,11 +219,11 @@ fn packages_sharing_a_source_file_keep_their_own_hashes() {
         "pub fn value() -> u32 {\n    200\n}\n",
     );
     write(
-        &ws.join("demo/Cargo.toml"),
-        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfast = { path = \"../fast\" }\nslow = { path = \"../slow\" }\n",
+        &ws.join("twins/Cargo.toml"),
+        "[package]\nname = \"twins\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfast = { path = \"../fast\" }\nslow = { path = \"../slow\" }\n",
     );
     write(
-        &ws.join("demo/src/main.rs"),
+        &ws.join("twins/src/main.rs"),
         "fn main() {\n    println!(\"{} {}\", fast::total(1), slow::total(1));\n}\n",
     );
 

@@ -2265,19 +2265,22 @@ pub(crate) fn is_code_trait(name: &str) -> bool {
     )
 }
 
-/// What a crate's build script reads: the build script itself, the files
-/// and folders it names with string literals (`"data/rates.csv"`,
-/// `cargo:rerun-if-changed=...`), or when it names none, every file of its
-/// package that is not Rust source (what it reads is only known when it runs).
+/// What a crate's build script reads: the build script itself and its
+/// modules, the files and folders they name with string literals
+/// (`"data/rates.csv"`, `cargo:rerun-if-changed=...`), or when they name
+/// none, every file of its package that is not Rust source (what it reads is
+/// only known when it runs).
 fn build_script_inputs(c: &CrateInfo) -> Vec<PathBuf> {
     let Some(script) = &c.build_script else {
         return Vec::new();
     };
-    let mut out = vec![script.clone()];
-    let text = std::fs::read_to_string(script).unwrap_or_default();
+    let mut out = build_script_sources(script);
     let mut named = Vec::new();
-    if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
-        string_literals(tokens, &mut named);
+    for source in &out {
+        let text = std::fs::read_to_string(source).unwrap_or_default();
+        if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
+            string_literals(tokens, &mut named);
+        }
     }
     let mut found = false;
     for lit in named {
@@ -2327,6 +2330,62 @@ fn generator_words(inputs: &[PathBuf]) -> FxHashSet<String> {
         }
     }
     out
+}
+
+/// A build script's root file and the files of the modules it declares
+/// (`mod codegen;` in `build/main.rs` is `build/codegen.rs`), found as a
+/// crate root's are.
+fn build_script_sources(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut todo = vec![(root.to_path_buf(), dir)];
+    while let Some((file, dir)) = todo.pop() {
+        if out.contains(&file) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        out.push(file);
+        if let Ok(parsed) = syn::parse_file(&text) {
+            module_files(&parsed.items, &dir, &mut todo);
+        }
+    }
+    out
+}
+
+/// The files of the out-of-line modules `items` declare, each with the
+/// folder its own modules are in.
+fn module_files(items: &[syn::Item], dir: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
+    use syn::ext::IdentExt as _;
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let name = m.ident.unraw().to_string();
+        let path_attr = m.attrs.iter().find_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        });
+        match (&m.content, path_attr) {
+            (Some((_, inner)), _) => module_files(inner, &dir.join(&name), out),
+            (None, Some(path)) => {
+                let file = dir.join(path);
+                let own = file.parent().map(Path::to_path_buf).unwrap_or_default();
+                out.push((file, own));
+            }
+            (None, None) => {
+                let flat = dir.join(format!("{name}.rs"));
+                if flat.is_file() {
+                    out.push((flat, dir.join(&name)));
+                } else {
+                    out.push((dir.join(&name).join("mod.rs"), dir.join(&name)));
+                }
+            }
+        }
+    }
 }
 
 fn string_literals(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {

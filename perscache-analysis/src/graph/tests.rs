@@ -2252,3 +2252,43 @@ fn a_glob_sees_a_private_use_only_inside_its_module() {
     lacks(&r, "app::imperial::scale");
     has(&reach(&g, "app::b::inner::g"), "app::imperial::scale");
 }
+
+#[test]
+fn a_build_scripts_modules_are_its_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "build/main.rs",
+        "mod codegen;\nmod util { pub mod deep; }\n#[path = \"../tools/shared.rs\"] mod shared;\n\
+         fn main() { println!(\"cargo:rerun-if-changed=data.txt\"); }",
+    );
+    write("build/codegen.rs", "mod tables;\npub fn go() {}");
+    write("build/codegen/tables.rs", "pub const N: u32 = 1;");
+    write("build/util/deep.rs", "pub fn f() {}");
+    write("tools/shared.rs", "pub fn g() {}");
+    write("data.txt", "1");
+    write("unrelated.txt", "2");
+    let mut info = lib_info("c1", root, BTreeMap::new());
+    info.build_script = Some(root.join("build/main.rs"));
+    let inputs: BTreeSet<PathBuf> = super::build_script_inputs(&info)
+        .into_iter()
+        .map(|p| p.strip_prefix(root).expect("inside").to_path_buf())
+        .collect();
+    let expected: BTreeSet<PathBuf> = [
+        "build/main.rs",
+        "build/codegen.rs",
+        "build/codegen/tables.rs",
+        "build/util/deep.rs",
+        "build/../tools/shared.rs",
+        "data.txt",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
+    assert_eq!(inputs, expected);
+}
