@@ -2402,21 +2402,29 @@ fn string_literals(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
     }
 }
 
-/// Files under `dir` (not `target` or hidden folders); only non-Rust files
-/// when `non_rust`.
+/// Files under `dir` (not hidden folders, nor Cargo's target folders); only
+/// non-Rust files when `non_rust`.
 fn files_under(dir: &Path, non_rust: bool) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let n = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(n.starts_with('.') || (e.file_type().is_dir() && n == "target"))
+            e.depth() == 0
+                || !(n.starts_with('.') || (e.file_type().is_dir() && is_cargo_target(e.path())))
         })
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter(|e| !non_rust || e.path().extension().is_none_or(|x| x != "rs"))
         .map(|e| e.into_path())
         .collect()
+}
+
+/// Whether folder `dir` is a target folder Cargo made (it marks them),
+/// rather than a package's own folder of that name.
+fn is_cargo_target(dir: &Path) -> bool {
+    dir.file_name().is_some_and(|n| n == "target")
+        && (dir.join("CACHEDIR.TAG").is_file() || dir.join(".rustc_info.json").is_file())
 }
 
 fn fn_generics(it: &Item) -> Generics {

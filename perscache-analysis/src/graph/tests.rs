@@ -2292,3 +2292,26 @@ fn a_build_scripts_modules_are_its_inputs() {
     .collect();
     assert_eq!(inputs, expected);
 }
+
+#[test]
+fn a_folder_named_target_is_skipped_only_when_cargo_made_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for (rel, text) in [
+        ("specs/target/bits.txt", "64"),
+        (
+            "target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55",
+        ),
+        ("target/debug/out.txt", "built"),
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, text).expect("write");
+    }
+    let found: Vec<PathBuf> = super::files_under(root, true)
+        .into_iter()
+        .map(|p| p.strip_prefix(root).expect("inside").to_path_buf())
+        .collect();
+    assert_eq!(found, vec![PathBuf::from("specs/target/bits.txt")]);
+}
