@@ -2359,32 +2359,28 @@ fn module_files(items: &[syn::Item], dir: &Path, out: &mut Vec<(PathBuf, PathBuf
     for item in items {
         let syn::Item::Mod(m) = item else { continue };
         let name = m.ident.unraw().to_string();
-        let path_attr = m.attrs.iter().find_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        });
-        match (&m.content, path_attr) {
-            (Some((_, inner)), _) => module_files(inner, &dir.join(&name), out),
-            (None, Some(path)) => {
+        let mut paths = Vec::new();
+        for a in &m.attrs {
+            crate::parse::mod_paths(a, &mut paths);
+        }
+        let Some((_, inner)) = &m.content else {
+            // Each `#[cfg_attr(.., path = ..)]` may be the one compiled, and
+            // where none is, the usual file.
+            for path in &paths {
                 let file = dir.join(path);
                 let own = file.parent().map(Path::to_path_buf).unwrap_or_default();
                 out.push((file, own));
             }
-            (None, None) => {
-                let flat = dir.join(format!("{name}.rs"));
-                if flat.is_file() {
-                    out.push((flat, dir.join(&name)));
-                } else {
-                    out.push((dir.join(&name).join("mod.rs"), dir.join(&name)));
-                }
+            let flat = dir.join(format!("{name}.rs"));
+            let nested = dir.join(&name).join("mod.rs");
+            if flat.is_file() {
+                out.push((flat, dir.join(&name)));
+            } else if paths.is_empty() || nested.is_file() {
+                out.push((nested, dir.join(&name)));
             }
-        }
+            continue;
+        };
+        module_files(inner, &dir.join(&name), out);
     }
 }
 

@@ -2265,12 +2265,15 @@ fn a_build_scripts_modules_are_its_inputs() {
     write(
         "build/main.rs",
         "mod codegen;\nmod util { pub mod deep; }\n#[path = \"../tools/shared.rs\"] mod shared;\n\
+         #[cfg_attr(unix, path = \"plat/unix.rs\")] mod plat;\n\
          fn main() { println!(\"cargo:rerun-if-changed=data.txt\"); }",
     );
     write("build/codegen.rs", "mod tables;\npub fn go() {}");
     write("build/codegen/tables.rs", "pub const N: u32 = 1;");
     write("build/util/deep.rs", "pub fn f() {}");
     write("tools/shared.rs", "pub fn g() {}");
+    write("build/plat/unix.rs", "pub fn h() {}");
+    write("build/plat.rs", "pub fn h() {}");
     write("data.txt", "1");
     write("unrelated.txt", "2");
     let mut info = lib_info("c1", root, BTreeMap::new());
@@ -2285,6 +2288,8 @@ fn a_build_scripts_modules_are_its_inputs() {
         "build/codegen/tables.rs",
         "build/util/deep.rs",
         "build/../tools/shared.rs",
+        "build/plat/unix.rs",
+        "build/plat.rs",
         "data.txt",
     ]
     .into_iter()

@@ -1049,7 +1049,7 @@ fn without_safety_qualifier(item: &syn::ForeignItem) -> Option<syn::ForeignItem>
 }
 
 /// `#[path = "x.rs"]` and `#[cfg_attr(pred, path = "x.rs")]`.
-fn mod_paths(a: &syn::Attribute, out: &mut Vec<String>) {
+pub(crate) fn mod_paths(a: &syn::Attribute, out: &mut Vec<String>) {
     match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => {
             if let syn::Expr::Lit(syn::ExprLit {

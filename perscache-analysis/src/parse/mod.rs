@@ -13,7 +13,7 @@ mod macros;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use items::{code_refs, is_std_derive};
+pub(crate) use items::{code_refs, is_std_derive, mod_paths};
 pub use items::{parse_file, SyntaxError};
 pub(crate) use macros::is_std_macro;
 
