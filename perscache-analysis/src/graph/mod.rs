@@ -14,6 +14,7 @@ mod tests;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -270,6 +271,10 @@ pub(crate) struct Graph {
     /// Traits by (crate, name).
     traits_by_name: FxHashMap<String, Vec<NodeId>>,
     macros_by_name: FxHashMap<(usize, String), Vec<NodeId>>,
+    /// Every name a scope defines or imports, and every enum variant's (a
+    /// glob of an enum brings its variants): a name outside this set
+    /// resolves to no workspace type, trait or alias anywhere.
+    names_in_scopes: FxHashSet<String>,
     exported_macros: FxHashMap<(usize, String), Vec<NodeId>>,
     /// Every node of each crate (for proc-macro crates, whose output is invisible).
     crate_nodes: Vec<Vec<NodeId>>,
@@ -292,6 +297,20 @@ pub(crate) struct Graph {
     macro_output_words: Vec<std::sync::OnceLock<FxHashSet<String>>>,
     /// Whether each crate's code reads files ([`Graph::reads_files`]).
     reads_files: Vec<std::sync::OnceLock<bool>>,
+}
+
+/// What a module-level invocation whose macro may write an `impl` may
+/// implement (`Graph::invocation_impls`).
+struct InvocationImpls {
+    /// Its macro cannot be read: it may implement any trait.
+    opaque: bool,
+    /// The capitalized words of its input and its macros' bodies: names of
+    /// traits from outside the workspace it may implement.
+    trait_words: Vec<String>,
+    /// The workspace types and traits it names, sorted.
+    named: Vec<NodeId>,
+    /// Whether its input names a workspace type (then the impl is for it).
+    input_names_a_type: bool,
 }
 
 const MAX_MOD_DEPTH: usize = 64;
@@ -498,6 +517,16 @@ impl Graph {
 impl Graph {
     /// Resolves impls' self types and traits, and builds the lookup tables.
     fn index(&mut self) {
+        self.names_in_scopes = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.defs.keys().chain(s.imports.keys()))
+            .chain(self.nodes.iter().flat_map(|n| match &n.detail {
+                NodeDetail::Enum(variants) => &variants[..],
+                _ => &[],
+            }))
+            .cloned()
+            .collect();
         self.hash_std_named_as_written();
         self.item_macro_calls = vec![Vec::new(); self.crates.len()];
         self.expanders = vec![Vec::new(); self.crates.len()];
@@ -512,11 +541,8 @@ impl Graph {
             }
             let krate = self.nodes[d].krate;
             let opaque = self.nodes[d].refs.macros.iter().any(|p| {
-                let name = p.segs.last().cloned().unwrap_or_default();
-                !crate::parse::is_std_macro(&name)
-                    && !(0..self.crates.len())
-                        .filter(|&c| self.reaches(krate, c))
-                        .any(|c| self.macros_by_name.contains_key(&(c, name.clone())))
+                let name = p.segs.last().map_or("", String::as_str);
+                !crate::parse::is_std_macro(name) && self.macro_defs_by_name(krate, name).is_empty()
             });
             if let NodeDetail::MacroDef { opaque: o, .. } = &mut self.nodes[d].detail {
                 *o = opaque;
@@ -779,104 +805,31 @@ impl Graph {
         }
         // A module-level invocation whose macro may write an `impl` may
         // implement traits for the types its input names (or, when its input
-        // names none, for those its macro's body names).
-        for id in 0..self.nodes.len() {
-            let n = &self.nodes[id];
-            if n.kind != Kind::MacroCall || n.parent != Parent::Scope {
-                continue;
-            }
-            let NodeDetail::MacroCall { input, .. } = &n.detail else {
-                continue;
-            };
-            let defs = self.macro_defs_named(id);
-            let may_impl = defs.is_empty()
-                || defs.iter().any(|&d| {
-                    matches!(
-                        self.nodes[d].detail,
-                        NodeDetail::MacroDef { may_impl: true, .. }
-                    )
-                });
-            if !may_impl {
-                continue;
-            }
-            // The type of an impl such a macro writes is named in its input
-            // (it cannot name the invoking crate's types otherwise): an input
-            // with no type-like name (`doctest!("README.md")`) writes none.
-            // The standard library's item macros write no impl; an
-            // `include!`d file is read as code where it can be found.
-            let names_a_type = input
-                .iter()
-                .any(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
-            if defs.is_empty()
-                && names_a_type
-                && !crate::parse::is_std_macro(&n.name)
-                && !self.only_in_test_builds(id, &mut m)
-            {
+        // names none, for those its macro's body names). Resolved on every
+        // core (reading the graph only), then recorded in order.
+        let graph = &*self;
+        let invocations: Vec<(NodeId, InvocationImpls)> = (0..graph.nodes.len())
+            .into_par_iter()
+            .map_init(Memo::default, |m, id| {
+                Some((id, graph.invocation_impls(id, m)?))
+            })
+            .flatten()
+            .collect();
+        for (id, found) in invocations {
+            if found.opaque {
                 self.opaque_impl_writers.push(id);
             }
-            let mut words: Vec<String> = input.clone();
-            for &d in &defs {
-                if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
-                    words.extend(body_idents.iter().cloned());
-                }
-            }
-            words.retain(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
-            words.sort_unstable();
-            words.dedup();
-            for w in words {
+            for w in found.trait_words {
                 self.calls_by_trait_name.entry(w).or_default().push(id);
             }
-            let scope = n.scope;
-            let input = input.clone();
-            let mut named = self.types_named(&[scope], &input, &mut m);
-            // `impl_unit!(crate::length::Meters, "m")`: types named by a path.
-            let call_refs = Arc::clone(&self.nodes[id].refs);
-            for p in &call_refs.paths {
-                for t in self.resolve_prefix(scope, p, &[], 0, &mut m).0 {
-                    if let resolve::Target::Node(x) = t {
-                        if self.nodes[x].kind == Kind::Type {
-                            named.push(x);
-                        }
-                    }
-                }
-            }
-            // The trait of a generated impl is usually written in the body;
-            // its type comes from the input, or else from the body too.
-            let input_names_a_type = named.iter().any(|&x| self.nodes[x].kind == Kind::Type);
-            for &d in &defs {
-                let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail else {
-                    continue;
-                };
-                let body = body_idents.clone();
-                let def_scope = self.nodes[d].scope;
-                let mut from_body = self.types_named(&[scope, def_scope], &body, &mut m);
-                // `$crate::traits::Priced`: the body's paths, where it is defined.
-                let paths = Arc::clone(&self.nodes[d].refs);
-                for p in &paths.paths {
-                    for t in self.resolve_prefix(def_scope, p, &[], 0, &mut m).0 {
-                        if let resolve::Target::Node(x) = t {
-                            if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
-                                from_body.push(x);
-                            }
-                        }
-                    }
-                }
-                named.extend(
-                    from_body
-                        .into_iter()
-                        .filter(|&x| !input_names_a_type || self.nodes[x].kind == Kind::Trait),
-                );
-            }
-            named.sort_unstable();
-            named.dedup();
-            for x in named {
+            for x in found.named {
                 let is_trait = self.nodes[x].kind == Kind::Trait;
                 if is_trait {
                     self.calls_by_trait.entry(x).or_default().push(id);
                 }
                 // Through a trait only when the impl may be for a type from
                 // outside the workspace (the input names none of ours).
-                if !is_trait || !input_names_a_type {
+                if !is_trait || !found.input_names_a_type {
                     self.calls_by_type.entry(x).or_default().push(id);
                 }
             }
@@ -907,6 +860,95 @@ impl Graph {
 }
 
 impl Graph {
+    /// What module-level invocation `id` may implement, when its macro may
+    /// write an `impl` (`None` otherwise, or for any other node).
+    fn invocation_impls(&self, id: NodeId, m: &mut Memo) -> Option<InvocationImpls> {
+        let n = &self.nodes[id];
+        if n.kind != Kind::MacroCall || n.parent != Parent::Scope {
+            return None;
+        }
+        let NodeDetail::MacroCall { input, .. } = &n.detail else {
+            return None;
+        };
+        let defs = self.macro_defs_named(id);
+        let may_impl = defs.is_empty()
+            || defs.iter().any(|&d| {
+                matches!(
+                    self.nodes[d].detail,
+                    NodeDetail::MacroDef { may_impl: true, .. }
+                )
+            });
+        if !may_impl {
+            return None;
+        }
+        // The type of an impl such a macro writes is named in its input
+        // (it cannot name the invoking crate's types otherwise): an input
+        // with no type-like name (`doctest!("README.md")`) writes none.
+        // The standard library's item macros write no impl; an
+        // `include!`d file is read as code where it can be found.
+        let names_a_type = input
+            .iter()
+            .any(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+        let opaque = defs.is_empty()
+            && names_a_type
+            && !crate::parse::is_std_macro(&n.name)
+            && !self.only_in_test_builds(id, m);
+        let mut trait_words: Vec<String> = input.clone();
+        for &d in &defs {
+            if let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail {
+                trait_words.extend(body_idents.iter().cloned());
+            }
+        }
+        trait_words.retain(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+        trait_words.sort_unstable();
+        trait_words.dedup();
+        let scope = n.scope;
+        let mut named = self.types_named(&[scope], input, m);
+        // `impl_unit!(crate::length::Meters, "m")`: types named by a path.
+        for p in &n.refs.paths {
+            for t in self.resolve_prefix(scope, p, &[], 0, m).0 {
+                if let resolve::Target::Node(x) = t {
+                    if self.nodes[x].kind == Kind::Type {
+                        named.push(x);
+                    }
+                }
+            }
+        }
+        // The trait of a generated impl is usually written in the body;
+        // its type comes from the input, or else from the body too.
+        let input_names_a_type = named.iter().any(|&x| self.nodes[x].kind == Kind::Type);
+        for &d in &defs {
+            let NodeDetail::MacroDef { body_idents, .. } = &self.nodes[d].detail else {
+                continue;
+            };
+            let def_scope = self.nodes[d].scope;
+            let mut from_body = self.types_named(&[scope, def_scope], body_idents, m);
+            // `$crate::traits::Priced`: the body's paths, where it is defined.
+            for p in &self.nodes[d].refs.paths {
+                for t in self.resolve_prefix(def_scope, p, &[], 0, m).0 {
+                    if let resolve::Target::Node(x) = t {
+                        if matches!(self.nodes[x].kind, Kind::Type | Kind::Trait) {
+                            from_body.push(x);
+                        }
+                    }
+                }
+            }
+            named.extend(
+                from_body
+                    .into_iter()
+                    .filter(|&x| !input_names_a_type || self.nodes[x].kind == Kind::Trait),
+            );
+        }
+        named.sort_unstable();
+        named.dedup();
+        Some(InvocationImpls {
+            opaque,
+            trait_words,
+            named,
+            input_names_a_type,
+        })
+    }
+
     /// A trait's item-level invocations (`default_visit!(visit_one)`
     /// writing a default method) join its items under each name they may
     /// define: a call of that name reaches them.
@@ -1472,13 +1514,10 @@ impl Graph {
     /// The `macro_rules!` named `name` in `krate` and the crates it reaches.
     fn macro_defs_by_name(&self, krate: usize, name: &str) -> Vec<NodeId> {
         let mut out = Vec::new();
+        let mut key = (krate, name.to_owned());
         for c in (0..self.crates.len()).filter(|&c| self.reaches(krate, c)) {
-            out.extend(
-                self.macros_by_name
-                    .get(&(c, name.to_owned()))
-                    .into_iter()
-                    .flatten(),
-            );
+            key.0 = c;
+            out.extend(self.macros_by_name.get(&key).into_iter().flatten());
         }
         out
     }
@@ -1584,7 +1623,7 @@ impl Graph {
     /// The workspace types and traits the identifiers name in any of the scopes.
     fn types_named(&self, scopes: &[ScopeId], idents: &[String], m: &mut Memo) -> Vec<NodeId> {
         let mut out = Vec::new();
-        for ident in idents {
+        for ident in idents.iter().filter(|i| self.names_in_scopes.contains(*i)) {
             for &scope in scopes {
                 for t in self.lookup(scope, ident, 0, m) {
                     if let resolve::Target::Node(x) = t {
