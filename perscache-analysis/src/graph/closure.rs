@@ -141,6 +141,12 @@ impl<'g> Walk<'g> {
         {
             return;
         }
+        // `cfg(test)` holds only in a crate's own test build: its test code
+        // runs with the function only when that build links the function's
+        // crate (the function's own crate, or one depending on it).
+        if self.g.nodes[n].test_only && !self.g.links(krate, self.root_crate) {
+            return;
+        }
         if !self.seen[n] {
             self.seen[n] = true;
             self.queue.push_back(n);

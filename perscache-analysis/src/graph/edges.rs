@@ -801,13 +801,20 @@ impl Graph {
         let mut ext = Vec::new();
         let mut into_proc_macro = false;
         if p.segs.len() == 1 {
-            // `macro_rules!` scoping is textual: any macro of that name in
-            // the crate, or exported by a crate it reaches, may be it.
+            // `macro_rules!` scoping is textual: a macro of that name in the
+            // crate whose text may be in scope here, or one exported by a
+            // crate it reaches. A `macro_rules!` body's invocations expand
+            // where it is invoked: any of the crate's may be in scope there.
+            // (A `#[macro_export]` one is also an item of the crate root,
+            // found by name resolution below.)
             found.extend(
                 self.macros_by_name
                     .get(&(krate, last.clone()))
                     .into_iter()
-                    .flatten(),
+                    .flatten()
+                    .filter(|&&d| {
+                        n.kind == Kind::MacroDef || self.macro_may_be_in_scope(d, n.scope)
+                    }),
             );
             for c in self.cone_crates(krate) {
                 found.extend(

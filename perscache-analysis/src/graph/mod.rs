@@ -72,6 +72,9 @@ pub(crate) struct Node {
     pub origin: Option<NodeId>,
     /// Under `#[cfg(..)]` (`Item::conditional`).
     pub conditional: bool,
+    /// Under `#[cfg(test)]`, itself or a module around it: compiled only in
+    /// its crate's own test build.
+    pub test_only: bool,
     /// Under a macro whose expansion the analysis cannot read
     /// (`Item::expands`).
     pub expands: bool,
@@ -139,6 +142,12 @@ pub(crate) struct Scope {
     /// Names imported here by a `use` that may not exist (under `#[cfg]`,
     /// or in a macro's input): they hide no glob's item.
     pub unsure_imports: FxHashSet<String>,
+    /// Inside a module (or block) under `#[cfg(test)]`.
+    pub test_only: bool,
+    /// A module declared `#[macro_use]` (or whose file says
+    /// `#![macro_use]`): its `macro_rules!` stay in scope after it, in its
+    /// parent.
+    pub macro_use: bool,
     /// The module path (`app::m`).
     pub path: Vec<String>,
     pub defs: FxHashMap<String, Vec<Def>>,
@@ -390,6 +399,8 @@ impl Graph {
                 is_block: false,
                 transparent: false,
                 conditional: false,
+                test_only: false,
+                macro_use: false,
                 unsure_imports: FxHashSet::default(),
                 path: vec![c.name.clone()],
                 defs: FxHashMap::default(),
@@ -1405,9 +1416,9 @@ impl Graph {
     }
 
     /// The workspace `macro_rules!` a bare `name!` in node `id` may expand:
-    /// those of its crate whose text may be in scope there (defined in its
-    /// module or one above, or in a child of one: `#[macro_use] mod
-    /// macros;`), and those the crates it reaches export.
+    /// those of its crate whose text may be in scope there
+    /// ([`Graph::macro_may_be_in_scope`]), and those the crates it reaches
+    /// export.
     fn workspace_macros_named(&self, id: NodeId, name: &str) -> Vec<NodeId> {
         let n = &self.nodes[id];
         let mut out = Vec::new();
@@ -1423,19 +1434,22 @@ impl Graph {
         out
     }
 
-    /// Whether the text of `macro_rules!` `d` may be in scope in `scope`.
-    fn macro_may_be_in_scope(&self, d: NodeId, scope: ScopeId) -> bool {
-        let module_of = |s: ScopeId| self.scopes[s].module;
-        let def_module = module_of(self.nodes[d].scope);
-        let def_parent = self.scopes[def_module].parent.map(module_of);
-        let mut cur = Some(module_of(scope));
-        while let Some(m) = cur {
-            if m == def_module || Some(m) == def_parent {
+    /// Whether the text of `macro_rules!` `d` may be in scope in `scope`:
+    /// `scope` is inside the module defining it or, while that module is
+    /// `#[macro_use]`, inside its parent, and so on up. Where in the text
+    /// the definition sits is not looked at: a use before it counts too.
+    pub(crate) fn macro_may_be_in_scope(&self, d: NodeId, scope: ScopeId) -> bool {
+        let mut textual = self.scopes[self.nodes[d].scope].module;
+        loop {
+            if self.enclosing_modules(scope).any(|m| m == textual) {
                 return true;
             }
-            cur = self.scopes[m].parent.map(module_of);
+            let s = &self.scopes[textual];
+            match s.parent {
+                Some(p) if s.macro_use => textual = self.scopes[p].module,
+                _ => return false,
+            }
         }
-        false
     }
 
     /// A body's invocation of a macro named like one of the standard
@@ -1652,6 +1666,7 @@ impl Builder<'_> {
         let krate = p.krate;
         let module_declaration = p.module_declaration;
         let module = if is_block { p.module } else { id };
+        let test_only = p.test_only;
         self.g.scopes.push(Scope {
             krate,
             module,
@@ -1659,6 +1674,8 @@ impl Builder<'_> {
             is_block,
             transparent: false,
             conditional: false,
+            test_only,
+            macro_use: false,
             unsure_imports: FxHashSet::default(),
             path,
             defs: FxHashMap::default(),
@@ -1750,6 +1767,18 @@ impl Builder<'_> {
             None => own_scope,
         };
         let refs = self.with_included_code(&it.refs, krate, file);
+        // An impl's or trait's items are compiled with their header.
+        let test_only = it.test_only
+            || self.g.scopes[scope].test_only
+            || match parent {
+                Parent::Impl(i) => self
+                    .g
+                    .impls
+                    .get(i)
+                    .is_some_and(|im| self.g.nodes[im.header].test_only),
+                Parent::Trait(t) => self.g.nodes[t].test_only,
+                Parent::Scope => false,
+            };
         self.g.nodes.push(Node {
             key,
             name: it.name.clone(),
@@ -1766,6 +1795,7 @@ impl Builder<'_> {
             generics,
             origin,
             conditional: it.conditional,
+            test_only,
             expands: it.expands,
             detail,
         });
@@ -1854,11 +1884,16 @@ impl Builder<'_> {
             match &it.detail {
                 // Added by `push_node`, in a scope of their own.
                 Detail::Nested(_) => {}
-                Detail::Mod { inline, paths } => self.add_mod(
+                Detail::Mod {
+                    inline,
+                    paths,
+                    macro_use,
+                } => self.add_mod(
                     scope,
                     it,
                     inline.as_deref(),
                     paths,
+                    *macro_use,
                     file,
                     dir,
                     origin,
@@ -2181,12 +2216,25 @@ impl Builder<'_> {
                 detail: Detail::Mod {
                     inline: None,
                     paths: Vec::new(),
+                    // The invocation's input may say `#[macro_use]`.
+                    macro_use: true,
                 },
                 inner: Vec::new(),
                 conditional: false,
+                test_only: false,
                 expands: false,
             };
-            self.add_mod(scope, &decl, None, &[], file, dir, Some(id), depth + 1);
+            self.add_mod(
+                scope,
+                &decl,
+                None,
+                &[],
+                true,
+                file,
+                dir,
+                Some(id),
+                depth + 1,
+            );
         }
     }
 
@@ -2197,6 +2245,7 @@ impl Builder<'_> {
         it: &Item,
         inline: Option<&[Item]>,
         paths: &[String],
+        macro_use: bool,
         file: &Path,
         dir: &Path,
         origin: Option<NodeId>,
@@ -2204,6 +2253,8 @@ impl Builder<'_> {
     ) {
         let child = self.new_scope(scope, false, Some(&it.name));
         self.g.scopes[child].decl_line = it.line;
+        self.g.scopes[child].macro_use = macro_use;
+        self.g.scopes[child].test_only |= it.test_only;
         self.g.scopes[child].conditional = it.conditional || origin.is_some();
         if it.hash != [0; 32] {
             let chained = blake3::Hasher::new()
@@ -2259,6 +2310,7 @@ impl Builder<'_> {
                     };
                     found_any = true;
                     default_found |= !explicit;
+                    self.g.scopes[child].macro_use |= summary.macro_use;
                     self.g.used_files.insert(p.clone());
                     let sub = if *explicit || is_mod_rs(p) {
                         p.parent().map(Path::to_path_buf).unwrap_or_default()

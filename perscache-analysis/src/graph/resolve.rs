@@ -164,7 +164,7 @@ impl Graph {
     }
 
     /// The modules scope `sc` is in, innermost first, up to its crate's root.
-    fn enclosing_modules(&self, sc: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+    pub(crate) fn enclosing_modules(&self, sc: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
         std::iter::successors(Some(self.scopes[sc].module), move |&x| {
             self.scopes[x].parent.map(|p| self.scopes[p].module)
         })

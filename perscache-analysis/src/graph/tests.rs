@@ -2320,3 +2320,121 @@ fn a_folder_named_target_is_skipped_only_when_cargo_made_it() {
         .collect();
     assert_eq!(found, vec![PathBuf::from("specs/target/bits.txt")]);
 }
+
+/// A bare `name!` is a `macro_rules!` whose text may be in scope: one of
+/// its own module or one above, or of a module that is `#[macro_use]` (or
+/// says `#![macro_use]`), climbing while each is; a test module's macro
+/// named like std's is not the `assert_eq!` of code outside it. A
+/// `macro_rules!` body's invocations expand where it is invoked: any of the
+/// crate's counts there.
+#[test]
+fn a_bare_macro_name_is_a_macro_rules_whose_text_may_be_in_scope() {
+    let g = graph(&[Krate {
+        name: "app",
+        files: &[
+            (
+                "lib.rs",
+                "#[macro_use] mod outer;\n\
+                 mod sibling;\n\
+                 #[cfg_attr(feature = \"m\", macro_use)] mod maybe;\n\
+                 mod inner_attr;\n\
+                 mod user;\n\
+                 macro_rules! relay { () => { hidden!() } }\n\
+                 pub fn deep() -> u32 { deep!() }\n\
+                 pub fn via_cfg_attr() -> u32 { maybe!() }\n\
+                 pub fn via_inner() -> u32 { inner!() }\n\
+                 pub fn not_sibling() -> u32 { hidden!() }\n\
+                 pub fn relayed() -> u32 { relay!() }",
+            ),
+            ("outer.rs", "#[macro_use] mod nested;"),
+            ("outer/nested.rs", "macro_rules! deep { () => { 1 } }"),
+            (
+                "sibling.rs",
+                "macro_rules! hidden { () => { 2 } }\n\
+                 #[cfg(test)] mod tests { macro_rules! assert_eq { ($a:expr, $b:expr) => { 3 } } pub fn inside() -> u32 { assert_eq!(1, 2) } }",
+            ),
+            ("maybe.rs", "macro_rules! maybe { () => { 4 } }"),
+            ("inner_attr.rs", "#![macro_use]\nmacro_rules! inner { () => { 5 } }"),
+            ("user.rs", "pub fn check() { assert_eq!(1, 1); }"),
+        ],
+        deps: &[],
+    }]);
+    has(&reach(&g, "app::deep"), "app::outer::nested::deep!");
+    has(&reach(&g, "app::via_cfg_attr"), "app::maybe::maybe!");
+    has(&reach(&g, "app::via_inner"), "app::inner_attr::inner!");
+    lacks(&reach(&g, "app::not_sibling"), "app::sibling::hidden!");
+    lacks(
+        &reach(&g, "app::user::check"),
+        "app::sibling::tests::assert_eq!",
+    );
+    has(
+        &reach(&g, "app::sibling::tests::inside"),
+        "app::sibling::tests::assert_eq!",
+    );
+    has(&reach(&g, "app::relayed"), "app::sibling::hidden!");
+}
+
+/// `cfg(test)` holds only in a crate's own test build: a dependency's test
+/// code (a `#[cfg(test)] mod tests`, a `#[cfg(test)]` impl and its items)
+/// never runs with a function of a crate depending on it, but the
+/// function's own crate's does, and so does a crate's whose test build
+/// links the function's crate. `cfg(any(test, ..))` may hold elsewhere.
+#[test]
+fn a_dependencys_cfg_test_code_is_not_reached() {
+    let g = graph_with_dev(
+        &[
+            Krate {
+                name: "base",
+                files: &[
+                    (
+                        "lib.rs",
+                        "pub struct Error { pub code: u32 }\n\
+                         pub trait Describe { fn describe(&self) -> u32; }\n\
+                         #[cfg(test)] mod tests;\n\
+                         #[cfg(all(test, feature = \"x\"))] impl Describe for Error { fn describe(&self) -> u32 { 1 } }\n\
+                         #[cfg(any(test, feature = \"y\"))] impl PartialEq<u32> for Error { fn eq(&self, o: &u32) -> bool { self.code == *o } }",
+                    ),
+                    (
+                        "tests.rs",
+                        "use super::Error;\n\
+                         impl PartialEq<Error> for u32 { fn eq(&self, o: &Error) -> bool { *self == o.code } }\n\
+                         pub fn helper() -> Error { Error { code: 7 } }",
+                    ),
+                ],
+                deps: &[],
+            },
+            Krate {
+                name: "app",
+                files: &[(
+                    "lib.rs",
+                    "pub fn check(e: &base::Error) -> bool { 7u32 == *e }\n\
+                     #[cfg(test)] impl base::Describe for Local { fn describe(&self) -> u32 { 2 } }\n\
+                     pub struct Local;\n\
+                     pub fn describe(e: &dyn base::Describe) -> u32 { e.describe() }",
+                )],
+                deps: &["base"],
+            },
+            Krate {
+                name: "user",
+                files: &[(
+                    "lib.rs",
+                    "#[cfg(test)] mod t { impl base::Describe for super::Mine { fn describe(&self) -> u32 { 3 } } }\npub struct Mine;",
+                )],
+                deps: &["base"],
+            },
+        ],
+        &[("user", "app")],
+    );
+    let checked = reach(&g, "app::check");
+    has(&checked, "base::Error");
+    lacks(&checked, "base::tests::<impl PartialEq for u32>::eq");
+    has(&checked, "base::<impl PartialEq for Error>::eq");
+    let described = reach(&g, "app::describe");
+    lacks(&described, "base::<impl Describe for Error>::describe");
+    has(&described, "app::<impl base::Describe for Local>::describe");
+    has(
+        &described,
+        "user::t::<impl base::Describe for super::Mine>::describe",
+    );
+    has(&reach(&g, "base::tests::helper"), "base::Error");
+}

@@ -797,6 +797,7 @@ fn holder(kind: super::Kind, detail: super::Detail) -> Item {
         detail,
         inner: Vec::new(),
         conditional: false,
+        test_only: false,
         expands: false,
     }
 }

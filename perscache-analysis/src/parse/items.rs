@@ -61,7 +61,10 @@ pub fn parse_file(source: &str) -> Result<FileSummary, SyntaxError> {
         found.visit_file(&file);
         mark_aliased(&mut items, &found.marked);
     }
-    Ok(FileSummary { items })
+    Ok(FileSummary {
+        items,
+        macro_use: file.attrs.iter().any(is_macro_use),
+    })
 }
 
 /// The tokens of a whole file, as `syn::parse_file` lexes them: without a
@@ -543,6 +546,28 @@ pub(crate) fn may_be_compiled_out(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| visit(&a.meta))
 }
 
+/// Whether `attrs` compile the item only where `cfg(test)` holds
+/// (`#[cfg(test)]`, `#[cfg(all(test, ..))]`): in its crate's own test
+/// build, never in a crate depending on it.
+pub(crate) fn only_under_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    fn requires_test(predicate: &syn::Meta) -> bool {
+        match predicate {
+            syn::Meta::Path(p) => p.is_ident("test"),
+            syn::Meta::List(list) if list.path.is_ident("all") => list
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|all| all.iter().any(requires_test)),
+            _ => false,
+        }
+    }
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a.parse_args::<syn::Meta>()
+                .is_ok_and(|predicate| requires_test(&predicate))
+    })
+}
+
 /// The `derive(...)` lists of `attrs`, written directly or inside
 /// `cfg_attr(pred, ...)` (at any depth): a derive a feature turns on is
 /// compiled too.
@@ -706,6 +731,7 @@ fn item(kind: Kind, name: String, v: Vis, hash: [u8; 32], line: u32, refs: Refs)
         detail: Detail::None,
         inner: Vec::new(),
         conditional: false,
+        test_only: false,
         expands: false,
     }
 }
@@ -715,10 +741,12 @@ pub(crate) fn summarize(it: &syn::Item) -> Vec<Item> {
     let mut items = summarize_one(it);
     let attrs = item_attrs(it);
     let conditional = may_be_compiled_out(attrs);
+    let test_only = only_under_cfg_test(attrs);
     let expands = !matches!(it, syn::Item::Macro(_))
         && (under_attribute_macro(attrs) || custom_derive(&derive_lists(attrs)));
     for i in &mut items {
         i.conditional |= conditional;
+        i.test_only |= test_only;
         i.expands |= expands;
     }
     items
@@ -923,6 +951,7 @@ fn summarize_one(it: &syn::Item) -> Vec<Item> {
                 Refs::default(),
             );
             out.detail = Detail::Mod {
+                macro_use: m.attrs.iter().any(is_macro_use),
                 inline: m
                     .content
                     .as_ref()
@@ -1049,6 +1078,21 @@ fn without_safety_qualifier(item: &syn::ForeignItem) -> Option<syn::ForeignItem>
 }
 
 /// `#[path = "x.rs"]` and `#[cfg_attr(pred, path = "x.rs")]`.
+/// Whether attribute `a` is `macro_use` (outer, or inner as `#![macro_use]`),
+/// or a `cfg_attr` that may set it: which configuration is built is not
+/// known here.
+fn is_macro_use(a: &syn::Attribute) -> bool {
+    match &a.meta {
+        syn::Meta::Path(p) => p.is_ident("macro_use"),
+        syn::Meta::List(list) if list.path.is_ident("cfg_attr") => list
+            .tokens
+            .clone()
+            .into_iter()
+            .any(|t| matches!(t, TokenTree::Ident(i) if i == "macro_use")),
+        _ => false,
+    }
+}
+
 pub(crate) fn mod_paths(a: &syn::Attribute, out: &mut Vec<String>) {
     match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => {

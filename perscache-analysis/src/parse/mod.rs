@@ -33,6 +33,9 @@ pub const PACKAGE_ENV_VARS: &str = "<package>";
 pub struct FileSummary {
     /// Top-level items.
     pub items: Vec<Item>,
+    /// The file starts with `#![macro_use]` (or a `cfg_attr` that may set
+    /// it): as a module, its `macro_rules!` stay in scope after it.
+    pub macro_use: bool,
 }
 
 /// What kind of item a node is.
@@ -295,6 +298,9 @@ pub enum Detail {
         inline: Option<Vec<Item>>,
         /// `#[path = "..."]`, and every `path` a `cfg_attr` may set.
         paths: Vec<String>,
+        /// `#[macro_use]`, or a `cfg_attr` that may set it: the module's
+        /// `macro_rules!` stay in scope after it, in its parent.
+        macro_use: bool,
     },
     /// The names a `use` brings in.
     Use(Vec<UseEntry>),
@@ -399,6 +405,9 @@ pub struct Item {
     /// item of its name (a glob's, an enclosing scope's).
     #[serde(default)]
     pub conditional: bool,
+    /// Under `#[cfg(test)]`: compiled only in its crate's own test build.
+    #[serde(default)]
+    pub test_only: bool,
     /// Under an attribute macro or a derive the compiler does not know
     /// (`#[pm::with_src] impl Gauge`, `#[derive(Builder)]`): its expansion
     /// may add items the analysis cannot read, named as the macro likes.
