@@ -107,7 +107,10 @@ pub(crate) enum NodeDetail {
         /// It calls its input by name (`$x.$m()`, `$t::$f()`).
         calls_input: bool,
         declares_mods: bool,
+        /// Its expansion may hold an `impl` (settled by `index` for the
+        /// macros it invokes as `$crate::name!`, `impl_if`).
         may_impl: bool,
+        impl_if: Vec<String>,
         /// Its body invokes a macro from outside the workspace (`paste!`):
         /// what it defines cannot be read off its tokens.
         opaque: bool,
@@ -559,6 +562,7 @@ impl Graph {
                 *o = opaque;
             }
         }
+        self.settle_macro_impls();
         for id in 0..self.nodes.len() {
             let NodeDetail::MacroCall {
                 idents,
@@ -871,6 +875,70 @@ impl Graph {
 }
 
 impl Graph {
+    /// A `macro_rules!` whose body invokes `$crate::name!` may write an
+    /// impl when a workspace macro of that name may, or when its crate has
+    /// none (it is another kind of macro). Any crate's: a `crate::name!` in
+    /// the body, which the parser reads alike, names the invoking crate's. The
+    /// least fixed point: a macro that invokes only itself
+    /// (`$crate::pin!($x)`) writes none.
+    fn settle_macro_impls(&mut self) {
+        let may_impl = |g: &Graph, d: NodeId| {
+            matches!(
+                g.nodes[d].detail,
+                NodeDetail::MacroDef { may_impl: true, .. }
+            )
+        };
+        let set = |g: &mut Graph, d: NodeId| {
+            if let NodeDetail::MacroDef { may_impl, .. } = &mut g.nodes[d].detail {
+                *may_impl = true;
+            }
+        };
+        let mut waiting: Vec<(NodeId, Vec<NodeId>)> = Vec::new();
+        for d in 0..self.nodes.len() {
+            let NodeDetail::MacroDef {
+                impl_if,
+                may_impl: false,
+                ..
+            } = &self.nodes[d].detail
+            else {
+                continue;
+            };
+            let krate = self.nodes[d].krate;
+            let mut invoked = Vec::new();
+            let mut unknown = false;
+            for name in impl_if {
+                let mut key = (krate, name.clone());
+                // `$crate::name!` that is no `macro_rules!` of the macro's
+                // crate is something else (a re-exported proc macro).
+                unknown |= !self.macros_by_name.contains_key(&key);
+                for c in 0..self.crates.len() {
+                    key.0 = c;
+                    invoked.extend(self.macros_by_name.get(&key).into_iter().flatten());
+                }
+            }
+            if unknown {
+                set(self, d);
+            } else if !invoked.is_empty() {
+                waiting.push((d, invoked));
+            }
+        }
+        loop {
+            let newly: Vec<NodeId> = waiting
+                .iter()
+                .filter(|(d, invoked)| {
+                    !may_impl(self, *d) && invoked.iter().any(|&x| may_impl(self, x))
+                })
+                .map(|(d, _)| *d)
+                .collect();
+            if newly.is_empty() {
+                return;
+            }
+            for d in newly {
+                set(self, d);
+            }
+        }
+    }
+
     /// What module-level invocation `id` may implement, when its macro may
     /// write an `impl` (`None` otherwise, or for any other node).
     fn invocation_impls(&self, id: NodeId, m: &mut Memo) -> Option<InvocationImpls> {
@@ -2080,6 +2148,7 @@ impl Builder<'_> {
                     declares_mods,
                     exported,
                     may_impl,
+                    impl_if,
                 } => {
                     let key = format!("{prefix}::{}!", it.name);
                     let id = self.push_node(
@@ -2098,6 +2167,7 @@ impl Builder<'_> {
                             calls_input: *calls_input,
                             declares_mods: *declares_mods,
                             may_impl: *may_impl,
+                            impl_if: impl_if.clone(),
                             // Set by `index` once every macro is known.
                             opaque: false,
                         },

@@ -2438,3 +2438,26 @@ fn a_dependencys_cfg_test_code_is_not_reached() {
     );
     has(&reach(&g, "base::tests::helper"), "base::Error");
 }
+
+/// A `macro_rules!` whose body invokes its own crate's macros as
+/// `$crate::name!` writes an impl only when one of those may: tokio's
+/// `pin!`, which invokes only itself, writes none, so a function that pins
+/// a value does not join the types it names as an impl writer would; a
+/// macro that hands its input to one writing `impl` does.
+#[test]
+fn a_macro_invoking_its_own_crates_macros_writes_an_impl_only_if_they_may() {
+    let g = one(
+        "#[macro_export] macro_rules! pin { ($($x:ident),*) => { $( let mut $x = &mut $x; )* }; ($(let $x:ident = $init:expr;)*) => { $( let $x = $init; $crate::pin!($x); )* }; }\n\
+         #[macro_export] macro_rules! imp { ($t:ident) => { impl Tr for $t { fn t(&self) -> u32 { 2 } } } }\n\
+         #[macro_export] macro_rules! make { ($t:ident) => { $crate::imp!($t); } }\n\
+         pub trait Tr { fn t(&self) -> u32; }\n\
+         pub struct Timer;\n\
+         pub struct Row;\n\
+         make!(Row);\n\
+         pub fn pinned() -> u32 { let e = Timer; pin!(e); 0 }\n\
+         pub fn timer() -> Timer { Timer }\n\
+         pub fn row() -> u32 { Row.t() }",
+    );
+    lacks(&reach(&g, "app::timer"), "app::pinned");
+    has(&reach(&g, "app::row"), "app::make!#0");
+}

@@ -1163,21 +1163,29 @@ fn summarize_item_macro<T: ToTokens>(
             line,
             refs,
         );
-        let may_impl = contains_impl(input.clone())
-            || out.refs.macros.iter().any(|m| {
-                m.segs.last().is_none_or(|n| {
-                    !crate::tokens::is_expr_macro(n)
-                        && !matches!(
-                            n.as_str(),
-                            "concat"
-                                | "stringify"
-                                | "cfg"
-                                | "env"
-                                | "include_str"
-                                | "include_bytes"
-                        )
-                })
-            });
+        // Macros its body invokes that may write items: a `$crate::name!`
+        // (read as `crate::name!`) is a workspace macro whose own body the
+        // graph reads (`$crate::pin!($x)` in tokio's `pin!` writes no impl);
+        // any other may write an impl.
+        let may_write_items = |m: &PathRef| {
+            m.segs.last().is_none_or(|n| {
+                !crate::tokens::is_expr_macro(n)
+                    && !matches!(
+                        n.as_str(),
+                        "concat" | "stringify" | "cfg" | "env" | "include_str" | "include_bytes"
+                    )
+            })
+        };
+        let (own, others): (Vec<&PathRef>, Vec<&PathRef>) = out
+            .refs
+            .macros
+            .iter()
+            .filter(|m| may_write_items(m))
+            .partition(|m| m.segs.len() == 2 && m.segs[0] == "crate");
+        let may_impl = contains_impl(input.clone()) || !others.is_empty();
+        let mut impl_if: Vec<String> = own.iter().map(|m| m.segs[1].clone()).collect();
+        impl_if.sort();
+        impl_if.dedup();
         let mut defines = Vec::new();
         super::macros::body_defines(input.clone(), &mut defines);
         defines.sort();
@@ -1193,6 +1201,7 @@ fn summarize_item_macro<T: ToTokens>(
             declares_mods: super::macros::declares_mods(input.clone()),
             exported: attrs.iter().any(|a| a.path().is_ident("macro_export")),
             may_impl,
+            impl_if,
         };
         return out;
     }

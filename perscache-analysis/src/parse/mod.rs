@@ -345,9 +345,13 @@ pub enum Detail {
         declares_mods: bool,
         /// `#[macro_export]`.
         exported: bool,
-        /// Its expansion may hold an `impl` (its transcribers write `impl`,
-        /// or invoke another macro that may).
+        /// Its expansion may hold an `impl`: its transcribers write `impl`,
+        /// or invoke a macro that may write items, other than by
+        /// `$crate::name!` (`impl_if`).
         may_impl: bool,
+        /// The macros it invokes as `$crate::name!` (or `crate::name!`): it
+        /// may hold an `impl` when one of those may.
+        impl_if: Vec<String>,
     },
     /// A macro invoked at item level.
     MacroCall {
