@@ -507,12 +507,13 @@ impl<'g> Walk<'g> {
         let g = self.g;
         let name = g.nodes[f].name.as_str();
         let why = Reason::Named(name.into());
+        let names = g.names_importing(name);
         for (id, n) in g.nodes.iter().enumerate() {
             let calls = n.refs.methods.iter().any(|m| m == name)
                 || n.refs
                     .paths
                     .iter()
-                    .any(|p| p.segs.last().is_some_and(|s| s == name));
+                    .any(|p| p.segs.last().is_some_and(|s| names.contains(s.as_str())));
             if id != f && calls && self.enter(n.krate) {
                 self.push(id, Some((f, why.clone())));
             }

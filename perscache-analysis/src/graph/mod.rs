@@ -1142,6 +1142,39 @@ impl Graph {
         if holders.is_empty() {
             return;
         }
+        // The other names a holder goes by: `use reg::Hooked as H` and
+        // `type H = Hooked;` build a `Hooked` with `H { .. }`, and so on
+        // through renames of renames.
+        loop {
+            let mut renamed: Vec<(&str, NodeId)> = Vec::new();
+            let imports = self.scopes.iter().flat_map(|s| {
+                s.imports
+                    .iter()
+                    .flat_map(|(local, paths)| paths.iter().map(move |(p, _)| (local.as_str(), p)))
+            });
+            let aliases = self
+                .nodes
+                .iter()
+                .filter(|n| n.kind == Kind::Alias)
+                .flat_map(|n| n.refs.paths.iter().map(move |p| (n.name.as_str(), p)));
+            for (local, p) in imports.chain(aliases) {
+                let Some(last) = p.segs.last() else { continue };
+                for &ty in holders.get(last.as_str()).into_iter().flatten() {
+                    if !holders.get(local).is_some_and(|known| known.contains(&ty)) {
+                        renamed.push((local, ty));
+                    }
+                }
+            }
+            if renamed.is_empty() {
+                break;
+            }
+            for (local, ty) in renamed {
+                let known = holders.entry(local).or_default();
+                if !known.contains(&ty) {
+                    known.push(ty);
+                }
+            }
+        }
         // Every holder has an entry: its own methods may build it.
         let mut builders: FxHashMap<NodeId, Vec<NodeId>> = holders
             .values()
@@ -1200,6 +1233,30 @@ impl Graph {
             v.dedup();
         }
         self.builders = builders;
+    }
+
+    /// `name` and the names imports give what ends in it (`use lib::apply
+    /// as run`), and so on through renames of renames: the names an item
+    /// called `name` may be written under.
+    pub(crate) fn names_importing<'a>(&'a self, name: &'a str) -> FxHashSet<&'a str> {
+        let mut names: FxHashSet<&str> = FxHashSet::default();
+        names.insert(name);
+        loop {
+            let before = names.len();
+            for s in &self.scopes {
+                for (local, paths) in &s.imports {
+                    if paths
+                        .iter()
+                        .any(|(p, _)| p.segs.last().is_some_and(|l| names.contains(l.as_str())))
+                    {
+                        names.insert(local.as_str());
+                    }
+                }
+            }
+            if names.len() == before {
+                return names;
+            }
+        }
     }
 
     /// The declarations (see `Scope::declarations`) of the scopes node `id`

@@ -2461,3 +2461,47 @@ fn a_macro_invoking_its_own_crates_macros_writes_an_impl_only_if_they_may() {
     lacks(&reach(&g, "app::timer"), "app::pinned");
     has(&reach(&g, "app::row"), "app::make!#0");
 }
+
+/// A type holding a closure is built wherever its name is written, under
+/// any name it goes by: an import's (`use reg::Hooked as H`) or an alias's
+/// (`type Slot = Hooked`), whoever installs the value in a static the
+/// function reads.
+#[test]
+fn a_closure_holder_is_built_under_any_name_it_goes_by() {
+    let g = one(
+        "pub mod reg { pub struct Hooked { pub f: Box<dyn Fn(u32) -> u32 + Send + Sync> } pub static SLOT: std::sync::OnceLock<Hooked> = std::sync::OnceLock::new(); }\n\
+         use reg::Hooked as H;\n\
+         type Slot = H;\n\
+         pub fn install() { let _ = reg::SLOT.set(H { f: Box::new(|x| x * 3) }); }\n\
+         pub fn install_alias() { let _ = reg::SLOT.set(Slot { f: Box::new(|x| x * 4) }); }\n\
+         pub fn apply(x: u32) -> u32 { (reg::SLOT.get().unwrap().f)(x) }",
+    );
+    let r = reach(&g, "app::apply");
+    has(&r, "app::install");
+    has(&r, "app::install_alias");
+}
+
+/// A generic marked function handed a closure is called under any name an
+/// import gives it (`use base::apply as run`): the closure is written there.
+#[test]
+fn a_generic_functions_callers_under_a_renamed_import() {
+    let g = graph(&[
+        Krate {
+            name: "base",
+            files: &[(
+                "lib.rs",
+                "#[perscache::persist] pub fn apply<F: Fn(u32) -> u32>(f: F, x: u32) -> u32 { f(x) }",
+            )],
+            deps: &[],
+        },
+        Krate {
+            name: "app",
+            files: &[(
+                "lib.rs",
+                "use base::apply as run;\npub fn triple(x: u32) -> u32 { run(|v| v * 3, x) }",
+            )],
+            deps: &["base"],
+        },
+    ]);
+    has(&reach(&g, "base::apply"), "app::triple");
+}
