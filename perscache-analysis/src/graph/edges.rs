@@ -816,13 +816,10 @@ impl Graph {
                         n.kind == Kind::MacroDef || self.macro_may_be_in_scope(d, n.scope)
                     }),
             );
+            let mut key = (krate, last.clone());
             for c in self.cone_crates(krate) {
-                found.extend(
-                    self.exported_macros
-                        .get(&(c, last.clone()))
-                        .into_iter()
-                        .flatten(),
-                );
+                key.0 = c;
+                found.extend(self.exported_macros.get(&key).into_iter().flatten());
             }
         }
         let (targets, rest) = self.resolve_prefix(n.scope, p, &[], 0, m);
@@ -1146,15 +1143,12 @@ impl Graph {
     fn loose_edges(&self, id: NodeId, name: &str, widen: bool, out: &mut Deps, m: &mut Memo) {
         let n = &self.nodes[id];
         // A macro named in macro input (`outer!(inner!(x))`).
+        let mut key = (n.krate, name.to_owned());
         for c in self.cone_crates(n.krate) {
-            for &d in self
-                .macros_by_name
-                .get(&(c, name.to_owned()))
-                .into_iter()
-                .flatten()
-            {
-                if c == n.krate || self.exported_macros.contains_key(&(c, name.to_owned())) {
-                    out.edge(d, Reason::Loose((name.to_owned()).into()));
+            key.0 = c;
+            for &d in self.macros_by_name.get(&key).into_iter().flatten() {
+                if c == n.krate || self.exported_macros.contains_key(&key) {
+                    out.edge(d, Reason::Loose(name.into()));
                 }
             }
         }
