@@ -10,7 +10,13 @@ use crate::shell::Shell;
 pub(crate) fn run(shell: &Shell, g: &Global, args: &ExplainArgs) -> Result<()> {
     let ctx = Context::load(g)?;
     let analysis = ctx.analyze(shell)?;
-    let found = analysis.find(&args.function);
+    // The functions `list` shows: a path dependency's marked functions (its
+    // own tests') do not make a workspace function's short name ambiguous.
+    let found: Vec<usize> = analysis
+        .find(&args.function)
+        .into_iter()
+        .filter(|&i| ctx.selected(&analysis.manifest.functions[i].function))
+        .collect();
     let i = match found.as_slice() {
         [i] => *i,
         [] => bail!(

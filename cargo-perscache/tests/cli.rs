@@ -309,3 +309,69 @@ fn storage_urls_are_shown_without_their_secrets() {
         }
     }
 }
+
+/// `explain` shows what a function's hash covers and why, as text and as
+/// JSON. A short name is looked up among the functions `list` shows: a path
+/// dependency's own marked function of that name does not make it
+/// ambiguous. A name no listed function has is an error saying so.
+#[test]
+fn explain_shows_what_a_hash_covers_and_why() {
+    let dir = workspace();
+    let ext = dir.path().join("extdep/src/lib.rs");
+    let mut text = std::fs::read_to_string(&ext).expect("read extdep");
+    text.push_str("\n#[perscache::persist]\npub fn calls_helper(x: u32) -> u32 { x }\n");
+    std::fs::write(&ext, text).expect("write extdep");
+
+    let out = cmd(dir.path())
+        .args(["explain", "calls_helper", "-q"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.starts_with("app::calls_helper  (code hash "),
+        "{shown}"
+    );
+    assert!(shown.contains("the function itself"), "{shown}");
+    let callee = shown
+        .lines()
+        .find(|l| l.contains("app::helpers::compute "))
+        .unwrap_or_else(|| panic!("the callee is not shown:\n{shown}"));
+    assert!(
+        callee.contains("app/src/helpers.rs:") && callee.contains("from app::calls_helper"),
+        "the callee's place and who reached it: {callee}"
+    );
+
+    let out = cmd(dir.path())
+        .args(["explain", "app::calls_helper", "--json", "-q"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(e["function"], "app::calls_helper");
+    let listed = list(dir.path());
+    let hash = listed
+        .iter()
+        .find(|r| r["function"] == "app::calls_helper")
+        .map(|r| r["code_hash"].clone());
+    assert_eq!(Some(e["code_hash"].clone()), hash, "the hash `list` shows");
+    let items = e["items"].as_array().expect("items");
+    assert!(
+        items.iter().any(|it| it["item"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("helpers::compute"))
+            && it["why"].as_str().is_some_and(|w| !w.is_empty())),
+        "{e:#}"
+    );
+
+    let out = cmd(dir.path())
+        .args(["explain", "no_such_function", "-q"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no marked function is named `no_such_function`"),
+        "{}",
+        stderr(&out)
+    );
+}
